@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Thrown at boot when the environment does not satisfy an app's schema. Names variables, never values. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment with an app's zod schema. Empty strings count as unset, so that
+ * `FOO=` in a deploy manifest behaves like a missing variable and falls back to the default.
+ * zod's own messages can quote the received value; they are replaced with value-free ones.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    variable: issue.path.length > 0 ? issue.path.join('.') : '(environment)',
+    message: describeIssue(issue),
+  }));
+  throw new ConfigError(problems);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return `must be a valid ${issue.format}`;
+    case 'custom':
+      return issue.message;
+    default:
+      return 'is invalid';
+  }
+}
+
+/** `true`/`false`/`1`/`0` (any case) as a boolean; anything else is a config error. */
+export const booleanFromEnv = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'TRUE', 'FALSE', 'True', 'False'])
+    .default(defaultValue ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v.toLowerCase() === 'true');
+
+/** A comma-separated list, trimmed, empty entries dropped. */
+export const listFromEnv = () =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    );
+
+export const optionalUrl = () => z.url().optional();

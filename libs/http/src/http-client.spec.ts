@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import express from 'express';
+import { AxiosError } from 'axios';
+import { listen, type RunningSimulator, SimulatorControl, createSimulatorApp } from '../../../simulators/common/simulator.js';
+import { createHttpClient, mapWithConcurrency, retryDelayMs } from './index.js';
+
+describe('createHttpClient', () => {
+  const control = new SimulatorControl();
+  let server: RunningSimulator;
+  let posts = 0;
+
+  beforeAll(async () => {
+    const app = createSimulatorApp(control, 'test');
+    app.get('/thing', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.post('/thing', (_req, res) => {
+      posts += 1;
+      res.status(201).json({ ok: true });
+    });
+    app.use(express.json());
+    server = await listen(app);
+  });
+  afterAll(() => server.close());
+
+  const client = () => createHttpClient({ system: 'Test', baseURL: server.url, baseDelayMs: 1, maxAttempts: 3 });
+
+  it('retries 503 on a GET and succeeds', async () => {
+    control.reset();
+    control.addFault({ path: '/thing', status: 503, times: 2 });
+    const response = await client().get('/thing');
+    expect(response.data).toEqual({ ok: true });
+    expect(control.callCount({ path: '/thing' })).toBe(3);
+  });
+
+  it('gives up after maxAttempts', async () => {
+    control.reset();
+    control.addFault({ path: '/thing', status: 500, times: 5 });
+    await expect(client().get('/thing')).rejects.toBeInstanceOf(AxiosError);
+    expect(control.callCount({ path: '/thing' })).toBe(3);
+  });
+
+  it('does not retry a POST on 500 but does on 429', async () => {
+    control.reset();
+    posts = 0;
+    control.addFault({ method: 'POST', path: '/thing', status: 500, times: 1 });
+    await expect(client().post('/thing')).rejects.toBeInstanceOf(AxiosError);
+    expect(posts).toBe(0);
+    control.addFault({ method: 'POST', path: '/thing', status: 429, times: 1, retryAfterSeconds: 0 });
+    await client().post('/thing');
+    expect(posts).toBe(1);
+  });
+
+  it('does not retry a 404', async () => {
+    control.reset();
+    control.addFault({ path: '/thing', status: 404, times: 3 });
+    await expect(client().get('/thing')).rejects.toMatchObject({ response: { status: 404 } });
+    expect(control.callCount()).toBe(1);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it.each([
+    [1, '3', 3000],
+    [1, '0', 0],
+    [2, '120', 60_000],
+  ])('attempt %i with Retry-After %s waits %i ms', (attempt, header, expected) => {
+    expect(retryDelayMs(attempt, header, 100, 60_000)).toBe(expected);
+  });
+
+  it('reads an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryDelayMs(1, 'Thu, 01 Jan 2026 00:00:05 GMT', 100, 60_000, now)).toBe(5000);
+  });
+
+  it('backs off exponentially within bounds without a header', () => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const delay = retryDelayMs(attempt, undefined, 100, 1000);
+      expect(delay).toBeGreaterThanOrEqual(Math.min(50 * 2 ** (attempt - 1), 1000));
+      expect(delay).toBeLessThanOrEqual(1000);
+    }
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  it('keeps order and bounds the calls in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const result = await mapWithConcurrency([1, 2, 3, 4, 5, 6], 2, async (n) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= 1;
+      return n * 10;
+    });
+    expect(result).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(peak).toBe(2);
+  });
+
+  it('rejects with the first error', async () => {
+    await expect(
+      mapWithConcurrency([1, 2, 3], 3, (n) => (n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n))),
+    ).rejects.toThrow('two');
+  });
+});

@@ -1,0 +1,94 @@
+// Compiles the monorepo with swc into dist/ so that every app runs with plain `node`:
+//   apps/<app>/src/** -> dist/apps/<app>/**   (so the entry point is dist/apps/<app>/main.js)
+//   libs/<lib>/src/** -> dist/libs/<lib>/**
+//   simulators/**     -> dist/simulators/**
+//   bench/**          -> dist/bench/**
+// Imports of `@app/<lib>` (a TypeScript path alias, unknown to Node) are rewritten to the relative
+// path of dist/libs/<lib>/index.js. Usage: node scripts/build.mjs [--if-needed]
+import { transformFile } from '@swc/core';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const stampFile = path.join(dist, '.build-stamp');
+
+async function listFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.spec.ts'))
+    .filter((f) => !f.split(path.sep).includes('test'));
+}
+
+async function sources() {
+  const units = [];
+  for (const kind of ['apps', 'libs']) {
+    for (const name of await readdir(path.join(root, kind)).catch(() => [])) {
+      const src = path.join(root, kind, name, 'src');
+      for (const file of await listFiles(src)) {
+        units.push({ file, out: path.join(dist, kind, name, path.relative(src, file)) });
+      }
+    }
+  }
+  for (const kind of ['simulators', 'bench']) {
+    const dir = path.join(root, kind);
+    for (const file of await listFiles(dir)) {
+      units.push({ file, out: path.join(dist, kind, path.relative(dir, file)) });
+    }
+  }
+  return units.map((u) => ({ ...u, out: u.out.replace(/\.ts$/, '.js') }));
+}
+
+function rewriteAliases(code, outFile) {
+  return code.replace(/(from\s*|import\s*\(\s*|import\s*)(['"])@app\/([a-z0-9-]+)\2/g, (_m, lead, quote, lib) => {
+    let rel = path.relative(path.dirname(outFile), path.join(dist, 'libs', lib, 'index.js'));
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    return `${lead}${quote}${rel.split(path.sep).join('/')}${quote}`;
+  });
+}
+
+async function newestMtime(files) {
+  let newest = 0;
+  for (const f of files) newest = Math.max(newest, (await stat(f)).mtimeMs);
+  return newest;
+}
+
+export async function build({ ifNeeded = false } = {}) {
+  const units = await sources();
+  if (ifNeeded) {
+    const built = await stat(stampFile).then((s) => s.mtimeMs, () => 0);
+    const inputs = [...units.map((u) => u.file), path.join(root, 'package-lock.json')];
+    if (built > (await newestMtime(inputs))) return { built: false, files: units.length };
+  }
+  await rm(dist, { recursive: true, force: true });
+  const swcrc = JSON.parse(await readFile(path.join(root, '.swcrc'), 'utf8'));
+  delete swcrc.$schema;
+  await Promise.all(
+    units.map(async ({ file, out }) => {
+      const { code, map } = await transformFile(file, {
+        ...swcrc,
+        swcrc: false,
+        filename: file,
+        sourceFileName: path.relative(path.dirname(out), file),
+      });
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(out, `${rewriteAliases(code, out)}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
+      if (map) await writeFile(`${out}.map`, map);
+    }),
+  );
+  await writeFile(stampFile, new Date().toISOString());
+  return { built: true, files: units.length };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const result = await build({ ifNeeded: process.argv.includes('--if-needed') });
+  console.log(
+    result.built
+      ? `built ${result.files} files into dist/ in ${Date.now() - started} ms`
+      : `dist/ is up to date (${result.files} files)`,
+  );
+}
