@@ -19,7 +19,7 @@ export default {
   },
   testMatch: ['<rootDir>/{apps,libs,simulators,bench}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
-  globalSetup: '<rootDir>/libs/db/test-setup/global-setup.js',
-  globalTeardown: '<rootDir>/libs/db/test-setup/global-teardown.js',
+  globalSetup: '<rootDir>/libs/db/test-setup/global-setup.mjs',
+  globalTeardown: '<rootDir>/libs/db/test-setup/global-teardown.mjs',
   testTimeout: 30000,
 };

@@ -1,0 +1,16 @@
+export { PrismaService, DB_CONNECTION, type DbConnectionOptions, type PrismaTx } from './prisma.service.js';
+export { DbModule, type DbModuleOptions } from './db.module.js';
+export { mapPrismaError, withPrismaErrors } from './prisma-errors.js';
+export {
+  migrate,
+  migrationStatus,
+  readMigrations,
+  MigrationError,
+  type MigrationFile,
+  type MigrationStatus,
+} from './migrate.js';
+export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
+export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } from './testing.js';
+export { Prisma, PrismaClient } from './generated/client.js';
+export type * from './generated/models.js';
+export { JobRunStatus, OutboxStatus } from './generated/enums.js';
