@@ -1,0 +1,34 @@
+import { BadRequestException, Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/auth';
+import type { Response } from 'express';
+import { etagMatches, ExportService } from './export.service.js';
+
+@ApiTags('export')
+@Controller('export')
+@Roles('job', 'operator')
+export class ExportController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Current pools, households and students of every College (JSON, or CSV with ?format=csv)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async export(
+    @Query('format') format: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const chosen = format ?? 'json';
+    if (chosen !== 'json' && chosen !== 'csv') throw new BadRequestException('format must be json or csv');
+    const rendered = await this.exports.render(chosen);
+    response.setHeader('ETag', rendered.etag);
+    response.setHeader('Cache-Control', 'no-cache');
+    if (etagMatches(ifNoneMatch, rendered.etag)) {
+      response.status(304).end();
+      return;
+    }
+    response.status(200).type(rendered.contentType);
+    if (chosen === 'csv') response.setHeader('Content-Disposition', 'attachment; filename="covid-pools.csv"');
+    response.send(rendered.body);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type PrismaTx } from '@app/db';
+import type { CollegeSheet, SheetContact, SheetPool, Weekday } from '../sheet/sheet.types.js';
+
+/**
+ * A College's pools, households, students and contacts. An import replaces them whole in one
+ * transaction with a fixed number of statements, whatever the number of rows: one delete (the
+ * foreign keys cascade to households and students), one multi-row insert per table.
+ */
+@Injectable()
+export class PoolsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async readCollege(collegeId: string): Promise<CollegeSheet> {
+    const [pools, households, students, contacts] = await Promise.all([
+      this.prisma.pool.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
+      this.prisma.household.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
+      this.prisma.student.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
+      this.prisma.contact.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
+    ]);
+    return assemble(pools, households, students, contacts);
+  }
+
+  /** Every College's stored data in four queries, for the export. */
+  async readAll(): Promise<Map<string, CollegeSheet>> {
+    const [pools, households, students] = await Promise.all([
+      this.prisma.pool.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
+      this.prisma.household.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
+      this.prisma.student.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
+    ]);
+    const byCollege = new Map<string, CollegeSheet>();
+    for (const id of new Set(pools.map((p) => p.collegeId))) {
+      byCollege.set(
+        id,
+        assemble(
+          pools.filter((p) => p.collegeId === id),
+          households.filter((h) => h.collegeId === id),
+          students.filter((s) => s.collegeId === id),
+          [],
+        ),
+      );
+    }
+    return byCollege;
+  }
+
+  async contactsOf(collegeId: string): Promise<SheetContact[]> {
+    const rows = await this.prisma.contact.findMany({ where: { collegeId }, orderBy: { position: 'asc' } });
+    return rows.map((c) => ({ name: c.name, email: c.email }));
+  }
+
+  async replaceCollege(
+    collegeId: string,
+    sheet: CollegeSheet,
+    contentHash: string,
+    alsoInTransaction: (tx: PrismaTx) => Promise<void>,
+  ): Promise<void> {
+    const households = sheet.pools.flatMap((pool) => pool.households.map((h) => ({ ...h, poolId: pool.id })));
+    await this.prisma.$transaction(
+      async (tx) => {
+        await tx.pool.deleteMany({ where: { collegeId } });
+        await tx.contact.deleteMany({ where: { collegeId } });
+        await tx.pool.createMany({
+          data: sheet.pools.map((p, position) => ({
+            collegeId,
+            id: p.id,
+            description: p.description,
+            collectionDay: p.collectionDay,
+            position,
+          })),
+        });
+        await tx.household.createMany({
+          data: households.map((h, position) => ({ collegeId, id: h.id, poolId: h.poolId, position })),
+        });
+        await tx.student.createMany({
+          data: households.flatMap((h) => h.students.map((crsid) => ({ collegeId, crsid, householdId: h.id }))).map(
+            (s, position) => ({ ...s, position }),
+          ),
+        });
+        await tx.contact.createMany({
+          data: dedupeContacts(sheet.contacts).map((c, position) => ({ collegeId, email: c.email, name: c.name, position })),
+        });
+        await tx.college.update({ where: { id: collegeId }, data: { contentHash, importedAt: new Date() } });
+        await alsoInTransaction(tx);
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+}
+
+function dedupeContacts(contacts: SheetContact[]): SheetContact[] {
+  const seen = new Set<string>();
+  return contacts.filter((c) => {
+    const key = c.email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function assemble(
+  pools: { id: string; description: string | null; collectionDay: string | null }[],
+  households: { id: string; poolId: string }[],
+  students: { crsid: string; householdId: string }[],
+  contacts: { name: string | null; email: string }[],
+): CollegeSheet {
+  const studentsByHousehold = new Map<string, string[]>();
+  for (const s of students) {
+    const list = studentsByHousehold.get(s.householdId) ?? [];
+    list.push(s.crsid);
+    studentsByHousehold.set(s.householdId, list);
+  }
+  const poolMap = new Map<string, SheetPool>(
+    pools.map((p) => [
+      p.id,
+      { id: p.id, description: p.description, collectionDay: p.collectionDay as Weekday | null, households: [] },
+    ]),
+  );
+  for (const h of households) {
+    poolMap.get(h.poolId)?.households.push({ id: h.id, students: studentsByHousehold.get(h.id) ?? [] });
+  }
+  return { pools: [...poolMap.values()], contacts: contacts.map((c) => ({ name: c.name, email: c.email })) };
+}

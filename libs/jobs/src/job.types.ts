@@ -1,0 +1,70 @@
+import type { PrismaTx } from '@app/db';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'refused';
+
+/** A `platform.job_run` row as the API shows it. */
+export interface JobRunRecord {
+  id: string;
+  app: string;
+  job: string;
+  scope: string | null;
+  trigger: string;
+  dryRun: boolean;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: unknown;
+  error: string | null;
+  approvedBy: string | null;
+  parentId: string | null;
+}
+
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+}
+
+export interface JobContext {
+  runId: string;
+  app: string;
+  job: string;
+  scope: string | null;
+  dryRun: boolean;
+  /** True when the caller asked for a real run and JOBS_FORCE_DRY_RUN turned it into a dry run. */
+  forcedDryRun: boolean;
+  trigger: string;
+  actor: string;
+  /** Records a change; refuses in a dry run (a dry run changes nothing, so there is nothing to audit). */
+  audit(event: AuditInput, tx?: PrismaTx): Promise<void>;
+  auditMany(events: AuditInput[], tx?: PrismaTx): Promise<void>;
+}
+
+/**
+ * What a job returns. `failed` with `failureKind: 'invalid_input'` is a run that refused bad data
+ * (HTTP 422), not a fault of ours (HTTP 500).
+ */
+export interface JobOutcome {
+  status: 'succeeded' | 'failed' | 'refused';
+  summary: Record<string, unknown>;
+  error?: string;
+  failureKind?: 'invalid_input';
+}
+
+export interface RunRequest {
+  job: string;
+  scope?: string;
+  dryRun: boolean;
+  trigger: string;
+  actor: string;
+  parentId?: string;
+  approvedBy?: string;
+}
+
+/** A job reachable as `POST /jobs/<name>`; implement it on a provider decorated with `@Job(...)`. */
+export interface JobHandler {
+  run(ctx: JobContext): Promise<JobOutcome>;
+}

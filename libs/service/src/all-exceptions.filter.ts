@@ -1,0 +1,57 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { mapPrismaError } from '@app/db';
+import { requestContext } from '@app/logging';
+import type { Response } from 'express';
+
+/**
+ * The one place errors become HTTP: HttpExceptions keep their status and body; malformed JSON is a
+ * 400; known Prisma errors map to 404/409/503; anything else is logged once and answered with a
+ * 500 that carries a correlation id (the request id in the logs) and no internals.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const mapped = mapPrismaError(exception);
+    if (mapped instanceof HttpException) {
+      const body = mapped.getResponse();
+      response.status(mapped.getStatus()).json(typeof body === 'string' ? { statusCode: mapped.getStatus(), message: body } : body);
+      return;
+    }
+    if (isBodyParserError(exception)) {
+      response.status(exception.status).json({
+        statusCode: exception.status,
+        error: 'Bad Request',
+        message:
+          exception.type === 'entity.parse.failed'
+            ? 'Request body is not valid JSON'
+            : exception.type === 'entity.too.large'
+              ? 'Request body is too large'
+              : 'Request body could not be read',
+      });
+      return;
+    }
+    const correlationId = requestContext.getStore()?.requestId ?? null;
+    this.logger.error({ event: 'unhandled_error', correlationId, err: exception }, 'Unhandled error');
+    response.status(500).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side; quote the correlation id when reporting it',
+      correlationId,
+    });
+  }
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string } {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { status?: unknown; type?: unknown };
+  return (
+    typeof candidate.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    typeof candidate.type === 'string' &&
+    candidate.type.startsWith('entity.')
+  );
+}

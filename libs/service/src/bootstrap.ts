@@ -1,0 +1,68 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface ServiceOptions {
+  app: string;
+  description: string;
+  port: number;
+  logLevel: string;
+  projectId?: string;
+}
+
+/**
+ * What every app does to itself after creation, in production and in end-to-end tests alike:
+ * request ids and trace ids on every log line, an access log, OpenAPI at /api/openapi.json with a
+ * browsable page at /api/docs, shutdown hooks for Cloud Run's SIGTERM.
+ */
+export function configureService(app: INestApplication, options: Omit<ServiceOptions, 'port' | 'logLevel'>, logger?: AppLogger): void {
+  app.use(requestContextMiddleware);
+  if (logger !== undefined) app.use(accessLog(logger));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.app)
+      .setDescription(options.description)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Job token, or a Google-signed ID token' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', raw: ['json'] });
+}
+
+function accessLog(logger: AppLogger) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (path === '/healthz' && res.statusCode === 200) return;
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger[res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'](
+        {
+          httpRequest: {
+            requestMethod: req.method,
+            requestUrl: path,
+            status: res.statusCode,
+            latency: `${(latencyMs / 1000).toFixed(3)}s`,
+            userAgent: req.headers['user-agent'],
+          },
+        },
+        `${req.method} ${path} ${res.statusCode}`,
+      );
+    });
+    next();
+  };
+}
+
+/** Creates, configures and starts an app; used by each app's main.ts. */
+export async function bootstrapService(module: Type, options: ServiceOptions): Promise<INestApplication> {
+  const logger = createLogger({ app: options.app, level: options.logLevel, projectId: options.projectId });
+  const app = await NestFactory.create(module, { logger: new NestPinoLogger(logger), bufferLogs: true });
+  configureService(app, options, logger);
+  await app.listen(options.port);
+  logger.info({ event: 'listening', port: options.port }, `${options.app} listening on http://127.0.0.1:${options.port}`);
+  return app;
+}

@@ -1,0 +1,28 @@
+// `npm test`: every test (unit, integration against PostgreSQL, end-to-end through the simulators).
+// Uses TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres, else falls back to the
+// embedded database (see libs/db/test-setup/global-setup.mjs). Extra arguments go to Jest.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(path.join(root, 'libs/db/src/generated/client.ts'))) {
+  await new Promise((resolve, reject) =>
+    spawn(process.execPath, [path.join(root, 'scripts/prisma-generate.mjs')], { stdio: 'inherit' }).on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error('prisma generate failed')),
+    ),
+  );
+}
+const jest = path.join(root, 'node_modules/jest/bin/jest.js');
+const child = spawn(process.execPath, [jest, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning']
+      .filter(Boolean)
+      .join(' '),
+  },
+});
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
