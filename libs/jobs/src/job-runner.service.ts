@@ -82,7 +82,8 @@ export class JobRunner {
       outcome = await work(ctx);
     } catch (error) {
       const message = redactUrlCredentials(error instanceof Error ? error.message : String(error));
-      this.logger.error({ event: 'job_failed', job: ctx.job, runId: ctx.runId, err: error }, `${ctx.job} failed: ${message}`);
+      const stack = error instanceof Error && error.stack ? redactUrlCredentials(error.stack) : undefined;
+      this.logger.error({ event: 'job_failed', job: ctx.job, runId: ctx.runId, error: message, stack_trace: stack });
       outcome = { status: 'failed', summary: {}, error: message };
     }
     const summary = ctx.forcedDryRun ? { ...outcome.summary, forcedDryRun: true } : outcome.summary;

@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AuthModule } from '@app/auth';
+import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
+import { AllExceptionsFilter } from '@app/service';
+import { Job, type JobContext, type JobHandler, type JobOutcome, JobRunner, JobsModule, planThenApply } from './index.js';
+
+const JOB_TOKEN = 'jobs-spec-job-token-0123456789';
+const OPERATOR_TOKEN = 'jobs-spec-operator-token-0123456789';
+
+/** A job whose runs wait for the test to release them, to hold the lock on purpose. */
+@Injectable()
+@Job({ name: 'gated', description: 'waits for a gate' })
+class GatedJob implements JobHandler {
+  gate: Promise<void> = Promise.resolve();
+  runs = 0;
+  async run(ctx: JobContext): Promise<JobOutcome> {
+    this.runs += 1;
+    await this.gate;
+    if (!ctx.dryRun) await ctx.audit({ action: 'thing.changed', entityType: 'thing', entityId: '1', before: { v: 1 }, after: { v: 2 } });
+    return { status: 'succeeded', summary: { dryRun: ctx.dryRun } };
+  }
+}
+
+@Injectable()
+@Job({ name: 'explodes', description: 'throws' })
+class ExplodingJob implements JobHandler {
+  run(): Promise<JobOutcome> {
+    return Promise.reject(new Error('upstream fell over at postgresql://user:secret@db/x'));
+  }
+}
+
+@Injectable()
+@Job({ name: 'limited', description: 'plans more than it may' })
+class LimitedJob implements JobHandler {
+  applied = 0;
+  refusedWith: string | null = null;
+  run(ctx: JobContext): Promise<JobOutcome> {
+    return planThenApply(ctx, {
+      plan: () => Promise.resolve({ changes: 6, considered: 100 }),
+      size: (plan) => plan,
+      limits: { maxChangeRatio: 0.05 },
+      apply: () => {
+        this.applied += 1;
+        return Promise.resolve('done');
+      },
+      describe: (plan, applied) => ({ planned: plan.changes, applied: applied ?? null }),
+      onRefused: (_plan, reason) => {
+        this.refusedWith = reason;
+        return Promise.resolve();
+      },
+    });
+  }
+}
+
+async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      DbModule.forRootAsync({ useFactory: () => ({ url: db.url, poolSize: 4, connectTimeoutMs: 5000, embeddedDataDir: '' }) }),
+      AuthModule.forRoot({ mode: 'token', jobToken: JOB_TOKEN, operatorToken: OPERATOR_TOKEN, jobEmails: [], operatorEmails: [] }),
+      JobsModule.forRootAsync({ useFactory: () => ({ app: 'jobs-spec', forceDryRun }) }),
+    ],
+    providers: [GatedJob, ExplodingJob, LimitedJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  }).compile();
+  const app = moduleRef.createNestApplication();
+  await app.init();
+  return app;
+}
+
+const auth = { Authorization: `Bearer ${JOB_TOKEN}` };
+
+describe('JobsModule', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await buildApp(db, false);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('runs a job, records it and audits its change', async () => {
+    const response = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+    expect(response.body).toMatchObject({ app: 'jobs-spec', job: 'gated', status: 'succeeded', dryRun: false, trigger: 'http' });
+    const audits = await db.prisma().auditEvent.findMany({ where: { runId: response.body.id } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ action: 'thing.changed', actor: 'token:job', before: { v: 1 }, after: { v: 2 } });
+    const fetched = await request(app.getHttpServer()).get(`/runs/${response.body.id}`).set(auth).expect(200);
+    expect(fetched.body).toEqual(response.body);
+  });
+
+  it('dry run: same path, no audit, only the run record', async () => {
+    const before = await db.prisma().auditEvent.count();
+    const response = await request(app.getHttpServer()).post('/jobs/gated?dry_run=1').set(auth).expect(200);
+    expect(response.body).toMatchObject({ dryRun: true, status: 'succeeded', summary: { dryRun: true } });
+    expect(await db.prisma().auditEvent.count()).toBe(before);
+  });
+
+  it('lets one run at a time: a second caller gets 409 with the running run id', async () => {
+    const gated = app.get(GatedJob);
+    let open!: () => void;
+    gated.gate = new Promise((resolve) => (open = resolve));
+    const first = request(app.getHttpServer()).post('/jobs/gated').set(auth).then((r) => r);
+    let running = null;
+    for (let i = 0; i < 100 && running === null; i++) {
+      running = await db.prisma().jobRun.findFirst({ where: { job: 'gated', status: 'running' } });
+      if (running === null) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(running).not.toBeNull();
+    const second = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
+    expect(second.body).toMatchObject({ statusCode: 409, runningRunId: running!.id });
+    open();
+    expect((await first).status).toBe(200);
+    await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+  });
+
+  it('another instance on the same database is locked out too', async () => {
+    const other = await buildApp(db, false);
+    try {
+      const gated = app.get(GatedJob);
+      let open!: () => void;
+      gated.gate = new Promise((resolve) => (open = resolve));
+      const first = request(app.getHttpServer()).post('/jobs/gated').set(auth).then((r) => r);
+      for (let i = 0; i < 100 && gated.runs === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await request(other.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
+      open();
+      expect((await first).status).toBe(200);
+      expect(other.get(GatedJob).runs).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('records a job that throws as failed, hides credentials, and keeps serving', async () => {
+    const response = await request(app.getHttpServer()).post('/jobs/explodes').set(auth).expect(500);
+    expect(response.body).toMatchObject({ status: 'failed', job: 'explodes' });
+    expect(response.body.error).toContain('upstream fell over');
+    expect(response.body.error).not.toContain('secret');
+    await request(app.getHttpServer()).get('/runs?job=explodes').set(auth).expect(200);
+  });
+
+  it('refuses a plan over the safety limit, applies nothing and tells operators', async () => {
+    const limited = app.get(LimitedJob);
+    const response = await request(app.getHttpServer()).post('/jobs/limited').set(auth).expect(200);
+    expect(response.body).toMatchObject({ status: 'refused', summary: { planned: 6, applied: null } });
+    expect(response.body.summary.refusedBecause).toMatch(/6 planned changes exceed 5%/);
+    expect(limited.applied).toBe(0);
+    expect(limited.refusedWith).toMatch(/exceed/);
+  });
+
+  it('lists runs newest first, filtered by job and limited', async () => {
+    const response = await request(app.getHttpServer()).get('/runs?job=gated&limit=2').set(auth).expect(200);
+    expect(response.body).toHaveLength(2);
+    expect(response.body.every((r: { job: string }) => r.job === 'gated')).toBe(true);
+    expect(Date.parse(response.body[0].startedAt)).toBeGreaterThanOrEqual(Date.parse(response.body[1].startedAt));
+  });
+
+  it.each([
+    ['post', '/jobs/nope', 404, /No job named 'nope'/],
+    ['post', '/jobs/gated?dry_run=maybe', 400, /dry_run must be/],
+    ['get', '/runs?limit=0', 400, /limit must be/],
+    ['get', '/runs?limit=abc', 400, /limit must be/],
+    ['get', '/runs?job=DROP%20TABLE', 400, /job must be/],
+    ['get', '/runs/not-a-uuid', 400, /run id must be a UUID/],
+    ['get', '/runs/00000000-0000-4000-8000-000000000000', 404, /No run/],
+  ] as const)('%s %s -> %i', async (method, path, status, message) => {
+    const response = await request(app.getHttpServer())[method](path).set(auth).expect(status);
+    expect(response.body.message).toMatch(message);
+  });
+
+  it.each([
+    ['post', '/jobs/gated'],
+    ['get', '/runs'],
+    ['get', '/runs/00000000-0000-4000-8000-000000000000'],
+  ] as const)('%s %s without credentials -> 401 and nothing runs', async (method, path) => {
+    const count = await db.prisma().jobRun.count();
+    await request(app.getHttpServer())[method](path).expect(401);
+    await request(app.getHttpServer())[method](path).set({ Authorization: 'Bearer wrong-token-wrong-token' }).expect(401);
+    expect(await db.prisma().jobRun.count()).toBe(count);
+  });
+
+  it('operators may read runs but not start jobs', async () => {
+    const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
+    await request(app.getHttpServer()).get('/runs').set(operator).expect(200);
+    await request(app.getHttpServer()).post('/jobs/gated').set(operator).expect(403);
+  });
+
+  it('marks a run abandoned by a dead process as failed at the next run', async () => {
+    const stale = await db.prisma().jobRun.create({
+      data: { app: 'jobs-spec', job: 'gated', trigger: 'http', dryRun: false, status: 'running' },
+    });
+    await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+    const after = await db.prisma().jobRun.findUniqueOrThrow({ where: { id: stale.id } });
+    expect(after.status).toBe('failed');
+    expect(after.error).toMatch(/abandoned/);
+  });
+});
+
+describe('JOBS_FORCE_DRY_RUN', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await buildApp(db, true);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('turns a real run into a dry run and says so', async () => {
+    const response = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+    expect(response.body).toMatchObject({ dryRun: true, summary: { dryRun: true, forcedDryRun: true } });
+    expect(await db.prisma().auditEvent.count()).toBe(0);
+    expect(app.get(JobRunner).app).toBe('jobs-spec');
+  });
+});
