@@ -13,8 +13,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/unbound-method': 'off',
       'no-restricted-imports': [
@@ -22,7 +28,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' },
-            { group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'], message: 'Use the @app/<lib> alias.' },
+            {
+              group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
+              message: 'Use the @app/<lib> alias.',
+            },
             { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
           ],
         },
@@ -41,6 +50,16 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{js,mjs}'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+      },
+    },
   },
 );

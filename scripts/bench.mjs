@@ -18,5 +18,8 @@ if (!name || !available.includes(name)) {
 }
 const file = path.join(root, 'dist/bench', `${name}.bench.js`);
 if (!existsSync(file)) process.exit(2);
-const child = spawn(process.execPath, ['--enable-source-maps', file, ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
+  cwd: root,
+  stdio: 'inherit',
+});
 child.on('exit', (code) => process.exit(code ?? 1));

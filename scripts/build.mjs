@@ -43,11 +43,14 @@ async function sources() {
 }
 
 function rewriteAliases(code, outFile) {
-  return code.replace(/(from\s*|import\s*\(\s*|import\s*)(['"])@app\/([a-z0-9-]+)\2/g, (_m, lead, quote, lib) => {
-    let rel = path.relative(path.dirname(outFile), path.join(dist, 'libs', lib, 'index.js'));
-    if (!rel.startsWith('.')) rel = `./${rel}`;
-    return `${lead}${quote}${rel.split(path.sep).join('/')}${quote}`;
-  });
+  return code.replace(
+    /(from\s*|import\s*\(\s*|import\s*)(['"])@app\/([a-z0-9-]+)\2/g,
+    (_m, lead, quote, lib) => {
+      let rel = path.relative(path.dirname(outFile), path.join(dist, 'libs', lib, 'index.js'));
+      if (!rel.startsWith('.')) rel = `./${rel}`;
+      return `${lead}${quote}${rel.split(path.sep).join('/')}${quote}`;
+    },
+  );
 }
 
 async function newestMtime(files) {
@@ -59,7 +62,10 @@ async function newestMtime(files) {
 export async function build({ ifNeeded = false } = {}) {
   const units = await sources();
   if (ifNeeded) {
-    const built = await stat(stampFile).then((s) => s.mtimeMs, () => 0);
+    const built = await stat(stampFile).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     const inputs = [...units.map((u) => u.file), path.join(root, 'package-lock.json')];
     if (built > (await newestMtime(inputs))) return { built: false, files: units.length };
   }

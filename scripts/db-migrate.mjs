@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
-if (existsSync(path.join(root, 'scripts/build.mjs')) && existsSync(path.join(root, 'node_modules/@swc/core'))) {
+if (
+  existsSync(path.join(root, 'scripts/build.mjs')) &&
+  existsSync(path.join(root, 'node_modules/@swc/core'))
+) {
   const { build } = await import('./build.mjs');
   await build({ ifNeeded: true });
 }
@@ -18,7 +21,9 @@ let url = process.env.DATABASE_URL;
 let embedded;
 if (!url) {
   const { startEmbeddedDatabase } = await import(dist('libs/db/embedded-database.js'));
-  embedded = await startEmbeddedDatabase({ dataDir: path.join(root, process.env.EMBEDDED_DATA_DIR ?? '.data/pglite') });
+  embedded = await startEmbeddedDatabase({
+    dataDir: path.join(root, process.env.EMBEDDED_DATA_DIR ?? '.data/pglite'),
+  });
   url = embedded.url;
   console.log(`No DATABASE_URL: using the embedded database in ${embedded.location}`);
 }
@@ -27,7 +32,9 @@ try {
   if (process.argv.includes('--status')) {
     const status = await migrationStatus(url, migrationsDir);
     for (const m of status.applied) {
-      const changed = status.modified.some((f) => f.name === m.name) ? '  (file changed since it was applied!)' : '';
+      const changed = status.modified.some((f) => f.name === m.name)
+        ? '  (file changed since it was applied!)'
+        : '';
       console.log(`applied  ${m.name}  ${m.finishedAt?.toISOString() ?? 'unfinished'}${changed}`);
     }
     for (const m of status.pending) console.log(`pending  ${m.name}`);

@@ -117,18 +117,26 @@ async function waitHealthy(url, ms = 60_000) {
   }
   return false;
 }
-const health = await Promise.all(children.map(({ app }) => waitHealthy(`http://127.0.0.1:${app.port}/healthz`)));
+const health = await Promise.all(
+  children.map(({ app }) => waitHealthy(`http://127.0.0.1:${app.port}/healthz`)),
+);
 
 console.log('\nUniversity Services Platform is running locally:\n');
 children.forEach(({ app }, i) =>
-  console.log(`  ${app.name.padEnd(20)} http://127.0.0.1:${app.port}   docs: http://127.0.0.1:${app.port}/api/docs${health[i] ? '' : '   (not healthy!)'}`),
+  console.log(
+    `  ${app.name.padEnd(20)} http://127.0.0.1:${app.port}   docs: http://127.0.0.1:${app.port}/api/docs${health[i] ? '' : '   (not healthy!)'}`,
+  ),
 );
 console.log(`\n  job token:       ${secrets.jobToken}`);
 console.log(`  operator token:  ${secrets.operatorToken}`);
 console.log('\n  try:');
-console.log(`    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3001/jobs/import-all?dry_run=1"`);
+console.log(
+  `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3001/jobs/import-all?dry_run=1"`,
+);
 if (children.some(({ app }) => app.name === 'lookup-gitlab-sync')) {
-  console.log(`    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3004/jobs/sync?dry_run=1"`);
+  console.log(
+    `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3004/jobs/sync?dry_run=1"`,
+  );
 }
 console.log('\n  Ctrl-C stops everything.\n');
 

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(path.join(root, 'libs/db/src/generated/client.ts'))) {
   await new Promise((resolve, reject) =>
-    spawn(process.execPath, [path.join(root, 'scripts/prisma-generate.mjs')], { stdio: 'inherit' }).on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error('prisma generate failed')),
+    spawn(process.execPath, [path.join(root, 'scripts/prisma-generate.mjs')], { stdio: 'inherit' }).on(
+      'exit',
+      (code) => (code === 0 ? resolve() : reject(new Error('prisma generate failed'))),
     ),
   );
 }

@@ -45,9 +45,11 @@ export class SimulatorControl {
   }
 
   takeFault(method: string, path: string, query: string): FaultRule | undefined {
-    const index = this.faults.findIndex((f) => matches(method, path, query, f.method, f.path, f.queryIncludes));
+    const index = this.faults.findIndex((f) =>
+      matches(method, path, query, f.method, f.path, f.queryIncludes),
+    );
     if (index === -1) return undefined;
-    const rule = this.faults[index] as FaultRule;
+    const rule = this.faults[index];
     if (rule.times !== undefined) {
       rule.times -= 1;
       if (rule.times <= 0) this.faults.splice(index, 1);
@@ -93,13 +95,20 @@ export function createSimulatorApp(control: SimulatorControl, name: string): Exp
     res.status(204).end();
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-    res.on('finish', () => control.calls.push({ method: req.method, path: req.path, status: res.statusCode }));
+    const query = req.originalUrl.includes('?')
+      ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)
+      : '';
+    res.on('finish', () =>
+      control.calls.push({ method: req.method, path: req.path, status: res.statusCode }),
+    );
     const respond = () => {
       const fault = control.takeFault(req.method, req.path, query);
       if (fault === undefined) return next();
-      if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      res.status(fault.status).json(fault.body ?? { error: { code: fault.status, message: 'injected fault' } });
+      if (fault.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+      res
+        .status(fault.status)
+        .json(fault.body ?? { error: { code: fault.status, message: 'injected fault' } });
     };
     if (control.latencyMs > 0) setTimeout(respond, control.latencyMs);
     else respond();

@@ -16,7 +16,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', app: APP, message: `covid-pool did not start: ${message}` })}\n`);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(
+    `${JSON.stringify({ severity: 'CRITICAL', app: APP, message: `covid-pool did not start: ${message}` })}\n`,
+  );
   process.exit(1);
 });

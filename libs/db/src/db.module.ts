@@ -59,7 +59,10 @@ export class DbModule {
             if (db.url !== undefined) return null;
             const logger = new Logger('Database');
             const embedded = await startEmbeddedDatabase({ dataDir: path.resolve(db.embeddedDataDir) });
-            const applied = await migrate(embedded.url, path.resolve(db.migrationsDir ?? 'prisma/migrations'));
+            const applied = await migrate(
+              embedded.url,
+              path.resolve(db.migrationsDir ?? 'prisma/migrations'),
+            );
             logger.log(
               `No DATABASE_URL set: started the embedded PostgreSQL (PGlite) with data in ${db.embeddedDataDir}; ` +
                 `${applied.length} migration(s) applied`,

@@ -11,6 +11,5 @@ export {
 } from './migrate.js';
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
 export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } from './testing.js';
-export { Prisma, PrismaClient } from './generated/client.js';
-export type * from './generated/models.js';
-export { JobRunStatus, OutboxStatus } from './generated/enums.js';
+// The generated client: PrismaClient, the Prisma namespace, model types (JobRun, College...) and enums.
+export * from './generated/client.js';

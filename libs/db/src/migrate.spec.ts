@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, migrate, migrationStatus, MigrationError, adminQuery, type TestDatabase } from './index.js';
+import {
+  createTestDatabase,
+  migrate,
+  migrationStatus,
+  MigrationError,
+  adminQuery,
+  type TestDatabase,
+} from './index.js';
 
 describe('migrate', () => {
   let db: TestDatabase;
@@ -11,7 +18,10 @@ describe('migrate', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dir = await mkdtemp(path.join(os.tmpdir(), 'usp-migrations-'));
-    await addMigration('20260101000000_first', 'CREATE SCHEMA mig_test; CREATE TABLE mig_test.a (id int PRIMARY KEY);');
+    await addMigration(
+      '20260101000000_first',
+      'CREATE SCHEMA mig_test; CREATE TABLE mig_test.a (id int PRIMARY KEY);',
+    );
     await addMigration('20260102000000_second', 'CREATE TABLE mig_test.b (id int PRIMARY KEY);');
   });
   afterAll(async () => {
@@ -47,18 +57,28 @@ describe('migrate', () => {
   });
 
   it('rolls back a failing migration entirely and records nothing', async () => {
-    await addMigration('20260103000000_broken', 'CREATE TABLE mig_test.c (id int); SELECT * FROM no_such_table;');
+    await addMigration(
+      '20260103000000_broken',
+      'CREATE TABLE mig_test.c (id int); SELECT * FROM no_such_table;',
+    );
     await expect(migrate(db.url, dir)).rejects.toThrow(/20260103000000_broken failed and was rolled back/);
     const table = await adminQuery(db.url, `SELECT to_regclass('mig_test.c') IS NULL AS absent`);
     expect(table.rows[0]).toEqual({ absent: true });
-    expect((await migrationStatus(db.url, dir)).pending.map((p) => p.name)).toEqual(['20260103000000_broken']);
+    expect((await migrationStatus(db.url, dir)).pending.map((p) => p.name)).toEqual([
+      '20260103000000_broken',
+    ]);
     await rm(path.join(dir, '20260103000000_broken'), { recursive: true });
   });
 
   it('refuses to run when an applied migration file was edited', async () => {
-    await addMigration('20260101000000_first', 'CREATE SCHEMA mig_test; CREATE TABLE mig_test.a (id bigint PRIMARY KEY);');
+    await addMigration(
+      '20260101000000_first',
+      'CREATE SCHEMA mig_test; CREATE TABLE mig_test.a (id bigint PRIMARY KEY);',
+    );
     await expect(migrate(db.url, dir)).rejects.toBeInstanceOf(MigrationError);
     await expect(migrate(db.url, dir)).rejects.toThrow(/changed after it was applied: 20260101000000_first/);
-    expect((await migrationStatus(db.url, dir)).modified.map((m) => m.name)).toEqual(['20260101000000_first']);
+    expect((await migrationStatus(db.url, dir)).modified.map((m) => m.name)).toEqual([
+      '20260101000000_first',
+    ]);
   });
 });

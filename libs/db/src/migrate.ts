@@ -74,7 +74,11 @@ async function readApplied(client: pg.ClientBase): Promise<AppliedMigration[]> {
     `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"
       WHERE rolled_back_at IS NULL ORDER BY migration_name`,
   );
-  return result.rows.map((r) => ({ name: r.migration_name, checksum: r.checksum, finishedAt: r.finished_at }));
+  return result.rows.map((r) => ({
+    name: r.migration_name,
+    checksum: r.checksum,
+    finishedAt: r.finished_at,
+  }));
 }
 
 function compare(files: MigrationFile[], applied: AppliedMigration[]): MigrationStatus {
@@ -145,7 +149,9 @@ export async function migrate(
         } catch (error) {
           await client.query('ROLLBACK');
           const reason = error instanceof Error ? error.message : String(error);
-          throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${reason}`, { cause: error });
+          throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${reason}`, {
+            cause: error,
+          });
         }
         appliedNames.push(file.name);
         log(`applied ${file.name}`);

@@ -1,4 +1,9 @@
-import { ConflictException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { Prisma } from './generated/client.js';
 
 /**
@@ -11,7 +16,11 @@ export function mapPrismaError(error: unknown): unknown {
     switch (error.code) {
       case 'P2002': {
         const target = (error.meta as { target?: unknown } | undefined)?.target;
-        const fields = Array.isArray(target) ? target.join(', ') : typeof target === 'string' ? target : 'a unique field';
+        const fields = Array.isArray(target)
+          ? target.join(', ')
+          : typeof target === 'string'
+            ? target
+            : 'a unique field';
         return new ConflictException(`A record with the same ${fields} already exists`);
       }
       case 'P2025':

@@ -29,7 +29,4 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 }
 
 /** A Prisma interactive-transaction client, for code that takes part in the caller's transaction. */
-export type PrismaTx = Omit<
-  PrismaClient,
-  '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'
->;
+export type PrismaTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;

@@ -7,7 +7,9 @@ export default async function globalTeardown() {
   await client.connect();
   try {
     const prefix = `usp_t_${process.env.USP_TEST_RUN_ID}_`;
-    const left = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    const left = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+      prefix,
+    ]);
     for (const row of left.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
   } finally {
     await client.end();

@@ -14,7 +14,7 @@ export async function mapWithConcurrency<T, R>(
     while (failure === undefined && next < items.length) {
       const index = next++;
       try {
-        results[index] = await fn(items[index] as T, index);
+        results[index] = await fn(items[index], index);
       } catch (error) {
         failure ??= { error };
       }

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { AxiosError } from 'axios';
-import { listen, type RunningSimulator, SimulatorControl, createSimulatorApp } from '../../../simulators/common/simulator.js';
+import {
+  listen,
+  type RunningSimulator,
+  SimulatorControl,
+  createSimulatorApp,
+} from '../../../simulators/common/simulator.js';
 import { createHttpClient, mapWithConcurrency, retryDelayMs } from './index.js';
 
 describe('createHttpClient', () => {
@@ -23,7 +28,8 @@ describe('createHttpClient', () => {
   });
   afterAll(() => server.close());
 
-  const client = () => createHttpClient({ system: 'Test', baseURL: server.url, baseDelayMs: 1, maxAttempts: 3 });
+  const client = () =>
+    createHttpClient({ system: 'Test', baseURL: server.url, baseDelayMs: 1, maxAttempts: 3 });
 
   it('retries 503 on a GET and succeeds', async () => {
     control.reset();
@@ -99,7 +105,9 @@ describe('mapWithConcurrency', () => {
 
   it('rejects with the first error', async () => {
     await expect(
-      mapWithConcurrency([1, 2, 3], 3, (n) => (n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n))),
+      mapWithConcurrency([1, 2, 3], 3, (n) =>
+        n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n),
+      ),
     ).rejects.toThrow('two');
   });
 });

@@ -12,7 +12,13 @@ export interface HttpClientOptions {
   maxDelayMs?: number;
   headers?: Record<string, string>;
   /** Called before each retry; for logging (never log bodies or secrets). */
-  onRetry?: (info: { attempt: number; delayMs: number; status?: number; method: string; url: string }) => void;
+  onRetry?: (info: {
+    attempt: number;
+    delayMs: number;
+    status?: number;
+    method: string;
+    url: string;
+  }) => void;
 }
 
 const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
@@ -60,7 +66,8 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     const status = error.response?.status;
     const method = (config.method ?? 'get').toLowerCase();
     const safeToRepeat = IDEMPOTENT.has(method) || config.retryUnsafe === true || status === 429;
-    const retryable = status === undefined ? error.code !== AxiosError.ERR_CANCELED : isRetryableStatus(status);
+    const retryable =
+      status === undefined ? error.code !== AxiosError.ERR_CANCELED : isRetryableStatus(status);
     if (!retryable || !safeToRepeat || attempt >= maxAttempts) throw error;
     const header = error.response?.headers['retry-after'] as string | undefined;
     const delayMs = retryDelayMs(attempt, header, baseDelayMs, maxDelayMs);

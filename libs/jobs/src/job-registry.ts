@@ -16,12 +16,14 @@ export class JobRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const { metatype } = wrapper;
       if (!instance || !metatype) continue;
       const metadata = Reflect.getMetadata(JOB_METADATA, metatype) as JobMetadata | undefined;
       if (metadata === undefined) continue;
       if (this.jobs.has(metadata.name)) throw new Error(`Two providers declare the job ${metadata.name}`);
-      if (!/^[a-z][a-z0-9-]*$/.test(metadata.name)) throw new Error(`Job name ${metadata.name} must be kebab-case`);
+      if (!/^[a-z][a-z0-9-]*$/.test(metadata.name))
+        throw new Error(`Job name ${metadata.name} must be kebab-case`);
       this.jobs.set(metadata.name, { ...metadata, handler: instance as JobHandler });
     }
   }

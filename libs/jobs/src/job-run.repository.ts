@@ -65,7 +65,11 @@ export class JobRunRepository {
   async failAbandoned(app: string, job: string, scope: string | null, exceptId?: string): Promise<number> {
     const result = await this.prisma.jobRun.updateMany({
       where: { app, job, scope, status: 'running', ...(exceptId ? { NOT: { id: exceptId } } : {}) },
-      data: { status: 'failed', error: 'abandoned: the process running it stopped before it finished', finishedAt: new Date() },
+      data: {
+        status: 'failed',
+        error: 'abandoned: the process running it stopped before it finished',
+        finishedAt: new Date(),
+      },
     });
     return result.count;
   }

@@ -83,11 +83,21 @@ export class JobRunner {
     } catch (error) {
       const message = redactUrlCredentials(error instanceof Error ? error.message : String(error));
       const stack = error instanceof Error && error.stack ? redactUrlCredentials(error.stack) : undefined;
-      this.logger.error({ event: 'job_failed', job: ctx.job, runId: ctx.runId, error: message, stack_trace: stack });
+      this.logger.error({
+        event: 'job_failed',
+        job: ctx.job,
+        runId: ctx.runId,
+        error: message,
+        stack_trace: stack,
+      });
       outcome = { status: 'failed', summary: {}, error: message };
     }
     const summary = ctx.forcedDryRun ? { ...outcome.summary, forcedDryRun: true } : outcome.summary;
-    const record = await this.runs.finish(ctx.runId, { status: outcome.status, summary, error: outcome.error });
+    const record = await this.runs.finish(ctx.runId, {
+      status: outcome.status,
+      summary,
+      error: outcome.error,
+    });
     this.logger.log({
       event: 'job_finished',
       job: ctx.job,

@@ -18,7 +18,11 @@ export class JobsController {
   @Post(':name')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a job now (Cloud Scheduler calls this); the body is the run record' })
-  @ApiQuery({ name: 'dry_run', required: false, description: '1 to plan and check without changing anything' })
+  @ApiQuery({
+    name: 'dry_run',
+    required: false,
+    description: '1 to plan and check without changing anything',
+  })
   async run(
     @Param('name') name: string,
     @Query('dry_run') dryRun: unknown,
@@ -28,7 +32,9 @@ export class JobsController {
   ): Promise<JobRunRecord> {
     const job = this.registry.get(name);
     if (job === undefined) {
-      throw new NotFoundException(`No job named '${name.slice(0, 60)}'; jobs: ${this.registry.names().join(', ')}`);
+      throw new NotFoundException(
+        `No job named '${name.slice(0, 60)}'; jobs: ${this.registry.names().join(', ')}`,
+      );
     }
     const result = await this.runner.run(
       {

@@ -6,7 +6,15 @@ import request from 'supertest';
 import { AuthModule } from '@app/auth';
 import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
 import { AllExceptionsFilter } from '@app/service';
-import { Job, type JobContext, type JobHandler, type JobOutcome, JobRunner, JobsModule, planThenApply } from './index.js';
+import {
+  Job,
+  type JobContext,
+  type JobHandler,
+  type JobOutcome,
+  JobRunner,
+  JobsModule,
+  planThenApply,
+} from './index.js';
 
 const JOB_TOKEN = 'jobs-spec-job-token-0123456789';
 const OPERATOR_TOKEN = 'jobs-spec-operator-token-0123456789';
@@ -20,7 +28,14 @@ class GatedJob implements JobHandler {
   async run(ctx: JobContext): Promise<JobOutcome> {
     this.runs += 1;
     await this.gate;
-    if (!ctx.dryRun) await ctx.audit({ action: 'thing.changed', entityType: 'thing', entityId: '1', before: { v: 1 }, after: { v: 2 } });
+    if (!ctx.dryRun)
+      await ctx.audit({
+        action: 'thing.changed',
+        entityType: 'thing',
+        entityId: '1',
+        before: { v: 1 },
+        after: { v: 2 },
+      });
     return { status: 'succeeded', summary: { dryRun: ctx.dryRun } };
   }
 }
@@ -59,8 +74,16 @@ class LimitedJob implements JobHandler {
 async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      DbModule.forRootAsync({ useFactory: () => ({ url: db.url, poolSize: 4, connectTimeoutMs: 5000, embeddedDataDir: '' }) }),
-      AuthModule.forRoot({ mode: 'token', jobToken: JOB_TOKEN, operatorToken: OPERATOR_TOKEN, jobEmails: [], operatorEmails: [] }),
+      DbModule.forRootAsync({
+        useFactory: () => ({ url: db.url, poolSize: 4, connectTimeoutMs: 5000, embeddedDataDir: '' }),
+      }),
+      AuthModule.forRoot({
+        mode: 'token',
+        jobToken: JOB_TOKEN,
+        operatorToken: OPERATOR_TOKEN,
+        jobEmails: [],
+        operatorEmails: [],
+      }),
       JobsModule.forRootAsync({ useFactory: () => ({ app: 'jobs-spec', forceDryRun }) }),
     ],
     providers: [GatedJob, ExplodingJob, LimitedJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
@@ -87,10 +110,21 @@ describe('JobsModule', () => {
 
   it('runs a job, records it and audits its change', async () => {
     const response = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
-    expect(response.body).toMatchObject({ app: 'jobs-spec', job: 'gated', status: 'succeeded', dryRun: false, trigger: 'http' });
+    expect(response.body).toMatchObject({
+      app: 'jobs-spec',
+      job: 'gated',
+      status: 'succeeded',
+      dryRun: false,
+      trigger: 'http',
+    });
     const audits = await db.prisma().auditEvent.findMany({ where: { runId: response.body.id } });
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ action: 'thing.changed', actor: 'token:job', before: { v: 1 }, after: { v: 2 } });
+    expect(audits[0]).toMatchObject({
+      action: 'thing.changed',
+      actor: 'token:job',
+      before: { v: 1 },
+      after: { v: 2 },
+    });
     const fetched = await request(app.getHttpServer()).get(`/runs/${response.body.id}`).set(auth).expect(200);
     expect(fetched.body).toEqual(response.body);
   });
@@ -106,7 +140,10 @@ describe('JobsModule', () => {
     const gated = app.get(GatedJob);
     let open!: () => void;
     gated.gate = new Promise((resolve) => (open = resolve));
-    const first = request(app.getHttpServer()).post('/jobs/gated').set(auth).then((r) => r);
+    const first = request(app.getHttpServer())
+      .post('/jobs/gated')
+      .set(auth)
+      .then((r) => r);
     let running = null;
     for (let i = 0; i < 100 && running === null; i++) {
       running = await db.prisma().jobRun.findFirst({ where: { job: 'gated', status: 'running' } });
@@ -114,7 +151,7 @@ describe('JobsModule', () => {
     }
     expect(running).not.toBeNull();
     const second = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
-    expect(second.body).toMatchObject({ statusCode: 409, runningRunId: running!.id });
+    expect(second.body).toMatchObject({ statusCode: 409, runningRunId: running.id });
     open();
     expect((await first).status).toBe(200);
     await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
@@ -126,8 +163,12 @@ describe('JobsModule', () => {
       const gated = app.get(GatedJob);
       let open!: () => void;
       gated.gate = new Promise((resolve) => (open = resolve));
-      const first = request(app.getHttpServer()).post('/jobs/gated').set(auth).then((r) => r);
-      for (let i = 0; i < 100 && gated.runs === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const started = gated.runs;
+      const first = request(app.getHttpServer())
+        .post('/jobs/gated')
+        .set(auth)
+        .then((r) => r);
+      for (let i = 0; i < 100 && gated.runs === started; i++) await new Promise((r) => setTimeout(r, 20));
       await request(other.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
       open();
       expect((await first).status).toBe(200);
@@ -158,7 +199,9 @@ describe('JobsModule', () => {
     const response = await request(app.getHttpServer()).get('/runs?job=gated&limit=2').set(auth).expect(200);
     expect(response.body).toHaveLength(2);
     expect(response.body.every((r: { job: string }) => r.job === 'gated')).toBe(true);
-    expect(Date.parse(response.body[0].startedAt)).toBeGreaterThanOrEqual(Date.parse(response.body[1].startedAt));
+    expect(Date.parse(response.body[0].startedAt)).toBeGreaterThanOrEqual(
+      Date.parse(response.body[1].startedAt),
+    );
   });
 
   it.each([
@@ -181,7 +224,8 @@ describe('JobsModule', () => {
   ] as const)('%s %s without credentials -> 401 and nothing runs', async (method, path) => {
     const count = await db.prisma().jobRun.count();
     await request(app.getHttpServer())[method](path).expect(401);
-    await request(app.getHttpServer())[method](path).set({ Authorization: 'Bearer wrong-token-wrong-token' }).expect(401);
+    const server = request(app.getHttpServer());
+    await server[method](path).set({ Authorization: 'Bearer wrong-token-wrong-token' }).expect(401);
     expect(await db.prisma().jobRun.count()).toBe(count);
   });
 

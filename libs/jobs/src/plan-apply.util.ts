@@ -31,7 +31,8 @@ export async function planThenApply<P, A>(ctx: JobContext, steps: PlanApplySteps
       error: verdict.reason,
     };
   }
-  if (ctx.dryRun) return { status: 'succeeded', summary: { ...steps.describe(plan, undefined), dryRun: true } };
+  if (ctx.dryRun)
+    return { status: 'succeeded', summary: { ...steps.describe(plan, undefined), dryRun: true } };
   const applied = await steps.apply(plan);
   return { status: 'succeeded', summary: steps.describe(plan, applied) };
 }

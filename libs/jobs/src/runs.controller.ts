@@ -1,4 +1,12 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/auth';
 import { JobRunner } from './job-runner.service.js';
@@ -21,7 +29,8 @@ export class RunsController {
   @ApiQuery({ name: 'job', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 20' })
   async list(@Query('job') job?: string, @Query('limit') limit?: string): Promise<JobRunRecord[]> {
-    if (job !== undefined && !JOB_NAME.test(job)) throw new BadRequestException('job must be a job name such as import-all');
+    if (job !== undefined && !JOB_NAME.test(job))
+      throw new BadRequestException('job must be a job name such as import-all');
     let take = 20;
     if (limit !== undefined) {
       take = Number(limit);
@@ -35,7 +44,10 @@ export class RunsController {
   @Get(':id')
   @ApiOperation({ summary: 'One run with its summary' })
   async get(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('run id must be a UUID') }))
+    @Param(
+      'id',
+      new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('run id must be a UUID') }),
+    )
     id: string,
   ): Promise<JobRunRecord> {
     const run = await this.runs.findById(this.runner.app, id);

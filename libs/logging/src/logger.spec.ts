@@ -29,7 +29,9 @@ describe('createLogger', () => {
   it('adds request id and the Cloud Logging trace field inside a request', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ app: 'test', level: 'info', projectId: 'proj', destination });
-    requestContext.run({ requestId: 'req-1', traceId: 'a'.repeat(32), spanId: '7' }, () => logger.info('inside'));
+    requestContext.run({ requestId: 'req-1', traceId: 'a'.repeat(32), spanId: '7' }, () =>
+      logger.info('inside'),
+    );
     logger.info('outside');
     expect(lines[0]).toMatchObject({
       requestId: 'req-1',
@@ -62,14 +64,22 @@ describe('NestPinoLogger', () => {
     logger.log('started', 'Bootstrap');
     logger.warn({ event: 'x', clientSecret: 'shh' }, 'Sync');
     expect(lines[0]).toMatchObject({ message: 'started', context: 'Bootstrap', severity: 'INFO' });
-    expect(lines[1]).toMatchObject({ event: 'x', clientSecret: '[redacted]', context: 'Sync', severity: 'WARNING' });
+    expect(lines[1]).toMatchObject({
+      event: 'x',
+      clientSecret: '[redacted]',
+      context: 'Sync',
+      severity: 'WARNING',
+    });
   });
 });
 
 describe('parseTraceHeader', () => {
   it.each([
     [{ 'x-cloud-trace-context': `${'b'.repeat(32)}/123;o=1` }, { traceId: 'b'.repeat(32), spanId: '123' }],
-    [{ traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01` }, { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) }],
+    [
+      { traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01` },
+      { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) },
+    ],
     [{ traceparent: 'garbage' }, {}],
     [{}, {}],
   ])('parses %j', (headers, expected) => {

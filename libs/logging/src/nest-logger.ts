@@ -25,7 +25,11 @@ export class NestPinoLogger implements LoggerService {
     this.write('fatal', message, optional);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, optional: unknown[]) {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    optional: unknown[],
+  ) {
     // Nest passes the context (a class name) last; an error's stack comes before it.
     const args = [...optional];
     const context = typeof args.at(-1) === 'string' ? (args.pop() as string) : undefined;

@@ -1,7 +1,8 @@
 export const REDACTED = '[redacted]';
 
 /** Keys whose values never reach a log line, whatever the nesting. */
-const SECRET_KEY = /(authorization|cookie|password|passwd|secret|token|api[-_]?key|private[-_]?key|credential)/i;
+const SECRET_KEY =
+  /(authorization|cookie|password|passwd|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 
 /** A copy of `value` with secret-looking keys replaced; safe for objects with cycles. */
 export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unknown {

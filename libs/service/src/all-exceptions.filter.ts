@@ -4,9 +4,10 @@ import { requestContext } from '@app/logging';
 import type { Response } from 'express';
 
 /**
- * The one place errors become HTTP: HttpExceptions keep their status and body; malformed JSON is a
- * 400; known Prisma errors map to 404/409/503; anything else is logged once and answered with a
- * 500 that carries a correlation id (the request id in the logs) and no internals.
+ * The one place errors become HTTP: HttpExceptions keep their status and body (malformed JSON
+ * arrives as one, a 400, from Nest's body parser); known Prisma errors map to 404/409/503; anything
+ * else is logged once and answered with a 500 that carries a correlation id (the request id in the
+ * logs) and no internals.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -17,20 +18,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const mapped = mapPrismaError(exception);
     if (mapped instanceof HttpException) {
       const body = mapped.getResponse();
-      response.status(mapped.getStatus()).json(typeof body === 'string' ? { statusCode: mapped.getStatus(), message: body } : body);
-      return;
-    }
-    if (isBodyParserError(exception)) {
-      response.status(exception.status).json({
-        statusCode: exception.status,
-        error: 'Bad Request',
-        message:
-          exception.type === 'entity.parse.failed'
-            ? 'Request body is not valid JSON'
-            : exception.type === 'entity.too.large'
-              ? 'Request body is too large'
-              : 'Request body could not be read',
-      });
+      response
+        .status(mapped.getStatus())
+        .json(typeof body === 'string' ? { statusCode: mapped.getStatus(), message: body } : body);
       return;
     }
     const correlationId = requestContext.getStore()?.requestId ?? null;
@@ -42,16 +32,4 @@ export class AllExceptionsFilter implements ExceptionFilter {
       correlationId,
     });
   }
-}
-
-function isBodyParserError(error: unknown): error is { status: number; type: string } {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { status?: unknown; type?: unknown };
-  return (
-    typeof candidate.status === 'number' &&
-    candidate.status >= 400 &&
-    candidate.status < 500 &&
-    typeof candidate.type === 'string' &&
-    candidate.type.startsWith('entity.')
-  );
 }

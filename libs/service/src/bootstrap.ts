@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
@@ -17,7 +17,11 @@ export interface ServiceOptions {
  * request ids and trace ids on every log line, an access log, OpenAPI at /api/openapi.json with a
  * browsable page at /api/docs, shutdown hooks for Cloud Run's SIGTERM.
  */
-export function configureService(app: INestApplication, options: Omit<ServiceOptions, 'port' | 'logLevel'>, logger?: AppLogger): void {
+export function configureService(
+  app: INestApplication,
+  options: Omit<ServiceOptions, 'port' | 'logLevel'>,
+  logger?: AppLogger,
+): void {
   app.use(requestContextMiddleware);
   if (logger !== undefined) app.use(accessLog(logger));
   app.enableShutdownHooks();
@@ -26,7 +30,11 @@ export function configureService(app: INestApplication, options: Omit<ServiceOpt
     new DocumentBuilder()
       .setTitle(options.app)
       .setDescription(options.description)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Job token, or a Google-signed ID token' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Job token, or a Google-signed ID token',
+      })
       .addSecurityRequirements('bearer')
       .build(),
   );
@@ -58,11 +66,17 @@ function accessLog(logger: AppLogger) {
 }
 
 /** Creates, configures and starts an app; used by each app's main.ts. */
-export async function bootstrapService(module: Type, options: ServiceOptions): Promise<INestApplication> {
+export async function bootstrapService(
+  module: Type | DynamicModule,
+  options: ServiceOptions,
+): Promise<INestApplication> {
   const logger = createLogger({ app: options.app, level: options.logLevel, projectId: options.projectId });
   const app = await NestFactory.create(module, { logger: new NestPinoLogger(logger), bufferLogs: true });
   configureService(app, options, logger);
   await app.listen(options.port);
-  logger.info({ event: 'listening', port: options.port }, `${options.app} listening on http://127.0.0.1:${options.port}`);
+  logger.info(
+    { event: 'listening', port: options.port },
+    `${options.app} listening on http://127.0.0.1:${options.port}`,
+  );
   return app;
 }

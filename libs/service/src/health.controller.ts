@@ -26,7 +26,11 @@ export class HealthController {
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref()),
       ]);
     } catch {
-      throw new ServiceUnavailableException({ statusCode: 503, status: 'unavailable', database: 'unreachable' });
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        status: 'unavailable',
+        database: 'unreachable',
+      });
     }
     return { status: 'ok', database: 'ok' };
   }

@@ -5,11 +5,16 @@ export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{3,128}$/;
 
 export const collegeIdSchema = z
   .string()
-  .regex(COLLEGE_ID, 'must be 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit');
+  .regex(
+    COLLEGE_ID,
+    'must be 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit',
+  );
 
 export const collegeInputSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  spreadsheetId: z.string().regex(SPREADSHEET_ID, 'must be a Google spreadsheet id (letters, digits, - and _)'),
+  spreadsheetId: z
+    .string()
+    .regex(SPREADSHEET_ID, 'must be a Google spreadsheet id (letters, digits, - and _)'),
   active: z.boolean().default(true),
 });
 

@@ -1,10 +1,23 @@
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { type College } from '@app/db';
 import { JobRunRepository, type JobRunRecord } from '@app/jobs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
-import { collegeIdSchema, collegeInputSchema, type CollegeInput, type CollegeView, spreadsheetUrl } from './college.types.js';
+import {
+  collegeIdSchema,
+  collegeInputSchema,
+  type CollegeInput,
+  type CollegeView,
+  spreadsheetUrl,
+} from './college.types.js';
 import { CollegesRepository } from './colleges.repository.js';
 
 export const APP_NAME = 'covid-pool';
@@ -36,7 +49,9 @@ export class CollegesService implements OnApplicationBootstrap {
     const seedSchema = z.array(collegeInputSchema.extend({ id: collegeIdSchema }));
     const parsed = seedSchema.safeParse(JSON.parse(await readFile(this.config.COVID_POOL_SEED_FILE, 'utf8')));
     if (!parsed.success) {
-      throw new Error(`COVID_POOL_SEED_FILE is not a valid list of Colleges: ${z.prettifyError(parsed.error)}`);
+      throw new Error(
+        `COVID_POOL_SEED_FILE is not a valid list of Colleges: ${z.prettifyError(parsed.error)}`,
+      );
     }
     const inserted = await this.colleges.insertMissing(parsed.data);
     this.logger.log(`Seeded ${inserted} College(s) from ${this.config.COVID_POOL_SEED_FILE}`);
@@ -60,7 +75,10 @@ export class CollegesService implements OnApplicationBootstrap {
         statusCode: 400,
         error: 'Bad Request',
         message: 'The College is not valid',
-        problems: parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+        problems: parsed.error.issues.map((i) => ({
+          field: i.path.join('.') || '(body)',
+          message: i.message,
+        })),
       });
     }
     const input: CollegeInput = parsed.data;
@@ -85,6 +103,7 @@ export class CollegesService implements OnApplicationBootstrap {
 
 export function parseCollegeId(id: string): string {
   const parsed = collegeIdSchema.safeParse(id);
-  if (!parsed.success) throw new BadRequestException(`College id '${id.slice(0, 60)}' ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new BadRequestException(`College id '${id.slice(0, 60)}' ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

@@ -11,7 +11,9 @@ export class ExportController {
   constructor(private readonly exports: ExportService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Current pools, households and students of every College (JSON, or CSV with ?format=csv)' })
+  @ApiOperation({
+    summary: 'Current pools, households and students of every College (JSON, or CSV with ?format=csv)',
+  })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async export(
     @Query('format') format: string | undefined,

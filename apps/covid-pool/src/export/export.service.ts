@@ -10,7 +10,12 @@ export interface ExportDocument {
     id: string;
     name: string;
     importedAt: string | null;
-    pools: { id: string; description: string | null; collectionDay: string | null; households: { id: string; students: string[] }[] }[];
+    pools: {
+      id: string;
+      description: string | null;
+      collectionDay: string | null;
+      households: { id: string; students: string[] }[];
+    }[];
   }[];
 }
 

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mapWithConcurrency } from '@app/http';
-import { Job, JobAlreadyRunningException, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
+import {
+  Job,
+  JobAlreadyRunningException,
+  type JobContext,
+  type JobHandler,
+  type JobOutcome,
+} from '@app/jobs';
 import { CollegesRepository } from '../colleges/colleges.repository.js';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
 import { ImportService } from './import.service.js';
@@ -25,23 +31,41 @@ export class ImportAllJob implements JobHandler {
 
   async run(ctx: JobContext): Promise<JobOutcome> {
     const active = await this.colleges.findActive();
-    const outcomes = await mapWithConcurrency(active, this.config.COVID_POOL_IMPORT_CONCURRENCY, async (college) => {
-      try {
-        const { record } = await this.imports.importCollege(college.id, {
-          dryRun: ctx.dryRun,
-          trigger: ctx.trigger,
-          actor: ctx.actor,
-          parentId: ctx.runId,
-        });
-        const summary = (record.summary ?? {}) as { outcome?: unknown };
-        return { collegeId: college.id, status: record.status, outcome: summary.outcome, runId: record.id, error: record.error } satisfies CollegeOutcome;
-      } catch (error) {
-        if (error instanceof JobAlreadyRunningException) {
-          return { collegeId: college.id, status: 'skipped', error: 'an import of this College was already running' } satisfies CollegeOutcome;
+    const outcomes = await mapWithConcurrency(
+      active,
+      this.config.COVID_POOL_IMPORT_CONCURRENCY,
+      async (college) => {
+        try {
+          const { record } = await this.imports.importCollege(college.id, {
+            dryRun: ctx.dryRun,
+            trigger: ctx.trigger,
+            actor: ctx.actor,
+            parentId: ctx.runId,
+          });
+          const summary = (record.summary ?? {}) as { outcome?: unknown };
+          return {
+            collegeId: college.id,
+            status: record.status,
+            outcome: summary.outcome,
+            runId: record.id,
+            error: record.error,
+          } satisfies CollegeOutcome;
+        } catch (error) {
+          if (error instanceof JobAlreadyRunningException) {
+            return {
+              collegeId: college.id,
+              status: 'skipped',
+              error: 'an import of this College was already running',
+            } satisfies CollegeOutcome;
+          }
+          return {
+            collegeId: college.id,
+            status: 'failed',
+            error: error instanceof Error ? error.message : String(error),
+          } satisfies CollegeOutcome;
         }
-        return { collegeId: college.id, status: 'failed', error: error instanceof Error ? error.message : String(error) } satisfies CollegeOutcome;
-      }
-    });
+      },
+    );
     const tally = (status: CollegeOutcome['status']) => outcomes.filter((o) => o.status === status).length;
     const summary = {
       colleges: active.length,
@@ -51,7 +75,8 @@ export class ImportAllJob implements JobHandler {
       outcomes,
     };
     // Every College unreadable points at our side (credentials, API), not at the Colleges' sheets.
-    const allUnreadable = active.length > 0 && outcomes.every((o) => o.status === 'failed' && o.outcome !== 'invalid');
+    const allUnreadable =
+      active.length > 0 && outcomes.every((o) => o.status === 'failed' && o.outcome !== 'invalid');
     return allUnreadable
       ? { status: 'failed', summary, error: 'No College sheet could be imported; see each outcome' }
       : { status: 'succeeded', summary };

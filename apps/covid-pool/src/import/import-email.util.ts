@@ -34,7 +34,11 @@ export function sheetErrorsEmail(input: {
     ...errors.map((f, i) => `${i + 1}. ${place(f)}: ${f.message}`),
   ];
   if (warnings.length > 0) {
-    lines.push('', 'Also worth a look (these do not stop the import):', ...warnings.map((f) => `- ${place(f)}: ${f.message}`));
+    lines.push(
+      '',
+      'Also worth a look (these do not stop the import):',
+      ...warnings.map((f) => `- ${place(f)}: ${f.message}`),
+    );
   }
   lines.push(
     '',
@@ -48,7 +52,11 @@ export function sheetErrorsEmail(input: {
   };
 }
 
-export function sheetUnreadableEmail(input: { collegeName: string; spreadsheetUrl: string; reason: string }): ImportEmail {
+export function sheetUnreadableEmail(input: {
+  collegeName: string;
+  spreadsheetUrl: string;
+  reason: string;
+}): ImportEmail {
   return {
     subject: `COVID pool sheet of ${input.collegeName} could not be read`,
     text: [

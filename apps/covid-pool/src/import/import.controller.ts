@@ -14,7 +14,9 @@ export class ImportController {
   @Post(':collegeId/import')
   @HttpCode(200)
   @Roles('job', 'operator')
-  @ApiOperation({ summary: "Import one College's sheet now; 422 with every finding when the sheet has errors" })
+  @ApiOperation({
+    summary: "Import one College's sheet now; 422 with every finding when the sheet has errors",
+  })
   @ApiQuery({ name: 'dry_run', required: false, description: '1 to validate without storing or emailing' })
   async importOne(
     @Param('collegeId') collegeId: string,

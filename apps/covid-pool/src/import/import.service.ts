@@ -50,24 +50,38 @@ export class ImportService {
       raw = await this.source.read(college.spreadsheetId);
     } catch (error) {
       if (!(error instanceof SheetUnreadableError)) throw error;
-      const notified = await this.notify(ctx, college, null, sheetUnreadableEmail({
-        collegeName: college.name,
-        spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
-        reason: error.reason,
-      }));
-      return { status: 'failed', summary: { ...base, outcome: 'unreadable', reason: error.reason, notified }, error: error.reason };
+      const notified = await this.notify(
+        ctx,
+        college,
+        null,
+        sheetUnreadableEmail({
+          collegeName: college.name,
+          spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
+          reason: error.reason,
+        }),
+      );
+      return {
+        status: 'failed',
+        summary: { ...base, outcome: 'unreadable', reason: error.reason, notified },
+        error: error.reason,
+      };
     }
 
     const validation = validateCollegeSheet(raw, { maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE });
     const counts = countFindings(validation.findings);
     if (validation.hasErrors) {
       const validContacts = validation.sheet.contacts.map((c) => c.email);
-      const notified = await this.notify(ctx, college, validContacts, sheetErrorsEmail({
-        collegeName: college.name,
-        spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
-        findings: validation.findings,
-        maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE,
-      }));
+      const notified = await this.notify(
+        ctx,
+        college,
+        validContacts,
+        sheetErrorsEmail({
+          collegeName: college.name,
+          spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
+          findings: validation.findings,
+          maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE,
+        }),
+      );
       return {
         status: 'failed',
         failureKind: 'invalid_input',
@@ -80,16 +94,32 @@ export class ImportService {
     if (hash === college.contentHash) {
       return {
         status: 'succeeded',
-        summary: { ...base, outcome: 'unchanged', message: 'The sheet has not changed since the last import; nothing was written', ...counts, findings: validation.findings },
+        summary: {
+          ...base,
+          outcome: 'unchanged',
+          message: 'The sheet has not changed since the last import; nothing was written',
+          ...counts,
+          findings: validation.findings,
+        },
       };
     }
     const changes = diffCollege(await this.pools.readCollege(college.id), validation.sheet);
     const sizes = {
       pools: validation.sheet.pools.length,
       households: validation.sheet.pools.reduce((n, p) => n + p.households.length, 0),
-      students: validation.sheet.pools.reduce((n, p) => n + p.households.reduce((m, h) => m + h.students.length, 0), 0),
+      students: validation.sheet.pools.reduce(
+        (n, p) => n + p.households.reduce((m, h) => m + h.students.length, 0),
+        0,
+      ),
     };
-    const summary = { ...base, ...counts, sizes, changes, changeCount: countChanges(changes), findings: validation.findings };
+    const summary = {
+      ...base,
+      ...counts,
+      sizes,
+      changes,
+      changeCount: countChanges(changes),
+      findings: validation.findings,
+    };
     if (ctx.dryRun) return { status: 'succeeded', summary: { ...summary, outcome: 'would_import' } };
 
     await this.pools.replaceCollege(college.id, validation.sheet, hash, (tx) =>
@@ -121,12 +151,20 @@ export class ImportService {
     if (ctx.dryRun) return { skipped: 'dry run' };
     let to = sheetContacts ?? [];
     if (to.length === 0) to = (await this.pools.contactsOf(college.id)).map((c) => c.email);
-    if (to.length === 0 && this.config.COVID_POOL_FALLBACK_CONTACT !== undefined) to = [this.config.COVID_POOL_FALLBACK_CONTACT];
+    if (to.length === 0 && this.config.COVID_POOL_FALLBACK_CONTACT !== undefined)
+      to = [this.config.COVID_POOL_FALLBACK_CONTACT];
     if (to.length === 0) {
-      this.logger.warn(`College ${college.id} has no contact and COVID_POOL_FALLBACK_CONTACT is unset: nobody was told`);
+      this.logger.warn(
+        `College ${college.id} has no contact and COVID_POOL_FALLBACK_CONTACT is unset: nobody was told`,
+      );
       return { skipped: 'no contact and no COVID_POOL_FALLBACK_CONTACT' };
     }
-    await this.outbox.sendEmail({ to, subject: email.subject, text: email.text, dedupeKey: `covid-pool:import:${ctx.runId}` });
+    await this.outbox.sendEmail({
+      to,
+      subject: email.subject,
+      text: email.text,
+      dedupeKey: `covid-pool:import:${ctx.runId}`,
+    });
     return { to };
   }
 }

@@ -5,8 +5,18 @@ import { countChanges, diffCollege } from './pool-diff.util.js';
 const contacts = [{ name: 'Porter', email: 'porter@example.ac.uk' }];
 const base: CollegeSheet = {
   pools: [
-    { id: 'A', description: null, collectionDay: 'Monday', households: [{ id: 'H1', students: ['ab1', 'cd2'] }] },
-    { id: 'B', description: 'Staircase B', collectionDay: null, households: [{ id: 'H2', students: ['ef3'] }] },
+    {
+      id: 'A',
+      description: null,
+      collectionDay: 'Monday',
+      households: [{ id: 'H1', students: ['ab1', 'cd2'] }],
+    },
+    {
+      id: 'B',
+      description: 'Staircase B',
+      collectionDay: null,
+      households: [{ id: 'H2', students: ['ef3'] }],
+    },
   ],
   contacts,
 };
@@ -21,8 +31,18 @@ describe('diffCollege', () => {
   it('names pools and households added, removed and changed, and counts students', () => {
     const after: CollegeSheet = {
       pools: [
-        { id: 'A', description: 'now described', collectionDay: 'Monday', households: [{ id: 'H1', students: ['ab1'] }] },
-        { id: 'C', description: null, collectionDay: null, households: [{ id: 'H3', students: ['gh4', 'ef3'] }] },
+        {
+          id: 'A',
+          description: 'now described',
+          collectionDay: 'Monday',
+          households: [{ id: 'H1', students: ['ab1'] }],
+        },
+        {
+          id: 'C',
+          description: null,
+          collectionDay: null,
+          households: [{ id: 'H3', students: ['gh4', 'ef3'] }],
+        },
       ],
       contacts: [{ name: 'Porter', email: 'PORTER@example.ac.uk' }],
     };
@@ -36,8 +56,8 @@ describe('diffCollege', () => {
 
   it('sees a household moved to another pool as a change of the household and both pools', () => {
     const after = structuredClone(base);
-    const moved = after.pools[0]!.households.pop()!;
-    after.pools[1]!.households.push(moved);
+    const moved = after.pools[0].households.pop()!;
+    after.pools[1].households.push(moved);
     const changes = diffCollege(base, after);
     expect(changes.households.changed).toEqual(['H1']);
     expect(changes.pools.changed).toEqual(['A', 'B']);

@@ -15,7 +15,11 @@ export interface CollegeChanges {
 
 const LIST_CAP = 200;
 
-function compareById<T extends { id: string }>(before: T[], after: T[], same: (a: T, b: T) => boolean): ChangeList {
+function compareById<T extends { id: string }>(
+  before: T[],
+  after: T[],
+  same: (a: T, b: T) => boolean,
+): ChangeList {
   const old = new Map(before.map((item) => [item.id, item]));
   const next = new Map(after.map((item) => [item.id, item]));
   const cap = (ids: string[]) => ids.slice(0, LIST_CAP);
@@ -34,7 +38,9 @@ function compareById<T extends { id: string }>(before: T[], after: T[], same: (a
 }
 
 function householdsOf(pools: SheetPool[]) {
-  return pools.flatMap((pool) => pool.households.map((h) => ({ id: h.id, pool: pool.id, students: h.students })));
+  return pools.flatMap((pool) =>
+    pool.households.map((h) => ({ id: h.id, pool: pool.id, students: h.students })),
+  );
 }
 
 /** What an import changes: pools and households added, removed or changed; students added and removed. */

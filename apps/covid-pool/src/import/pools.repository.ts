@@ -72,12 +72,17 @@ export class PoolsRepository {
           data: households.map((h, position) => ({ collegeId, id: h.id, poolId: h.poolId, position })),
         });
         await tx.student.createMany({
-          data: households.flatMap((h) => h.students.map((crsid) => ({ collegeId, crsid, householdId: h.id }))).map(
-            (s, position) => ({ ...s, position }),
-          ),
+          data: households
+            .flatMap((h) => h.students.map((crsid) => ({ collegeId, crsid, householdId: h.id })))
+            .map((s, position) => ({ ...s, position })),
         });
         await tx.contact.createMany({
-          data: dedupeContacts(sheet.contacts).map((c, position) => ({ collegeId, email: c.email, name: c.name, position })),
+          data: dedupeContacts(sheet.contacts).map((c, position) => ({
+            collegeId,
+            email: c.email,
+            name: c.name,
+            position,
+          })),
         });
         await tx.college.update({ where: { id: collegeId }, data: { contentHash, importedAt: new Date() } });
         await alsoInTransaction(tx);
@@ -112,7 +117,12 @@ function assemble(
   const poolMap = new Map<string, SheetPool>(
     pools.map((p) => [
       p.id,
-      { id: p.id, description: p.description, collectionDay: p.collectionDay as Weekday | null, households: [] },
+      {
+        id: p.id,
+        description: p.description,
+        collectionDay: p.collectionDay as Weekday | null,
+        households: [],
+      },
     ]),
   );
   for (const h of households) {

@@ -1,0 +1,336 @@
+import { retryDelayMs } from '@app/http';
+import { sheets, type sheets_v4 } from '@googleapis/sheets';
+import { GoogleAuth } from 'google-auth-library';
+import { z } from 'zod';
+import { WORKSHEETS, type RawWorkbook, type WorksheetName } from './sheet.types.js';
+import {
+  matchWorksheetTitles,
+  SheetUnreadableError,
+  type SheetSource,
+  SPREADSHEET_ID,
+} from './sheet-source.js';
+
+export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
+const DEFAULT_API_URL = 'https://sheets.googleapis.com/';
+
+/** Whatever the Google client accepts as `auth`: a GoogleAuth (application default credentials) or a client. */
+export type SheetsAuth = NonNullable<sheets_v4.Options['auth']>;
+
+export interface GoogleSheetsSourceOptions {
+  /** Root URL of the Sheets API (a simulator locally); default https://sheets.googleapis.com/. */
+  apiUrl?: string;
+  /** Default: application default credentials with the spreadsheets.readonly scope. */
+  auth?: SheetsAuth;
+  /** Attempts per API call, the first included, for 429, 5xx, network errors and timeouts. Default 4. */
+  maxAttempts?: number;
+  /** First backoff delay, doubling per attempt with jitter; a Retry-After header wins. Default 500 ms. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Deadline for each API call, access token included. Default 20 s. */
+  timeoutMs?: number;
+  /** Named in the "no access" reason so administrators know whom to share the sheet with; found from the credentials when possible. */
+  serviceAccountEmail?: string;
+  /** Called before each retry (for logging). */
+  onRetry?: (info: { spreadsheetId: string; attempt: number; delayMs: number; status?: number }) => void;
+  /** How to wait between attempts (tests pass one that records the delay). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const cellSchema = z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+const batchGetSchema = z.object({
+  valueRanges: z.array(z.object({ values: z.array(z.array(cellSchema)).optional() })).optional(),
+});
+const metadataSchema = z.object({
+  sheets: z.array(z.object({ properties: z.object({ title: z.string() }).optional() })).optional(),
+});
+const googleErrorSchema = z.object({ error: z.object({ message: z.string() }) });
+
+/** Why one API call failed, after its retries. */
+interface CallFailure {
+  kind: 'http' | 'network' | 'timeout' | 'token' | 'credentials' | 'answer';
+  status?: number;
+  /** Google's error message (from its JSON error body) or the network error code. */
+  detail: string;
+  retryAfter?: string;
+  attempts: number;
+  cause: unknown;
+}
+
+class CallFailed extends Error {
+  constructor(readonly failure: CallFailure) {
+    super(failure.detail, { cause: failure.cause });
+  }
+}
+
+/**
+ * Reads a College sheet from Google Sheets with ONE values:batchGet call for the three worksheets.
+ * The API refuses a whole batchGet when one range names a missing worksheet ("Unable to parse range"),
+ * so on that answer it lists the spreadsheet's worksheets and fetches only those that exist; the
+ * missing one stays undefined and validation reports it. The Google client's own retry is off:
+ * retries (429, 5xx, network errors, timeouts) happen here, with backoff that honours Retry-After.
+ */
+export class GoogleSheetsSource implements SheetSource {
+  private readonly client: sheets_v4.Sheets;
+  private readonly auth: SheetsAuth;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: GoogleSheetsSourceOptions = {}) {
+    this.auth = options.auth ?? new GoogleAuth({ scopes: [SHEETS_READONLY_SCOPE] });
+    const rootUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, '/');
+    this.client = sheets({ version: 'v4', auth: this.auth, rootUrl });
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async read(spreadsheetId: string): Promise<RawWorkbook> {
+    if (!SPREADSHEET_ID.test(spreadsheetId)) {
+      throw new SheetUnreadableError(
+        spreadsheetId,
+        'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+      );
+    }
+    try {
+      try {
+        return await this.batchGet(spreadsheetId, Object.fromEntries(WORKSHEETS.map((name) => [name, name])));
+      } catch (error) {
+        if (!isMissingRange(error)) throw error;
+      }
+      const titles = matchWorksheetTitles(await this.worksheetTitles(spreadsheetId));
+      if (Object.keys(titles).length === 0) return { worksheets: {} };
+      try {
+        return await this.batchGet(spreadsheetId, titles);
+      } catch (error) {
+        if (!isMissingRange(error)) throw error;
+        throw new CallFailed({
+          kind: 'answer',
+          status: 400,
+          detail: 'the worksheets were renamed or deleted while the sheet was being read; try again',
+          attempts: 1,
+          cause: error,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof CallFailed)) throw error;
+      throw new SheetUnreadableError(spreadsheetId, await this.reason(error.failure), error.failure.status, {
+        cause: error.failure.cause,
+      });
+    }
+  }
+
+  /** One batchGet for the given worksheets (canonical name -> title in the spreadsheet). */
+  private async batchGet(
+    spreadsheetId: string,
+    titles: Partial<Record<WorksheetName, string>>,
+  ): Promise<RawWorkbook> {
+    const names = WORKSHEETS.filter((name) => titles[name] !== undefined);
+    const ranges = names.map((name) => a1Title(titles[name] ?? name));
+    const response = await this.call(spreadsheetId, (signal) =>
+      this.client.spreadsheets.values.batchGet(
+        { spreadsheetId, ranges, majorDimension: 'ROWS', valueRenderOption: 'FORMATTED_VALUE' },
+        { retry: false, signal },
+      ),
+    );
+    const parsed = batchGetSchema.safeParse(response.data);
+    const valueRanges = parsed.data?.valueRanges ?? [];
+    if (!parsed.success || valueRanges.length !== names.length) {
+      throw new CallFailed({
+        kind: 'answer',
+        detail: 'unexpected batchGet answer',
+        attempts: 1,
+        cause: parsed.error,
+      });
+    }
+    const raw: RawWorkbook = { worksheets: {} };
+    names.forEach((name, index) => {
+      raw.worksheets[name] = valueRanges[index]?.values ?? [];
+    });
+    return raw;
+  }
+
+  private async worksheetTitles(spreadsheetId: string): Promise<string[]> {
+    const response = await this.call(spreadsheetId, (signal) =>
+      this.client.spreadsheets.get(
+        { spreadsheetId, fields: 'sheets.properties.title' },
+        { retry: false, signal },
+      ),
+    );
+    const parsed = metadataSchema.safeParse(response.data);
+    if (!parsed.success) {
+      throw new CallFailed({
+        kind: 'answer',
+        detail: 'unexpected metadata answer',
+        attempts: 1,
+        cause: parsed.error,
+      });
+    }
+    return (parsed.data.sheets ?? []).flatMap((sheet) => (sheet.properties ? [sheet.properties.title] : []));
+  }
+
+  /** Runs one API call with a deadline, retrying what is worth retrying; throws CallFailed. */
+  private async call<T>(spreadsheetId: string, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withDeadline(request);
+      } catch (error) {
+        const failure = this.classify(error, attempt);
+        const retryable =
+          failure.kind === 'network' ||
+          failure.kind === 'timeout' ||
+          (failure.status !== undefined && (failure.status === 429 || failure.status >= 500));
+        if (!retryable || attempt >= this.maxAttempts) throw new CallFailed(failure);
+        const delayMs = retryDelayMs(attempt, failure.retryAfter, this.baseDelayMs, this.maxDelayMs);
+        this.options.onRetry?.({ spreadsheetId, attempt, delayMs, status: failure.status });
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  private async withDeadline<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // The race also covers fetching the access token, which the signal does not reach.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new DeadlineExceeded());
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([request(controller.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(error: unknown, attempts: number): CallFailure {
+    if (error instanceof DeadlineExceeded)
+      return { kind: 'timeout', detail: 'timeout', attempts, cause: error };
+    const shape = errorShape(error);
+    if (shape.status !== undefined) {
+      const body = googleErrorSchema.safeParse(shape.data);
+      const fromSheets = shape.url === undefined || /\/v4\/spreadsheets\//.test(shape.url);
+      return {
+        kind: fromSheets ? 'http' : 'token',
+        status: shape.status,
+        detail: body.success ? body.data.error.message : `HTTP ${shape.status}`,
+        retryAfter: shape.retryAfter,
+        attempts,
+        cause: error,
+      };
+    }
+    if (shape.isHttpClientError) {
+      return { kind: 'network', detail: shape.code ?? 'no answer', attempts, cause: error };
+    }
+    // Not an HTTP failure: the credentials could not be found or loaded.
+    return {
+      kind: 'credentials',
+      detail: error instanceof Error ? error.message : String(error),
+      attempts,
+      cause: error,
+    };
+  }
+
+  private async reason(failure: CallFailure): Promise<string> {
+    const { status, attempts, detail } = failure;
+    const tries = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    switch (failure.kind) {
+      case 'timeout':
+        return `Google Sheets did not answer within ${this.timeoutMs / 1000} seconds, ${tries}`;
+      case 'network':
+        return `Google Sheets could not be reached ${tries} (${detail})`;
+      case 'credentials':
+        return `the service account credentials could not be loaded (${detail})`;
+      case 'token':
+        return `the service account could not get an access token (HTTP ${status ?? '?'}) ${tries}`;
+      case 'answer':
+        return status === 400
+          ? detail
+          : `Google Sheets sent an answer that could not be understood (${detail})`;
+      case 'http':
+        break;
+    }
+    if (status === 404) return 'the spreadsheet does not exist; check the spreadsheet id';
+    if (status === 403) {
+      const email = await this.serviceAccountEmail();
+      return email === undefined
+        ? 'the service account has no access to the spreadsheet; share it (Viewer is enough) with the service account the app runs as'
+        : `the service account has no access to the spreadsheet; share it (Viewer is enough) with ${email}`;
+    }
+    if (status === 401) return "Google Sheets refused the service account's credentials (HTTP 401)";
+    if (status === 429) return `Google Sheets kept answering 429 (too many requests) ${tries}`;
+    if (status !== undefined && status >= 500)
+      return `Google Sheets kept failing with HTTP ${status} ${tries}`;
+    return `Google Sheets refused the request (HTTP ${status ?? '?'}): ${detail}`;
+  }
+
+  private async serviceAccountEmail(): Promise<string | undefined> {
+    if (this.options.serviceAccountEmail !== undefined) return this.options.serviceAccountEmail;
+    if (!(this.auth instanceof GoogleAuth)) return undefined;
+    const auth = this.auth;
+    try {
+      const credentials = await this.withDeadline(() => auth.getCredentials());
+      return credentials.client_email ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+class DeadlineExceeded extends Error {}
+
+/** A worksheet title in A1 notation: quoted unless it is plain letters, digits and '_'. */
+function a1Title(title: string): string {
+  return /^[A-Za-z0-9_]+$/.test(title) ? title : `'${title.replaceAll("'", "''")}'`;
+}
+
+function isMissingRange(error: unknown): boolean {
+  return (
+    error instanceof CallFailed &&
+    error.failure.kind === 'http' &&
+    error.failure.status === 400 &&
+    /unable to parse range/i.test(error.failure.detail)
+  );
+}
+
+/** The parts of a gaxios error we use, read without depending on which gaxios copy threw it. */
+function errorShape(error: unknown): {
+  isHttpClientError: boolean;
+  status?: number;
+  url?: string;
+  data?: unknown;
+  retryAfter?: string;
+  code?: string;
+} {
+  if (typeof error !== 'object' || error === null) return { isHttpClientError: false };
+  const record = error as Record<string, unknown>;
+  const config = record['config'] as { url?: unknown } | undefined;
+  const response = record['response'] as { status?: unknown; data?: unknown; headers?: unknown } | undefined;
+  const isHttpClientError = config !== undefined && typeof config === 'object';
+  const status = typeof response?.status === 'number' ? response.status : undefined;
+  return {
+    isHttpClientError,
+    status,
+    url: typeof config?.url === 'string' || config?.url instanceof URL ? config.url.toString() : undefined,
+    data: response?.data,
+    retryAfter: headerValue(response?.headers, 'retry-after'),
+    code: typeof record['code'] === 'string' ? record['code'] : undefined,
+  };
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  // A fetch Headers object (gaxios 7+), possibly from another realm, or a plain object.
+  const get = (headers as { get?: unknown }).get;
+  const value: unknown =
+    typeof get === 'function'
+      ? (get as (header: string) => unknown).call(headers, name)
+      : (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,57 @@
+import type { Weekday } from './sheet.types.js';
+
+export const MAX_POOL_NAME_LENGTH = 32;
+
+const POOL_NAME_CHARACTER = /[A-Za-z0-9 _-]/;
+const CRSID = /^[a-z]+[0-9]*$/;
+// Pragmatic: one @, no spaces, a dot in the domain, no empty labels. Mail servers have the final say.
+const EMAIL = /^[^\s@<>(),;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+const WEEKDAYS: readonly Weekday[] = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+];
+
+/** Cell text as compared and stored: surrounding spaces removed. */
+export function cellValue(text: string | undefined): string {
+  return (text ?? '').trim();
+}
+
+/** Key under which names (pools, households, headers, worksheet titles) are compared: case and spacing ignored. */
+export function nameKey(text: string): string {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** What is wrong with a pool name, as the end of a sentence about it, or null when it is fine. */
+export function poolNameProblem(name: string): string | null {
+  if (name.length > MAX_POOL_NAME_LENGTH) {
+    return `is ${name.length} characters long; a pool name can have at most ${MAX_POOL_NAME_LENGTH} characters`;
+  }
+  const bad = [...new Set([...name].filter((character) => !POOL_NAME_CHARACTER.test(character)))];
+  if (bad.length > 0) {
+    const shown = bad.map((character) => `'${character}'`).join(', ');
+    return `contains ${shown}; a pool name may only contain letters, digits, spaces, '-' and '_'`;
+  }
+  return null;
+}
+
+/** The CRSid in canonical (lower-case) form, or null when the text is not a CRSid. */
+export function normaliseCrsid(text: string): string | null {
+  const crsid = text.trim().toLowerCase();
+  return crsid.length >= 2 && crsid.length <= 8 && CRSID.test(crsid) ? crsid : null;
+}
+
+/** The canonical day name for a day written in any case ('monday', 'MONDAY'), or null. */
+export function parseWeekday(text: string): Weekday | null {
+  const wanted = text.trim().toLowerCase();
+  return WEEKDAYS.find((day) => day.toLowerCase() === wanted) ?? null;
+}
+
+export function isEmailAddress(text: string): boolean {
+  return text.length <= 254 && EMAIL.test(text);
+}

@@ -1,0 +1,45 @@
+import { WORKSHEETS, type RawWorkbook, type WorksheetName } from './sheet.types.js';
+import { nameKey } from './sheet-rules.util.js';
+
+/** Where College sheets are read from: Google Sheets in production, XLSX files locally. */
+export interface SheetSource {
+  /**
+   * The three worksheets of a spreadsheet as cell text; a worksheet the spreadsheet lacks is
+   * undefined (validation reports it). Rejects with SheetUnreadableError when the spreadsheet
+   * itself cannot be read.
+   */
+  read(spreadsheetId: string): Promise<RawWorkbook>;
+}
+
+/** Nest injection token for the SheetSource in use. */
+export const SHEET_SOURCE = Symbol('SHEET_SOURCE');
+
+/** A spreadsheet could not be read at all; `reason` says why in plain words, for operators and College contacts. */
+export class SheetUnreadableError extends Error {
+  constructor(
+    readonly spreadsheetId: string,
+    readonly reason: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Spreadsheet ${spreadsheetId} could not be read: ${reason}`, options);
+    this.name = 'SheetUnreadableError';
+  }
+}
+
+/**
+ * Pairs each expected worksheet with the title it has in the spreadsheet: exact title first, else the
+ * same title in another case or with surrounding spaces (administrators rename tabs by hand).
+ */
+export function matchWorksheetTitles(titles: readonly string[]): Partial<Record<WorksheetName, string>> {
+  const matched: Partial<Record<WorksheetName, string>> = {};
+  for (const worksheet of WORKSHEETS) {
+    const title =
+      titles.find((t) => t === worksheet) ?? titles.find((t) => nameKey(t) === nameKey(worksheet));
+    if (title !== undefined) matched[worksheet] = title;
+  }
+  return matched;
+}
+
+/** Spreadsheet ids are letters, digits, '-' and '_'; anything else (a path, a URL) is refused. */
+export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;

@@ -1,0 +1,60 @@
+import ExcelJS from 'exceljs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { WORKSHEETS, type RawWorkbook } from './sheet.types.js';
+import {
+  matchWorksheetTitles,
+  SheetUnreadableError,
+  type SheetSource,
+  SPREADSHEET_ID,
+} from './sheet-source.js';
+import { worksheetRows } from './xlsx-cell-text.util.js';
+
+/**
+ * Local stand-in for Google Sheets: spreadsheet `<id>` is the file `<dir>/<id>.xlsx`. Cells are turned
+ * into the text the Sheets API would return, so validation sees the same thing in both places.
+ */
+export class XlsxFileSource implements SheetSource {
+  constructor(private readonly dir: string) {}
+
+  async read(spreadsheetId: string): Promise<RawWorkbook> {
+    if (!SPREADSHEET_ID.test(spreadsheetId)) {
+      throw new SheetUnreadableError(
+        spreadsheetId,
+        'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+      );
+    }
+    const file = path.join(this.dir, `${spreadsheetId}.xlsx`);
+    try {
+      await access(file);
+    } catch (error) {
+      throw new SheetUnreadableError(
+        spreadsheetId,
+        `the spreadsheet does not exist (no file ${spreadsheetId}.xlsx in the local sheets folder)`,
+        404,
+        { cause: error },
+      );
+    }
+    const workbook = new ExcelJS.Workbook();
+    try {
+      await workbook.xlsx.readFile(file);
+    } catch (error) {
+      throw new SheetUnreadableError(
+        spreadsheetId,
+        `the file ${spreadsheetId}.xlsx is not a readable Excel workbook`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    const titles = matchWorksheetTitles(workbook.worksheets.map((worksheet) => worksheet.name));
+    const raw: RawWorkbook = { worksheets: {} };
+    for (const name of WORKSHEETS) {
+      const title = titles[name];
+      const worksheet = title === undefined ? undefined : workbook.getWorksheet(title);
+      if (worksheet !== undefined) raw.worksheets[name] = worksheetRows(worksheet);
+    }
+    return raw;
+  }
+}

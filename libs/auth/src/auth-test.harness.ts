@@ -1,0 +1,42 @@
+import { Controller, type DynamicModule, Get, type INestApplication, Req } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { CurrentPrincipal, Public, Roles } from './auth.decorators.js';
+import type { Principal, RequestWithPrincipal } from './auth.types.js';
+
+/** The routes every auth spec exercises: a default (job) route, an operator route, an either route, a public one. */
+@Controller()
+export class AuthTestController {
+  @Get('job')
+  job(@CurrentPrincipal() principal: Principal, @Req() request: RequestWithPrincipal) {
+    return { principal, onRequest: request.principal };
+  }
+
+  @Roles('operator')
+  @Get('operator')
+  operator(@CurrentPrincipal() principal: Principal) {
+    return { principal };
+  }
+
+  @Roles('job', 'operator')
+  @Get('either')
+  either(@CurrentPrincipal() principal: Principal) {
+    return { principal };
+  }
+
+  @Public()
+  @Get('healthz')
+  healthz() {
+    return { status: 'ok' };
+  }
+}
+
+/** A tiny Nest app with the auth module under test and {@link AuthTestController}; caller closes it. */
+export async function createAuthTestApp(authModule: DynamicModule): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [authModule],
+    controllers: [AuthTestController],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
