@@ -19,7 +19,9 @@ async function listFiles(dir) {
   return entries
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.spec.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    // Tests and their helpers stay out of dist/ (and so out of the image): they import dev-only packages.
+    .filter((f) => !/(\.spec|[.-]test\.harness|\.fixture)\.ts$/.test(f))
     .filter((f) => !f.split(path.sep).includes('test'));
 }
 

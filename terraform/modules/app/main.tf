@@ -1,0 +1,99 @@
+# One app of the platform: its Cloud Run service, its secrets, its Scheduler jobs and the service
+# account they call it as. Adding an app to an environment is one `module "<app>"` block.
+#
+# Job authentication: JOB_AUTH_MODE=iam. Cloud Run itself verifies the Scheduler's ID token
+# (Google's signature, audience = the service URL, run.invoker on this service) and then forwards it
+# with the signature removed, so the app cannot verify it again (oidc mode would refuse every call
+# behind Cloud Run's check); in iam mode it reads the verified email claim and checks it against
+# JOB_ALLOWED_EMAILS. The service is never public, which is what makes that safe.
+
+locals {
+  labels = merge(var.labels, { app = var.name })
+
+  secret_ids = { for env_name in var.secret_env_names : env_name => "${var.name}-${replace(lower(env_name), "_", "-")}" }
+
+  has_jobs        = length(var.jobs) > 0
+  scheduler_email = local.has_jobs ? google_service_account.scheduler[0].email : null
+
+  auth_env = {
+    JOB_AUTH_MODE      = "iam"
+    JOB_ALLOWED_EMAILS = join(",", concat(local.has_jobs ? [local.scheduler_email] : [], var.extra_job_callers))
+  }
+}
+
+module "secret" {
+  source   = "../secret"
+  for_each = local.secret_ids
+
+  project_id        = var.project_id
+  secret_id         = each.value
+  replica_locations = var.secret_replica_locations
+  labels            = local.labels
+}
+
+module "service" {
+  source = "../cloud-run-service"
+
+  project_id = var.project_id
+  region     = var.region
+  name       = var.name
+  image      = var.image
+  env        = merge(var.env, local.auth_env)
+  secret_env = {
+    for env_name, secret_id in local.secret_ids : env_name => {
+      secret  = module.secret[env_name].id
+      version = lookup(var.secret_versions, env_name, "latest")
+    }
+  }
+  cloud_sql_instances     = var.cloud_sql_instances
+  vpc_access              = var.vpc_access
+  min_instances           = var.min_instances
+  max_instances           = var.max_instances
+  cpu                     = var.cpu
+  memory                  = var.memory
+  request_timeout_seconds = var.request_timeout_seconds
+  ingress                 = var.ingress
+  invokers                = var.invokers
+  labels                  = local.labels
+  deletion_protection     = var.deletion_protection
+}
+
+# The identity Scheduler calls this app as: run.invoker on this service and nothing else.
+resource "google_service_account" "scheduler" {
+  count = local.has_jobs ? 1 : 0
+
+  project      = var.project_id
+  account_id   = "${var.name}-sched"
+  display_name = "${var.name} (Cloud Scheduler)"
+  description  = "Cloud Scheduler calls the ${var.name} job endpoints as this account."
+}
+
+resource "google_cloud_run_v2_service_iam_member" "scheduler" {
+  count = local.has_jobs ? 1 : 0
+
+  project  = var.project_id
+  location = var.region
+  name     = module.service.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler[0].email}"
+}
+
+module "job" {
+  source   = "../scheduler-job"
+  for_each = var.jobs
+
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "${var.name}-${each.key}"
+  description           = each.value.description
+  schedule              = each.value.schedule
+  time_zone             = each.value.time_zone
+  uri                   = "${module.service.url}${each.value.path}"
+  audience              = module.service.url
+  service_account_email = google_service_account.scheduler[0].email
+  retry_count           = each.value.retry_count
+  attempt_deadline      = each.value.attempt_deadline
+  paused                = each.value.paused
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler]
+}
