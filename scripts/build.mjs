@@ -16,13 +16,15 @@ const stampFile = path.join(dist, '.build-stamp');
 
 async function listFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    // Tests and their helpers stay out of dist/ (and so out of the image): they import dev-only packages.
-    .filter((f) => !/(\.spec|[.-]test\.harness|\.fixture)\.ts$/.test(f))
-    .filter((f) => !f.split(path.sep).includes('test'));
+  return (
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      // Tests and their helpers stay out of dist/ (and so out of the image): they import dev-only packages.
+      .filter((f) => !/(\.spec|[.-]test\.harness|\.fixture)\.ts$/.test(f))
+      .filter((f) => !f.split(path.sep).includes('test'))
+  );
 }
 
 async function sources() {
