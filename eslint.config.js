@@ -41,6 +41,12 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts', 'bench/**/*.ts', 'simulators/**/*.ts'],
     rules: {
+      // Tests and benchmarks may reach the test harnesses beside a library (not exported: they use
+      // dev-only packages) and the app they exercise.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' }] },
+      ],
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

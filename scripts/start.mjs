@@ -48,7 +48,7 @@ let databaseUrl = process.env.DATABASE_URL;
 const { migrate } = await import(dist('libs/db/migrate.js'));
 if (!databaseUrl) {
   const { startEmbeddedDatabase } = await import(dist('libs/db/embedded-database.js'));
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite'), maxConnections: 40 });
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite') });
   stops.push(() => db.stop());
   databaseUrl = db.url;
   log(`embedded PostgreSQL (PGlite) on ${db.url} with data in .data/pglite`);

@@ -151,7 +151,7 @@ describe('JobsModule', () => {
     }
     expect(running).not.toBeNull();
     const second = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
-    expect(second.body).toMatchObject({ statusCode: 409, runningRunId: running.id });
+    expect(second.body).toMatchObject({ statusCode: 409, runningRunId: running?.id });
     open();
     expect((await first).status).toBe(200);
     await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);

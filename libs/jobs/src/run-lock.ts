@@ -13,17 +13,18 @@ export interface HeldLock {
  * instance dies, PostgreSQL drops the connection and with it the lock.
  *
  * Advisory locks are re-entrant within one session, and the embedded database multiplexes every
- * connection onto one session, so an in-process set of held keys guards the same instance too.
+ * connection onto one session, so a process-wide set of held keys guards the same process too.
  */
+/** Keys held by this process, shared by every RunLock in it (several apps may share a process in tests). */
+const heldHere = new Set<string>();
+
 @Injectable()
 export class RunLock {
-  private readonly heldHere = new Set<string>();
-
   constructor(@Inject(DB_CONNECTION) private readonly connection: DbConnectionOptions) {}
 
   async tryAcquire(key: string): Promise<HeldLock | null> {
-    if (this.heldHere.has(key)) return null;
-    this.heldHere.add(key);
+    if (heldHere.has(key)) return null;
+    heldHere.add(key);
     const client = new pg.Client({
       connectionString: this.connection.url,
       connectionTimeoutMillis: this.connection.connectTimeoutMs,
@@ -35,12 +36,12 @@ export class RunLock {
         [key],
       );
       if (result.rows[0]?.locked !== true) {
-        this.heldHere.delete(key);
+        heldHere.delete(key);
         await client.end();
         return null;
       }
     } catch (error) {
-      this.heldHere.delete(key);
+      heldHere.delete(key);
       await client.end().catch(() => undefined);
       throw error;
     }
@@ -49,7 +50,7 @@ export class RunLock {
         try {
           await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
         } finally {
-          this.heldHere.delete(key);
+          heldHere.delete(key);
           await client.end().catch(() => undefined);
         }
       },

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { baseSchema, booleanFromEnv, checkBaseRules, listFromEnv, loadConfig } from '@app/config';
+
+/** A plausible single address: something@domain.tld, no spaces (the outbox checks again). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const lookupGitLabSyncSchema = baseSchema
+  .extend({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3004),
+    /** The GitLab instance URL (`https://gitlab.example.ac.uk`), not its API path. */
+    GITLAB_URL: z.url(),
+    /** An administrator's (or admin service account's) token: reads every user, blocks and unblocks. */
+    GITLAB_TOKEN: z.string().min(1),
+    /** The identity provider whose `extern_uid` holds the CRSid. */
+    GITLAB_IDENTITY_PROVIDER: z.string().min(1).default('saml'),
+    /** Lookup's API root with its version path, e.g. `https://www.lookup.cam.ac.uk/api/v1`. */
+    LOOKUP_URL: z.url(),
+    LOOKUP_AUTH: z.enum(['basic', 'oauth2']).default('basic'),
+    LOOKUP_USERNAME: z.string().optional(),
+    LOOKUP_PASSWORD: z.string().optional(),
+    LOOKUP_TOKEN_URL: z.url().optional(),
+    LOOKUP_CLIENT_ID: z.string().optional(),
+    LOOKUP_CLIENT_SECRET: z.string().optional(),
+    /** CRSids per Lookup call (lowered, if need be, so the URL stays under 2,000 characters). */
+    LOOKUP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    /** Largest share of the considered users one run may block or unblock. */
+    SYNC_MAX_CHANGE_RATIO: z.coerce.number().min(0).max(1).default(0.05),
+    /** Largest number of blocks and unblocks in one run, when set. */
+    SYNC_MAX_CHANGES: z.coerce.number().int().min(0).optional(),
+    SYNC_EXTERNAL_INACTIVE_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
+    /** Block/unblock calls in flight at once. */
+    SYNC_APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    /** Lookup calls in flight at once while GitLab is being paged. */
+    SYNC_LOOKUP_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+    SYNC_NOTIFY_ON_CHANGE: booleanFromEnv(false),
+    /** Who hears about refused and failed runs: one address or a comma-separated list. */
+    OPS_EMAIL: listFromEnv()
+      .refine((list) => list.length > 0, 'is required')
+      .refine((list) => list.every((address) => EMAIL.test(address)), 'must be email addresses'),
+    GOOGLE_CLOUD_PROJECT: z.string().optional(),
+  })
+  .superRefine((config, ctx) => {
+    checkBaseRules(config, ctx);
+    const require = (variable: keyof typeof config, why: string) => {
+      const value = config[variable];
+      if (value === undefined || value === '') {
+        ctx.addIssue({ code: 'custom', path: [variable], message: `is required ${why}` });
+      }
+    };
+    switch (config.LOOKUP_AUTH) {
+      case 'basic':
+        require('LOOKUP_USERNAME', 'when LOOKUP_AUTH=basic');
+        require('LOOKUP_PASSWORD', 'when LOOKUP_AUTH=basic');
+        break;
+      case 'oauth2':
+        require('LOOKUP_TOKEN_URL', 'when LOOKUP_AUTH=oauth2');
+        require('LOOKUP_CLIENT_ID', 'when LOOKUP_AUTH=oauth2');
+        require('LOOKUP_CLIENT_SECRET', 'when LOOKUP_AUTH=oauth2');
+        break;
+    }
+  });
+
+export type LookupGitLabSyncConfig = z.infer<typeof lookupGitLabSyncSchema>;
+
+export const SYNC_CONFIG = Symbol('LOOKUP_GITLAB_SYNC_CONFIG');
+
+export function loadLookupGitLabSyncConfig(env: NodeJS.ProcessEnv = process.env): LookupGitLabSyncConfig {
+  return loadConfig(lookupGitLabSyncSchema, env);
+}
