@@ -53,7 +53,19 @@ if (!databaseUrl) {
   databaseUrl = db.url;
   log(`embedded PostgreSQL (PGlite) on ${db.url} with data in .data/pglite`);
 }
-const applied = await migrate(databaseUrl, path.join(root, 'prisma/migrations'));
+let applied;
+try {
+  applied = await migrate(databaseUrl, path.join(root, 'prisma/migrations'));
+} catch (error) {
+  console.error(`[start] ${error.message}`);
+  if (!process.env.DATABASE_URL) {
+    console.error(
+      '[start] The local database in .data/pglite does not fit these migrations; `rm -rf .data/pglite` starts afresh.',
+    );
+  }
+  for (const stopOne of stops.reverse()) await stopOne();
+  process.exit(1);
+}
 log(`migrations: ${applied.length} applied now`);
 
 const simulators = {};
