@@ -1,10 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AuthModule } from '@app/auth';
-import { DbModule } from '@app/db';
-import { JobsModule } from '@app/jobs';
-import { NotificationsModule } from '@app/notifications';
-import { AllExceptionsFilter, HealthModule } from '@app/service';
+import { PlatformModule } from '@app/service';
 import { GoogleAuth } from 'google-auth-library';
 import path from 'node:path';
 import { CollegesController } from './colleges/colleges.controller.js';
@@ -37,33 +32,11 @@ export class AppModule {
   static forRoot(config: CovidPoolConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        DbModule.forRootAsync({
-          useFactory: () => ({
-            url: config.DATABASE_URL,
-            poolSize: config.DATABASE_POOL_SIZE,
-            connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-            embeddedDataDir: config.EMBEDDED_DATA_DIR,
-          }),
-        }),
-        AuthModule.forRoot({
-          mode: config.JOB_AUTH_MODE,
-          jobToken: config.JOB_TOKEN,
-          operatorToken: config.OPERATOR_TOKEN,
-          audience: config.OIDC_AUDIENCE,
-          jobEmails: config.JOB_ALLOWED_EMAILS,
-          operatorEmails: config.OPERATOR_EMAILS,
-          jwksUrl: config.OIDC_JWKS_URL,
-        }),
-        JobsModule.forRootAsync({ useFactory: () => ({ app: APP, forceDryRun: config.JOBS_FORCE_DRY_RUN }) }),
-        NotificationsModule.forRoot({ app: APP, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
-        HealthModule,
-      ],
+      imports: [PlatformModule.forRoot(APP, config)],
       controllers: [CollegesController, ImportController, ExportController],
       providers: [
         { provide: COVID_POOL_CONFIG, useValue: config },
         { provide: SHEET_SOURCE, useValue: sheetSource(config) },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
         CollegesRepository,
         CollegesService,
         PoolsRepository,

@@ -13,7 +13,6 @@ export const covidPoolSchema = baseSchema
     COVID_POOL_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     /** JSON file of Colleges inserted at start when missing (local runs). */
     COVID_POOL_SEED_FILE: z.string().optional(),
-    GOOGLE_CLOUD_PROJECT: z.string().optional(),
   })
   .superRefine(checkBaseRules);
 

@@ -37,7 +37,6 @@ export const lookupGitLabSyncSchema = baseSchema
     OPS_EMAIL: listFromEnv()
       .refine((list) => list.length > 0, 'is required')
       .refine((list) => list.every((address) => EMAIL.test(address)), 'must be email addresses'),
-    GOOGLE_CLOUD_PROJECT: z.string().optional(),
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);

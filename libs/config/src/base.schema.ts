@@ -29,6 +29,8 @@ export const baseSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().default('University Services Platform <no-reply@localhost>'),
+  /** Google Cloud project, to link log lines to Cloud Trace. */
+  GOOGLE_CLOUD_PROJECT: z.string().optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigError } from '@app/config';
 import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -79,4 +80,40 @@ export async function bootstrapService(
     `${options.app} listening on http://127.0.0.1:${options.port}`,
   );
   return app;
+}
+
+/**
+ * An app's whole main.ts: validate the environment, build the app module from it, serve. A bad
+ * setting or a failed start is one CRITICAL log line (naming variables, never values) and exit 1.
+ */
+export function runService<
+  C extends { PORT: number; LOG_LEVEL: string; GOOGLE_CLOUD_PROJECT?: string },
+>(options: {
+  app: string;
+  description: string;
+  loadConfig: () => C;
+  module: (config: C) => DynamicModule;
+}): void {
+  const start = async () => {
+    const config = options.loadConfig();
+    await bootstrapService(options.module(config), {
+      app: options.app,
+      description: options.description,
+      port: config.PORT,
+      logLevel: config.LOG_LEVEL,
+      projectId: config.GOOGLE_CLOUD_PROJECT,
+    });
+  };
+  start().catch((error: unknown) => {
+    const message =
+      error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(
+      `${JSON.stringify({ severity: 'CRITICAL', app: options.app, message: `${options.app} did not start: ${message}` })}\n`,
+    );
+    process.exit(1);
+  });
 }

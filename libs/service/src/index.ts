@@ -1,3 +1,4 @@
-export { bootstrapService, configureService, type ServiceOptions } from './bootstrap.js';
+export { bootstrapService, configureService, runService, type ServiceOptions } from './bootstrap.js';
 export { HealthModule } from './health.controller.js';
 export { AllExceptionsFilter } from './all-exceptions.filter.js';
+export { PlatformModule } from './platform.module.js';

@@ -5,7 +5,7 @@ import type { CollegeSheet, SheetContact, SheetPool, Weekday } from '../sheet/sh
 /**
  * A College's pools, households, students and contacts. An import replaces them whole in one
  * transaction with a fixed number of statements, whatever the number of rows: one delete (the
- * foreign keys cascade to households and students), one multi-row insert per table.
+ * foreign keys cascade to households and students), one insert per table.
  */
 @Injectable()
 export class PoolsRepository {
@@ -59,23 +59,25 @@ export class PoolsRepository {
       async (tx) => {
         await tx.pool.deleteMany({ where: { collegeId } });
         await tx.contact.deleteMany({ where: { collegeId } });
-        await tx.pool.createMany({
-          data: sheet.pools.map((p, position) => ({
-            collegeId,
-            id: p.id,
-            description: p.description,
-            collectionDay: p.collectionDay,
-            position,
-          })),
-        });
-        await tx.household.createMany({
-          data: households.map((h, position) => ({ collegeId, id: h.id, poolId: h.poolId, position })),
-        });
-        await tx.student.createMany({
-          data: households
-            .flatMap((h) => h.students.map((crsid) => ({ collegeId, crsid, householdId: h.id })))
-            .map((s, position) => ({ ...s, position })),
-        });
+        // One INSERT per table with each column passed as one array parameter (unnest): three
+        // parameters whatever the number of rows, instead of one per value.
+        const students = households.flatMap((h) => h.students.map((crsid) => ({ crsid, householdId: h.id })));
+        await tx.$executeRaw`
+          INSERT INTO covid_pool.pool (college_id, id, description, collection_day, position)
+          SELECT ${collegeId}, p.id, p.description, p.collection_day, p.position - 1
+            FROM unnest(${sheet.pools.map((p) => p.id)}::text[], ${sheet.pools.map((p) => p.description)}::text[],
+                        ${sheet.pools.map((p) => p.collectionDay)}::text[])
+                 WITH ORDINALITY AS p(id, description, collection_day, position)`;
+        await tx.$executeRaw`
+          INSERT INTO covid_pool.household (college_id, id, pool_id, position)
+          SELECT ${collegeId}, h.id, h.pool_id, h.position - 1
+            FROM unnest(${households.map((h) => h.id)}::text[], ${households.map((h) => h.poolId)}::text[])
+                 WITH ORDINALITY AS h(id, pool_id, position)`;
+        await tx.$executeRaw`
+          INSERT INTO covid_pool.student (college_id, crsid, household_id, position)
+          SELECT ${collegeId}, s.crsid, s.household_id, s.position - 1
+            FROM unnest(${students.map((s) => s.crsid)}::text[], ${students.map((s) => s.householdId)}::text[])
+                 WITH ORDINALITY AS s(crsid, household_id, position)`;
         await tx.contact.createMany({
           data: dedupeContacts(sheet.contacts).map((c, position) => ({
             collegeId,
