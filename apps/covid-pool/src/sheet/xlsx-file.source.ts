@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { WORKSHEETS, type RawWorkbook } from './sheet.types.js';
@@ -35,6 +34,8 @@ export class XlsxFileSource implements SheetSource {
         { cause: error },
       );
     }
+    // Loaded on first use: only local runs read XLSX files, and exceljs is slow to load (~100 ms).
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();
     try {
       await workbook.xlsx.readFile(file);
