@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect(message).not.toContain('eighty');
   });
 
+  it("uses the schema's own wording for a rule", () => {
+    expect(() => loadConfig(schema, { ...valid, DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a postgresql:\/\/ URL/,
+    );
+    expect(() => loadConfig(schema, { ...valid, JOB_TOKEN: 'short' })).toThrow(
+      /JOB_TOKEN: must be at least 16 characters/,
+    );
+  });
+
   it('reports a missing required variable', () => {
     expect(() => loadConfig(schema, { JOB_TOKEN: valid.JOB_TOKEN })).toThrow(/PORT: is required/);
   });

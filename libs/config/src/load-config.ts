@@ -25,22 +25,12 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
-    case 'too_small':
-      return `must be at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}`;
-    case 'invalid_value':
-      return `must be one of: ${issue.values.map(String).join(', ')}`;
-    case 'invalid_format':
-      return `must be a valid ${issue.format}`;
-    case 'custom':
-      return issue.message;
-    default:
-      return 'is invalid';
-  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // zod's messages (or the schema's own, e.g. "must be a postgresql:// URL") describe the rule, not
+  // the value; still, never let a message carry the value it rejected.
+  const input = (issue as { input?: unknown }).input;
+  if (typeof input === 'string' && input.length > 0 && issue.message.includes(input)) return 'is invalid';
+  return issue.message;
 }
 
 /** `true`/`false`/`1`/`0` (any case) as a boolean; anything else is a config error. */

@@ -101,6 +101,7 @@ class SessionPool {
     if (!connection.started) {
       if (buffer.length < 8) return null;
       const length = buffer.readInt32BE(0);
+      if (length < 8 || length > 10_000) return this.refuse(connection);
       if (buffer.length < length) return null;
       const code = buffer.readInt32BE(4);
       connection.buffer = buffer.subarray(length);
@@ -116,10 +117,20 @@ class SessionPool {
       return buffer.subarray(0, length);
     }
     if (buffer.length < 5) return null;
-    const length = 1 + buffer.readInt32BE(1);
+    const declared = buffer.readInt32BE(1);
+    if (declared < 4) return this.refuse(connection);
+    const length = 1 + declared;
     if (buffer.length < length) return null;
     connection.buffer = buffer.subarray(length);
     return buffer.subarray(0, length);
+  }
+
+  /** A malformed packet: drop the client (its buffer is discarded so parsing stops). */
+  private refuse(connection: Connection): null {
+    connection.buffer = Buffer.alloc(0);
+    connection.pending = [];
+    connection.socket.destroy();
+    return null;
   }
 
   private async pump(): Promise<void> {
@@ -167,11 +178,14 @@ class SessionPool {
     if (this.owner === connection) {
       connection.pending = [];
       if (this.closed) return;
-      // A client that vanished inside a transaction must not leave the shared session in it.
+      // A client that vanished inside a transaction (or mid extended-protocol exchange, where the
+      // server waits for Sync) must not leave the shared session in it: Sync, then ROLLBACK.
+      const sync = Buffer.from([0x53, 0, 0, 0, 4]);
       const rollback = Buffer.from('Q\0\0\0\rROLLBACK\0', 'latin1');
       rollback.writeInt32BE(13, 1);
       void this.db
-        .execProtocolRaw(new Uint8Array(rollback))
+        .execProtocolRaw(new Uint8Array(sync))
+        .then(() => this.db.execProtocolRaw(new Uint8Array(rollback)))
         .catch(() => undefined)
         .finally(() => {
           if (this.owner === connection) this.owner = null;

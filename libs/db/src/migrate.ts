@@ -147,7 +147,7 @@ export async function migrate(
           );
           await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK');
+          await client.query('ROLLBACK').catch(() => undefined);
           const reason = error instanceof Error ? error.message : String(error);
           throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${reason}`, {
             cause: error,

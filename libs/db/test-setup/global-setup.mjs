@@ -37,7 +37,17 @@ export default async function globalSetup() {
   process.env.USP_TEST_RUN_ID = randomBytes(3).toString('hex');
   try {
     await query(adminUrl, 'SELECT 1');
-  } catch {
+  } catch (error) {
+    // Only "nobody is there" means fall back. A server that answers with an error (wrong password,
+    // missing role or database) is a set-up mistake to fix, not a reason to test something else.
+    const unreachable =
+      ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(error?.code) ||
+      /timeout|terminated/i.test(String(error?.message));
+    if (!unreachable) {
+      throw new Error(`PostgreSQL at ${redact(adminUrl)} answered with an error: ${error?.message}`, {
+        cause: error,
+      });
+    }
     process.env.USP_TEST_DB_MODE = 'embedded';
     console.log(
       `\n[test-db] No PostgreSQL answered at ${redact(adminUrl)}: falling back to the embedded database (PGlite), one per test file.`,

@@ -57,6 +57,13 @@ describe('createHttpClient', () => {
     expect(posts).toBe(1);
   });
 
+  it('fails at once on a 429 whose Retry-After is longer than it may wait', async () => {
+    control.reset();
+    control.addFault({ path: '/thing', status: 429, times: 1, retryAfterSeconds: 3600 });
+    await expect(client().get('/thing')).rejects.toMatchObject({ response: { status: 429 } });
+    expect(control.callCount({ path: '/thing' })).toBe(1);
+  });
+
   it('does not retry a 404', async () => {
     control.reset();
     control.addFault({ path: '/thing', status: 404, times: 3 });
@@ -69,9 +76,15 @@ describe('retryDelayMs', () => {
   it.each([
     [1, '3', 3000],
     [1, '0', 0],
-    [2, '120', 60_000],
+    [2, '120', 120_000],
+    [1, '300', 300_000],
   ])('attempt %i with Retry-After %s waits %i ms', (attempt, header, expected) => {
-    expect(retryDelayMs(attempt, header, 100, 60_000)).toBe(expected);
+    expect(retryDelayMs(attempt, header, 100, 1000)).toBe(expected);
+  });
+
+  it('does not retry early when Retry-After asks for longer than the client waits', () => {
+    expect(retryDelayMs(1, '301', 100, 1000)).toBeNull();
+    expect(retryDelayMs(1, '61', 100, 1000, Date.now(), 60_000)).toBeNull();
   });
 
   it('reads an HTTP date', () => {
@@ -81,7 +94,7 @@ describe('retryDelayMs', () => {
 
   it('backs off exponentially within bounds without a header', () => {
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const delay = retryDelayMs(attempt, undefined, 100, 1000);
+      const delay = retryDelayMs(attempt, undefined, 100, 1000) ?? -1;
       expect(delay).toBeGreaterThanOrEqual(Math.min(50 * 2 ** (attempt - 1), 1000));
       expect(delay).toBeLessThanOrEqual(1000);
     }

@@ -10,6 +10,11 @@ export interface HttpClientOptions {
   /** First backoff delay; doubles with each attempt (with jitter), capped by `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Longest `Retry-After` the client waits for (default 5 minutes). A server asking for more is not
+   * retried early: the call fails at once with its 429/503, rather than coming back before it may.
+   */
+  maxRetryAfterMs?: number;
   headers?: Record<string, string>;
   /** Called before each retry; for logging (never log bodies or secrets). */
   onRetry?: (info: {
@@ -27,19 +32,25 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504 || status === 500;
 }
 
-/** Delay before the next attempt: `Retry-After` (seconds or HTTP date) wins, else exponential backoff. */
+/**
+ * Delay before the next attempt: the server's `Retry-After` (seconds or HTTP date) when it sent one,
+ * else exponential backoff with jitter capped by `maxDelayMs`. Returns null when `Retry-After` asks
+ * for longer than `maxRetryAfterMs`: retrying sooner would not honour it.
+ */
 export function retryDelayMs(
   attempt: number,
   retryAfter: string | undefined,
   baseDelayMs: number,
   maxDelayMs: number,
   now = Date.now(),
-): number {
+  maxRetryAfterMs = 300_000,
+): number | null {
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, maxDelayMs);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.min(Math.max(0, date - now), maxDelayMs);
+    let wait: number | undefined;
+    if (retryAfter.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) wait = seconds * 1000;
+    else if (!Number.isNaN(Date.parse(retryAfter))) wait = Math.max(0, Date.parse(retryAfter) - now);
+    if (wait !== undefined) return wait > maxRetryAfterMs ? null : wait;
   }
   const exponential = baseDelayMs * 2 ** (attempt - 1);
   return Math.min(exponential / 2 + Math.random() * (exponential / 2), maxDelayMs);
@@ -70,7 +81,15 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
       status === undefined ? error.code !== AxiosError.ERR_CANCELED : isRetryableStatus(status);
     if (!retryable || !safeToRepeat || attempt >= maxAttempts) throw error;
     const header = error.response?.headers['retry-after'] as string | undefined;
-    const delayMs = retryDelayMs(attempt, header, baseDelayMs, maxDelayMs);
+    const delayMs = retryDelayMs(
+      attempt,
+      header,
+      baseDelayMs,
+      maxDelayMs,
+      Date.now(),
+      options.maxRetryAfterMs,
+    );
+    if (delayMs === null) throw error;
     options.onRetry?.({ attempt, delayMs, status, method, url: config.url ?? '' });
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     config.attempt = attempt + 1;

@@ -3,6 +3,7 @@ export { JobRunner, type RunResult } from './job-runner.service.js';
 export { JobRunRepository, toJson } from './job-run.repository.js';
 export { Job, type JobMetadata } from './job.decorator.js';
 export { JobAlreadyRunningException } from './job-errors.js';
+export { LockLostError } from './run-lock.js';
 export { parseDryRun, triggerOf, httpStatusOf } from './http.util.js';
 export { checkSafetyLimits, type SafetyLimits, type SafetyVerdict } from './safety.util.js';
 export { planThenApply, type PlanApplySteps } from './plan-apply.util.js';

@@ -4,7 +4,7 @@ import { JobAlreadyRunningException } from './job-errors.js';
 import { JobRunRepository } from './job-run.repository.js';
 import type { JobContext, JobOutcome, JobRunRecord, RunRequest } from './job.types.js';
 import { JOBS_OPTIONS, type JobsModuleOptions } from './jobs.options.js';
-import { RunLock } from './run-lock.js';
+import { LockLostError, RunLock } from './run-lock.js';
 
 /** What a run returns to HTTP: its record, and the outcome's failure kind for the status code. */
 export interface RunResult {
@@ -64,6 +64,9 @@ export class JobRunner {
         trigger: request.trigger,
         actor: request.actor,
         audit: (event, tx) => ctx.auditMany([event], tx),
+        assertLockHeld: () => {
+          if (held.lost) throw new LockLostError(key);
+        },
         auditMany: async (events, tx) => {
           if (dryRun) throw new Error('a dry run must not write audit events: it changes nothing');
           await this.runs.audit(app, request.actor, record.id, events, tx);
@@ -71,7 +74,13 @@ export class JobRunner {
       };
       return await this.execute(ctx, work);
     } finally {
-      await held.release();
+      // The run is recorded by now; a lock that cannot be released cleanly (its connection died)
+      // is released by PostgreSQL with the connection, so it must not turn the result into a 500.
+      await held
+        .release()
+        .catch((error: unknown) =>
+          this.logger.warn(`${request.job}: releasing the run lock failed: ${String(error)}`),
+        );
     }
   }
 

@@ -41,6 +41,11 @@ export interface JobContext {
   /** Records a change; refuses in a dry run (a dry run changes nothing, so there is nothing to audit). */
   audit(event: AuditInput, tx?: PrismaTx): Promise<void>;
   auditMany(events: AuditInput[], tx?: PrismaTx): Promise<void>;
+  /**
+   * Throws LockLostError when the one-run-at-a-time lock was lost (its database connection
+   * failed), since another instance may now be running. Call it before each batch of changes.
+   */
+  assertLockHeld(): void;
 }
 
 /**

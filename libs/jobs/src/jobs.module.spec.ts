@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import pg from 'pg';
 import request from 'supertest';
 import { AuthModule } from '@app/auth';
 import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
@@ -71,6 +72,27 @@ class LimitedJob implements JobHandler {
   }
 }
 
+/** Waits for a gate, then plans and applies: applying checks that the run still holds its lock. */
+@Injectable()
+@Job({ name: 'guarded', description: 'applies after a gate' })
+class GuardedJob implements JobHandler {
+  gate: Promise<void> = Promise.resolve();
+  applied = 0;
+  async run(ctx: JobContext): Promise<JobOutcome> {
+    await this.gate;
+    return planThenApply(ctx, {
+      plan: () => Promise.resolve({ changes: 1, considered: 100 }),
+      size: (plan) => plan,
+      limits: {},
+      apply: () => {
+        this.applied += 1;
+        return Promise.resolve('done');
+      },
+      describe: (plan) => ({ planned: plan.changes }),
+    });
+  }
+}
+
 async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -86,7 +108,13 @@ async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestAp
       }),
       JobsModule.forRootAsync({ useFactory: () => ({ app: 'jobs-spec', forceDryRun }) }),
     ],
-    providers: [GatedJob, ExplodingJob, LimitedJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    providers: [
+      GatedJob,
+      ExplodingJob,
+      LimitedJob,
+      GuardedJob,
+      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    ],
   }).compile();
   const app = moduleRef.createNestApplication();
   await app.init();
@@ -177,6 +205,62 @@ describe('JobsModule', () => {
       await other.close();
     }
   });
+
+  // The embedded fallback database has one session shared by all connections, where advisory locks
+  // are re-entrant: only a real server can show that the lock itself keeps other sessions out.
+  (process.env.USP_TEST_DB_MODE === 'server' ? it : it.skip)(
+    'the PostgreSQL advisory lock keeps out a run while another session holds it',
+    async () => {
+      const other = new pg.Client({ connectionString: db.url });
+      await other.connect();
+      try {
+        await other.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', ['job:jobs-spec:gated:']);
+        const refused = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
+        expect(refused.body.message).toMatch(/gated is already running/);
+        await other.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', ['job:jobs-spec:gated:']);
+        await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+      } finally {
+        await other.end();
+      }
+    },
+  );
+
+  (process.env.USP_TEST_DB_MODE === 'server' ? it : it.skip)(
+    'a run whose lock connection dies stops before applying, and the process keeps serving',
+    async () => {
+      const guarded = app.get(GuardedJob);
+      let open!: () => void;
+      guarded.gate = new Promise((resolve) => (open = resolve));
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        const run = request(app.getHttpServer())
+          .post('/jobs/guarded')
+          .set(auth)
+          .then((r) => r);
+        let pid: number | undefined;
+        for (let i = 0; i < 100 && pid === undefined; i++) {
+          const locks = await admin.query<{ pid: number }>(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()",
+          );
+          pid = locks.rows[0]?.pid;
+          if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(pid).toBeDefined();
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await new Promise((r) => setTimeout(r, 100));
+        open();
+        const response = await run;
+        expect(response.status).toBe(500);
+        expect(response.body).toMatchObject({ status: 'failed' });
+        expect(response.body.error).toMatch(/lost the run lock/);
+        expect(guarded.applied).toBe(0);
+        await request(app.getHttpServer()).get('/runs?job=guarded').set(auth).expect(200);
+      } finally {
+        await admin.end();
+      }
+    },
+  );
 
   it('records a job that throws as failed, hides credentials, and keeps serving', async () => {
     const response = await request(app.getHttpServer()).post('/jobs/explodes').set(auth).expect(500);

@@ -33,6 +33,7 @@ export async function planThenApply<P, A>(ctx: JobContext, steps: PlanApplySteps
   }
   if (ctx.dryRun)
     return { status: 'succeeded', summary: { ...steps.describe(plan, undefined), dryRun: true } };
+  ctx.assertLockHeld();
   const applied = await steps.apply(plan);
   return { status: 'succeeded', summary: steps.describe(plan, applied) };
 }

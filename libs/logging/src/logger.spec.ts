@@ -88,6 +88,19 @@ describe('parseTraceHeader', () => {
 });
 
 describe('redactSecrets', () => {
+  it("keeps an error's message and stack, without credentials in URLs", () => {
+    const error = Object.assign(new Error('cannot reach postgresql://app:s3cret@db:5432/x'), {
+      code: 'ECONNREFUSED',
+    });
+    const copy = redactSecrets({ err: error }) as {
+      err: { name: string; message: string; stack: string; code: string };
+    };
+    expect(copy.err).toMatchObject({ name: 'Error', code: 'ECONNREFUSED' });
+    expect(copy.err.message).toBe('cannot reach postgresql://[redacted]@db:5432/x');
+    expect(copy.err.stack).toContain('logger.spec');
+    expect(JSON.stringify(copy)).not.toContain('s3cret');
+  });
+
   it('replaces secret-looking keys at any depth and survives cycles', () => {
     const value: Record<string, unknown> = { a: { apiKey: 'k', nested: [{ password: 'p', keep: 1 }] } };
     value.self = value;

@@ -11,6 +11,19 @@ export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unk
   seen.add(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, seen));
   if (value instanceof Date) return value;
+  // An Error's message and stack are not own enumerable properties: copy them explicitly.
+  if (value instanceof Error) {
+    const { name, message, stack } = value;
+    const code = (value as { code?: unknown }).code;
+    const cause = (value as { cause?: unknown }).cause;
+    return {
+      name,
+      message: redactUrlCredentials(message),
+      ...(stack !== undefined ? { stack: redactUrlCredentials(stack) } : {}),
+      ...(code !== undefined ? { code } : {}),
+      ...(cause !== undefined ? { cause: redactSecrets(cause, seen) } : {}),
+    };
+  }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     out[key] = SECRET_KEY.test(key) ? REDACTED : redactSecrets(v, seen);
