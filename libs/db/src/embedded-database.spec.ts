@@ -27,10 +27,10 @@ describe('embedded database', () => {
     const clients = await Promise.all(Array.from({ length: 5 }, () => client(db.url)));
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        (clients[i % clients.length] as pg.Client).query<{ n: number; s: string }>(
-          'SELECT $1::int AS n, $2::text AS s',
-          [i, `value-${i}`],
-        ),
+        clients[i % clients.length].query<{ n: number; s: string }>('SELECT $1::int AS n, $2::text AS s', [
+          i,
+          `value-${i}`,
+        ]),
       ),
     );
     results.forEach((r, i) => expect(r.rows).toEqual([{ n: i, s: `value-${i}` }]));
