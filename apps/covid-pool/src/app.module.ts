@@ -7,9 +7,11 @@ import { CollegesRepository } from './colleges/colleges.repository.js';
 import { CollegesService } from './colleges/colleges.service.js';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from './config.js';
 import { ExportController } from './export/export.controller.js';
+import { ExportRepository } from './export/export.repository.js';
 import { ExportService } from './export/export.service.js';
 import { ImportAllJob } from './import/import-all.job.js';
 import { ImportController } from './import/import.controller.js';
+import { ImportNotifier } from './import/import-notifier.service.js';
 import { ImportService } from './import/import.service.js';
 import { PoolsRepository } from './import/pools.repository.js';
 import { GoogleSheetsSource } from './sheet/google-sheets.source.js';
@@ -40,8 +42,10 @@ export class AppModule {
         CollegesRepository,
         CollegesService,
         PoolsRepository,
+        ImportNotifier,
         ImportService,
         ImportAllJob,
+        ExportRepository,
         ExportService,
       ],
     };

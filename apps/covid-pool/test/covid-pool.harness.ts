@@ -17,6 +17,7 @@ import { AppModule } from '../src/app.module.js';
 import { loadCovidPoolConfig } from '../src/config.js';
 import { GoogleSheetsSource } from '../src/sheet/google-sheets.source.js';
 import { SHEET_SOURCE } from '../src/sheet/sheet-source.js';
+import { HoldableSheetSource } from './holdable-sheet-source.js';
 
 export const JOB_TOKEN = 'covid-pool-e2e-job-token-0123456789';
 export const OPERATOR_TOKEN = 'covid-pool-e2e-operator-token-0123456789';
@@ -28,6 +29,8 @@ export interface Harness {
   app: INestApplication;
   db: TestDatabase;
   sheets: SheetsSimulator;
+  /** The app's sheet source: the real Google client, with reads a test can hold. */
+  source: HoldableSheetSource;
   smtp: TestSmtpServer;
   close(): Promise<void>;
 }
@@ -55,19 +58,20 @@ export async function startHarness(): Promise<Harness> {
     COVID_POOL_FALLBACK_CONTACT: FALLBACK,
     LOG_LEVEL: 'silent',
   });
+  const source = new HoldableSheetSource(
+    new GoogleSheetsSource({
+      apiUrl: simulator.url,
+      auth: new GoogleAuth({
+        keyFilename,
+        scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
+      }),
+      baseDelayMs: 5,
+      maxAttempts: 3,
+    }),
+  );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(SHEET_SOURCE)
-    .useValue(
-      new GoogleSheetsSource({
-        apiUrl: simulator.url,
-        auth: new GoogleAuth({
-          keyFilename,
-          scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
-        }),
-        baseDelayMs: 5,
-        maxAttempts: 3,
-      }),
-    )
+    .useValue(source)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureService(app, { app: 'covid-pool', description: 'test' });
@@ -76,6 +80,7 @@ export async function startHarness(): Promise<Harness> {
     app,
     db,
     sheets,
+    source,
     smtp,
     async close() {
       await app.close();
@@ -106,4 +111,20 @@ export function workbook(
     ],
     Contacts: [['Name', 'Email'], ...contacts],
   };
+}
+
+/** Runs `work` while `table` (schema-qualified) is renamed away, so writes to it fail as on a broken database. */
+export async function withTableMissing<T>(
+  db: TestDatabase,
+  table: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const [schema, name] = table.split('.');
+  const prisma = db.prisma();
+  await prisma.$executeRawUnsafe(`ALTER TABLE ${schema}.${name} RENAME TO ${name}_gone`);
+  try {
+    return await work();
+  } finally {
+    await prisma.$executeRawUnsafe(`ALTER TABLE ${schema}.${name}_gone RENAME TO ${name}`);
+  }
 }

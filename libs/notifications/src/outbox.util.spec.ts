@@ -26,6 +26,8 @@ describe('isPlausibleEmail', () => {
     ['Alice <alice@example.org>', false],
     ['alice@example.org, bob@example.org', false],
     ['alice@example.org\nbcc@example.org', false],
+    ['ali\u0000ce@example.org', false],
+    ['alice@exa\u0007mple.org', false],
     [`${'a'.repeat(250)}@example.org`, false],
   ])('%j -> %s', (address, expected) => {
     expect(isPlausibleEmail(address)).toBe(expected);

@@ -33,7 +33,8 @@ export interface OutboxDispatchResult {
 const PLAUSIBLE_EMAIL = /^[^\s@<>()[\]",;:\\]+@[^\s@<>()[\]",;:\\.]+(\.[^\s@<>()[\]",;:\\.]+)+$/;
 
 export function isPlausibleEmail(address: string): boolean {
-  return address.length <= 254 && PLAUSIBLE_EMAIL.test(address);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  return address.length <= 254 && !/[\u0000-\u001f\u007f]/.test(address) && PLAUSIBLE_EMAIL.test(address);
 }
 
 /** Checks a message and returns it trimmed, with a one-line subject; throws InvalidEmailError. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type College, PrismaService } from '@app/db';
+import { type College, PrismaService, type PrismaTx } from '@app/db';
 import type { CollegeInput } from './college.types.js';
 
 @Injectable()
@@ -18,11 +18,19 @@ export class CollegesRepository {
     return this.prisma.college.findUnique({ where: { id } });
   }
 
-  /** Returns the row before the change (null when created) and after it. */
-  async upsert(id: string, input: CollegeInput): Promise<{ before: College | null; after: College }> {
+  /**
+   * Creates or updates a College and returns the row before the change (null when created) and after
+   * it. `alsoInTransaction` (the audit row) commits with the change or not at all.
+   */
+  async upsert(
+    id: string,
+    input: CollegeInput,
+    alsoInTransaction: (tx: PrismaTx, before: College | null, after: College) => Promise<void>,
+  ): Promise<{ before: College | null; after: College }> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.college.findUnique({ where: { id } });
       const after = await tx.college.upsert({ where: { id }, create: { id, ...input }, update: input });
+      await alsoInTransaction(tx, before, after);
       return { before, after };
     });
   }

@@ -45,16 +45,17 @@ export class CollegesService implements OnApplicationBootstrap {
 
   /** Local runs: Colleges from the seed file, inserted when missing (edits made through the API stay). */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.COVID_POOL_SEED_FILE === undefined) return;
+    const file = this.config.COVID_POOL_SEED_FILE;
+    if (file === undefined) return;
     const seedSchema = z.array(collegeInputSchema.extend({ id: collegeIdSchema }));
-    const parsed = seedSchema.safeParse(JSON.parse(await readFile(this.config.COVID_POOL_SEED_FILE, 'utf8')));
+    const parsed = seedSchema.safeParse(await readSeedFile(file));
     if (!parsed.success) {
       throw new Error(
         `COVID_POOL_SEED_FILE is not a valid list of Colleges: ${z.prettifyError(parsed.error)}`,
       );
     }
     const inserted = await this.colleges.insertMissing(parsed.data);
-    this.logger.log(`Seeded ${inserted} College(s) from ${this.config.COVID_POOL_SEED_FILE}`);
+    this.logger.log(`Seeded ${inserted} College(s) from ${file}`);
   }
 
   async list(): Promise<CollegeView[]> {
@@ -82,16 +83,23 @@ export class CollegesService implements OnApplicationBootstrap {
       });
     }
     const input: CollegeInput = parsed.data;
-    const { before, after } = await this.colleges.upsert(collegeId, input);
-    await this.runs.audit(APP_NAME, actor, null, [
-      {
-        action: before === null ? 'college.created' : 'college.updated',
-        entityType: 'college',
-        entityId: collegeId,
-        before: before === null ? undefined : toView(before),
-        after: toView(after),
-      },
-    ]);
+    const { before, after } = await this.colleges.upsert(collegeId, input, (tx, previous, next) =>
+      this.runs.audit(
+        APP_NAME,
+        actor,
+        null,
+        [
+          {
+            action: previous === null ? 'college.created' : 'college.updated',
+            entityType: 'college',
+            entityId: collegeId,
+            before: previous === null ? undefined : toView(previous),
+            after: toView(next),
+          },
+        ],
+        tx,
+      ),
+    );
     return { created: before === null, college: toView(after) };
   }
 
@@ -106,4 +114,27 @@ export function parseCollegeId(id: string): string {
   if (!parsed.success)
     throw new BadRequestException(`College id '${id.slice(0, 60)}' ${parsed.error.issues[0]?.message}`);
   return parsed.data;
+}
+
+/** The seed file's JSON; a missing or malformed file fails boot with a message naming the setting. */
+async function readSeedFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `COVID_POOL_SEED_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(
+      `COVID_POOL_SEED_FILE is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
 }

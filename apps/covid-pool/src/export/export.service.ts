@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CollegesRepository } from '../colleges/colleges.repository.js';
-import { PoolsRepository } from '../import/pools.repository.js';
 import { csvRow } from './export-csv.util.js';
+import { ExportRepository } from './export.repository.js';
 
 export interface ExportDocument {
   generatedAt: string;
@@ -28,19 +27,16 @@ export interface RenderedExport {
 /** The current pools of every College for the downstream screening system, as JSON or CSV. */
 @Injectable()
 export class ExportService {
-  constructor(
-    private readonly colleges: CollegesRepository,
-    private readonly pools: PoolsRepository,
-  ) {}
+  constructor(private readonly repository: ExportRepository) {}
 
   async render(format: 'json' | 'csv'): Promise<RenderedExport> {
-    const [colleges, data] = await Promise.all([this.colleges.findAll(), this.pools.readAll()]);
+    const { colleges, sheets } = await this.repository.readSnapshot();
     const content: Omit<ExportDocument, 'generatedAt'> = {
       colleges: colleges.map((c) => ({
         id: c.id,
         name: c.name,
         importedAt: c.importedAt?.toISOString() ?? null,
-        pools: (data.get(c.id)?.pools ?? []).map((p) => ({
+        pools: (sheets.get(c.id)?.pools ?? []).map((p) => ({
           id: p.id,
           description: p.description,
           collectionDay: p.collectionDay,

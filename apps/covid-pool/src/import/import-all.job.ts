@@ -15,6 +15,8 @@ interface CollegeOutcome {
   collegeId: string;
   status: 'succeeded' | 'failed' | 'refused' | 'running' | 'skipped';
   outcome?: unknown;
+  /** For an unreadable sheet: 'college' (it was told) or 'us' (a fault on our side, nobody emailed). */
+  mustAct?: unknown;
   runId?: string;
   error?: string | null;
 }
@@ -34,7 +36,7 @@ export class ImportAllJob implements JobHandler {
     const outcomes = await mapWithConcurrency(
       active,
       this.config.COVID_POOL_IMPORT_CONCURRENCY,
-      async (college) => {
+      async (college): Promise<CollegeOutcome> => {
         try {
           const { record } = await this.imports.importCollege(college.id, {
             dryRun: ctx.dryRun,
@@ -42,14 +44,15 @@ export class ImportAllJob implements JobHandler {
             actor: ctx.actor,
             parentId: ctx.runId,
           });
-          const summary = (record.summary ?? {}) as { outcome?: unknown };
+          const summary = (record.summary ?? {}) as { outcome?: unknown; mustAct?: unknown };
           return {
             collegeId: college.id,
             status: record.status,
             outcome: summary.outcome,
+            ...(summary.mustAct === undefined ? {} : { mustAct: summary.mustAct }),
             runId: record.id,
             error: record.error,
-          } satisfies CollegeOutcome;
+          };
         } catch (error) {
           if (error instanceof JobAlreadyRunningException) {
             return {
@@ -71,7 +74,12 @@ export class ImportAllJob implements JobHandler {
       colleges: active.length,
       succeeded: tally('succeeded'),
       failed: tally('failed'),
+      refused: tally('refused'),
       skipped: tally('skipped'),
+      // Sheets that could not be read because of a fault on our side, or imports that broke: for operators.
+      faults: outcomes.filter(
+        (o) => o.status === 'failed' && o.outcome !== 'invalid' && o.mustAct !== 'college',
+      ).length,
       outcomes,
     };
     // Every College unreadable points at our side (credentials, API), not at the Colleges' sheets.

@@ -69,3 +69,26 @@ export function sheetUnreadableEmail(input: {
     ].join('\n'),
   };
 }
+
+/** A valid sheet that was not imported because it would have emptied the College (see emptyingRefusal). */
+export function sheetEmptiedEmail(input: {
+  collegeName: string;
+  spreadsheetUrl: string;
+  reason: string;
+}): ImportEmail {
+  return {
+    subject: `COVID pool sheet of ${input.collegeName} was not imported: it lists no students`,
+    text: [
+      'Hello,',
+      '',
+      `The COVID testing pool sheet of ${input.collegeName} was not imported, and nothing was changed: ` +
+        `${input.reason}.`,
+      'If the sheet was emptied by mistake, restore it (File > Version history in Google Sheets). ' +
+        'If the College really has no students to test any more, tell the service team: this safeguard ' +
+        'cannot be lifted from the sheet.',
+      'Until then the pools stored from the last successful import stay in use.',
+      '',
+      `The sheet: ${input.spreadsheetUrl}`,
+    ].join('\n'),
+  };
+}

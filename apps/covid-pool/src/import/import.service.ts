@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { College } from '@app/db';
 import { type JobContext, type JobOutcome, JobRunner, type RunResult } from '@app/jobs';
-import { EmailOutbox } from '@app/notifications';
 import { spreadsheetUrl } from '../colleges/college.types.js';
+import { CollegesRepository } from '../colleges/colleges.repository.js';
 import { CollegesService } from '../colleges/colleges.service.js';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
 import { SHEET_SOURCE, type SheetSource, SheetUnreadableError } from '../sheet/sheet-source.js';
-import type { Finding } from '../sheet/sheet.types.js';
+import type { CollegeSheet, Finding, SheetValidation } from '../sheet/sheet.types.js';
 import { validateCollegeSheet } from '../sheet/validate-sheet.util.js';
 import { contentHash } from './content-hash.util.js';
-import { sheetErrorsEmail, sheetUnreadableEmail, type ImportEmail } from './import-email.util.js';
+import { sheetEmptiedEmail, sheetErrorsEmail, sheetUnreadableEmail } from './import-email.util.js';
+import { emptyingRefusal, studentCount } from './import-guard.util.js';
+import { ImportNotifier } from './import-notifier.service.js';
 import { countChanges, diffCollege } from './pool-diff.util.js';
 import { PoolsRepository } from './pools.repository.js';
 
@@ -32,8 +34,9 @@ export class ImportService {
   constructor(
     private readonly runner: JobRunner,
     private readonly colleges: CollegesService,
+    private readonly collegeRows: CollegesRepository,
     private readonly pools: PoolsRepository,
-    private readonly outbox: EmailOutbox,
+    private readonly notifier: ImportNotifier,
     @Inject(SHEET_SOURCE) private readonly source: SheetSource,
     @Inject(COVID_POOL_CONFIG) private readonly config: CovidPoolConfig,
   ) {}
@@ -43,53 +46,23 @@ export class ImportService {
     return this.runner.run({ job: 'import', scope: college.id, ...request }, (ctx) => this.run(ctx, college));
   }
 
-  private async run(ctx: JobContext, college: College): Promise<JobOutcome> {
-    const base = { collegeId: college.id, spreadsheetId: college.spreadsheetId };
+  /** `requested` was read before the run lock was taken: good for its sheet id, not for what is stored. */
+  private async run(ctx: JobContext, requested: College): Promise<JobOutcome> {
     let raw;
     try {
-      raw = await this.source.read(college.spreadsheetId);
+      raw = await this.source.read(requested.spreadsheetId);
     } catch (error) {
       if (!(error instanceof SheetUnreadableError)) throw error;
-      const notified = await this.notify(
-        ctx,
-        college,
-        null,
-        sheetUnreadableEmail({
-          collegeName: college.name,
-          spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
-          reason: error.reason,
-        }),
-      );
-      return {
-        status: 'failed',
-        summary: { ...base, outcome: 'unreadable', reason: error.reason, notified },
-        error: error.reason,
-      };
+      return this.unreadable(ctx, requested, error);
     }
-
     const validation = validateCollegeSheet(raw, { maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE });
-    const counts = countFindings(validation.findings);
-    if (validation.hasErrors) {
-      const validContacts = validation.sheet.contacts.map((c) => c.email);
-      const notified = await this.notify(
-        ctx,
-        college,
-        validContacts,
-        sheetErrorsEmail({
-          collegeName: college.name,
-          spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
-          findings: validation.findings,
-          maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE,
-        }),
-      );
-      return {
-        status: 'failed',
-        failureKind: 'invalid_input',
-        summary: { ...base, outcome: 'invalid', ...counts, findings: validation.findings, notified },
-        error: `The sheet has ${counts.errors} error(s); nothing was stored`,
-      };
-    }
+    if (validation.hasErrors) return this.invalid(ctx, requested, validation);
 
+    // What is stored, read under the run lock: a read made before it could predate another import.
+    const college = await this.collegeRows.findById(requested.id);
+    if (college === null) throw new Error(`College ${requested.id} disappeared during its import`);
+    const base = { collegeId: college.id, spreadsheetId: requested.spreadsheetId };
+    const counts = countFindings(validation.findings);
     const hash = contentHash(validation.sheet);
     if (hash === college.contentHash) {
       return {
@@ -103,15 +76,9 @@ export class ImportService {
         },
       };
     }
-    const changes = diffCollege(await this.pools.readCollege(college.id), validation.sheet);
-    const sizes = {
-      pools: validation.sheet.pools.length,
-      households: validation.sheet.pools.reduce((n, p) => n + p.households.length, 0),
-      students: validation.sheet.pools.reduce(
-        (n, p) => n + p.households.reduce((m, h) => m + h.students.length, 0),
-        0,
-      ),
-    };
+    const stored = await this.pools.readCollege(college.id);
+    const changes = diffCollege(stored, validation.sheet);
+    const sizes = sizesOf(validation.sheet);
     const summary = {
       ...base,
       ...counts,
@@ -120,8 +87,28 @@ export class ImportService {
       changeCount: countChanges(changes),
       findings: validation.findings,
     };
+
+    const refusal = emptyingRefusal(stored, validation.sheet);
+    if (refusal !== null) {
+      const notified = await this.notifier.notify(
+        ctx,
+        college,
+        validation.sheet.contacts.map((c) => c.email),
+        sheetEmptiedEmail({
+          collegeName: college.name,
+          spreadsheetUrl: spreadsheetUrl(requested.spreadsheetId),
+          reason: refusal,
+        }),
+      );
+      return {
+        status: 'refused',
+        summary: { ...summary, outcome: 'refused', storedStudents: studentCount(stored), notified },
+        error: `Not imported, nothing changed: ${refusal}`,
+      };
+    }
     if (ctx.dryRun) return { status: 'succeeded', summary: { ...summary, outcome: 'would_import' } };
 
+    ctx.assertLockHeld();
     await this.pools.replaceCollege(college.id, validation.sheet, hash, (tx) =>
       ctx.audit(
         {
@@ -130,7 +117,7 @@ export class ImportService {
           entityId: college.id,
           before: { contentHash: college.contentHash, importedAt: college.importedAt },
           after: { contentHash: hash, ...sizes },
-          reason: `import of spreadsheet ${college.spreadsheetId}: ${JSON.stringify(changes)}`,
+          reason: `import of spreadsheet ${requested.spreadsheetId}: ${JSON.stringify(changes)}`,
         },
         tx,
       ),
@@ -139,37 +126,90 @@ export class ImportService {
   }
 
   /**
-   * One email per College per run (the outbox dedupes on the run id). Recipients: the valid contacts
-   * in the sheet, else the contacts stored at the last import, else the fallback contact.
+   * A sheet the College can fix (missing, not shared, bad id) is its problem to hear about (422); a
+   * failure on our side (Google down or throttling, network, our credentials) is a fault (500) that
+   * the College is not told about: it could do nothing, and an outage would email every College.
    */
-  private async notify(
+  private async unreadable(
     ctx: JobContext,
     college: College,
-    sheetContacts: string[] | null,
-    email: ImportEmail,
-  ): Promise<{ to: string[] } | { skipped: string }> {
-    if (ctx.dryRun) return { skipped: 'dry run' };
-    let to = sheetContacts ?? [];
-    if (to.length === 0) to = (await this.pools.contactsOf(college.id)).map((c) => c.email);
-    if (to.length === 0 && this.config.COVID_POOL_FALLBACK_CONTACT !== undefined)
-      to = [this.config.COVID_POOL_FALLBACK_CONTACT];
-    if (to.length === 0) {
-      this.logger.warn(
-        `College ${college.id} has no contact and COVID_POOL_FALLBACK_CONTACT is unset: nobody was told`,
-      );
-      return { skipped: 'no contact and no COVID_POOL_FALLBACK_CONTACT' };
+    error: SheetUnreadableError,
+  ): Promise<JobOutcome> {
+    const summary = {
+      collegeId: college.id,
+      spreadsheetId: college.spreadsheetId,
+      outcome: 'unreadable',
+      kind: error.kind,
+      mustAct: error.mustAct,
+      reason: error.reason,
+    };
+    if (error.mustAct === 'us') {
+      this.logger.warn(`College ${college.id}: its sheet could not be read, on our side: ${error.reason}`);
+      return {
+        status: 'failed',
+        summary: {
+          ...summary,
+          notified: { skipped: 'the failure is on our side; the College was not told' },
+        },
+        error: `The sheet could not be read: ${error.reason}`,
+      };
     }
-    await this.outbox.sendEmail({
-      to,
-      subject: email.subject,
-      text: email.text,
-      dedupeKey: `covid-pool:import:${ctx.runId}`,
-    });
-    return { to };
+    const notified = await this.notifier.notify(
+      ctx,
+      college,
+      null,
+      sheetUnreadableEmail({
+        collegeName: college.name,
+        spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
+        reason: error.reason,
+      }),
+    );
+    return {
+      status: 'failed',
+      failureKind: 'invalid_input',
+      summary: { ...summary, notified },
+      error: `The sheet could not be read: ${error.reason}`,
+    };
+  }
+
+  private async invalid(ctx: JobContext, college: College, validation: SheetValidation): Promise<JobOutcome> {
+    const counts = countFindings(validation.findings);
+    const notified = await this.notifier.notify(
+      ctx,
+      college,
+      validation.sheet.contacts.map((c) => c.email),
+      sheetErrorsEmail({
+        collegeName: college.name,
+        spreadsheetUrl: spreadsheetUrl(college.spreadsheetId),
+        findings: validation.findings,
+        maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE,
+      }),
+    );
+    return {
+      status: 'failed',
+      failureKind: 'invalid_input',
+      summary: {
+        collegeId: college.id,
+        spreadsheetId: college.spreadsheetId,
+        outcome: 'invalid',
+        ...counts,
+        findings: validation.findings,
+        notified,
+      },
+      error: `The sheet has ${counts.errors} error(s); nothing was stored`,
+    };
   }
 }
 
 function countFindings(findings: Finding[]): { errors: number; warnings: number } {
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { errors, warnings: findings.length - errors };
+}
+
+function sizesOf(sheet: CollegeSheet): { pools: number; households: number; students: number } {
+  return {
+    pools: sheet.pools.length,
+    households: sheet.pools.reduce((n, p) => n + p.households.length, 0),
+    students: studentCount(sheet),
+  };
 }

@@ -1,9 +1,16 @@
 import type { CollegeSheet, SheetPool } from '../sheet/sheet.types.js';
 
+/**
+ * Ids added, removed and changed. The lists keep the first LIST_CAP ids each (a run summary and an
+ * audit row stay readable when a whole College is replaced); `count` is always exact.
+ */
 export interface ChangeList {
   added: string[];
   removed: string[];
   changed: string[];
+  count: { added: number; removed: number; changed: number };
+  /** True when a list was cut to LIST_CAP ids. */
+  truncated: boolean;
 }
 
 export interface CollegeChanges {
@@ -13,7 +20,7 @@ export interface CollegeChanges {
   contactsChanged: boolean;
 }
 
-const LIST_CAP = 200;
+export const LIST_CAP = 200;
 
 function compareById<T extends { id: string }>(
   before: T[],
@@ -22,18 +29,20 @@ function compareById<T extends { id: string }>(
 ): ChangeList {
   const old = new Map(before.map((item) => [item.id, item]));
   const next = new Map(after.map((item) => [item.id, item]));
-  const cap = (ids: string[]) => ids.slice(0, LIST_CAP);
+  const added = after.filter((item) => !old.has(item.id)).map((item) => item.id);
+  const removed = before.filter((item) => !next.has(item.id)).map((item) => item.id);
+  const changed = after
+    .filter((item) => {
+      const previous = old.get(item.id);
+      return previous !== undefined && !same(previous, item);
+    })
+    .map((item) => item.id);
   return {
-    added: cap(after.filter((item) => !old.has(item.id)).map((item) => item.id)),
-    removed: cap(before.filter((item) => !next.has(item.id)).map((item) => item.id)),
-    changed: cap(
-      after
-        .filter((item) => {
-          const previous = old.get(item.id);
-          return previous !== undefined && !same(previous, item);
-        })
-        .map((item) => item.id),
-    ),
+    added: added.slice(0, LIST_CAP),
+    removed: removed.slice(0, LIST_CAP),
+    changed: changed.slice(0, LIST_CAP),
+    count: { added: added.length, removed: removed.length, changed: changed.length },
+    truncated: Math.max(added.length, removed.length, changed.length) > LIST_CAP,
   };
 }
 
@@ -74,6 +83,6 @@ export function diffCollege(before: CollegeSheet, after: CollegeSheet): CollegeC
 }
 
 export function countChanges(changes: CollegeChanges): number {
-  const size = (list: ChangeList) => list.added.length + list.removed.length + list.changed.length;
+  const size = ({ count }: ChangeList) => count.added + count.removed + count.changed;
   return size(changes.pools) + size(changes.households) + (changes.contactsChanged ? 1 : 0);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type PrismaTx } from '@app/db';
-import type { CollegeSheet, SheetContact, SheetPool, Weekday } from '../sheet/sheet.types.js';
+import type { CollegeSheet, SheetContact } from '../sheet/sheet.types.js';
+import { assembleCollegeSheet } from './stored-sheet.util.js';
 
 /**
  * A College's pools, households, students and contacts. An import replaces them whole in one
@@ -18,29 +19,7 @@ export class PoolsRepository {
       this.prisma.student.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
       this.prisma.contact.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
     ]);
-    return assemble(pools, households, students, contacts);
-  }
-
-  /** Every College's stored data in four queries, for the export. */
-  async readAll(): Promise<Map<string, CollegeSheet>> {
-    const [pools, households, students] = await Promise.all([
-      this.prisma.pool.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
-      this.prisma.household.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
-      this.prisma.student.findMany({ orderBy: [{ collegeId: 'asc' }, { position: 'asc' }] }),
-    ]);
-    const byCollege = new Map<string, CollegeSheet>();
-    for (const id of new Set(pools.map((p) => p.collegeId))) {
-      byCollege.set(
-        id,
-        assemble(
-          pools.filter((p) => p.collegeId === id),
-          households.filter((h) => h.collegeId === id),
-          students.filter((s) => s.collegeId === id),
-          [],
-        ),
-      );
-    }
-    return byCollege;
+    return assembleCollegeSheet(pools, households, students, contacts);
   }
 
   async contactsOf(collegeId: string): Promise<SheetContact[]> {
@@ -102,33 +81,4 @@ function dedupeContacts(contacts: SheetContact[]): SheetContact[] {
     seen.add(key);
     return true;
   });
-}
-
-function assemble(
-  pools: { id: string; description: string | null; collectionDay: string | null }[],
-  households: { id: string; poolId: string }[],
-  students: { crsid: string; householdId: string }[],
-  contacts: { name: string | null; email: string }[],
-): CollegeSheet {
-  const studentsByHousehold = new Map<string, string[]>();
-  for (const s of students) {
-    const list = studentsByHousehold.get(s.householdId) ?? [];
-    list.push(s.crsid);
-    studentsByHousehold.set(s.householdId, list);
-  }
-  const poolMap = new Map<string, SheetPool>(
-    pools.map((p) => [
-      p.id,
-      {
-        id: p.id,
-        description: p.description,
-        collectionDay: p.collectionDay as Weekday | null,
-        households: [],
-      },
-    ]),
-  );
-  for (const h of households) {
-    poolMap.get(h.poolId)?.households.push({ id: h.id, students: studentsByHousehold.get(h.id) ?? [] });
-  }
-  return { pools: [...poolMap.values()], contacts: contacts.map((c) => ({ name: c.name, email: c.email })) };
 }

@@ -165,7 +165,8 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
 
   it('says a spreadsheet that does not exist does not exist, without retrying', async () => {
     const error = await failure(source().read('unknown-sheet'));
-    expect(error).toMatchObject({ spreadsheetId: 'unknown-sheet', status: 404 });
+    expect(error).toMatchObject({ spreadsheetId: 'unknown-sheet', status: 404, kind: 'not_found' });
+    expect(error.mustAct).toBe('college');
     expect(error.reason).toBe('the spreadsheet does not exist; check the spreadsheet id');
     expect(simulator.control.callCount({ path: BATCH_GET })).toBe(1);
   });
@@ -176,6 +177,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
       source({ serviceAccountEmail: 'covid-pool@example.iam.gserviceaccount.com' }).read('college'),
     );
     expect(error.status).toBe(403);
+    expect(error).toMatchObject({ kind: 'no_access', mustAct: 'college' });
     expect(error.reason).toBe(
       'the service account has no access to the spreadsheet; share it (Viewer is enough) with ' +
         'covid-pool@example.iam.gserviceaccount.com',
@@ -184,6 +186,26 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     const anonymous = await failure(source().read('college'));
     expect(anonymous.reason).toMatch(/^the service account has no access to the spreadsheet; share it/);
     expect(simulator.control.callCount({ path: BATCH_GET })).toBe(2);
+  });
+
+  it('tells a 403 about our project (Sheets API disabled) from a sheet that is not shared', async () => {
+    const message =
+      'Google Sheets API has not been used in project 123 before or it is disabled. Enable it and retry.';
+    simulator.control.addFault({
+      path: BATCH_GET,
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message,
+          status: 'PERMISSION_DENIED',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED' }],
+        },
+      },
+    });
+    const error = await failure(source().read('college'));
+    expect(error).toMatchObject({ status: 403, kind: 'credentials', mustAct: 'us' });
+    expect(error.reason).toBe(`Google Sheets refused the service account (HTTP 403): ${message}`);
   });
 
   it('waits as Retry-After says on 429 and then succeeds', async () => {
@@ -198,6 +220,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     simulator.control.addFault({ path: BATCH_GET, status: 429, retryAfterSeconds: 1 });
     const error = await failure(source().read('college'));
     expect(error.status).toBe(429);
+    expect(error).toMatchObject({ kind: 'rate_limited', mustAct: 'us' });
     expect(error.reason).toBe('Google Sheets kept answering 429 (too many requests) after 3 attempts');
     expect(simulator.control.callCount({ path: BATCH_GET })).toBe(3);
     expect(delays).toEqual([1000, 1000]);
@@ -214,6 +237,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     simulator.control.addFault({ path: BATCH_GET, status: 500 });
     const error = await failure(source({ maxAttempts: 4 }).read('college'));
     expect(error.reason).toBe('Google Sheets kept failing with HTTP 500 after 4 attempts');
+    expect(error).toMatchObject({ kind: 'unavailable', mustAct: 'us' });
     expect(simulator.control.callCount({ path: BATCH_GET })).toBe(4);
   });
 
@@ -236,6 +260,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     simulator.control.addFault({ method: 'POST', path: '/token', status: 401 });
     const error = await failure(source({ auth: freshAuth }).read('college'));
     expect(error.reason).toBe('the service account could not get an access token (HTTP 401) after 1 attempt');
+    expect(error).toMatchObject({ kind: 'credentials', mustAct: 'us' });
     expect(simulator.control.callCount({ path: '/token' })).toBe(1);
     expect(simulator.control.callCount({ path: BATCH_GET })).toBe(0);
   });
@@ -246,6 +271,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     const error = await failure(source({ apiUrl: closed.url }).read('college'));
     expect(error.status).toBeUndefined();
     expect(error.reason).toMatch(/^Google Sheets could not be reached after 3 attempts/);
+    expect(error).toMatchObject({ kind: 'network', mustAct: 'us' });
     expect(delays).toHaveLength(2);
   });
 
@@ -253,11 +279,13 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     simulator.control.latencyMs = 400;
     const error = await failure(source({ timeoutMs: 50, maxAttempts: 2 }).read('college'));
     expect(error.reason).toBe('Google Sheets did not answer within 0.05 seconds, after 2 attempts');
+    expect(error).toMatchObject({ kind: 'timeout', mustAct: 'us' });
   });
 
   it('refuses a spreadsheet id that is not one, without calling Google', async () => {
     const error = await failure(source().read('../college'));
     expect(error.reason).toContain('not valid');
+    expect(error).toMatchObject({ kind: 'invalid_id', mustAct: 'college' });
     expect(simulator.control.calls).toEqual([]);
   });
 

@@ -2,6 +2,13 @@ import { retryDelayMs } from '@app/http';
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
 import { GoogleAuth } from 'google-auth-library';
 import { z } from 'zod';
+import {
+  type CallFailure,
+  errorShape,
+  googleError,
+  unreadableKindOf,
+  unreadableReason,
+} from './google-sheets-failure.util.js';
 import { WORKSHEETS, type RawWorkbook, type WorksheetName } from './sheet.types.js';
 import {
   matchWorksheetTitles,
@@ -43,18 +50,6 @@ const batchGetSchema = z.object({
 const metadataSchema = z.object({
   sheets: z.array(z.object({ properties: z.object({ title: z.string() }).optional() })).optional(),
 });
-const googleErrorSchema = z.object({ error: z.object({ message: z.string() }) });
-
-/** Why one API call failed, after its retries. */
-interface CallFailure {
-  kind: 'http' | 'network' | 'timeout' | 'token' | 'credentials' | 'answer';
-  status?: number;
-  /** Google's error message (from its JSON error body) or the network error code. */
-  detail: string;
-  retryAfter?: string;
-  attempts: number;
-  cause: unknown;
-}
 
 class CallFailed extends Error {
   constructor(readonly failure: CallFailure) {
@@ -94,6 +89,7 @@ export class GoogleSheetsSource implements SheetSource {
       throw new SheetUnreadableError(
         spreadsheetId,
         'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+        'invalid_id',
       );
     }
     try {
@@ -118,9 +114,15 @@ export class GoogleSheetsSource implements SheetSource {
       }
     } catch (error) {
       if (!(error instanceof CallFailed)) throw error;
-      throw new SheetUnreadableError(spreadsheetId, await this.reason(error.failure), error.failure.status, {
-        cause: error.failure.cause,
-      });
+      const { failure } = error;
+      const kind = unreadableKindOf(failure);
+      const shareWith = kind === 'no_access' ? await this.serviceAccountEmail() : undefined;
+      throw new SheetUnreadableError(
+        spreadsheetId,
+        unreadableReason(failure, { timeoutMs: this.timeoutMs, shareWith }),
+        kind,
+        { status: failure.status, cause: failure.cause },
+      );
     }
   }
 
@@ -186,6 +188,7 @@ export class GoogleSheetsSource implements SheetSource {
           (failure.status !== undefined && (failure.status === 429 || failure.status >= 500));
         if (!retryable || attempt >= this.maxAttempts) throw new CallFailed(failure);
         const delayMs = retryDelayMs(attempt, failure.retryAfter, this.baseDelayMs, this.maxDelayMs);
+        if (delayMs === null) throw new CallFailed(failure);
         this.options.onRetry?.({ spreadsheetId, attempt, delayMs, status: failure.status });
         await this.sleep(delayMs);
       }
@@ -214,12 +217,13 @@ export class GoogleSheetsSource implements SheetSource {
       return { kind: 'timeout', detail: 'timeout', attempts, cause: error };
     const shape = errorShape(error);
     if (shape.status !== undefined) {
-      const body = googleErrorSchema.safeParse(shape.data);
+      const body = googleError(shape.data);
       const fromSheets = shape.url === undefined || /\/v4\/spreadsheets\//.test(shape.url);
       return {
         kind: fromSheets ? 'http' : 'token',
         status: shape.status,
-        detail: body.success ? body.data.error.message : `HTTP ${shape.status}`,
+        detail: body?.message ?? `HTTP ${shape.status}`,
+        googleReason: body?.reason,
         retryAfter: shape.retryAfter,
         attempts,
         cause: error,
@@ -235,39 +239,6 @@ export class GoogleSheetsSource implements SheetSource {
       attempts,
       cause: error,
     };
-  }
-
-  private async reason(failure: CallFailure): Promise<string> {
-    const { status, attempts, detail } = failure;
-    const tries = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
-    switch (failure.kind) {
-      case 'timeout':
-        return `Google Sheets did not answer within ${this.timeoutMs / 1000} seconds, ${tries}`;
-      case 'network':
-        return `Google Sheets could not be reached ${tries} (${detail})`;
-      case 'credentials':
-        return `the service account credentials could not be loaded (${detail})`;
-      case 'token':
-        return `the service account could not get an access token (HTTP ${status ?? '?'}) ${tries}`;
-      case 'answer':
-        return status === 400
-          ? detail
-          : `Google Sheets sent an answer that could not be understood (${detail})`;
-      case 'http':
-        break;
-    }
-    if (status === 404) return 'the spreadsheet does not exist; check the spreadsheet id';
-    if (status === 403) {
-      const email = await this.serviceAccountEmail();
-      return email === undefined
-        ? 'the service account has no access to the spreadsheet; share it (Viewer is enough) with the service account the app runs as'
-        : `the service account has no access to the spreadsheet; share it (Viewer is enough) with ${email}`;
-    }
-    if (status === 401) return "Google Sheets refused the service account's credentials (HTTP 401)";
-    if (status === 429) return `Google Sheets kept answering 429 (too many requests) ${tries}`;
-    if (status !== undefined && status >= 500)
-      return `Google Sheets kept failing with HTTP ${status} ${tries}`;
-    return `Google Sheets refused the request (HTTP ${status ?? '?'}): ${detail}`;
   }
 
   private async serviceAccountEmail(): Promise<string | undefined> {
@@ -297,40 +268,4 @@ function isMissingRange(error: unknown): boolean {
     error.failure.status === 400 &&
     /unable to parse range/i.test(error.failure.detail)
   );
-}
-
-/** The parts of a gaxios error we use, read without depending on which gaxios copy threw it. */
-function errorShape(error: unknown): {
-  isHttpClientError: boolean;
-  status?: number;
-  url?: string;
-  data?: unknown;
-  retryAfter?: string;
-  code?: string;
-} {
-  if (typeof error !== 'object' || error === null) return { isHttpClientError: false };
-  const record = error as Record<string, unknown>;
-  const config = record['config'] as { url?: unknown } | undefined;
-  const response = record['response'] as { status?: unknown; data?: unknown; headers?: unknown } | undefined;
-  const isHttpClientError = config !== undefined && typeof config === 'object';
-  const status = typeof response?.status === 'number' ? response.status : undefined;
-  return {
-    isHttpClientError,
-    status,
-    url: typeof config?.url === 'string' || config?.url instanceof URL ? config.url.toString() : undefined,
-    data: response?.data,
-    retryAfter: headerValue(response?.headers, 'retry-after'),
-    code: typeof record['code'] === 'string' ? record['code'] : undefined,
-  };
-}
-
-function headerValue(headers: unknown, name: string): string | undefined {
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  // A fetch Headers object (gaxios 7+), possibly from another realm, or a plain object.
-  const get = (headers as { get?: unknown }).get;
-  const value: unknown =
-    typeof get === 'function'
-      ? (get as (header: string) => unknown).call(headers, name)
-      : (headers as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
 }

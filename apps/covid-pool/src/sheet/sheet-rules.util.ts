@@ -1,3 +1,4 @@
+import { isPlausibleEmail } from '@app/notifications';
 import type { Weekday } from './sheet.types.js';
 
 export const MAX_POOL_NAME_LENGTH = 32;
@@ -52,6 +53,38 @@ export function parseWeekday(text: string): Weekday | null {
   return WEEKDAYS.find((day) => day.toLowerCase() === wanted) ?? null;
 }
 
+/** An address the import accepts is one the outbox will send to: both rules must agree, or a run fails late. */
 export function isEmailAddress(text: string): boolean {
-  return text.length <= 254 && EMAIL.test(text);
+  return (
+    text.length <= 254 &&
+    EMAIL.test(text) &&
+    isPlausibleEmail(text) &&
+    controlCharactersIn(text, { allowLineBreaks: false }).length === 0
+  );
+}
+
+/**
+ * Control characters (C0 and C1, DEL), which PostgreSQL cannot store (NUL) or which make text that
+ * looks right compare wrong. Tab, line feed and carriage return are allowed when `allowLineBreaks`
+ * (a sheet cell may hold several lines); a one-line field allows none.
+ */
+function isControlCharacter(code: number, allowLineBreaks: boolean): boolean {
+  if (allowLineBreaks && (code === 0x09 || code === 0x0a || code === 0x0d)) return false;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
+
+/** The distinct control characters in `text`, written 'U+0000', in order of appearance. */
+export function controlCharactersIn(text: string, options = { allowLineBreaks: true }): string[] {
+  const found = new Set<string>();
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    if (isControlCharacter(code, options.allowLineBreaks))
+      found.add(`U+${code.toString(16).toUpperCase().padStart(4, '0')}`);
+  }
+  return [...found];
+}
+
+/** `text` with its control characters (line breaks and tabs kept) removed. */
+export function withoutControlCharacters(text: string): string {
+  return [...text].filter((character) => !isControlCharacter(character.codePointAt(0) ?? 0, true)).join('');
 }

@@ -1,5 +1,6 @@
 import { WORKSHEETS, type RawWorkbook, type WorksheetName } from './sheet.types.js';
 import { nameKey } from './sheet-rules.util.js';
+import { type UnreadableKind, whoMustAct } from './unreadable.util.js';
 
 /** Where College sheets are read from: Google Sheets in production, XLSX files locally. */
 export interface SheetSource {
@@ -14,16 +15,27 @@ export interface SheetSource {
 /** Nest injection token for the SheetSource in use. */
 export const SHEET_SOURCE = Symbol('SHEET_SOURCE');
 
-/** A spreadsheet could not be read at all; `reason` says why in plain words, for operators and College contacts. */
+/**
+ * A spreadsheet could not be read at all; `reason` says why in plain words, for operators and College
+ * contacts; `kind` says why for the code, and with it whether the College can fix it (`mustAct`).
+ */
 export class SheetUnreadableError extends Error {
+  readonly status?: number;
+
   constructor(
     readonly spreadsheetId: string,
     readonly reason: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
+    readonly kind: UnreadableKind,
+    options: { status?: number; cause?: unknown } = {},
   ) {
-    super(`Spreadsheet ${spreadsheetId} could not be read: ${reason}`, options);
+    super(`Spreadsheet ${spreadsheetId} could not be read: ${reason}`, { cause: options.cause });
     this.name = 'SheetUnreadableError';
+    this.status = options.status;
+  }
+
+  /** 'college' when the College can fix it (missing, not shared, bad id), 'us' when the fault is ours. */
+  get mustAct(): 'college' | 'us' {
+    return whoMustAct(this.kind);
   }
 }
 

@@ -1,5 +1,5 @@
 import { type ColumnRef, columnLetter, type FindingCollector, listInWords } from './findings.util.js';
-import { cellValue, nameKey } from './sheet-rules.util.js';
+import { cellValue, controlCharactersIn, nameKey, withoutControlCharacters } from './sheet-rules.util.js';
 import type { RawWorkbook, WorksheetName } from './sheet.types.js';
 
 export interface ColumnSpec<K extends string> {
@@ -44,10 +44,33 @@ export function describeColumns(spec: TableSpec<string>): string {
   return listInWords(names);
 }
 
+/** A cell that held control characters, which were removed from it. */
+interface DirtyCell {
+  rowNumber: number;
+  index: number;
+  characters: string[];
+}
+
+/** The worksheet with control characters removed from every cell, and where there were some. */
+function cleanControlCharacters(values: string[][]): { clean: string[][]; dirty: DirtyCell[] } {
+  const dirty: DirtyCell[] = [];
+  const clean = values.map((row, rowIndex) =>
+    row.map((text, index) => {
+      const characters = controlCharactersIn(text);
+      if (characters.length === 0) return text;
+      dirty.push({ rowNumber: rowIndex + 1, index, characters });
+      return withoutControlCharacters(text);
+    }),
+  );
+  return { clean, dirty };
+}
+
 /**
  * Finds a worksheet's columns by header (any case, surrounding spaces ignored, any order), reports a
  * missing worksheet, missing, repeated and unknown columns, and returns the non-blank data rows.
- * Returns null when the worksheet is missing.
+ * Control characters are removed from every cell (so no later message or stored value holds one) and
+ * reported where they matter: in a header, or in a column that is read. Returns null when the
+ * worksheet is missing.
  */
 export function readTable<K extends string>(
   raw: RawWorkbook,
@@ -55,8 +78,8 @@ export function readTable<K extends string>(
   findings: FindingCollector,
 ): Table<K> | null {
   const { worksheet } = spec;
-  const values = raw.worksheets[worksheet];
-  if (values === undefined) {
+  const rawValues = raw.worksheets[worksheet];
+  if (rawValues === undefined) {
     findings.add(
       'missing_worksheet',
       { worksheet, row: null, column: null },
@@ -66,6 +89,7 @@ export function readTable<K extends string>(
     return null;
   }
 
+  const { clean: values, dirty } = cleanControlCharacters(rawValues);
   const header = (values[0] ?? []).map((text) => cellValue(text));
   const width = Math.max(header.length, ...values.map((row) => row.length));
   const columns: Partial<Record<K, ColumnRef>> = {};
@@ -126,14 +150,29 @@ export function readTable<K extends string>(
     );
   }
 
-  const knownIndexes = [...Object.values<ColumnRef | undefined>(columns), ...repeated]
-    .filter((column): column is ColumnRef => column !== undefined)
-    .map((column) => column.index);
+  const knownIndexes = [...knownColumns(columns), ...repeated].map((column) => column.index);
   const rows: TableRow[] = [];
   values.slice(1).forEach((row, offset) => {
     const cells = Array.from({ length: width }, (_, index) => cellValue(row[index]));
     if (knownIndexes.some((index) => cells[index] !== '')) rows.push({ rowNumber: offset + 2, cells });
   });
+
+  const labelOf = (index: number) => [...knownColumns(columns), ...repeated].find((c) => c.index === index);
+  for (const cell of dirty) {
+    const column = cell.rowNumber === 1 ? undefined : labelOf(cell.index);
+    if (cell.rowNumber !== 1 && column === undefined) continue; // an ignored column: its values go nowhere
+    findings.add(
+      'invalid_character',
+      {
+        worksheet,
+        row: cell.rowNumber,
+        column: column ?? { index: cell.index, label: header[cell.index] || columnLetter(cell.index) },
+      },
+      `the cell contains ${cell.characters.length === 1 ? 'an invisible control character' : 'invisible control characters'} ` +
+        `(${listInWords(cell.characters)}), which cannot be stored. Retype the value; such characters ` +
+        'usually come with text pasted from another program.',
+    );
+  }
 
   for (const index of unlabelled) {
     if (values.slice(1).some((row) => cellValue(row[index]) !== '')) {
@@ -146,4 +185,8 @@ export function readTable<K extends string>(
     }
   }
   return { worksheet, columns, repeated, rows };
+}
+
+function knownColumns(columns: Partial<Record<string, ColumnRef>>): ColumnRef[] {
+  return Object.values(columns).filter((column): column is ColumnRef => column !== undefined);
 }

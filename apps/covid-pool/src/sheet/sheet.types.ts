@@ -18,6 +18,7 @@ export type FindingCode =
   | 'duplicate_column'
   | 'unknown_column'
   | 'empty_required_cell'
+  | 'invalid_character'
   | 'invalid_pool_name'
   | 'invalid_collection_day'
   | 'duplicate_pool'
@@ -39,6 +40,7 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, 'error' | 'warning'>
   duplicate_column: 'error',
   unknown_column: 'warning',
   empty_required_cell: 'error',
+  invalid_character: 'error',
   invalid_pool_name: 'error',
   invalid_collection_day: 'error',
   duplicate_pool: 'error',

@@ -1,6 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { columnLetter } from './findings.util.js';
-import { isEmailAddress, normaliseCrsid, parseWeekday, poolNameProblem } from './sheet-rules.util.js';
 import { FINDING_SEVERITY, type RawWorkbook, type WorksheetName } from './sheet.types.js';
 import { validateCollegeSheet } from './validate-sheet.util.js';
 
@@ -203,6 +201,29 @@ describe('validateCollegeSheet', () => {
         ['Households', 4, 'Household', 'empty_required_cell'],
         ['Households', 5, 'Pool', 'empty_required_cell'],
         ['Contacts', 3, 'Email', 'empty_required_cell'],
+      ],
+    ],
+    [
+      'control characters in cells that are read, named by place (the values are cleaned for the other rules)',
+      workbook({
+        Pools: [['Pool', 'Description'], ['Alpha', 'Stair\u0000case A'], ['Beta']],
+        Households: [
+          ['Household', 'Pool', 'Student 1', 'Student 2', 'Notes'],
+          ['A\u00001', 'Alpha', 'ab123', 'cd\u0007456', 'ignored\u0000'],
+          ['B1', 'Beta', 'ef789'],
+        ],
+        Contacts: [
+          ['Name', 'Email\u001b'],
+          ['Jo\u0085', 'jo@cam.ac.uk'],
+        ],
+      }),
+      [
+        ['Pools', 2, 'Description', 'invalid_character'],
+        ['Households', 1, 'Notes', 'unknown_column'],
+        ['Households', 2, 'Household', 'invalid_character'],
+        ['Households', 2, 'Student 2', 'invalid_character'],
+        ['Contacts', 1, 'Email', 'invalid_character'],
+        ['Contacts', 2, 'Name', 'invalid_character'],
       ],
     ],
     [
@@ -481,81 +502,5 @@ describe('validateCollegeSheet', () => {
         ).toBe(true);
       }
     }
-  });
-});
-
-describe('sheet rules', () => {
-  it.each([
-    ['ab123', 'ab123'],
-    ['spqr1', 'spqr1'],
-    ['AB123', 'ab123'],
-    [' xy12 ', 'xy12'],
-    ['ab', 'ab'],
-    ['abcdefgh', 'abcdefgh'],
-    ['abcd1234', 'abcd1234'],
-    ['a', null],
-    ['abcdefghi', null],
-    ['abcde1234', null],
-    ['1ab', null],
-    ['ab12c', null],
-    ['AB 12', null],
-    ['ab-12', null],
-    ['ab123@cam.ac.uk', null],
-    ['', null],
-  ])('CRSid %j -> %j', (text, expected) => {
-    expect(normaliseCrsid(text)).toBe(expected);
-  });
-
-  it.each([
-    ['Staircase A', true],
-    ['Block_3-North', true],
-    ['x'.repeat(32), true],
-    ['x'.repeat(33), false],
-    ['A/B', false],
-    ['Café', false],
-    ['Pool #1', false],
-  ])('pool name %j is acceptable: %s', (name, ok) => {
-    expect(poolNameProblem(name) === null).toBe(ok);
-  });
-
-  it('names the characters a pool name may not contain', () => {
-    expect(poolNameProblem('A/B #1/')).toBe(
-      "contains '/', '#'; a pool name may only contain letters, digits, spaces, '-' and '_'",
-    );
-  });
-
-  it.each([
-    ['monday', 'Monday'],
-    ['TUESDAY', 'Tuesday'],
-    [' Saturday ', 'Saturday'],
-    ['Mon', null],
-    ['Someday', null],
-  ])('weekday %j -> %j', (text, expected) => {
-    expect(parseWeekday(text)).toBe(expected);
-  });
-
-  it.each([
-    ['jo@cam.ac.uk', true],
-    ['Jo.Bloggs+covid@example.org', true],
-    ['jo', false],
-    ['jo@cam', false],
-    ['jo@@cam.ac.uk', false],
-    ['Jo <jo@cam.ac.uk>', false],
-    ['jo@cam..ac.uk', false],
-    ['jo bloggs@cam.ac.uk', false],
-  ])('email %j is valid: %s', (text, ok) => {
-    expect(isEmailAddress(text)).toBe(ok);
-  });
-
-  it.each([
-    [0, 'A'],
-    [25, 'Z'],
-    [26, 'AA'],
-    [51, 'AZ'],
-    [52, 'BA'],
-    [701, 'ZZ'],
-    [702, 'AAA'],
-  ])('column %i is %s', (index, letter) => {
-    expect(columnLetter(index)).toBe(letter);
   });
 });

@@ -21,6 +21,7 @@ export class XlsxFileSource implements SheetSource {
       throw new SheetUnreadableError(
         spreadsheetId,
         'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+        'invalid_id',
       );
     }
     const file = path.join(this.dir, `${spreadsheetId}.xlsx`);
@@ -30,8 +31,8 @@ export class XlsxFileSource implements SheetSource {
       throw new SheetUnreadableError(
         spreadsheetId,
         `the spreadsheet does not exist (no file ${spreadsheetId}.xlsx in the local sheets folder)`,
-        404,
-        { cause: error },
+        'not_found',
+        { status: 404, cause: error },
       );
     }
     // Loaded on first use: only local runs read XLSX files, and exceljs is slow to load (~100 ms).
@@ -43,10 +44,8 @@ export class XlsxFileSource implements SheetSource {
       throw new SheetUnreadableError(
         spreadsheetId,
         `the file ${spreadsheetId}.xlsx is not a readable Excel workbook`,
-        undefined,
-        {
-          cause: error,
-        },
+        'not_a_spreadsheet',
+        { cause: error },
       );
     }
     const titles = matchWorksheetTitles(workbook.worksheets.map((worksheet) => worksheet.name));
