@@ -1,16 +1,24 @@
 import type { Request, Response } from 'express';
 import { createSimulatorApp, listen, type RunningSimulator, SimulatorControl } from '../common/simulator.js';
+import { type AnswerFault, AnswerFaults, type PagingDefect } from './gitlab-faults.js';
+import { clampPerPage, firstIndexAbove } from './gitlab-paging.js';
+import { cloneUser, type SimGitLabUser, toApiUser } from './gitlab-user.view.js';
+
+export type { AnswerFault, PagingDefect } from './gitlab-faults.js';
+export type { SimGitLabIdentity, SimGitLabUser } from './gitlab-user.view.js';
 
 /**
  * A stand-in for the GitLab admin users API (`/api/v4/users`, block, unblock) speaking GitLab's
  * wire format. Behaviour taken from GitLab's `lib/api/users.rb` and API docs:
  * - `PRIVATE-TOKEN` (or `Authorization: Bearer`) must be the configured token, else
- *   401 `{"message":"401 Unauthorized"}`.
+ *   401 `{"message":"401 Unauthorized"}`; the optional non-admin token sees users without the
+ *   admin-only fields (identities, last_activity_on, note...) and gets 403 `{"message":"403 Forbidden"}`
+ *   on block/unblock, as GitLab's `authenticated_as_admin!` answers.
  * - `GET /api/v4/users`: keyset pagination (`pagination=keyset&order_by=id&sort=asc|desc&per_page=N`,
  *   then `id_after`/`id_before`), with `Link: <...>; rel="next"` on every page but the last;
  *   offset pagination (`page`, `per_page`) with `X-Page`/`X-Next-Page`/`X-Total` headers otherwise.
  *   `per_page` defaults to 20 and is capped at 100. Keyset on another `order_by` gets 405, as GitLab
- *   refuses unsupported keyset orderings.
+ *   refuses unsupported keyset orderings. `GET /api/v4/users/:id`: one user, or 404.
  * - `POST /api/v4/users/:id/block`: 201 `true`; 201 `null` when already blocked (GitLab returns
  *   early without a body value); 403 `{"message":"403 Forbidden - LDAP blocked users cannot be
  *   modified by the API"}` for `ldap_blocked`; 404 `{"message":"404 User Not Found"}`.
@@ -18,43 +26,26 @@ import { createSimulatorApp, listen, type RunningSimulator, SimulatorControl } f
  *   nothing changed (already active); 403 `... LDAP blocked users cannot be unblocked by the API`
  *   and `... Deactivated users cannot be unblocked by the API`; 404.
  * Latency and faults come from `SimulatorControl` (e.g. a 500 on one page with
- * `{ path: '/api/v4/users', queryIncludes: 'id_after=200', status: 500 }`).
+ * `{ path: '/api/v4/users', queryIncludes: 'id_after=200', status: 500 }`); answers lost after the
+ * change was made from `loseAnswer`, and a repeated or truncated users list from `setPagingDefect`.
  */
-
-export interface SimGitLabIdentity {
-  provider: string;
-  extern_uid: string;
-}
-
-export interface SimGitLabUser {
-  id: number;
-  username: string;
-  name: string;
-  /** active, blocked, ldap_blocked, deactivated, blocked_pending_approval, banned... */
-  state: string;
-  bot: boolean;
-  /** YYYY-MM-DD or null. */
-  last_activity_on: string | null;
-  /** ISO date-time. */
-  created_at: string;
-  identities: SimGitLabIdentity[];
-  note?: string | null;
-  email?: string;
-  is_admin?: boolean;
-}
 
 export interface SimMutation {
   userId: number;
   action: 'block' | 'unblock';
+  /** The status GitLab answered, or 0 when the answer was lost (`loseAnswer`). */
   status: number;
 }
 
 export interface GitLabSimulatorOptions {
+  /** An administrator's token: the admin view of users, and blocks and unblocks. */
   token: string;
+  /**
+   * A token of a user who is not an administrator (or an admin's token without the `admin_mode`
+   * scope): users come without the admin-only fields and blocks get `403 Forbidden`.
+   */
+  nonAdminToken?: string;
 }
-
-const DEFAULT_PER_PAGE = 20;
-const MAX_PER_PAGE = 100;
 
 export class GitLabSimulator {
   readonly control = new SimulatorControl();
@@ -64,15 +55,22 @@ export class GitLabSimulator {
   private byId = new Map<number, SimGitLabUser>();
   private running: RunningSimulator | undefined;
   private readonly token: string;
+  private readonly nonAdminToken: string | undefined;
+  private readonly answerFaults = new AnswerFaults();
+  private pagingDefect: PagingDefect = {};
 
   constructor(options: GitLabSimulatorOptions) {
     this.token = options.token;
+    this.nonAdminToken = options.nonAdminToken;
   }
 
-  /** Replaces all users (copied; `users()` shows the current state). */
+  /** Replaces all users (copied; `users()` shows the current state); ids must be unique. */
   seed(users: readonly SimGitLabUser[]): void {
     this.sorted = users.map(cloneUser).sort((a, b) => a.id - b.id);
     this.byId = new Map(this.sorted.map((user) => [user.id, user]));
+    // GitLab ids are unique: a repeated id is a mistake in the test data (`setPagingDefect` repeats users).
+    if (this.byId.size !== this.sorted.length)
+      throw new Error('GitLab simulator: seeded user ids must be unique');
     this.mutations.length = 0;
   }
 
@@ -85,6 +83,21 @@ export class GitLabSimulator {
     return user === undefined ? undefined : cloneUser(user);
   }
 
+  /** Replaces the answer of matching blocks/unblocks (see `AnswerFault`). */
+  loseAnswer(fault: AnswerFault): void {
+    this.answerFaults.add(fault);
+  }
+
+  setPagingDefect(defect: PagingDefect): void {
+    this.pagingDefect = { ...defect };
+  }
+
+  /** Forgets answer faults and paging defects (`control.reset()` forgets the others). */
+  clearFaults(): void {
+    this.answerFaults.clear();
+    this.pagingDefect = {};
+  }
+
   get url(): string {
     if (this.running === undefined) throw new Error('GitLab simulator not started');
     return this.running.url;
@@ -95,13 +108,19 @@ export class GitLabSimulator {
     app.use('/api/v4', (req: Request, res: Response, next) => {
       const privateToken = req.get('private-token');
       const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-      if (privateToken !== this.token && bearer !== this.token) {
+      const sent = privateToken ?? bearer;
+      if (sent === this.token) {
+        res.locals['admin'] = true;
+      } else if (this.nonAdminToken !== undefined && sent === this.nonAdminToken) {
+        res.locals['admin'] = false;
+      } else {
         res.status(401).json({ message: '401 Unauthorized' });
         return;
       }
       next();
     });
     app.get('/api/v4/users', (req, res) => this.listUsers(req, res));
+    app.get('/api/v4/users/:id', (req, res) => this.getUser(req, res));
     app.post('/api/v4/users/:id/block', (req, res) => this.mutate(req, res, 'block'));
     app.post('/api/v4/users/:id/unblock', (req, res) => this.mutate(req, res, 'unblock'));
     app.use('/api/v4', (_req: Request, res: Response) => {
@@ -119,6 +138,7 @@ export class GitLabSimulator {
   private listUsers(req: Request, res: Response): void {
     const query = new URL(req.originalUrl, 'http://simulator').searchParams;
     const perPage = clampPerPage(query.get('per_page'));
+    const admin = res.locals['admin'] === true;
     if (query.get('pagination') === 'keyset') {
       this.listUsersKeyset(req, res, query, perPage);
       return;
@@ -136,7 +156,7 @@ export class GitLabSimulator {
       res.setHeader('X-Total', String(this.sorted.length));
       res.setHeader('X-Total-Pages', String(totalPages));
     }
-    res.json(rows.map(toApiUser));
+    res.json(rows.map((user) => toApiUser(user, admin)));
   }
 
   private listUsersKeyset(req: Request, res: Response, query: URLSearchParams, perPage: number): void {
@@ -150,11 +170,13 @@ export class GitLabSimulator {
     }
     let rows: SimGitLabUser[];
     let hasMore: boolean;
+    let pageIndex: number;
     if (sort === 'asc') {
       const after = Number(query.get('id_after') ?? '0');
       const start = firstIndexAbove(this.sorted, Number.isFinite(after) ? after : 0);
       rows = this.sorted.slice(start, start + perPage);
       hasMore = start + perPage < this.sorted.length;
+      pageIndex = Math.ceil(start / perPage);
     } else {
       const beforeParam = query.get('id_before');
       const before = beforeParam === null ? Number.POSITIVE_INFINITY : Number(beforeParam);
@@ -162,34 +184,63 @@ export class GitLabSimulator {
       const start = Math.max(0, end - perPage);
       rows = this.sorted.slice(start, end).reverse();
       hasMore = start > 0;
+      pageIndex = Math.ceil((this.sorted.length - end) / perPage);
     }
+    const { stopAfterPages, repeatLastUser } = this.pagingDefect;
+    if (stopAfterPages !== undefined && pageIndex + 1 >= stopAfterPages) hasMore = false;
     const last = rows.at(-1);
     if (hasMore && last !== undefined) {
       const next = new URLSearchParams(query);
       next.delete('id_after');
       next.delete('id_before');
-      next.set(sort === 'asc' ? 'id_after' : 'id_before', String(last.id));
+      const shift = repeatLastUser === true ? (sort === 'asc' ? -1 : 1) : 0;
+      next.set(sort === 'asc' ? 'id_after' : 'id_before', String(last.id + shift));
       next.set('per_page', String(perPage));
       const base = `${req.protocol}://${req.get('host') ?? '127.0.0.1'}/api/v4/users`;
       res.setHeader('Link', `<${base}?${next.toString()}>; rel="next"`);
     }
-    res.json(rows.map(toApiUser));
+    res.json(rows.map((user) => toApiUser(user, res.locals['admin'] === true)));
+  }
+
+  /** `GET /api/v4/users/:id`: the user, or 404 `{"message":"404 User Not Found"}`. */
+  private getUser(req: Request, res: Response): void {
+    const id = Number(req.params['id']);
+    const user = Number.isInteger(id) ? this.byId.get(id) : undefined;
+    if (user === undefined) {
+      res.status(404).json({ message: '404 User Not Found' });
+      return;
+    }
+    res.json(toApiUser(user, res.locals['admin'] === true));
   }
 
   private mutate(req: Request, res: Response, action: 'block' | 'unblock'): void {
     const id = Number(req.params['id']);
-    const user = Number.isInteger(id) ? this.byId.get(id) : undefined;
+    const fault = this.answerFaults.take(id, action);
     const reply = (status: number, body: unknown) => {
-      this.mutations.push({ userId: id, action, status });
-      res.status(status).json(body);
+      if (fault === undefined) {
+        this.mutations.push({ userId: id, action, status });
+        res.status(status).json(body);
+        return;
+      }
+      this.mutations.push({ userId: id, action, status: fault.answer === 'drop' ? 0 : fault.answer.status });
+      if (fault.answer === 'drop') {
+        res.socket?.destroy();
+      } else if (fault.answer.html !== undefined) {
+        res.status(fault.answer.status).type('html').send(fault.answer.html);
+      } else {
+        res.status(fault.answer.status).json(fault.answer.body ?? null);
+      }
     };
+    if (res.locals['admin'] !== true) return reply(403, { message: '403 Forbidden' });
+    const user = Number.isInteger(id) ? this.byId.get(id) : undefined;
     if (user === undefined) return reply(404, { message: '404 User Not Found' });
+    const apply = fault?.applied ?? true;
     if (action === 'block') {
       if (user.state === 'ldap_blocked') {
         return reply(403, { message: '403 Forbidden - LDAP blocked users cannot be modified by the API' });
       }
       if (user.state === 'blocked') return reply(201, null);
-      user.state = 'blocked';
+      if (apply) user.state = 'blocked';
       return reply(201, true);
     }
     if (user.state === 'ldap_blocked') {
@@ -199,77 +250,7 @@ export class GitLabSimulator {
       return reply(403, { message: '403 Forbidden - Deactivated users cannot be unblocked by the API' });
     }
     if (user.state !== 'blocked') return reply(201, false);
-    user.state = 'active';
+    if (apply) user.state = 'active';
     return reply(201, true);
   }
-}
-
-function clampPerPage(value: string | null): number {
-  const parsed = Number.parseInt(value ?? '', 10);
-  if (!Number.isFinite(parsed) || parsed < 1) return DEFAULT_PER_PAGE;
-  return Math.min(parsed, MAX_PER_PAGE);
-}
-
-/** Index of the first user whose id is greater than `id` (users sorted by id). */
-function firstIndexAbove(users: readonly SimGitLabUser[], id: number): number {
-  let low = 0;
-  let high = users.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (users[mid].id <= id) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function cloneUser(user: SimGitLabUser): SimGitLabUser {
-  return { ...user, identities: user.identities.map((identity) => ({ ...identity })) };
-}
-
-/** The admin view of a user, with the fields GitLab sends (a representative subset). */
-function toApiUser(user: SimGitLabUser): Record<string, unknown> {
-  return {
-    id: user.id,
-    username: user.username,
-    name: user.name,
-    state: user.state,
-    locked: false,
-    avatar_url: null,
-    web_url: `https://gitlab.example.invalid/${user.username}`,
-    created_at: user.created_at,
-    bio: '',
-    location: '',
-    public_email: null,
-    linkedin: '',
-    twitter: '',
-    website_url: '',
-    organization: '',
-    job_title: '',
-    bot: user.bot,
-    work_information: null,
-    followers: 0,
-    following: 0,
-    local_time: null,
-    last_sign_in_at: user.last_activity_on === null ? null : `${user.last_activity_on}T09:00:00.000Z`,
-    confirmed_at: user.created_at,
-    last_activity_on: user.last_activity_on,
-    email: user.email ?? `${user.username}@example.invalid`,
-    theme_id: 1,
-    color_scheme_id: 1,
-    projects_limit: 100000,
-    current_sign_in_at: null,
-    identities: user.identities.map((identity) => ({ ...identity, saml_provider_id: null })),
-    can_create_group: true,
-    can_create_project: true,
-    two_factor_enabled: false,
-    external: false,
-    private_profile: false,
-    commit_email: user.email ?? `${user.username}@example.invalid`,
-    is_admin: user.is_admin ?? false,
-    note: user.note ?? null,
-    namespace_id: user.id,
-    created_by: null,
-    email_reset_offered_at: null,
-    using_license_seat: user.state === 'active' && !user.bot,
-  };
 }

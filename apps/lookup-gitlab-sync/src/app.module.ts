@@ -6,6 +6,7 @@ import { ApprovalService } from './approval/approval.service.js';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from './config.js';
 import { ChangeApplier } from './sync/change-applier.service.js';
 import { SyncNotifier } from './sync/sync-notifier.service.js';
+import { SyncPlanner } from './sync/sync-planner.service.js';
 import { SyncJob } from './sync/sync.job.js';
 import { SyncRepository } from './sync/sync.repository.js';
 import { SyncService } from './sync/sync.service.js';
@@ -27,6 +28,7 @@ export class AppModule {
         SyncRepository,
         ChangeApplier,
         SyncNotifier,
+        SyncPlanner,
         SyncService,
         SyncJob,
         ApprovalRepository,

@@ -32,6 +32,15 @@ export const lookupGitLabSyncSchema = baseSchema
     SYNC_APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     /** Lookup calls in flight at once while GitLab is being paged. */
     SYNC_LOOKUP_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+    /**
+     * A run that reads fewer GitLab users than this share of the last successful run's is refused
+     * (a truncated or empty read); 0 turns the check off.
+     */
+    SYNC_MIN_USERS_READ_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+    /** GitLab refusals in a row (403, 404...) after which a run stops: a cause common to every user. */
+    SYNC_MAX_CONSECUTIVE_REFUSALS: z.coerce.number().int().min(1).max(10_000).default(10),
+    /** Oldest refused run an operator may approve, in hours: an older plan is stale. */
+    SYNC_APPROVAL_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     SYNC_NOTIFY_ON_CHANGE: booleanFromEnv(false),
     /** Who hears about refused and failed runs: one address or a comma-separated list. */
     OPS_EMAIL: listFromEnv()

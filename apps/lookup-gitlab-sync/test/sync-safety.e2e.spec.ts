@@ -115,7 +115,7 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
         method: 'POST',
         path: '/api/v4/users/3001/block',
         status: 403,
-        body: { message: '403 Forbidden' },
+        body: { message: '403 Forbidden - The API initiating user cannot be blocked by the API' },
       });
       h.gitlab.control.addFault({
         method: 'POST',
@@ -134,7 +134,13 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
       expect(response.body.status).toBe('succeeded');
       expect(response.body.summary.counts).toMatchObject({ planned: 4, applied: 2, failed: 2 });
       expect(response.body.summary.failures).toEqual([
-        { userId: 3001, username: 'ab3001', action: 'block', status: 403, message: '403 Forbidden' },
+        {
+          userId: 3001,
+          username: 'ab3001',
+          action: 'block',
+          status: 403,
+          message: '403 Forbidden - The API initiating user cannot be blocked by the API',
+        },
         { userId: 3002, username: 'ab3002', action: 'block', status: 404, message: '404 User Not Found' },
       ]);
       expect(h.gitlab.control.callCount({ method: 'POST', path: '/api/v4/users/3003/block' })).toBe(2);
@@ -156,9 +162,10 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
       const response = await h.server().post('/jobs/sync').set(job).expect(500);
       expect(response.body.status).toBe('failed');
       expect(response.body.error).toMatch(/GitLab failed while the changes were applied: .*HTTP 502/);
-      const { applied, failed, notAttempted } = response.body.summary.counts;
-      expect(applied + failed + notAttempted).toBe(8);
-      expect(failed).toBe(1);
+      const { applied, failed, inDoubt, notAttempted } = response.body.summary.counts;
+      expect(applied + failed + inDoubt + notAttempted).toBe(8);
+      // A 502 says nothing about whether GitLab blocked the user: in doubt, kept pending.
+      expect({ failed, inDoubt }).toEqual({ failed: 0, inDoubt: 1 });
       const blockedInGitLab = h.gitlab
         .users()
         .filter((u) => u.state === 'blocked')
@@ -166,12 +173,29 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
       const recorded = (await h.prisma.gitLabBlockedUser.findMany()).map((b) => b.userId);
       expect(recorded.sort()).toEqual(blockedInGitLab.sort());
       expect(recorded).toHaveLength(applied);
+      const pending = await h.prisma.gitLabSyncAction.findMany({ where: { outcome: 'pending' } });
+      expect(pending.map((a) => [a.userId, a.status])).toEqual([[3000, 502]]);
+      expect(await h.prisma.gitLabSyncAction.count()).toBe(applied + 1);
       expect(await h.prisma.outboxEmail.count({ where: { subject: { contains: 'sync failed' } } })).toBe(1);
 
       h.gitlab.control.faults = [];
       const next = await h.server().post('/jobs/sync').set(job).expect(200);
-      expect(next.body.summary.counts).toMatchObject({ planned: 8 - applied, applied: 8 - applied });
+      expect(next.body.summary.counts).toMatchObject({
+        planned: 8 - applied,
+        applied: 8 - applied,
+        settled: 1,
+      });
+      expect(next.body.summary.settlements).toEqual([
+        {
+          userId: 3000,
+          action: 'block',
+          pendingSinceRun: response.body.id,
+          outcome: 'failed',
+          stateNow: 'active',
+        },
+      ]);
       expect(h.gitlab.users().filter((u) => u.state === 'blocked')).toHaveLength(8);
+      expect(await h.prisma.gitLabSyncAction.count({ where: { outcome: 'pending' } })).toBe(0);
     });
 
     it('lets one run at a time: a second concurrent run gets 409 with the running run id', async () => {

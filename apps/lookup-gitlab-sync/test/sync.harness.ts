@@ -19,6 +19,8 @@ import { lookupAuthFrom } from '../src/sync/upstream-clients.js';
 export const JOB_TOKEN = 'gitlab-sync-e2e-job-token-0123456789';
 export const OPERATOR_TOKEN = 'gitlab-sync-e2e-operator-token-0123456789';
 export const GITLAB_TOKEN = 'glpat-e2e-admin-token-0123456789';
+/** A token GitLab accepts but that is not an administrator's (pass it as GITLAB_TOKEN to use it). */
+export const NON_ADMIN_GITLAB_TOKEN = 'glpat-e2e-user-token-0123456789';
 export const LOOKUP_BASIC = { username: 'e2e-sync', password: 'e2e-lookup-password-0123' };
 export const OPS_EMAIL = 'gitlab-ops@example.ac.uk';
 export const PROVIDER = 'saml';
@@ -49,7 +51,7 @@ export interface SyncHarness {
  */
 export async function startSyncHarness(env: Record<string, string> = {}): Promise<SyncHarness> {
   const db = await createTestDatabase();
-  const gitlab = new GitLabSimulator({ token: GITLAB_TOKEN });
+  const gitlab = new GitLabSimulator({ token: GITLAB_TOKEN, nonAdminToken: NON_ADMIN_GITLAB_TOKEN });
   const lookup = new LookupSimulator({ basic: LOOKUP_BASIC });
   await gitlab.start();
   await lookup.start();
@@ -107,6 +109,7 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
     server: () => request(app.getHttpServer()),
     async reset(users, people) {
       gitlab.control.reset();
+      gitlab.clearFaults();
       lookup.control.reset();
       gitlab.seed(users);
       lookup.seed(people);

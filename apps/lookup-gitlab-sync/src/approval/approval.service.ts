@@ -1,5 +1,13 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { type JobContext, type JobOutcome, JobRunner, JobRunRepository, type RunResult } from '@app/jobs';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  type JobContext,
+  type JobOutcome,
+  type JobRunRecord,
+  JobRunner,
+  JobRunRepository,
+  type RunResult,
+} from '@app/jobs';
+import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
 import { SyncRepository } from '../sync/sync.repository.js';
 import { SyncService } from '../sync/sync.service.js';
 import { SYNC_JOB } from '../sync/sync.types.js';
@@ -12,9 +20,12 @@ export interface ApprovalRequest {
   operator: string;
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
- * `POST /runs/:id/approve`: a refused sync run, approved at most once, becomes a new sync run
- * (parent = the refused run, approvedBy = the operator) under the same one-run-at-a-time lock.
+ * `POST /runs/:id/approve`: a refused sync run, approved at most once and within
+ * SYNC_APPROVAL_MAX_AGE_HOURS of its refusal, becomes a new sync run (parent = the refused run,
+ * approvedBy = the operator) under the same one-run-at-a-time lock.
  */
 @Injectable()
 export class ApprovalService {
@@ -24,6 +35,7 @@ export class ApprovalService {
     private readonly approvals: ApprovalRepository,
     private readonly plans: SyncRepository,
     private readonly sync: SyncService,
+    @Inject(SYNC_CONFIG) private readonly config: LookupGitLabSyncConfig,
   ) {}
 
   async approve(refusedRunId: string, request: ApprovalRequest): Promise<RunResult> {
@@ -44,8 +56,11 @@ export class ApprovalService {
         `Run ${refusedRunId} was a dry run, which keeps no plan: approve a refused run that was not a dry run`,
       );
     }
+    this.assertRecent(refused, new Date());
     await this.assertNotApproved(refusedRunId);
-    return this.runner.run(
+    // Set under the run lock when another approval got there first: answered 409, like the check above.
+    let conflict: string | undefined;
+    const result = await this.runner.run(
       {
         job: SYNC_JOB,
         dryRun: request.dryRun,
@@ -54,8 +69,27 @@ export class ApprovalService {
         parentId: refusedRunId,
         approvedBy: request.operator,
       },
-      (ctx) => this.runApproval(ctx, refusedRunId, request.operator),
+      async (ctx) => {
+        const outcome = await this.runApproval(ctx, refusedRunId, request.operator);
+        if (outcome.conflict !== undefined) conflict = outcome.conflict;
+        return outcome.outcome;
+      },
     );
+    if (conflict !== undefined) throw new ConflictException(conflict);
+    return result;
+  }
+
+  /** A refused plan older than SYNC_APPROVAL_MAX_AGE_HOURS is stale: the operator approves a fresh refusal. */
+  private assertRecent(refused: JobRunRecord, now: Date): void {
+    const refusedAt = Date.parse(refused.finishedAt ?? refused.startedAt);
+    const maxHours = this.config.SYNC_APPROVAL_MAX_AGE_HOURS;
+    const ageHours = (now.getTime() - refusedAt) / HOUR_MS;
+    if (ageHours > maxHours) {
+      throw new ConflictException(
+        `Run ${refused.id} was refused ${Math.floor(ageHours)} hours ago, more than SYNC_APPROVAL_MAX_AGE_HOURS ` +
+          `(${maxHours}): its plan is stale; approve the refusal of a recent run instead (run the sync again)`,
+      );
+    }
   }
 
   private async assertNotApproved(refusedRunId: string): Promise<void> {
@@ -63,22 +97,29 @@ export class ApprovalService {
     if (previous !== null) throw new ConflictException(alreadyApproved(refusedRunId, previous));
   }
 
-  private async runApproval(ctx: JobContext, refusedRunId: string, operator: string): Promise<JobOutcome> {
-    // Checked again under the run lock: two approvals racing past the first check cannot both apply.
+  /**
+   * Checked again under the run lock: two approvals racing past the first check cannot both apply.
+   * The one that comes second changes nothing; its run record (the job runner creates it with the
+   * lock) says why, and the caller gets 409.
+   */
+  private async runApproval(
+    ctx: JobContext,
+    refusedRunId: string,
+    operator: string,
+  ): Promise<{ outcome: JobOutcome; conflict?: string }> {
     if (!ctx.dryRun) {
       const other = await this.approvals.findApproval(this.runner.app, SYNC_JOB, refusedRunId, ctx.runId);
       if (other !== null) {
-        const error = alreadyApproved(refusedRunId, other);
+        const conflict = alreadyApproved(refusedRunId, other);
+        const summary = { approvalOf: refusedRunId, alreadyApprovedBy: other.id };
         return {
-          status: 'failed',
-          failureKind: 'invalid_input',
-          summary: { approvalOf: refusedRunId },
-          error,
+          outcome: { status: 'failed', failureKind: 'invalid_input', summary, error: conflict },
+          conflict,
         };
       }
     }
     const approved = await this.plans.findPlannedChanges(refusedRunId);
-    return this.sync.runApproved(ctx, { refusedRunId, approvedBy: operator, approved });
+    return { outcome: await this.sync.runApproved(ctx, { refusedRunId, approvedBy: operator, approved }) };
   }
 }
 

@@ -6,6 +6,7 @@ import { GitLabClient, parseLinkHeader } from './gitlab.client.js';
 import type { GitLabUser } from './gitlab.types.js';
 
 const TOKEN = 'test-admin-token-0123456789';
+const NON_ADMIN_TOKEN = 'test-user-token-0123456789';
 
 function simUser(id: number, overrides: Partial<SimGitLabUser> = {}): SimGitLabUser {
   return {
@@ -31,7 +32,7 @@ async function readAll(client: GitLabClient): Promise<GitLabUser[][]> {
 }
 
 describe('GitLabClient against the GitLab simulator', () => {
-  const simulator = new GitLabSimulator({ token: TOKEN });
+  const simulator = new GitLabSimulator({ token: TOKEN, nonAdminToken: NON_ADMIN_TOKEN });
   const client = (overrides: { token?: string; perPage?: number } = {}) =>
     new GitLabClient({
       baseUrl: simulator.url,
@@ -47,6 +48,7 @@ describe('GitLabClient against the GitLab simulator', () => {
   afterAll(() => simulator.close());
   beforeEach(() => {
     simulator.control.reset();
+    simulator.clearFaults();
     simulator.seed(USERS);
   });
 
@@ -74,7 +76,7 @@ describe('GitLabClient against the GitLab simulator', () => {
       expect(gitlab.calls).toBe(1);
     });
 
-    it('parses the fields the sync needs and defaults what GitLab may omit', async () => {
+    it('parses the fields the sync needs (null activity and no identities are answers)', async () => {
       simulator.seed([
         simUser(7, {
           username: 'jo.b',
@@ -145,94 +147,56 @@ describe('GitLabClient against the GitLab simulator', () => {
       simulator.control.addFault({ path: '/api/v4/users', status: 200, body: [{ id: 'x' }] });
       await expect(readAll(client())).rejects.toMatchObject({ name: 'UpstreamError', system: 'GitLab' });
     });
-  });
 
-  describe('blockUser and unblockUser', () => {
-    beforeEach(() => {
-      simulator.seed([
-        simUser(1),
-        simUser(2, { state: 'blocked' }),
-        simUser(3, { state: 'ldap_blocked' }),
-        simUser(4, { state: 'deactivated' }),
-      ]);
-    });
-
-    it.each([
-      ['block', 1, { ok: true }, 'blocked'],
-      ['block', 2, { ok: true, unchanged: true }, 'blocked'],
-      [
-        'block',
-        3,
-        {
-          ok: false,
-          status: 403,
-          message: '403 Forbidden - LDAP blocked users cannot be modified by the API',
-        },
-        'ldap_blocked',
-      ],
-      ['block', 99, { ok: false, status: 404, message: '404 User Not Found' }, undefined],
-      ['unblock', 2, { ok: true }, 'active'],
-      ['unblock', 1, { ok: false, status: 201, message: 'GitLab did not unblock the user' }, 'active'],
-      [
-        'unblock',
-        3,
-        {
-          ok: false,
-          status: 403,
-          message: '403 Forbidden - LDAP blocked users cannot be unblocked by the API',
-        },
-        'ldap_blocked',
-      ],
-      [
-        'unblock',
-        4,
-        {
-          ok: false,
-          status: 403,
-          message: '403 Forbidden - Deactivated users cannot be unblocked by the API',
-        },
-        'deactivated',
-      ],
-      ['unblock', 99, { ok: false, status: 404, message: '404 User Not Found' }, undefined],
-    ] as const)('%s of user %i gives %j and leaves the state %s', async (action, id, expected, state) => {
-      const gitlab = client();
-      const result = action === 'block' ? await gitlab.blockUser(id) : await gitlab.unblockUser(id);
-      expect(result).toEqual(expected);
-      expect(simulator.user(id)?.state).toBe(state);
-      expect(simulator.mutations.map((m) => [m.userId, m.action])).toEqual([[id, action]]);
+    it('fails the read when the admin-only fields are absent (a token that is not an admin), naming the cause', async () => {
+      const gitlab = client({ token: NON_ADMIN_TOKEN });
+      const error = await readAll(gitlab).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as Error).message).toMatch(
+        /lacks identities and last_activity_on, which GitLab sends only to administrators: GITLAB_TOKEN is probably not an administrator's token/,
+      );
       expect(gitlab.calls).toBe(1);
     });
 
-    it('retries a block answered with 429 after Retry-After', async () => {
-      simulator.control.addFault({
-        method: 'POST',
-        path: '/api/v4/users/1/block',
-        status: 429,
-        times: 1,
-        retryAfterSeconds: 0,
-      });
+    it.each([
+      ['identities', { last_activity_on: null }],
+      ['last_activity_on', { identities: [] }],
+    ])('fails the read when one user lacks %s (absent, not null)', async (missing, fields) => {
+      const user = {
+        id: 1,
+        username: 'ab1',
+        name: 'A',
+        state: 'active',
+        created_at: '2020-01-01T00:00:00Z',
+        ...fields,
+      };
+      simulator.control.addFault({ path: '/api/v4/users', status: 200, body: [user] });
+      await expect(readAll(client())).rejects.toThrow(new RegExp(`lacks ${missing},`));
+    });
+
+    it('fails the read when a user id comes twice (a page overlapping the last)', async () => {
+      simulator.setPagingDefect({ repeatLastUser: true });
+      const seen: number[] = [];
+      const read = async () => {
+        for await (const page of client().listUsers()) seen.push(page.length);
+      };
+      await expect(read()).rejects.toThrow(/user 199 appears twice in the users list/);
+      expect(seen).toEqual([100]);
+    });
+  });
+
+  describe('getUserState', () => {
+    it('answers the state of a user, and null for one GitLab answers 404 for', async () => {
+      simulator.seed([simUser(5, { state: 'blocked' })]);
       const gitlab = client();
-      expect(await gitlab.blockUser(1)).toEqual({ ok: true });
-      expect(gitlab.calls).toBe(2);
-      expect(simulator.user(1)?.state).toBe('blocked');
+      expect(await gitlab.getUserState(5)).toEqual({ id: 5, state: 'blocked' });
+      expect(await gitlab.getUserState(6)).toBeNull();
+      expect(simulator.control.callCount({ method: 'GET', path: '/api/v4/users/' })).toBe(2);
     });
 
-    it('throws when GitLab keeps failing (not a per-user refusal)', async () => {
-      simulator.control.addFault({ method: 'POST', path: '/api/v4/users/1/block', status: 502 });
-      await expect(client().blockUser(1)).rejects.toMatchObject({ name: 'UpstreamError', status: 502 });
-      expect(simulator.user(1)?.state).toBe('active');
-    });
-
-    it('throws on a wrong token instead of recording one failed user', async () => {
-      await expect(client({ token: 'nope-nope-nope-nope' }).blockUser(1)).rejects.toMatchObject({
-        status: 401,
-      });
-    });
-
-    it('never changes the note', async () => {
-      simulator.seed([simUser(1, { note: 'contractor until 2027' })]);
-      await client().blockUser(1);
-      expect(simulator.user(1)).toMatchObject({ state: 'blocked', note: 'contractor until 2027' });
+    it('throws when GitLab keeps failing: an error is never read as "gone"', async () => {
+      simulator.control.addFault({ method: 'GET', path: '/api/v4/users/5', status: 503 });
+      await expect(client().getUserState(5)).rejects.toMatchObject({ name: 'UpstreamError', status: 503 });
     });
   });
 });

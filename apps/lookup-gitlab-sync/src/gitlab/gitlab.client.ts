@@ -1,13 +1,25 @@
 import { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import { createHttpClient, UpstreamError } from '@app/http';
 import {
+  errorMessage,
+  GitLabMutationError,
+  interpretMutationAnswer,
+  isPerUserRefusal,
+  type MutationAction,
+  parseLinkHeader,
+  refusalConcernsEveryone,
+  SYSTEM,
+} from './gitlab-answers.util.js';
+import {
+  ADMIN_ONLY_FIELDS,
   type GitLabUser,
   type MutationResult,
-  gitLabErrorSchema,
+  gitLabUserStateSchema,
   gitLabUsersPageSchema,
 } from './gitlab.types.js';
 
 export type { GitLabUser, MutationResult } from './gitlab.types.js';
+export { GitLabMutationError, parseLinkHeader } from './gitlab-answers.util.js';
 
 export interface GitLabClientOptions {
   /** The instance URL (`https://gitlab.example.org`); a trailing `/api/v4` is accepted too. */
@@ -22,12 +34,11 @@ export interface GitLabClientOptions {
   onRetry?: (info: { attempt: number; delayMs: number; status?: number; method: string }) => void;
 }
 
-const SYSTEM = 'GitLab';
-
 /**
- * The GitLab admin users API: read every user with keyset pagination, block and unblock.
- * Reads fail whole (an `UpstreamError` after the retries of `@app/http`); a refusal of one
- * block/unblock (403, 404, 409...) is returned as a `MutationResult` so the run can go on.
+ * The GitLab admin users API: read every user with keyset pagination, read one user, block and
+ * unblock. Reads fail whole (an `UpstreamError` after the retries of `@app/http`); a refusal of one
+ * block/unblock (403 about that user, 404, 409...) is returned as a `MutationResult` so the run can
+ * go on; anything that concerns every user throws a `GitLabMutationError`.
  */
 export class GitLabClient {
   /** HTTP requests sent, retries included (for benchmarks and run summaries). */
@@ -35,6 +46,11 @@ export class GitLabClient {
   private readonly http: AxiosInstance;
   private readonly apiRoot: URL;
   private readonly perPage: number;
+  /**
+   * Calls (`method url`) whose attempt so far got no answer, a timeout or a 5xx: GitLab may have
+   * processed them. Filled by the retry hook of `@app/http`; a run sends each user's change once.
+   */
+  private readonly unanswered = new Set<string>();
 
   constructor(options: GitLabClientOptions) {
     const root = options.baseUrl.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
@@ -47,15 +63,17 @@ export class GitLabClient {
       maxAttempts: options.maxAttempts,
       baseDelayMs: options.baseDelayMs,
       headers: { 'PRIVATE-TOKEN': options.token, Accept: 'application/json' },
-      onRetry: options.onRetry
-        ? (info) =>
-            options.onRetry?.({
-              attempt: info.attempt,
-              delayMs: info.delayMs,
-              status: info.status,
-              method: info.method,
-            })
-        : undefined,
+      onRetry: (info) => {
+        // A 429 says the request was not processed; no answer or a 5xx says nothing either way.
+        if (info.status === undefined || info.status >= 500)
+          this.unanswered.add(`${info.method} ${info.url}`);
+        options.onRetry?.({
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          status: info.status,
+          method: info.method,
+        });
+      },
     });
     this.http.interceptors.request.use((config) => {
       this.calls += 1;
@@ -65,19 +83,40 @@ export class GitLabClient {
 
   /**
    * Every user, one array per page, in id order. Follows the `Link: <...>; rel="next"` header of
-   * keyset pagination until it is absent. Throws on the first page that fails after retries.
+   * keyset pagination until it is absent. Throws on the first page that fails after retries, on a
+   * page without the admin-only fields, and on a user id read twice (an inconsistent pagination).
    */
   async *listUsers(): AsyncGenerator<GitLabUser[]> {
     let url: string | undefined = `users?pagination=keyset&order_by=id&sort=asc&per_page=${this.perPage}`;
     const visited = new Set<string>();
+    const seenIds = new Set<number>();
     while (url !== undefined) {
       visited.add(url);
       const response = await this.getPage(url);
+      const missing = missingAdminFields(response.data);
+      if (missing.length > 0) {
+        throw new UpstreamError(
+          SYSTEM,
+          `the users list lacks ${missing.join(' and ')}, which GitLab sends only to administrators: ` +
+            "GITLAB_TOKEN is probably not an administrator's token (or admin mode is on and the token " +
+            'lacks the admin_mode scope)',
+          response.status,
+        );
+      }
       const parsed = gitLabUsersPageSchema.safeParse(response.data);
       if (!parsed.success) {
         throw new UpstreamError(SYSTEM, 'unexpected response for a users page', response.status, {
           cause: parsed.error,
         });
+      }
+      for (const user of parsed.data) {
+        if (seenIds.has(user.id)) {
+          throw new UpstreamError(
+            SYSTEM,
+            `user ${user.id} appears twice in the users list: the pagination is inconsistent, so the read cannot be trusted`,
+          );
+        }
+        seenIds.add(user.id);
       }
       yield parsed.data;
       url = this.nextPageUrl(response);
@@ -85,6 +124,23 @@ export class GitLabClient {
         throw new UpstreamError(SYSTEM, 'pagination loops: the next-page link repeats a page already read');
       }
     }
+  }
+
+  /** One user's state (`GET /users/:id`), or null when GitLab answers 404 (the user is gone). */
+  async getUserState(id: number): Promise<{ id: number; state: string } | null> {
+    assertUserId(id);
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.http.get<unknown>(`users/${id}`);
+    } catch (error) {
+      if (isAxiosError(error) && error.response?.status === 404) return null;
+      throw upstreamError(`reading user ${id}`, error);
+    }
+    const parsed = gitLabUserStateSchema.safeParse(response.data);
+    if (!parsed.success || parsed.data.id !== id) {
+      throw new UpstreamError(SYSTEM, `unexpected response for user ${id}`, response.status);
+    }
+    return parsed.data;
   }
 
   blockUser(id: number): Promise<MutationResult> {
@@ -116,54 +172,55 @@ export class GitLabClient {
     return target.href;
   }
 
-  private async mutate(id: number, action: 'block' | 'unblock'): Promise<MutationResult> {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`invalid GitLab user id: ${id}`);
+  private async mutate(id: number, action: MutationAction): Promise<MutationResult> {
+    assertUserId(id);
+    const path = `users/${id}/${action}`;
+    const key = `post ${path}`;
+    this.unanswered.delete(key);
+    let response: AxiosResponse<unknown>;
     try {
-      // Both calls are idempotent in effect (blocking a blocked user is a no-op), so a 5xx may be retried.
-      const response = await this.http.post<unknown>(`users/${id}/${action}`, undefined, {
-        retryUnsafe: true,
-      });
-      // GitLab answers 201 `true`; `null` when the user was already blocked; `false` when nothing changed.
-      if (response.data === false) {
-        return { ok: false, status: response.status, message: `GitLab did not ${action} the user` };
-      }
-      // Someone else blocked the user between our read and this call: not a block of ours.
-      if (response.data === null) return { ok: true, unchanged: true };
-      return { ok: true };
+      // Repeating a block or an unblock is harmless, so a 5xx or no answer is retried; an attempt
+      // that went unanswered is remembered, since GitLab may have made the change (see below).
+      response = await this.http.post<unknown>(path, undefined, { retryUnsafe: true });
     } catch (error) {
+      const earlierUnanswered = this.unanswered.delete(key);
       const status = isAxiosError(error) ? error.response?.status : undefined;
-      if (isAxiosError(error) && status !== undefined && isPerUserRefusal(status)) {
-        return { ok: false, status, message: errorMessage(error.response?.data, status) };
+      if (isAxiosError(error) && status !== undefined) {
+        const body: unknown = error.response?.data;
+        const everyone = refusalConcernsEveryone(status, body);
+        if (everyone !== null) {
+          throw new GitLabMutationError(
+            `${action} refused with HTTP 403: ${everyone}`,
+            status,
+            earlierUnanswered,
+          );
+        }
+        if (isPerUserRefusal(status)) return { ok: false, status, message: errorMessage(body, status) };
       }
-      throw upstreamError(`${action} of user ${id}`, error);
+      const maybeApplied = earlierUnanswered || status === undefined || status >= 500;
+      throw new GitLabMutationError(
+        `${action} of user ${id} failed: ${failureDetail(error)}`,
+        status,
+        maybeApplied,
+        {
+          cause: safeCause(error),
+        },
+      );
     }
+    const earlierUnanswered = this.unanswered.delete(key);
+    return interpretMutationAnswer(action, id, response.status, response.data, earlierUnanswered);
   }
 }
 
-/** 4xx answers about one user; 401 (bad token) and 429 (after retries) concern the whole run. */
-function isPerUserRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 401 && status !== 429;
+function assertUserId(id: number): void {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`invalid GitLab user id: ${id}`);
 }
 
-/** Parses an RFC 8288 `Link` header into rel -> URL. */
-export function parseLinkHeader(header: string): Map<string, string> {
-  const links = new Map<string, string>();
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (match === null) continue;
-    const [, url, params] = match as unknown as [string, string, string];
-    const rel = /;\s*rel="?([^";]+)"?/i.exec(params)?.[1];
-    if (rel === undefined) continue;
-    for (const name of rel.trim().toLowerCase().split(/\s+/)) if (!links.has(name)) links.set(name, url);
-  }
-  return links;
-}
-
-function errorMessage(body: unknown, status: number): string {
-  const parsed = gitLabErrorSchema.safeParse(body);
-  const raw = parsed.success ? (parsed.data.message ?? parsed.data.error) : undefined;
-  const text = typeof raw === 'string' ? raw : raw === undefined ? `HTTP ${status}` : JSON.stringify(raw);
-  return text.slice(0, 300);
+/** The admin-only fields some user of a page lacks (the key itself, not a null value). */
+function missingAdminFields(data: unknown): string[] {
+  if (!Array.isArray(data)) return [];
+  const users = data.filter((user): user is object => typeof user === 'object' && user !== null);
+  return ADMIN_ONLY_FIELDS.filter((field) => users.some((user) => !(field in user)));
 }
 
 /**
@@ -171,12 +228,18 @@ function errorMessage(body: unknown, status: number): string {
  * headers carry the token, and loggers serialise causes.
  */
 function upstreamError(what: string, error: unknown): UpstreamError {
-  if (isAxiosError(error)) {
-    const status = error.response?.status;
-    const detail = status === undefined ? (error.code ?? 'no response') : `HTTP ${status}`;
-    return new UpstreamError(SYSTEM, `${what} failed: ${detail}`, status, {
-      cause: new Error(`${error.code ?? 'ERR'}: ${error.message}`),
-    });
-  }
-  return new UpstreamError(SYSTEM, `${what} failed`, undefined, { cause: error });
+  const status = isAxiosError(error) ? error.response?.status : undefined;
+  return new UpstreamError(SYSTEM, `${what} failed: ${failureDetail(error)}`, status, {
+    cause: safeCause(error),
+  });
+}
+
+function failureDetail(error: unknown): string {
+  if (!isAxiosError(error)) return error instanceof Error ? error.message : String(error);
+  const status = error.response?.status;
+  return status === undefined ? (error.code ?? 'no response') : `HTTP ${status}`;
+}
+
+function safeCause(error: unknown): unknown {
+  return isAxiosError(error) ? new Error(`${error.code ?? 'ERR'}: ${error.message}`) : error;
 }

@@ -11,6 +11,9 @@ export const gitLabIdentitySchema = z.object({
  * reads are kept; the rest of GitLab's payload is dropped by zod. `state` stays a string: GitLab
  * has more states than the sync acts on (`ldap_blocked`, `deactivated`, `banned`,
  * `blocked_pending_approval`...) and a new one must not fail the whole read.
+ * `last_activity_on` and `identities` must be present (null and [] are answers; absent is not):
+ * GitLab sends them only to administrators, and reading their absence as "never active, no
+ * identity" would make every old external look inactive.
  */
 export const gitLabUserSchema = z.object({
   id: z.number().int().positive(),
@@ -22,15 +25,20 @@ export const gitLabUserSchema = z.object({
   last_activity_on: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date')
-    .nullish()
-    .transform((value) => value ?? null),
+    .nullable(),
   created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date-time'),
-  identities: z.array(gitLabIdentitySchema).optional().default([]),
+  identities: z.array(gitLabIdentitySchema),
   /** Admin note on the user; read but never written by this service. */
   note: z.string().nullish(),
 });
 
 export const gitLabUsersPageSchema = z.array(gitLabUserSchema);
+
+/** Fields of a user that GitLab sends only to administrators and the sync cannot do without. */
+export const ADMIN_ONLY_FIELDS = ['identities', 'last_activity_on'] as const;
+
+/** `GET /api/v4/users/:id`: only what confirms that a user still exists, and in which state. */
+export const gitLabUserStateSchema = z.object({ id: z.number().int().positive(), state: z.string() });
 
 export type GitLabIdentity = z.infer<typeof gitLabIdentitySchema>;
 export type GitLabUser = z.infer<typeof gitLabUserSchema>;
@@ -46,7 +54,13 @@ export function isManagedState(state: string): state is ManagedState {
 export type MutationResult =
   | {
       ok: true;
-      /** GitLab found the user already in the wanted state (block answered `null`). */ unchanged?: true;
+      /** GitLab found the user already blocked (block answered `null`) and no attempt of ours went unanswered. */
+      unchanged?: true;
+      /**
+       * An earlier attempt of this call went unanswered (no answer, timeout, 5xx) and GitLab then
+       * answered that the change was already made: taken as made by that attempt, i.e. by us.
+       */
+      afterLostAnswer?: true;
     }
   | { ok: false; status: number; message: string };
 

@@ -1,26 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mapWithConcurrency } from '@app/http';
-import type { AuditInput, JobContext } from '@app/jobs';
+import type { JobContext } from '@app/jobs';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
-import { GitLabClient, type MutationResult } from '../gitlab/gitlab.client.js';
+import { GitLabClient, GitLabMutationError, type MutationResult } from '../gitlab/gitlab.client.js';
 import type { PlannedChange } from './plan.util.js';
-import { reasonLabel } from './sync-email.util.js';
+import { changeAudit, releaseAudit, settlementAudit } from './sync-audit.util.js';
+import { emptyApplyResult } from './sync-summary.util.js';
 import { SyncRepository } from './sync.repository.js';
-import type { ApplyResult, ChangeOutcome, StaleBlock, SyncPlan } from './sync.types.js';
+import type { ApplyResult, ChangeOutcome, SyncPlan } from './sync.types.js';
 
 /**
- * Changes per database write: each batch's outcomes, blocks and audit rows go in one transaction.
- * Small enough that a crash loses the record of few changes (GitLab's state is the truth the next
- * run reads; what it loses is only "blocked by us", which errs towards leaving a user blocked).
+ * Changes per database write. Each batch is written `pending` before it is sent and completed in
+ * one transaction (outcomes, blocks, audit rows) after: a crash or a database error leaves the
+ * batch `pending`, and the next run settles it from GitLab's state. Round trips are per batch.
  */
 export const RECORD_BATCH = 100;
 
-const AUDIT_ENTITY = 'gitlab_user';
+/** Refusals in a row, across batches: many refusals and nothing else point to a cause common to all. */
+interface RefusalStreak {
+  inRow: number;
+  last?: string;
+}
 
 /**
  * Applies a plan to GitLab with bounded concurrency. A refusal about one user (403, 404...) is
- * recorded and the run goes on; a failure that concerns every user (401, 429 after honouring
- * Retry-After, 5xx after retries, no answer) stops the run after the batch in flight is recorded.
+ * recorded and the run goes on; a failure that concerns every user (401, a 403 about the token or
+ * maintenance, 429 after honouring Retry-After, 5xx after retries, no answer, an answer GitLab never
+ * gives, or SYNC_MAX_CONSECUTIVE_REFUSALS refusals in a row) stops the run after the batch in
+ * flight is recorded. Never throws: the result says how far it got, for the run and the email.
  */
 @Injectable()
 export class ChangeApplier {
@@ -33,130 +40,171 @@ export class ChangeApplier {
   async apply(ctx: JobContext, sync: SyncPlan): Promise<ApplyResult> {
     const started = Date.now();
     const callsBefore = this.gitlab.calls;
-    const result: ApplyResult = {
-      applied: 0,
-      failed: 0,
-      unchanged: 0,
-      notAttempted: 0,
-      releasedBlocks: await this.release(ctx, sync.staleBlocks),
-      appliedChanges: [],
-      failures: [],
-      calls: { gitlab: 0 },
-      applyMs: 0,
-    };
-    const approvalNote =
+    const result = emptyApplyResult();
+    const note =
       sync.approval === undefined
         ? ''
         : `; approved by ${sync.approval.approvedBy} (refused run ${sync.approval.refusedRunId})`;
-
-    let attempted = 0;
-    for (let start = 0; start < sync.changes.length && result.aborted === undefined; start += RECORD_BATCH) {
-      const batch = sync.changes.slice(start, start + RECORD_BATCH);
-      const { outcomes, fatal } = await this.mutate(batch);
-      outcomes.sort((a, b) => a.change.userId - b.change.userId);
-      const done = outcomes.filter((outcome) => outcome.result === 'applied');
-      await this.repository.recordOutcomes(ctx.runId, outcomes, new Date(), (tx) =>
-        ctx.auditMany(
-          done.map((outcome) => auditOf(outcome.change, approvalNote)),
-          tx,
-        ),
+    const streak: RefusalStreak = { inRow: 0 };
+    let sent = 0;
+    let stage = 'settling what earlier runs left pending';
+    try {
+      await this.repository.settle(
+        sync.settlements,
+        sync.staleBlocks.map((block) => block.userId),
+        (tx) =>
+          ctx.auditMany(
+            [
+              ...sync.settlements.filter((s) => s.outcome === 'applied').map(settlementAudit),
+              ...sync.staleBlocks.map(releaseAudit),
+            ],
+            tx,
+          ),
       );
-      attempted += outcomes.length;
-      for (const outcome of outcomes) {
-        switch (outcome.result) {
-          case 'applied':
-            result.applied += 1;
-            result.appliedChanges.push(outcome.change);
-            break;
-          case 'unchanged':
-            result.unchanged += 1;
-            break;
-          case 'failed':
-            result.failed += 1;
-            result.failures.push({
-              userId: outcome.change.userId,
-              username: outcome.change.username,
-              action: outcome.change.action,
-              status: outcome.status,
-              message: outcome.message,
-            });
-            break;
+      result.settled = sync.settlements.length;
+      result.releasedBlocks = sync.staleBlocks.length;
+
+      for (
+        let start = 0;
+        start < sync.changes.length && result.aborted === undefined;
+        start += RECORD_BATCH
+      ) {
+        const batch = sync.changes.slice(start, start + RECORD_BATCH);
+        // Another instance may hold the run lock if ours was lost: send nothing more.
+        stage = 'checking that this run still holds its lock';
+        ctx.assertLockHeld();
+        stage = 'recording the changes about to be sent';
+        await this.repository.recordIntents(ctx.runId, batch, new Date());
+        const { outcomes, notSent, fatal } = await this.send(batch, streak);
+        sent += outcomes.length;
+        tally(result, outcomes);
+        stage = "recording GitLab's answers";
+        try {
+          await this.repository.recordOutcomes(ctx.runId, outcomes, notSent, (tx) =>
+            ctx.auditMany(
+              outcomes
+                .filter((outcome) => outcome.result === 'applied')
+                .map((outcome) => changeAudit(outcome.change, auditNote(outcome, note))),
+              tx,
+            ),
+          );
+        } catch (error) {
+          result.unrecorded += outcomes.filter((outcome) => outcome.result === 'applied').length;
+          throw error;
         }
+        if (fatal !== undefined) result.aborted = fatal;
       }
-      if (fatal !== undefined) result.aborted = fatal;
+    } catch (error) {
+      result.aborted ??= `the database failed while ${stage}: ${briefly(error)}`;
     }
-    result.notAttempted = sync.changes.length - attempted;
+    result.notAttempted = sync.changes.length - sent;
     result.calls.gitlab = this.gitlab.calls - callsBefore;
     result.applyMs = Date.now() - started;
     return result;
   }
 
-  /** One batch; after a failure that concerns every user, the changes not yet started are left alone. */
-  private async mutate(batch: PlannedChange[]): Promise<{ outcomes: ChangeOutcome[]; fatal?: string }> {
+  /** One batch; after a failure that concerns every user, the changes not yet started are not sent. */
+  private async send(
+    batch: PlannedChange[],
+    streak: RefusalStreak,
+  ): Promise<{ outcomes: ChangeOutcome[]; notSent: PlannedChange[]; fatal?: string }> {
     const outcomes: ChangeOutcome[] = [];
+    const notSent: PlannedChange[] = [];
     let fatal: string | undefined;
     await mapWithConcurrency(batch, this.config.SYNC_APPLY_CONCURRENCY, async (change) => {
-      if (fatal !== undefined) return;
+      if (fatal !== undefined) {
+        notSent.push(change);
+        return;
+      }
       try {
         const answer =
           change.action === 'block'
             ? await this.gitlab.blockUser(change.userId)
             : await this.gitlab.unblockUser(change.userId);
-        outcomes.push(outcomeOf(change, answer));
+        const outcome = outcomeOf(change, answer);
+        outcomes.push(outcome);
+        if (outcome.result !== 'failed') {
+          streak.inRow = 0;
+          return;
+        }
+        streak.inRow += 1;
+        streak.last = `HTTP ${outcome.status ?? '?'} ${outcome.message ?? ''}`.trim();
+        if (streak.inRow >= this.config.SYNC_MAX_CONSECUTIVE_REFUSALS) {
+          fatal ??=
+            `GitLab refused ${streak.inRow} changes in a row (the last: ${streak.last}), which points to a ` +
+            "cause common to every user (the token's rights, admin mode, maintenance): stopped after " +
+            'SYNC_MAX_CONSECUTIVE_REFUSALS refusals';
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        fatal ??= message;
-        const status = (error as { status?: unknown }).status;
+        fatal ??= `GitLab failed while the changes were applied: ${message}`;
+        const maybeApplied = error instanceof GitLabMutationError && error.maybeApplied;
+        const status = error instanceof GitLabMutationError ? error.status : undefined;
         outcomes.push({
           change,
-          result: 'failed',
-          ...(typeof status === 'number' ? { status } : {}),
+          result: maybeApplied ? 'in_doubt' : 'failed',
+          ...(status === undefined ? {} : { status }),
           message,
         });
       }
     });
-    return { outcomes, fatal };
-  }
-
-  /** Forgets blocks of ours that someone else undid, so that we never unblock a user blocked again by hand. */
-  private async release(ctx: JobContext, stale: readonly StaleBlock[]): Promise<number> {
-    await this.repository.releaseBlocks(
-      stale.map((block) => block.userId),
-      (tx) =>
-        ctx.auditMany(
-          stale.map((block) => ({
-            action: 'gitlab_sync.block.released',
-            entityType: AUDIT_ENTITY,
-            entityId: String(block.userId),
-            before: { blockedByUs: true, reason: block.reason },
-            after: { blockedByUs: false, state: block.stateNow },
-            reason:
-              `${block.username}: ${block.stateNow === null ? 'no longer in GitLab' : `now ${block.stateNow} in GitLab`}; ` +
-              'our block was undone outside the sync, so the sync will not unblock this user',
-          })),
-          tx,
-        ),
-    );
-    return stale.length;
+    // In user order, whatever order GitLab answered in: the records and audit rows read in that order.
+    outcomes.sort((a, b) => a.change.userId - b.change.userId);
+    return { outcomes, notSent, fatal };
   }
 }
+
+function tally(result: ApplyResult, outcomes: readonly ChangeOutcome[]): void {
+  for (const outcome of outcomes) {
+    switch (outcome.result) {
+      case 'applied':
+        result.applied += 1;
+        result.appliedChanges.push(outcome.change);
+        break;
+      case 'unchanged':
+        result.unchanged += 1;
+        break;
+      case 'in_doubt':
+        result.inDoubt += 1;
+        break;
+      case 'failed':
+        result.failed += 1;
+        result.failures.push({
+          userId: outcome.change.userId,
+          username: outcome.change.username,
+          action: outcome.change.action,
+          status: outcome.status,
+          message: outcome.message,
+        });
+        break;
+    }
+  }
+}
+
+const AFTER_LOST_ANSWER =
+  'an earlier attempt went unanswered and GitLab then found the change already made: taken as ours';
 
 function outcomeOf(change: PlannedChange, answer: MutationResult): ChangeOutcome {
   if (!answer.ok) return { change, result: 'failed', status: answer.status, message: answer.message };
-  // Blocked by someone else since we read GitLab: the block is not ours to undo later.
+  // Blocked by someone else since we read GitLab (no attempt of ours went unanswered): not ours to undo.
   if (answer.unchanged === true) return { change, result: 'unchanged', message: 'already blocked' };
+  if (answer.afterLostAnswer === true) return { change, result: 'applied', message: AFTER_LOST_ANSWER };
   return { change, result: 'applied' };
 }
 
-function auditOf(change: PlannedChange, approvalNote: string): AuditInput {
-  const after = change.action === 'block' ? 'blocked' : 'active';
-  const crsid = change.crsid === null ? '' : `, CRSid ${change.crsid}`;
-  return {
-    action: `gitlab.user.${change.action}`,
-    entityType: AUDIT_ENTITY,
-    entityId: String(change.userId),
-    before: { state: change.state },
-    after: { state: after },
-    reason: `${reasonLabel(change.reason)} (${change.username}${crsid})${approvalNote}`,
-  };
+/**
+ * The gist of an error: the last line of a multi-line message (Prisma's messages start with a code
+ * frame naming our source files and end with the database's own words), at most 300 characters.
+ */
+function briefly(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  return (lines.at(-1) ?? message).slice(0, 300);
+}
+
+function auditNote(outcome: ChangeOutcome, note: string): string {
+  return outcome.message === undefined ? note : `${note}; ${outcome.message}`;
 }

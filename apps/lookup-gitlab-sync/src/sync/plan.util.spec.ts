@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GitLabUser } from '../gitlab/gitlab.types.js';
 import type { LookupPerson } from '../lookup/lookup.types.js';
-import { type PlanInput, type PlannedChange, crsidOf, planSync, utcDayMonthsBefore } from './plan.util.js';
+import { type PlanInput, type PlannedChange, planSync } from './plan.util.js';
 
 const PROVIDER = 'saml';
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -30,7 +30,7 @@ function plan(overrides: Partial<PlanInput>) {
   return planSync({
     users: [],
     people: new Map(),
-    blockedByUs: new Set(),
+    blockedByUs: new Map(),
     identityProvider: PROVIDER,
     externalInactiveMonths: 24,
     now: NOW,
@@ -42,7 +42,8 @@ type Case = {
   name: string;
   user: GitLabUser;
   people?: LookupPerson[];
-  blockedByUs?: number[];
+  /** Blocks of ours: user id -> the CRSid recorded when we blocked them. */
+  blockedByUs?: Record<number, string | null>;
   months?: number;
   expected: Pick<PlannedChange, 'action' | 'reason' | 'crsid'> | null;
 };
@@ -70,35 +71,56 @@ const cases: Case[] = [
     name: 'unblocks a user we blocked who is no longer cancelled',
     user: user({ state: 'blocked' }),
     people: [person('ab123', false)],
-    blockedByUs: [1],
+    blockedByUs: { 1: 'ab123' },
     expected: { action: 'unblock', reason: 'no_longer_cancelled', crsid: 'ab123' },
+  },
+  {
+    name: 'keeps blocked a user we blocked for another CRSid (identity changed since), though the new one is not cancelled',
+    user: user({ state: 'blocked', identities: [{ provider: PROVIDER, extern_uid: 'cd456' }] }),
+    people: [person('cd456', false), person('ab123', true)],
+    blockedByUs: { 1: 'ab123' },
+    expected: null,
+  },
+  {
+    name: 'keeps blocked a user we blocked for another CRSid, even when neither is cancelled now',
+    user: user({ state: 'blocked', identities: [{ provider: PROVIDER, extern_uid: 'cd456' }] }),
+    people: [person('cd456', false), person('ab123', false)],
+    blockedByUs: { 1: 'ab123' },
+    expected: null,
+  },
+  {
+    name: 'keeps blocked a user we blocked with no CRSid recorded',
+    user: user({ state: 'blocked' }),
+    people: [person('ab123', false)],
+    blockedByUs: { 1: null },
+    expected: null,
   },
   {
     name: 'keeps blocked a user we blocked who is still cancelled',
     user: user({ state: 'blocked' }),
     people: [person('ab123', true)],
-    blockedByUs: [1],
+    blockedByUs: { 1: 'ab123' },
     expected: null,
   },
   {
     name: 'keeps blocked a user we blocked whose CRSid Lookup no longer returns',
     user: user({ state: 'blocked' }),
     people: [],
-    blockedByUs: [1],
+    blockedByUs: { 1: 'ab123' },
     expected: null,
   },
   {
     name: 'never unblocks a user blocked by an administrator (not blocked by us)',
     user: user({ state: 'blocked' }),
     people: [person('ab123', false)],
-    blockedByUs: [2],
+    blockedByUs: { 2: 'ab123' },
     expected: null,
   },
   {
     name: 'never unblocks an ldap_blocked user, even one we once blocked',
     user: user({ state: 'ldap_blocked' }),
     people: [person('ab123', false)],
-    blockedByUs: [1],
+    blockedByUs: { 1: 'ab123' },
     expected: null,
   },
   {
@@ -200,7 +222,7 @@ const cases: Case[] = [
       identities: [{ provider: PROVIDER, extern_uid: 'jo42' }],
     }),
     people: [person('jo42', false)],
-    blockedByUs: [1],
+    blockedByUs: { 1: 'jo42' },
     expected: null,
   },
   {
@@ -218,11 +240,11 @@ const cases: Case[] = [
 ];
 
 describe('planSync', () => {
-  it.each(cases)('$name', ({ user: u, people = [], blockedByUs = [], months = 24, expected }) => {
+  it.each(cases)('$name', ({ user: u, people = [], blockedByUs = {}, months = 24, expected }) => {
     const result = plan({
       users: [u],
       people: new Map(people.map((p) => [p.crsid, p])),
-      blockedByUs: new Set(blockedByUs),
+      blockedByUs: new Map(Object.entries(blockedByUs).map(([id, crsid]) => [Number(id), crsid])),
       externalInactiveMonths: months,
     });
     if (expected === null) {
@@ -250,7 +272,7 @@ describe('planSync', () => {
       ['xx6', person('xx6', true)],
       ['ww8', person('ww8', true)],
     ]);
-    const result = plan({ users, people, blockedByUs: new Set([3]) });
+    const result = plan({ users, people, blockedByUs: new Map([[3, 'yy3']]) });
     expect(result.changes.map((c) => [c.userId, c.action, c.reason])).toEqual([
       [2, 'block', 'external_inactive'],
       [3, 'unblock', 'no_longer_cancelled'],
@@ -281,66 +303,5 @@ describe('planSync', () => {
     expect(result.counts.unknownInLookup).toBe(150);
     expect(result.unknownCrsids).toHaveLength(100);
     expect(result.unknownCrsids[0]).toBe('u1');
-  });
-});
-
-describe('crsidOf', () => {
-  it.each<[string, Partial<GitLabUser>, string | null]>([
-    [
-      'identity, upper case with @cam.ac.uk',
-      { username: 'jo.b', identities: [{ provider: PROVIDER, extern_uid: 'AB12@cam.ac.uk' }] },
-      'ab12',
-    ],
-    [
-      'identity, plain',
-      { username: 'jo.b', identities: [{ provider: PROVIDER, extern_uid: ' ab12 ' }] },
-      'ab12',
-    ],
-    [
-      'identity wins over a CRSid username',
-      { username: 'cd34', identities: [{ provider: PROVIDER, extern_uid: 'ab12' }] },
-      'ab12',
-    ],
-    [
-      'identity of another provider is ignored',
-      { username: 'cd34', identities: [{ provider: 'ldapmain', extern_uid: 'ab12' }] },
-      'cd34',
-    ],
-    [
-      'identity that is not a CRSid falls back to the username',
-      { username: 'cd34', identities: [{ provider: PROVIDER, extern_uid: 'jo@example.com' }] },
-      'cd34',
-    ],
-    [
-      'identity from another domain is not a CRSid',
-      { username: 'jo.b', identities: [{ provider: PROVIDER, extern_uid: 'ab12@gmail.com' }] },
-      null,
-    ],
-    ['username that is a CRSid', { username: 'ab123' }, 'ab123'],
-    ['letters-only CRSid username', { username: 'abcd' }, 'abcd'],
-    ['<group>-admin-<crsid>', { username: 'hpc-admin-ab123' }, 'ab123'],
-    ['<group.with.dots>-admin-<crsid>', { username: 'my.group-admin-ab123' }, 'ab123'],
-    ['upper-case username is not a CRSid', { username: 'AB123' }, null],
-    ['one character is too short', { username: 'a' }, null],
-    ['nine characters are too long', { username: 'abcdefgh1' }, null],
-    ['digits before letters', { username: 'ab12cd' }, null],
-    ['external-* username', { username: 'external-jo' }, null],
-    ['admin suffix without a CRSid', { username: 'hpc-admin-' }, null],
-    ['admin suffix with an invalid CRSid', { username: 'hpc-admin-1ab' }, null],
-    ['service username', { username: 'user_5' }, null],
-  ])('%s', (_name, overrides, expected) => {
-    expect(crsidOf(user(overrides), PROVIDER)).toBe(expected);
-  });
-});
-
-describe('utcDayMonthsBefore', () => {
-  it.each([
-    ['2026-06-15T12:00:00Z', 24, '2024-06-15'],
-    ['2026-01-15T00:00:00Z', 13, '2024-12-15'],
-    ['2026-03-31T08:00:00Z', 1, '2026-02-28'],
-    ['2024-03-31T08:00:00Z', 1, '2024-02-29'],
-    ['2026-06-15T23:30:00-02:00', 24, '2024-06-16'],
-  ])('%s minus %i months is %s', (now, months, expected) => {
-    expect(utcDayMonthsBefore(new Date(now), months)).toBe(expected);
   });
 });

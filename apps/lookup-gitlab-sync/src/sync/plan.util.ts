@@ -10,8 +10,11 @@ export interface PlanInput {
   users: GitLabUser[];
   /** Lookup's answer by CRSid; a CRSid absent here is unknown to Lookup (not cancelled). */
   people: Map<string, LookupPerson>;
-  /** GitLab ids of users this service blocked for being cancelled in Lookup (from our database). */
-  blockedByUs: Set<number>;
+  /**
+   * Users this service blocked for being cancelled in Lookup (from our database): GitLab user id ->
+   * the CRSid they were blocked for (null if none was recorded, which never allows an unblock).
+   */
+  blockedByUs: ReadonlyMap<number, string | null>;
   identityProvider: string;
   externalInactiveMonths: number;
   now: Date;
@@ -112,8 +115,10 @@ export function utcDayMonthsBefore(now: Date, months: number): string {
  * The changes the rules call for, from a complete snapshot of GitLab and Lookup. Pure.
  * - block an active user whom Lookup returns as cancelled;
  * - block an active `external-*` user inactive for more than `externalInactiveMonths`;
- * - unblock a blocked user that we blocked for being cancelled, now returned as not cancelled
- *   (unless they would at once be blocked again as an inactive external);
+ * - unblock a blocked user that we blocked for being cancelled, whose CRSid now is the one we
+ *   blocked them for and which Lookup now returns as not cancelled (unless they would at once be
+ *   blocked again as an inactive external); if an administrator changed the user's identity since,
+ *   the user stays blocked: the CRSid we blocked for may still be cancelled;
  * - nothing else: bots, other states, users without a CRSid, CRSids unknown to Lookup, and users
  *   blocked by anyone else are left alone.
  */
@@ -178,7 +183,12 @@ export function planSync(input: PlanInput): Plan {
         }
         break;
       case 'blocked':
-        if (input.blockedByUs.has(user.id) && person?.cancelled === false && !inactiveExternal) {
+        if (
+          crsid !== null &&
+          input.blockedByUs.get(user.id) === crsid &&
+          person?.cancelled === false &&
+          !inactiveExternal
+        ) {
           changes.push({ ...base, action: 'unblock', reason: 'no_longer_cancelled' });
         }
         break;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Plan, PlannedChange } from './plan.util.js';
 import { changedEmail, changeLine, EMAIL_ENTRIES, failedEmail, refusedEmail } from './sync-email.util.js';
+import { emptyApplyResult } from './sync-summary.util.js';
 import type { ApplyResult, SyncPlan } from './sync.types.js';
 
 const RUN = '11111111-2222-4333-8444-555555555555';
@@ -23,6 +24,7 @@ function syncPlan(changes: PlannedChange[]): SyncPlan {
     plan: { changes, counts, unknownCrsids: [] } as unknown as Plan,
     changes,
     staleBlocks: [],
+    settlements: [],
     calls: { gitlab: 5, lookup: 3 },
     snapshotMs: 1,
   };
@@ -63,6 +65,17 @@ describe('operator emails', () => {
     );
   });
 
+  it('refused for a read far smaller than the last: says so in the subject', () => {
+    const sync = { ...syncPlan([change(1)]), refusedBecause: '100 GitLab users read, fewer than 50%' };
+    const email = refusedEmail(RUN, sync, sync.refusedBecause);
+    expect(email.subject).toBe(
+      '[lookup-gitlab-sync] sync refused: 1 changes planned, too few GitLab users read',
+    );
+    expect(email.text).toContain(
+      `The GitLab sync run ${RUN} changed nothing: 100 GitLab users read, fewer than 50%.`,
+    );
+  });
+
   it('failed before applying: says nothing changed', () => {
     const email = failedEmail(RUN, 'GitLab: reading a users page failed: HTTP 500');
     expect(email.subject).toBe(
@@ -72,10 +85,35 @@ describe('operator emails', () => {
   });
 
   it('failed while applying: says how far it got', () => {
-    const partly = { applied: 3, failed: 1, notAttempted: 4 } as ApplyResult;
-    expect(failedEmail(RUN, 'GitLab: HTTP 502', partly).text).toContain(
-      '3 change(s) applied, 1 refused by GitLab, 4 not attempted',
+    const partly = { ...emptyApplyResult(), applied: 3, failed: 1, notAttempted: 4 };
+    const text = failedEmail(RUN, 'GitLab: HTTP 502', partly).text;
+    expect(text).toContain(
+      '3 change(s) applied, 1 refused by GitLab, 0 already so, 0 sent without a usable answer, 4 not attempted',
     );
+    expect(text).not.toContain('Nothing was changed');
+    expect(text).not.toContain('pending');
+  });
+
+  it('failed before sending anything (a database error before the first batch): says nothing changed', () => {
+    const partly = { ...emptyApplyResult(), notAttempted: 4, aborted: 'the database failed' };
+    expect(failedEmail(RUN, 'the database failed', partly).text).toContain('Nothing was changed');
+  });
+
+  it('failed after settling earlier runs only: never says nothing changed', () => {
+    const partly = { ...emptyApplyResult(), settled: 2, releasedBlocks: 1, notAttempted: 4 };
+    const text = failedEmail(RUN, 'the database failed', partly).text;
+    expect(text).not.toContain('Nothing was changed');
+    expect(text).toContain('recorded 2 change(s) left pending by earlier runs and forgot 1 block(s)');
+  });
+
+  it('failed while recording: says what may be changed without a record, and that the next run settles it', () => {
+    const partly = { ...emptyApplyResult(), applied: 5, inDoubt: 1, unrecorded: 5, notAttempted: 94 };
+    const text = failedEmail(RUN, 'the database failed while recording', partly).text;
+    expect(text).not.toContain('Nothing was changed');
+    expect(text).toContain(
+      '6 change(s) may have been made in GitLab without being recorded (5 made but not recorded',
+    );
+    expect(text).toContain('the next run settles them');
   });
 
   it('changed: what was applied, who approved, what GitLab refused', () => {

@@ -37,11 +37,15 @@ function tally(changes: readonly PlannedChange[]): string {
   return `${blocks} block(s) and ${changes.length - blocks} unblock(s)`;
 }
 
-/** To operators when a run plans more than the safety limits allow: what, why, and how to approve. */
+/**
+ * To operators when a run is refused (a plan over the safety limits, or a read far smaller than the
+ * last successful run's): what, why, and how to approve.
+ */
 export function refusedEmail(runId: string, sync: SyncPlan, reason: string): SyncEmail {
   const counts = sync.plan.counts;
+  const why = sync.refusedBecause === undefined ? 'over the safety limit' : 'too few GitLab users read';
   return {
-    subject: `${SUBJECT_PREFIX} sync refused: ${sync.changes.length} changes planned, over the safety limit`,
+    subject: `${SUBJECT_PREFIX} sync refused: ${sync.changes.length} changes planned, ${why}`,
     text: [
       `The GitLab sync run ${runId} changed nothing: ${reason}.`,
       '',
@@ -65,19 +69,49 @@ export function refusedEmail(runId: string, sync: SyncPlan, reason: string): Syn
   };
 }
 
-/** To operators when a run fails: nothing or only part was changed. */
+/** To operators when a run fails: nothing, or what was changed, sent or recorded before it stopped. */
 export function failedEmail(runId: string, error: string, partly?: ApplyResult): SyncEmail {
-  const done =
-    partly === undefined
-      ? 'Nothing was changed: the sync changes nothing unless it has read GitLab and Lookup completely.'
-      : `It stopped while applying: ${partly.applied} change(s) applied, ${partly.failed} refused by GitLab, ` +
-        `${partly.notAttempted} not attempted. The next run plans again from what GitLab shows then.`;
   return {
     subject: `${SUBJECT_PREFIX} sync failed: ${error.slice(0, 120)}`,
-    text: [`The GitLab sync run ${runId} failed: ${error}`, '', done, '', `Details: GET /runs/${runId}`].join(
-      '\n',
-    ),
+    text: [
+      `The GitLab sync run ${runId} failed: ${error}`,
+      '',
+      ...howFar(partly),
+      '',
+      `Details: GET /runs/${runId}`,
+    ].join('\n'),
   };
+}
+
+/** What a failed run did before it stopped: never "nothing" when something was sent or written. */
+function howFar(partly: ApplyResult | undefined): string[] {
+  const sent = partly === undefined ? 0 : partly.applied + partly.failed + partly.unchanged + partly.inDoubt;
+  const written = partly === undefined ? 0 : partly.releasedBlocks + partly.settled;
+  if (partly === undefined || (sent === 0 && written === 0)) {
+    return [
+      'Nothing was changed: the sync changes nothing unless it has read GitLab and Lookup completely,' +
+        ' and this run stopped before sending any change.',
+    ];
+  }
+  const lines = [
+    `It stopped while applying: ${partly.applied} change(s) applied, ${partly.failed} refused by GitLab, ` +
+      `${partly.unchanged} already so, ${partly.inDoubt} sent without a usable answer, ${partly.notAttempted} not attempted.`,
+  ];
+  if (written > 0) {
+    lines.push(
+      `Before that it recorded ${partly.settled} change(s) left pending by earlier runs and forgot ` +
+        `${partly.releasedBlocks} block(s) undone outside the sync.`,
+    );
+  }
+  if (partly.inDoubt > 0 || partly.unrecorded > 0) {
+    lines.push(
+      `${partly.inDoubt + partly.unrecorded} change(s) may have been made in GitLab without being recorded ` +
+        `(${partly.unrecorded} made but not recorded because of the failure): they stay pending in ` +
+        'gitlab_sync.sync_action, and the next run settles them from what GitLab shows then.',
+    );
+  }
+  lines.push('The next run plans again from what GitLab shows then.');
+  return lines;
 }
 
 /** To operators after a run that changed something (SYNC_NOTIFY_ON_CHANGE=true). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Plan, PlannedChange } from './plan.util.js';
-import { allowedChanges, describeRun, SUMMARY_PLAN_LIMIT } from './sync-summary.util.js';
+import { allowedChanges, describeRun, emptyApplyResult, SUMMARY_PLAN_LIMIT } from './sync-summary.util.js';
 import type { ApplyResult, SyncPlan } from './sync.types.js';
 
 function change(userId: number, action: PlannedChange['action'] = 'block'): PlannedChange {
@@ -20,7 +20,14 @@ function syncPlan(changes: PlannedChange[], considered = 1000): SyncPlan {
     unknownCrsids: ['zz1'],
     counts: { usersRead: considered + 5, considered, cancelled: changes.length },
   } as unknown as Plan;
-  return { plan, changes, staleBlocks: [], calls: { gitlab: 11, lookup: 5 }, snapshotMs: 12 };
+  return {
+    plan,
+    changes,
+    staleBlocks: [],
+    settlements: [],
+    calls: { gitlab: 11, lookup: 5 },
+    snapshotMs: 12,
+  };
 }
 
 describe('allowedChanges', () => {
@@ -62,6 +69,43 @@ describe('describeRun', () => {
     expect(summary).not.toHaveProperty('aborted');
   });
 
+  it('counts and lists the blocks released and the pending actions settled', () => {
+    const sync: SyncPlan = {
+      ...syncPlan([]),
+      staleBlocks: [
+        { userId: 7, username: 'u7', crsid: 'ab7', reason: 'cancelled_in_lookup', stateNow: 'active' },
+        { userId: 8, username: 'u8', crsid: 'ab8', reason: 'cancelled_in_lookup', stateNow: null },
+      ],
+      settlements: [
+        {
+          pending: {
+            id: 5n,
+            runId: 'r0',
+            userId: 9,
+            username: 'u9',
+            crsid: 'ab9',
+            action: 'block',
+            reason: 'cancelled_in_lookup',
+            at: new Date('2026-01-01T00:00:00Z'),
+          },
+          outcome: 'applied',
+          stateNow: 'blocked',
+          message: 'found made',
+        },
+      ],
+    };
+    expect(describeRun(sync, undefined, { maxChangeRatio: 0.05 })).toMatchObject({
+      counts: { released: 2, settled: 1 },
+      releases: [
+        { userId: 7, username: 'u7', stateNow: 'active' },
+        { userId: 8, username: 'u8', stateNow: null },
+      ],
+      settlements: [
+        { userId: 9, action: 'block', pendingSinceRun: 'r0', outcome: 'applied', stateNow: 'blocked' },
+      ],
+    });
+  });
+
   it('lists at most SUMMARY_PLAN_LIMIT entries but counts them all', () => {
     const many = Array.from({ length: SUMMARY_PLAN_LIMIT + 7 }, (_, i) => change(i + 1));
     const summary = describeRun(syncPlan(many, 100_000), undefined, { maxChangeRatio: 0.001 }) as {
@@ -73,10 +117,9 @@ describe('describeRun', () => {
 
   it('adds what was applied, and says there was no limit for an approval', () => {
     const applied: ApplyResult = {
+      ...emptyApplyResult(),
       applied: 1,
       failed: 1,
-      unchanged: 0,
-      notAttempted: 0,
       releasedBlocks: 2,
       appliedChanges: [change(1)],
       failures: [{ userId: 2, username: 'u2', action: 'block', status: 403, message: 'Forbidden' }],

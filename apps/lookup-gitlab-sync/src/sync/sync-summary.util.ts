@@ -5,6 +5,8 @@ import type { ApplyResult, SyncPlan } from './sync.types.js';
 /** Plan entries a run summary lists; the counts cover all (a refused plan is kept whole in the database). */
 export const SUMMARY_PLAN_LIMIT = 1000;
 export const SUMMARY_FAILURES_LIMIT = 100;
+/** Released blocks and settled actions a summary lists. */
+export const SUMMARY_RECORDS_LIMIT = 100;
 
 export type PlanEntry = Pick<PlannedChange, 'userId' | 'username' | 'crsid' | 'reason' | 'state'>;
 
@@ -44,7 +46,11 @@ export function describeRun(
       applied: applied?.applied ?? 0,
       failed: applied?.failed ?? 0,
       unchanged: applied?.unchanged ?? 0,
+      inDoubt: applied?.inDoubt ?? 0,
+      unrecorded: applied?.unrecorded ?? 0,
       notAttempted: applied?.notAttempted ?? 0,
+      released: sync.staleBlocks.length,
+      settled: sync.settlements.length,
     },
     limits:
       limits === null
@@ -64,6 +70,18 @@ export function describeRun(
     ...(sync.approval === undefined ? {} : { approval: sync.approval }),
     staleBlocks: sync.staleBlocks.length,
     releasedBlocks: applied?.releasedBlocks ?? 0,
+    releases: sync.staleBlocks.slice(0, SUMMARY_RECORDS_LIMIT).map((block) => ({
+      userId: block.userId,
+      username: block.username,
+      stateNow: block.stateNow,
+    })),
+    settlements: sync.settlements.slice(0, SUMMARY_RECORDS_LIMIT).map(({ pending, outcome, stateNow }) => ({
+      userId: pending.userId,
+      action: pending.action,
+      pendingSinceRun: pending.runId,
+      outcome,
+      stateNow,
+    })),
     failures: applied?.failures.slice(0, SUMMARY_FAILURES_LIMIT) ?? [],
     ...(applied?.aborted === undefined ? {} : { aborted: applied.aborted }),
     apiCalls: {
@@ -71,5 +89,23 @@ export function describeRun(
       lookup: sync.calls.lookup,
     },
     timings: { snapshotMs: sync.snapshotMs, applyMs: applied?.applyMs ?? 0 },
+  };
+}
+
+/** What a run applied before it started: nothing. */
+export function emptyApplyResult(): ApplyResult {
+  return {
+    applied: 0,
+    failed: 0,
+    unchanged: 0,
+    inDoubt: 0,
+    unrecorded: 0,
+    notAttempted: 0,
+    releasedBlocks: 0,
+    settled: 0,
+    appliedChanges: [],
+    failures: [],
+    calls: { gitlab: 0 },
+    applyMs: 0,
   };
 }

@@ -3,21 +3,20 @@ import { type JobContext, type JobOutcome, planThenApply, type SafetyLimits } fr
 import { redactUrlCredentials } from '@app/logging';
 import { type ApprovedChange, intersectApproved } from '../approval/approved-changes.util.js';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
-import { GitLabClient } from '../gitlab/gitlab.client.js';
-import { LookupClient } from '../lookup/lookup.client.js';
 import { ChangeApplier } from './change-applier.service.js';
-import { type Plan, type PlannedChange, planSync } from './plan.util.js';
-import { takeSnapshot } from './snapshot.js';
 import { changedEmail, failedEmail, refusedEmail } from './sync-email.util.js';
 import { SyncNotifier } from './sync-notifier.service.js';
+import { type PlanSelection, SyncPlanner } from './sync-planner.service.js';
 import { describeRun, type RunLimits } from './sync-summary.util.js';
 import { SyncRepository } from './sync.repository.js';
-import type { ApplyResult, ApprovalSelection, SyncPlan } from './sync.types.js';
+import type { ApplyResult, SyncPlan } from './sync.types.js';
 
-/** How a run picks what to apply from the fresh plan, and the limits it is held to. */
+/** How a run picks what to apply from the fresh plan, the limits it is held to, and what it does first. */
 interface RunMode {
   limits: RunLimits;
-  select(plan: Plan): { changes: PlannedChange[]; approval?: ApprovalSelection };
+  selection: PlanSelection;
+  /** Called once the run starts applying (not for a dry run or a refused plan). */
+  beforeApply?: () => Promise<void>;
 }
 
 export interface Approval {
@@ -33,8 +32,7 @@ export interface Approval {
 @Injectable()
 export class SyncService {
   constructor(
-    private readonly gitlab: GitLabClient,
-    private readonly lookup: LookupClient,
+    private readonly planner: SyncPlanner,
     private readonly repository: SyncRepository,
     private readonly applier: ChangeApplier,
     private readonly notifier: SyncNotifier,
@@ -50,38 +48,44 @@ export class SyncService {
 
   /** A scheduled (or manual) run: the whole plan, within the safety limits. */
   run(ctx: JobContext): Promise<JobOutcome> {
-    return this.execute(ctx, { limits: this.limits, select: (plan) => ({ changes: plan.changes }) });
+    return this.execute(ctx, {
+      limits: this.limits,
+      selection: { checkUsersRead: true, select: (plan) => ({ changes: plan.changes }) },
+    });
   }
 
   /**
    * An operator's approval of a refused run: a fresh snapshot and plan, of which only the changes
-   * the refused plan also held are applied, with no limit (the operator approved that size).
+   * the refused plan also held are applied, with no limit (the operator approved that size). The
+   * approval is audited when the run starts applying, so a dry run or a failed read records none.
    */
-  async runApproved(ctx: JobContext, approval: Approval): Promise<JobOutcome> {
-    if (!ctx.dryRun) {
-      await ctx.audit({
-        action: 'gitlab_sync.run.approved',
-        entityType: 'job_run',
-        entityId: approval.refusedRunId,
-        before: { status: 'refused' },
-        after: { approvedBy: approval.approvedBy, approvingRunId: ctx.runId },
-        reason: `${approval.approvedBy} approved the ${approval.approved.length} planned change(s) of refused run ${approval.refusedRunId}`,
-      });
-    }
+  runApproved(ctx: JobContext, approval: Approval): Promise<JobOutcome> {
     return this.execute(ctx, {
       limits: null,
-      select: (plan) => {
-        const intersection = intersectApproved(plan.changes, approval.approved);
-        return {
-          changes: intersection.changes,
-          approval: {
-            refusedRunId: approval.refusedRunId,
-            approvedBy: approval.approvedBy,
-            approved: approval.approved.length,
-            noLongerPlanned: intersection.noLongerPlanned,
-            notApproved: intersection.notApproved,
-          },
-        };
+      beforeApply: () =>
+        ctx.audit({
+          action: 'gitlab_sync.run.approved',
+          entityType: 'job_run',
+          entityId: approval.refusedRunId,
+          before: { status: 'refused' },
+          after: { approvedBy: approval.approvedBy, approvingRunId: ctx.runId },
+          reason: `${approval.approvedBy} approved the ${approval.approved.length} planned change(s) of refused run ${approval.refusedRunId}`,
+        }),
+      selection: {
+        checkUsersRead: false,
+        select: (plan) => {
+          const intersection = intersectApproved(plan.changes, approval.approved);
+          return {
+            changes: intersection.changes,
+            approval: {
+              refusedRunId: approval.refusedRunId,
+              approvedBy: approval.approvedBy,
+              approved: approval.approved.length,
+              noLongerPlanned: intersection.noLongerPlanned,
+              notApproved: intersection.notApproved,
+            },
+          };
+        },
       },
     });
   }
@@ -91,25 +95,40 @@ export class SyncService {
     let applied: ApplyResult | undefined;
     let notified: boolean | undefined;
     let outcome: JobOutcome;
+    const refuse = async (sync: SyncPlan, reason: string) => {
+      await this.repository.savePlannedChanges(ctx.runId, sync.changes);
+      notified = await this.notifier.notify(ctx.runId, 'refused', refusedEmail(ctx.runId, sync, reason));
+    };
     try {
-      outcome = await planThenApply(ctx, {
-        plan: async () => (planned = await this.plan(mode)),
-        size: (sync) => ({ changes: sync.changes.length, considered: sync.plan.counts.considered }),
-        limits: mode.limits ?? {},
-        apply: async (sync) => (applied = await this.applier.apply(ctx, sync)),
-        describe: (sync, result) => describeRun(sync, result, mode.limits),
-        onRefused: async (sync, reason) => {
-          await this.repository.savePlannedChanges(ctx.runId, sync.changes);
-          notified = await this.notifier.notify(ctx.runId, 'refused', refusedEmail(ctx.runId, sync, reason));
-        },
-      });
+      const sync = (planned = await this.planner.plan(ctx, mode.selection));
+      const { refusedBecause } = sync;
+      if (refusedBecause !== undefined) {
+        // Refused before the limits: the read itself is implausible. Approvable like any refusal.
+        if (!ctx.dryRun) await refuse(sync, refusedBecause);
+        const summary = { ...describeRun(sync, undefined, mode.limits), refusedBecause };
+        outcome = { status: 'refused', summary, error: refusedBecause };
+      } else {
+        outcome = await planThenApply(ctx, {
+          plan: () => Promise.resolve(sync),
+          size: (plan) => ({ changes: plan.changes.length, considered: plan.plan.counts.considered }),
+          limits: mode.limits ?? {},
+          apply: async (plan) => {
+            await mode.beforeApply?.();
+            return (applied = await this.applier.apply(ctx, plan));
+          },
+          describe: (plan, result) => describeRun(plan, result, mode.limits),
+          onRefused: refuse,
+        });
+      }
     } catch (error) {
       const message = redactUrlCredentials(error instanceof Error ? error.message : String(error));
-      if (!ctx.dryRun) await this.notifier.notify(ctx.runId, 'failed', failedEmail(ctx.runId, message));
+      if (!ctx.dryRun)
+        await this.notifier.notify(ctx.runId, 'failed', failedEmail(ctx.runId, message, applied));
       throw error;
     }
-    if (applied?.aborted !== undefined) {
-      const error = `GitLab failed while the changes were applied: ${redactUrlCredentials(applied.aborted)}`;
+    const failure = applied === undefined ? undefined : applyFailure(applied);
+    if (applied !== undefined && failure !== undefined) {
+      const error = redactUrlCredentials(failure);
       notified = await this.notifier.notify(ctx.runId, 'failed', failedEmail(ctx.runId, error, applied));
       outcome = { status: 'failed', summary: outcome.summary, error };
     } else if (applied !== undefined && applied.applied > 0 && this.config.SYNC_NOTIFY_ON_CHANGE) {
@@ -121,37 +140,19 @@ export class SyncService {
     }
     return notified === undefined ? outcome : { ...outcome, summary: { ...outcome.summary, notified } };
   }
+}
 
-  /** Reads both systems completely (or throws), then plans. Changes nothing. */
-  private async plan(mode: RunMode): Promise<SyncPlan> {
-    const started = Date.now();
-    const ourBlocks = await this.repository.findOurBlocks();
-    const calls = { gitlab: this.gitlab.calls, lookup: this.lookup.calls };
-    const snapshot = await takeSnapshot(this.gitlab, this.lookup, {
-      identityProvider: this.config.GITLAB_IDENTITY_PROVIDER,
-      lookupConcurrency: this.config.SYNC_LOOKUP_CONCURRENCY,
-    });
-    const plan = planSync({
-      users: snapshot.users,
-      people: snapshot.people,
-      blockedByUs: new Set(
-        ourBlocks.filter((block) => block.reason === 'cancelled_in_lookup').map((block) => block.userId),
-      ),
-      identityProvider: this.config.GITLAB_IDENTITY_PROVIDER,
-      externalInactiveMonths: this.config.SYNC_EXTERNAL_INACTIVE_MONTHS,
-      now: new Date(),
-    });
-    const stateNow = new Map(snapshot.users.map((user) => [user.id, user.state]));
-    const selected = mode.select(plan);
-    return {
-      plan,
-      changes: selected.changes,
-      ...(selected.approval === undefined ? {} : { approval: selected.approval }),
-      staleBlocks: ourBlocks
-        .filter((block) => stateNow.get(block.userId) !== 'blocked')
-        .map((block) => ({ ...block, stateNow: stateNow.get(block.userId) ?? null })),
-      calls: { gitlab: this.gitlab.calls - calls.gitlab, lookup: this.lookup.calls - calls.lookup },
-      snapshotMs: Date.now() - started,
-    };
+/**
+ * Why an applied run counts as failed: it stopped before the end, or GitLab refused every change
+ * it was sent and applied none (a refusal that concerns everyone, e.g. a token without the rights).
+ */
+export function applyFailure(applied: ApplyResult): string | undefined {
+  if (applied.aborted !== undefined) return applied.aborted;
+  if (applied.failed > 0 && applied.applied === 0) {
+    const first = applied.failures[0];
+    const example =
+      first === undefined ? '' : ` (the first: HTTP ${first.status ?? '?'} ${first.message ?? ''})`;
+    return `GitLab refused all ${applied.failed} change(s) it was sent and applied none${example}`;
   }
+  return undefined;
 }

@@ -12,9 +12,29 @@ export interface OurBlock {
 
 /** A block of ours whose user GitLab no longer shows as blocked (someone unblocked or removed them). */
 export interface StaleBlock extends OurBlock {
-  /** The user's state now, or null when GitLab no longer lists the user. */
+  /** The user's state now, or null when GitLab answers 404 for the user (gone). */
   stateNow: string | null;
 }
+
+/** A `sync_action` row still `pending`: sent (or about to be) by a run that did not record GitLab's answer. */
+export interface PendingAction extends OurBlock {
+  id: bigint;
+  runId: string;
+  action: PlannedChange['action'];
+  at: Date;
+}
+
+/** How a pending action is settled from GitLab's state now. */
+export interface Settlement {
+  pending: PendingAction;
+  outcome: 'applied' | 'failed';
+  message: string;
+  /** The user's state now (null: gone from GitLab). */
+  stateNow: string | null;
+}
+
+/** The state of each user the run knows about: read in the list, or confirmed by `GET /users/:id` (null: 404). */
+export type StateOf = (userId: number) => string | null | undefined;
 
 /** How an approval run narrowed the fresh plan to what the operator approved. */
 export interface ApprovalSelection {
@@ -34,14 +54,20 @@ export interface SyncPlan {
   plan: Plan;
   /** What this run applies: the whole plan, or for an approval its intersection with the approved one. */
   changes: PlannedChange[];
+  /** Blocks of ours whose user GitLab shows, now, in a state other than blocked (or gone): released. */
   staleBlocks: StaleBlock[];
+  /** Pending actions of earlier runs, settled from GitLab's state now. */
+  settlements: Settlement[];
   approval?: ApprovalSelection;
+  /** Set when the run must be refused before the limits are checked (a read far smaller than the last). */
+  refusedBecause?: string;
   /** HTTP requests the snapshot made. */
   calls: { gitlab: number; lookup: number };
   snapshotMs: number;
 }
 
-export type ChangeResult = 'applied' | 'failed' | 'unchanged';
+/** `in_doubt`: sent, but no usable answer (none, a 5xx, a page GitLab never sends): the row stays pending. */
+export type ChangeResult = 'applied' | 'failed' | 'unchanged' | 'in_doubt';
 
 /** What GitLab did with one planned change. */
 export interface ChangeOutcome {
@@ -55,9 +81,15 @@ export interface ApplyResult {
   applied: number;
   failed: number;
   unchanged: number;
+  /** Sent without a usable answer: GitLab may have made them; recorded `pending` for the next run. */
+  inDoubt: number;
+  /** Made by GitLab, but the database failed before they were recorded (rows left `pending`). */
+  unrecorded: number;
   /** Changes not attempted because the run stopped (a GitLab failure that concerns every user). */
   notAttempted: number;
   releasedBlocks: number;
+  /** Pending actions of earlier runs settled (recorded as applied or failed). */
+  settled: number;
   /** Applied changes, in order, for the summary and the email. */
   appliedChanges: PlannedChange[];
   failures: {
