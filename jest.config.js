@@ -17,7 +17,7 @@ export default {
     '^@app/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs,simulators,bench}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,simulators,bench,scripts}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
   globalSetup: '<rootDir>/libs/db/test-setup/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/db/test-setup/global-teardown.mjs',

@@ -11,7 +11,10 @@ import { build } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
-const dataDir = path.join(root, '.data');
+// Local data (database, tokens); LOCAL_DATA_DIR moves it (the start-up test uses a temporary folder).
+const dataDir = path.resolve(root, process.env.LOCAL_DATA_DIR ?? '.data');
+// LOCAL_PORT_OFFSET shifts every port, so a second stack (the start-up test) can run beside yours.
+const portOffset = Number(process.env.LOCAL_PORT_OFFSET ?? 0);
 
 const APPS = [
   { name: 'covid-pool', port: 3001 },
@@ -20,7 +23,7 @@ const APPS = [
   { name: 'lookup-gitlab-sync', port: 3004 },
   { name: 'essm-sync', port: 3005 },
   { name: 'ella-ops', port: 3006 },
-];
+].map((app) => ({ ...app, port: app.port + portOffset }));
 
 /** Local secrets, made once and kept in .data so that curl commands keep working across restarts. */
 async function localSecrets() {
@@ -51,7 +54,7 @@ if (!databaseUrl) {
   const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite') });
   stops.push(() => db.stop());
   databaseUrl = db.url;
-  log(`embedded PostgreSQL (PGlite) on ${db.url} with data in .data/pglite`);
+  log(`embedded PostgreSQL (PGlite) on ${db.url} with data in ${path.relative(root, dataDir) || '.'}/pglite`);
 }
 let applied;
 try {
@@ -71,7 +74,7 @@ log(`migrations: ${applied.length} applied now`);
 const simulators = {};
 if (existsSync(path.join(root, 'dist/simulators/local-stack.js'))) {
   const { startLocalSimulators } = await import(dist('simulators/local-stack.js'));
-  const started = await startLocalSimulators({ root, secrets });
+  const started = await startLocalSimulators({ root, secrets, portOffset });
   Object.assign(simulators, started.urls);
   stops.push(() => started.stop());
   for (const [name, url] of Object.entries(started.urls)) log(`simulator ${name}: ${url}`);
@@ -143,11 +146,11 @@ console.log(`\n  job token:       ${secrets.jobToken}`);
 console.log(`  operator token:  ${secrets.operatorToken}`);
 console.log('\n  try:');
 console.log(
-  `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3001/jobs/import-all?dry_run=1"`,
+  `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:${3001 + portOffset}/jobs/import-all?dry_run=1"`,
 );
 if (children.some(({ app }) => app.name === 'lookup-gitlab-sync')) {
   console.log(
-    `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:3004/jobs/sync?dry_run=1"`,
+    `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:${3004 + portOffset}/jobs/sync?dry_run=1"`,
   );
 }
 console.log('\n  Ctrl-C stops everything.\n');

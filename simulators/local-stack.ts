@@ -22,9 +22,12 @@ export interface LocalSimulators {
  */
 export async function startLocalSimulators({
   secrets,
+  portOffset = 0,
 }: {
   root: string;
   secrets: { gitlabToken: string; lookupPassword: string };
+  /** Added to every port (LOCAL_PORT_OFFSET), so a second stack can run beside the first. */
+  portOffset?: number;
 }): Promise<LocalSimulators> {
   const { users, people } = demoData();
   const gitlab = new GitLabSimulator({ token: secrets.gitlabToken });
@@ -33,9 +36,9 @@ export async function startLocalSimulators({
     basic: { username: LOCAL_LOOKUP_USERNAME, password: secrets.lookupPassword },
   });
   lookup.seed(people);
-  await gitlab.start(LOCAL_PORTS.gitlab);
+  await gitlab.start(LOCAL_PORTS.gitlab + portOffset);
   try {
-    await lookup.start(LOCAL_PORTS.lookup);
+    await lookup.start(LOCAL_PORTS.lookup + portOffset);
   } catch (error) {
     await gitlab.close();
     throw error;
