@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ApprovalRepository } from '../src/approval/approval.repository.js';
 import { cancel, job, operator, population, startSyncHarness, type SyncHarness } from './sync.harness.js';
 
 const HOUR_MS = 3_600_000;
@@ -47,31 +48,40 @@ describe('POST /runs/:id/approve: age, races and audit', () => {
     expect(response.body.summary.counts).toMatchObject({ applied: 4 });
   });
 
-  it('answers 409 (not 422) when another approval got the run lock first, and changes nothing', async () => {
+  it('answers 409 when another approval got in between the first check and the run lock, and leaves nothing behind', async () => {
     await h.reset(users, refusedPeople);
     const refusedId = await refusedRun();
-    // Another instance's approval is recorded between our first check and our run: a trigger adds it
-    // as soon as our run record is created, before the check made under the lock.
-    await h.prisma.$executeRawUnsafe(`
-      CREATE FUNCTION public.e2e_rival_approval() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO platform.job_run (app, job, trigger, dry_run, status, started_at, approved_by, parent_id)
-        VALUES (NEW.app, NEW.job, 'http', false, 'running', NEW.started_at - interval '1 second',
-                'rival@example.ac.uk', NEW.parent_id);
-        RETURN NULL;
-      END $$`);
-    await h.prisma.$executeRawUnsafe(`
-      CREATE TRIGGER e2e_rival_approval AFTER INSERT ON platform.job_run FOR EACH ROW
-      WHEN (NEW.parent_id IS NOT NULL AND NEW.approved_by = 'token:operator')
-      EXECUTE FUNCTION public.e2e_rival_approval()`);
+    // Another instance's approval is recorded right after our first check: the check made under
+    // the run lock, before any run record of ours exists, must see it.
+    const approvals = h.app.get(ApprovalRepository);
+    const original = approvals.findApproval.bind(approvals);
+    let calls = 0;
+    const spy = jest.spyOn(approvals, 'findApproval').mockImplementation(async (...args) => {
+      const found = await original(...args);
+      calls += 1;
+      if (calls === 1) {
+        await h.prisma.jobRun.create({
+          data: {
+            app: 'lookup-gitlab-sync',
+            job: 'sync',
+            trigger: 'http',
+            dryRun: false,
+            status: 'running',
+            approvedBy: 'rival@example.ac.uk',
+            parentId: refusedId,
+          },
+        });
+      }
+      return found;
+    });
     h.gitlab.control.calls = [];
     let response;
     try {
       response = await h.server().post(`/runs/${refusedId}/approve`).set(operator).expect(409);
     } finally {
-      await h.prisma.$executeRawUnsafe('DROP TRIGGER e2e_rival_approval ON platform.job_run');
-      await h.prisma.$executeRawUnsafe('DROP FUNCTION public.e2e_rival_approval()');
+      spy.mockRestore();
     }
+    expect(calls).toBe(2);
     expect(response.body.message).toMatch(
       new RegExp(
         `^Run ${refusedId} was already approved by rival@example.ac.uk \\(run [0-9a-f-]{36}, running\\)`,
@@ -80,10 +90,9 @@ describe('POST /runs/:id/approve: age, races and audit', () => {
     expect(h.gitlab.mutations).toEqual([]);
     expect(h.gitlab.control.callCount({ path: '/api/v4/users' })).toBe(0);
     expect(await h.prisma.auditEvent.count()).toBe(0);
-    const ours = await h.prisma.jobRun.findFirst({
-      where: { parentId: refusedId, approvedBy: 'token:operator' },
-    });
-    expect(ours).toMatchObject({ status: 'failed' });
+    expect(
+      await h.prisma.jobRun.count({ where: { parentId: refusedId, approvedBy: 'token:operator' } }),
+    ).toBe(0);
   });
 
   it('audits the approval only once the approval run applies: not when its read fails', async () => {

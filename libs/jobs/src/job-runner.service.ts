@@ -41,6 +41,7 @@ export class JobRunner {
       throw new JobAlreadyRunningException(request.job, scope, running?.id ?? null);
     }
     try {
+      await request.beforeStart?.();
       const abandoned = await this.runs.failAbandoned(app, request.job, scope);
       if (abandoned > 0) this.logger.warn(`${request.job}: marked ${abandoned} abandoned run(s) as failed`);
       const forcedDryRun = this.options.forceDryRun && !request.dryRun;

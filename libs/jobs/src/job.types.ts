@@ -67,6 +67,11 @@ export interface RunRequest {
   actor: string;
   parentId?: string;
   approvedBy?: string;
+  /**
+   * Checked while holding the run lock, before the run record exists: a throw (e.g. a 409 because
+   * the precondition no longer holds) releases the lock and leaves no run behind.
+   */
+  beforeStart?: () => Promise<void>;
 }
 
 /** A job reachable as `POST /jobs/<name>`; implement it on a provider decorated with `@Job(...)`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable, type INestApplication } from '@nestjs/common';
+import { ConflictException, Injectable, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import pg from 'pg';
@@ -261,6 +261,30 @@ describe('JobsModule', () => {
       }
     },
   );
+
+  it('a failed precondition under the lock leaves no run record and releases the lock', async () => {
+    const runner = app.get(JobRunner);
+    const before = await db.prisma().jobRun.count();
+    let worked = false;
+    await expect(
+      runner.run(
+        {
+          job: 'gated',
+          dryRun: false,
+          trigger: 'test',
+          actor: 'test',
+          beforeStart: () => Promise.reject(new ConflictException('precondition no longer holds')),
+        },
+        () => {
+          worked = true;
+          return Promise.resolve({ status: 'succeeded', summary: {} });
+        },
+      ),
+    ).rejects.toBeInstanceOf(ConflictException);
+    expect(worked).toBe(false);
+    expect(await db.prisma().jobRun.count()).toBe(before);
+    await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
+  });
 
   it('records a job that throws as failed, hides credentials, and keeps serving', async () => {
     const response = await request(app.getHttpServer()).post('/jobs/explodes').set(auth).expect(500);

@@ -1,12 +1,5 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import {
-  type JobContext,
-  type JobOutcome,
-  type JobRunRecord,
-  JobRunner,
-  JobRunRepository,
-  type RunResult,
-} from '@app/jobs';
+import { type JobRunRecord, JobRunner, JobRunRepository, type RunResult } from '@app/jobs';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
 import { SyncRepository } from '../sync/sync.repository.js';
 import { SyncService } from '../sync/sync.service.js';
@@ -58,9 +51,7 @@ export class ApprovalService {
     }
     this.assertRecent(refused, new Date());
     await this.assertNotApproved(refusedRunId);
-    // Set under the run lock when another approval got there first: answered 409, like the check above.
-    let conflict: string | undefined;
-    const result = await this.runner.run(
+    return this.runner.run(
       {
         job: SYNC_JOB,
         dryRun: request.dryRun,
@@ -68,15 +59,15 @@ export class ApprovalService {
         actor: request.operator,
         parentId: refusedRunId,
         approvedBy: request.operator,
+        // Checked again under the run lock, before any run record: two approvals racing past the
+        // first check cannot both apply; the second gets 409 and leaves nothing behind.
+        beforeStart: request.dryRun ? undefined : () => this.assertNotApproved(refusedRunId),
       },
       async (ctx) => {
-        const outcome = await this.runApproval(ctx, refusedRunId, request.operator);
-        if (outcome.conflict !== undefined) conflict = outcome.conflict;
-        return outcome.outcome;
+        const approved = await this.plans.findPlannedChanges(refusedRunId);
+        return this.sync.runApproved(ctx, { refusedRunId, approvedBy: request.operator, approved });
       },
     );
-    if (conflict !== undefined) throw new ConflictException(conflict);
-    return result;
   }
 
   /** A refused plan older than SYNC_APPROVAL_MAX_AGE_HOURS is stale: the operator approves a fresh refusal. */
@@ -95,31 +86,6 @@ export class ApprovalService {
   private async assertNotApproved(refusedRunId: string): Promise<void> {
     const previous = await this.approvals.findApproval(this.runner.app, SYNC_JOB, refusedRunId);
     if (previous !== null) throw new ConflictException(alreadyApproved(refusedRunId, previous));
-  }
-
-  /**
-   * Checked again under the run lock: two approvals racing past the first check cannot both apply.
-   * The one that comes second changes nothing; its run record (the job runner creates it with the
-   * lock) says why, and the caller gets 409.
-   */
-  private async runApproval(
-    ctx: JobContext,
-    refusedRunId: string,
-    operator: string,
-  ): Promise<{ outcome: JobOutcome; conflict?: string }> {
-    if (!ctx.dryRun) {
-      const other = await this.approvals.findApproval(this.runner.app, SYNC_JOB, refusedRunId, ctx.runId);
-      if (other !== null) {
-        const conflict = alreadyApproved(refusedRunId, other);
-        const summary = { approvalOf: refusedRunId, alreadyApprovedBy: other.id };
-        return {
-          outcome: { status: 'failed', failureKind: 'invalid_input', summary, error: conflict },
-          conflict,
-        };
-      }
-    }
-    const approved = await this.plans.findPlannedChanges(refusedRunId);
-    return { outcome: await this.sync.runApproved(ctx, { refusedRunId, approvedBy: operator, approved }) };
   }
 }
 
