@@ -26,19 +26,21 @@ export function configureService(
   app.use(requestContextMiddleware);
   if (logger !== undefined) app.use(accessLog(logger));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.app)
-      .setDescription(options.description)
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'Job token, or a Google-signed ID token',
-      })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
+  // A factory: the document is built on the first request for it, not on every cold start.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.app)
+        .setDescription(options.description)
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Job token, or a Google-signed ID token',
+        })
+        .addSecurityRequirements('bearer')
+        .build(),
+    );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', raw: ['json'] });
 }
 
