@@ -28,7 +28,7 @@ module "platform" {
   image_repository             = var.image_repository
   image_tag                    = var.image_tag
   image_tag_overrides          = var.image_tag_overrides
-  log_level                    = var.log_level
+  log_level                    = coalesce(var.log_level, "info")
   operator_emails              = var.operator_emails
   mail_from                    = var.mail_from
   covid_pool_export_callers    = var.covid_pool_export_callers

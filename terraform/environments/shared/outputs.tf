@@ -1,0 +1,41 @@
+# Shared by every environment root: each root links this file (terraform reads only its own folder).
+
+output "covid_pool_url" {
+  description = "covid-pool service URL."
+  value       = module.platform.covid_pool_url
+}
+
+output "covid_pool_service_account" {
+  description = "covid-pool runtime service account: share each College's sheet with it (Viewer)."
+  value       = module.platform.covid_pool_service_account
+}
+
+output "lookup_gitlab_sync_url" {
+  description = "lookup-gitlab-sync service URL."
+  value       = module.platform.lookup_gitlab_sync_url
+}
+
+output "secrets_to_fill" {
+  description = "Secrets Terraform created without a value: add one version to each (terraform/README.md)."
+  value       = module.platform.secrets_to_fill
+}
+
+output "database_connection_name" {
+  description = "Cloud SQL connection name (socket /cloudsql/<name>)."
+  value       = module.platform.database_connection_name
+}
+
+output "database_private_ip" {
+  description = "Cloud SQL private IP (DATABASE_URL host over Direct VPC egress)."
+  value       = module.platform.database_private_ip
+}
+
+output "migrate_job" {
+  description = "Cloud Run Job that applies migrations (CI: gcloud run jobs execute <name> --wait)."
+  value       = module.platform.migrate_job
+}
+
+output "migrate_service_account" {
+  description = "Service account of the migrate job."
+  value       = module.platform.migrate_service_account
+}
