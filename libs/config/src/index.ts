@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, booleanFromEnv, listFromEnv, optionalUrl } from './load-config.js';
+export { loadConfig, ConfigError, booleanFromEnv, listFromEnv } from './load-config.js';
 export { baseSchema, checkBaseRules, type BaseConfig } from './base.schema.js';

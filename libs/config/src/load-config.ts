@@ -51,5 +51,3 @@ export const listFromEnv = () =>
         .map((s) => s.trim())
         .filter((s) => s.length > 0),
     );
-
-export const optionalUrl = () => z.url().optional();

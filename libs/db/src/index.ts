@@ -1,6 +1,6 @@
 export { PrismaService, DB_CONNECTION, type DbConnectionOptions, type PrismaTx } from './prisma.service.js';
 export { DbModule, type DbModuleOptions } from './db.module.js';
-export { mapPrismaError, withPrismaErrors } from './prisma-errors.js';
+export { mapPrismaError } from './prisma-errors.js';
 export {
   migrate,
   migrationStatus,

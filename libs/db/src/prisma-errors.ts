@@ -1,9 +1,4 @@
-import {
-  ConflictException,
-  HttpException,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { Prisma } from './generated/client.js';
 
 /**
@@ -37,15 +32,4 @@ export function mapPrismaError(error: unknown): unknown {
     return new ServiceUnavailableException('The database is not reachable');
   }
   return error;
-}
-
-/** Runs `fn` and rethrows Prisma errors as HTTP exceptions (see mapPrismaError). */
-export async function withPrismaErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const mapped = mapPrismaError(error);
-    if (mapped instanceof HttpException) throw mapped;
-    throw error;
-  }
 }

@@ -56,7 +56,6 @@ export function parseWeekday(text: string): Weekday | null {
 /** An address the import accepts is one the outbox will send to: both rules must agree, or a run fails late. */
 export function isEmailAddress(text: string): boolean {
   return (
-    text.length <= 254 &&
     EMAIL.test(text) &&
     isPlausibleEmail(text) &&
     controlCharactersIn(text, { allowLineBreaks: false }).length === 0
