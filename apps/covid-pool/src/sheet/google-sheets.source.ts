@@ -14,7 +14,7 @@ import {
   matchWorksheetTitles,
   SheetUnreadableError,
   type SheetSource,
-  SPREADSHEET_ID,
+  assertSpreadsheetId,
 } from './sheet-source.js';
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
@@ -85,13 +85,7 @@ export class GoogleSheetsSource implements SheetSource {
   }
 
   async read(spreadsheetId: string): Promise<RawWorkbook> {
-    if (!SPREADSHEET_ID.test(spreadsheetId)) {
-      throw new SheetUnreadableError(
-        spreadsheetId,
-        'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
-        'invalid_id',
-      );
-    }
+    assertSpreadsheetId(spreadsheetId);
     try {
       try {
         return await this.batchGet(spreadsheetId, Object.fromEntries(WORKSHEETS.map((name) => [name, name])));

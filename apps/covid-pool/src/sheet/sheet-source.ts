@@ -55,3 +55,14 @@ export function matchWorksheetTitles(titles: readonly string[]): Partial<Record<
 
 /** Spreadsheet ids are letters, digits, '-' and '_'; anything else (a path, a URL) is refused. */
 export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Every source refuses an id that is not one before using it in a URL or a file name. */
+export function assertSpreadsheetId(spreadsheetId: string): void {
+  if (!SPREADSHEET_ID.test(spreadsheetId)) {
+    throw new SheetUnreadableError(
+      spreadsheetId,
+      'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+      'invalid_id',
+    );
+  }
+}

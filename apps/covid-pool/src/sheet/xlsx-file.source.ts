@@ -5,7 +5,7 @@ import {
   matchWorksheetTitles,
   SheetUnreadableError,
   type SheetSource,
-  SPREADSHEET_ID,
+  assertSpreadsheetId,
 } from './sheet-source.js';
 import { worksheetRows } from './xlsx-cell-text.util.js';
 
@@ -17,13 +17,7 @@ export class XlsxFileSource implements SheetSource {
   constructor(private readonly dir: string) {}
 
   async read(spreadsheetId: string): Promise<RawWorkbook> {
-    if (!SPREADSHEET_ID.test(spreadsheetId)) {
-      throw new SheetUnreadableError(
-        spreadsheetId,
-        'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
-        'invalid_id',
-      );
-    }
+    assertSpreadsheetId(spreadsheetId);
     const file = path.join(this.dir, `${spreadsheetId}.xlsx`);
     try {
       await access(file);
