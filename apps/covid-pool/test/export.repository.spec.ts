@@ -59,53 +59,47 @@ describe('ExportRepository.readSnapshot', () => {
     expect(sheets.has('emmanuel')).toBe(false);
   });
 
-  it('does not mix in an import that commits between its reads', async () => {
-    const [a, b] = [await client(), await client()];
-    const pids = await Promise.all(
-      [a, b].map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0]),
-    );
-    const oneSession = pids[0].pid === pids[1].pid;
-    await b.end();
-    if (oneSession) {
-      // The embedded database runs one transaction at a time: no import can commit between the reads.
-      await a.end();
-      return;
-    }
-    const importer = a;
-    const watcher = await client();
-    try {
-      // The "import" holds the households table, so the export gets as far as reading the pools and waits.
-      await importer.query('BEGIN');
-      await importer.query('LOCK TABLE covid_pool.household IN ACCESS EXCLUSIVE MODE');
-      const snapshot = repository.readSnapshot();
-      snapshot.catch(() => undefined);
-      for (let waiting = 0; waiting === 0;) {
-        const result = await watcher.query(
-          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'covid_pool.household'::regclass`,
+  // The embedded fallback database runs one transaction at a time, so no import can commit between
+  // the reads there: the race needs a real server, and the test says so by being skipped.
+  (process.env.USP_TEST_DB_MODE === 'server' ? it : it.skip)(
+    'does not mix in an import that commits between its reads',
+    async () => {
+      const importer = await client();
+      const watcher = await client();
+      try {
+        // The "import" holds the households table, so the export gets as far as reading the pools and waits.
+        await importer.query('BEGIN');
+        await importer.query('LOCK TABLE covid_pool.household IN ACCESS EXCLUSIVE MODE');
+        const snapshot = repository.readSnapshot();
+        snapshot.catch(() => undefined);
+        for (let waiting = 0; waiting === 0;) {
+          const result = await watcher.query(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'covid_pool.household'::regclass`,
+          );
+          waiting = (result.rows[0] as { n: number }).n;
+        }
+        // It replaces King's pool P1 (household H1) by P2 (household H2) and commits.
+        await importer.query(`DELETE FROM covid_pool.pool WHERE college_id = 'kings'`);
+        await importer.query(
+          `INSERT INTO covid_pool.pool (college_id, id, position) VALUES ('kings', 'P2', 0)`,
         );
-        waiting = (result.rows[0] as { n: number }).n;
+        await importer.query(
+          `INSERT INTO covid_pool.household (college_id, id, pool_id, position) VALUES ('kings', 'H2', 'P2', 0)`,
+        );
+        await importer.query('COMMIT');
+        const { sheets } = await snapshot;
+        // All before the import, or all after it; never pool P1 without its household, nor H2 dropped.
+        expect(sheets.get('kings')?.pools).toMatchObject([
+          { id: 'P1', households: [{ id: 'H1', students: ['ks1'] }] },
+        ]);
+        const after = await repository.readSnapshot();
+        expect(after.sheets.get('kings')?.pools).toMatchObject([
+          { id: 'P2', households: [{ id: 'H2', students: [] }] },
+        ]);
+      } finally {
+        await importer.end();
+        await watcher.end();
       }
-      // It replaces King's pool P1 (household H1) by P2 (household H2) and commits.
-      await importer.query(`DELETE FROM covid_pool.pool WHERE college_id = 'kings'`);
-      await importer.query(
-        `INSERT INTO covid_pool.pool (college_id, id, position) VALUES ('kings', 'P2', 0)`,
-      );
-      await importer.query(
-        `INSERT INTO covid_pool.household (college_id, id, pool_id, position) VALUES ('kings', 'H2', 'P2', 0)`,
-      );
-      await importer.query('COMMIT');
-      const { sheets } = await snapshot;
-      // All before the import, or all after it; never pool P1 without its household, nor H2 dropped.
-      expect(sheets.get('kings')?.pools).toMatchObject([
-        { id: 'P1', households: [{ id: 'H1', students: ['ks1'] }] },
-      ]);
-      const after = await repository.readSnapshot();
-      expect(after.sheets.get('kings')?.pools).toMatchObject([
-        { id: 'P2', households: [{ id: 'H2', students: [] }] },
-      ]);
-    } finally {
-      await importer.end();
-      await watcher.end();
-    }
-  });
+    },
+  );
 });

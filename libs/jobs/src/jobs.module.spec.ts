@@ -78,7 +78,10 @@ class LimitedJob implements JobHandler {
 class GuardedJob implements JobHandler {
   gate: Promise<void> = Promise.resolve();
   applied = 0;
+  /** The context of the run waiting at the gate, so a test can see when it has noticed a lost lock. */
+  waiting: JobContext | undefined;
   async run(ctx: JobContext): Promise<JobOutcome> {
+    this.waiting = ctx;
     await this.gate;
     return planThenApply(ctx, {
       plan: () => Promise.resolve({ changes: 1, considered: 100 }),
@@ -238,17 +241,32 @@ describe('JobsModule', () => {
           .post('/jobs/guarded')
           .set(auth)
           .then((r) => r);
+        // pg_locks is server-wide: only the advisory locks held on this test file's own database,
+        // so that other test files' and benchmarks' run locks are never touched.
         let pid: number | undefined;
-        for (let i = 0; i < 100 && pid === undefined; i++) {
+        for (let i = 0; i < 250 && pid === undefined; i++) {
           const locks = await admin.query<{ pid: number }>(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()",
+            `SELECT pid FROM pg_locks
+              WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           );
           pid = locks.rows[0]?.pid;
           if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
         }
         expect(pid).toBeDefined();
-        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-        await new Promise((r) => setTimeout(r, 100));
+        // Waits until the backend has gone (PostgreSQL 14+), then until the run has seen its lock lost:
+        // a fixed pause here made the test fail now and then on a busy machine.
+        await admin.query('SELECT pg_terminate_backend($1, 10000)', [pid]);
+        const lostSeen = () => {
+          try {
+            guarded.waiting?.assertLockHeld();
+            return false;
+          } catch {
+            return true;
+          }
+        };
+        for (let i = 0; i < 500 && !lostSeen(); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(lostSeen()).toBe(true);
         open();
         const response = await run;
         expect(response.status).toBe(500);
