@@ -33,6 +33,10 @@ export default tseslint.config(
               message: 'Use the @app/<lib> alias.',
             },
             { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
+            {
+              group: ['@app/testing'],
+              message: '@app/testing is for tests, benchmarks and simulators only.',
+            },
           ],
         },
       ],

@@ -31,6 +31,8 @@ async function sources() {
   const units = [];
   for (const kind of ['apps', 'libs']) {
     for (const name of await readdir(path.join(root, kind)).catch(() => [])) {
+      // libs/testing holds harnesses and fakes for tests only: never part of a deployed app.
+      if (kind === 'libs' && name === 'testing') continue;
       const src = path.join(root, kind, name, 'src');
       for (const file of await listFiles(src)) {
         units.push({ file, out: path.join(dist, kind, name, path.relative(src, file)) });
