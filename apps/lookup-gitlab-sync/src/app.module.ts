@@ -1,11 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@app/service';
-import { ApprovalController } from './approval/approval.controller.js';
-import { ApprovalRepository } from './approval/approval.repository.js';
-import { ApprovalService } from './approval/approval.service.js';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from './config.js';
 import { ChangeApplier } from './sync/change-applier.service.js';
-import { SyncNotifier } from './sync/sync-notifier.service.js';
 import { SyncPlanner } from './sync/sync-planner.service.js';
 import { SyncJob } from './sync/sync.job.js';
 import { SyncRepository } from './sync/sync.repository.js';
@@ -21,18 +17,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot(APP, config)],
-      controllers: [ApprovalController],
       providers: [
         { provide: SYNC_CONFIG, useValue: config },
         ...upstreamClientProviders,
         SyncRepository,
         ChangeApplier,
-        SyncNotifier,
         SyncPlanner,
         SyncService,
         SyncJob,
-        ApprovalRepository,
-        ApprovalService,
       ],
     };
   }

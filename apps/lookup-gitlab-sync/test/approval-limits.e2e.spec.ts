@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { ApprovalRepository } from '../src/approval/approval.repository.js';
+import { JobRunRepository } from '@app/jobs';
 import { cancel, job, operator, population, startSyncHarness, type SyncHarness } from './sync.harness.js';
 
 const HOUR_MS = 3_600_000;
@@ -53,7 +53,7 @@ describe('POST /runs/:id/approve: age, races and audit', () => {
     const refusedId = await refusedRun();
     // Another instance's approval is recorded right after our first check: the check made under
     // the run lock, before any run record of ours exists, must see it.
-    const approvals = h.app.get(ApprovalRepository);
+    const approvals = h.app.get(JobRunRepository);
     const original = approvals.findApproval.bind(approvals);
     let calls = 0;
     const spy = jest.spyOn(approvals, 'findApproval').mockImplementation(async (...args) => {

@@ -68,7 +68,7 @@ describe('POST /jobs/sync: reading GitLab (limit 100%, users-read floor 50%)', (
         '(SYNC_MIN_USERS_READ_RATIO): a truncated or empty read?',
     );
     await nothingChanged(h, [9001, 9200, 9210]);
-    expect(await h.prisma.gitLabPlannedChange.count({ where: { runId: response.body.id } })).toBe(1);
+    expect(await h.prisma.plannedChange.count({ where: { runId: response.body.id } })).toBe(1);
     await h.deliverEmails();
     expect(h.smtp.received.map((m) => m.raw.replace(/=\r?\n/g, '')).join()).toMatch(
       /fewer than 50% of the 250/,

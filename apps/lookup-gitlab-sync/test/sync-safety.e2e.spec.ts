@@ -74,8 +74,8 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
       expect(response.body.summary.counts).toMatchObject({ planned: 6, applied: 0 });
       expect(response.body.summary.plan.toBlock).toHaveLength(6);
       await nothingChanged(h);
-      const kept = await h.prisma.gitLabPlannedChange.findMany({ where: { runId: response.body.id } });
-      expect(kept.map((c) => c.crsid).sort()).toEqual(crsids(2000, 6));
+      const kept = await h.prisma.plannedChange.findMany({ where: { runId: response.body.id } });
+      expect(kept.map((c) => (c.change as { crsid: string }).crsid).sort()).toEqual(crsids(2000, 6));
       await h.deliverEmails();
       expect(h.smtp.received).toHaveLength(1);
       const mail = h.smtp.received[0]?.raw.replace(/=\r?\n/g, '') ?? '';
@@ -101,7 +101,7 @@ describe('POST /jobs/sync: safety (limit 5%)', () => {
       const response = await h.server().post('/jobs/sync?dry_run=1').set(job).expect(200);
       expect(response.body).toMatchObject({ status: 'refused', dryRun: true });
       await nothingChanged(h);
-      expect(await h.prisma.gitLabPlannedChange.count()).toBe(0);
+      expect(await h.prisma.plannedChange.count()).toBe(0);
       expect(await h.prisma.outboxEmail.count()).toBe(0);
     });
   });

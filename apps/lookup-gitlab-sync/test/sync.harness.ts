@@ -115,7 +115,7 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
       lookup.seed(people);
       smtp.received.length = 0;
       await prisma.$executeRawUnsafe(
-        'TRUNCATE gitlab_sync.blocked_user, gitlab_sync.sync_action, gitlab_sync.planned_change, ' +
+        'TRUNCATE gitlab_sync.blocked_user, gitlab_sync.sync_action, ' +
           'platform.audit_event, platform.outbox_email, platform.job_run CASCADE',
       );
     },

@@ -1,6 +1,6 @@
 export { JobsModule } from './jobs.module.js';
 export { JobRunner, type RunResult } from './job-runner.service.js';
-export { JobRunRepository, toJson } from './job-run.repository.js';
+export { JobRunRepository, toJson, type ApprovingRun } from './job-run.repository.js';
 export { Job, type JobMetadata } from './job.decorator.js';
 export { JobAlreadyRunningException } from './job-errors.js';
 export { LockLostError } from './run-lock.js';
@@ -17,3 +17,30 @@ export type {
   RunRequest,
   RunStatus,
 } from './job.types.js';
+export { SyncRunner } from './sync-runner.service.js';
+export { opsEmails } from './ops-emails.js';
+export { isBelowReadFloor } from './read-floor.util.js';
+export {
+  ApprovalService,
+  isApprovable,
+  type ApprovableJob,
+  type ApprovalPolicy,
+  type ApprovalRequest,
+} from './approval.service.js';
+export type {
+  ApplyEnding,
+  Approval,
+  ApprovalSelection,
+  OpsEmail,
+  OpsEmailKind,
+  PreviousRead,
+  RunMailer,
+  SyncApplier,
+  SyncEnding,
+  SyncNotifier,
+  SyncDefinition,
+  SyncOutcome,
+  SyncRun,
+  SyncSummary,
+  SyncWords,
+} from './sync.types.js';

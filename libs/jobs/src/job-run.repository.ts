@@ -28,11 +28,20 @@ export function toJson(value: unknown): Prisma.InputJsonValue {
   ) as Prisma.InputJsonValue;
 }
 
+/** A run that approved a refused run. */
+export interface ApprovingRun {
+  id: string;
+  approvedBy: string | null;
+  status: RunStatus;
+}
+
 @Injectable()
 export class JobRunRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async start(input: {
+    /** Chosen by the runner before it took the lock (see JobRunner.run). */
+    id?: string;
     app: string;
     job: string;
     scope: string | null;
@@ -47,12 +56,18 @@ export class JobRunRepository {
 
   async finish(
     id: string,
-    result: { status: Exclude<RunStatus, 'running'>; summary: unknown; error?: string | null },
+    result: {
+      status: Exclude<RunStatus, 'running'>;
+      summary: unknown;
+      error?: string | null;
+      readSize?: number;
+    },
   ): Promise<JobRunRecord> {
     const row = await this.prisma.jobRun.update({
       where: { id },
       data: {
         status: result.status,
+        readSize: result.readSize ?? null,
         summary: result.summary === undefined ? Prisma.DbNull : toJson(result.summary),
         error: result.error ?? null,
         finishedAt: new Date(),
@@ -80,6 +95,39 @@ export class JobRunRepository {
       orderBy: { startedAt: 'desc' },
     });
     return row ? toRecord(row) : null;
+  }
+
+  /** The read size of the last successful run of the job that recorded one: the read floor's yardstick. */
+  async findLastReadSize(app: string, job: string): Promise<{ runId: string; size: number } | null> {
+    const run = await this.prisma.jobRun.findFirst({
+      where: { app, job, status: 'succeeded', readSize: { not: null } },
+      orderBy: { startedAt: 'desc' },
+      select: { id: true, readSize: true },
+    });
+    return run?.readSize == null ? null : { runId: run.id, size: run.readSize };
+  }
+
+  /**
+   * The real (not dry) run that approved `refusedRunId` (a run of the same job whose parent it
+   * is), other than `exceptRunId`; null if none.
+   */
+  async findApproval(
+    app: string,
+    job: string,
+    refusedRunId: string,
+    exceptRunId?: string,
+  ): Promise<ApprovingRun | null> {
+    return this.prisma.jobRun.findFirst({
+      where: {
+        app,
+        job,
+        parentId: refusedRunId,
+        dryRun: false,
+        ...(exceptRunId === undefined ? {} : { NOT: { id: exceptRunId } }),
+      },
+      orderBy: { startedAt: 'asc' },
+      select: { id: true, approvedBy: true, status: true },
+    });
   }
 
   async findById(app: string, id: string): Promise<JobRunRecord | null> {

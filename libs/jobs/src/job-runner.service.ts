@@ -1,15 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { redactUrlCredentials } from '@app/logging';
 import { JobAlreadyRunningException } from './job-errors.js';
 import { JobRunRepository } from './job-run.repository.js';
 import type { JobContext, JobOutcome, JobRunRecord, RunRequest } from './job.types.js';
 import { JOBS_OPTIONS, type JobsModuleOptions } from './jobs.options.js';
-import { LockLostError, RunLock } from './run-lock.js';
+import { isHeld, LockLostError, RunLock } from './run-lock.js';
 
-/** What a run returns to HTTP: its record, and the outcome's failure kind for the status code. */
-export interface RunResult {
+/**
+ * What a run returns: its record (for HTTP), the outcome's failure kind (for the status code), and
+ * the summary the job made, typed (undefined when the job threw): code reads this, not the record's JSON.
+ */
+export interface RunResult<S extends object = object> {
   record: JobRunRecord;
   failureKind?: JobOutcome['failureKind'];
+  summary?: S;
 }
 
 /**
@@ -31,14 +36,20 @@ export class JobRunner {
     return this.options.app;
   }
 
-  async run(request: RunRequest, work: (ctx: JobContext) => Promise<JobOutcome>): Promise<RunResult> {
+  async run<S extends object>(
+    request: RunRequest,
+    work: (ctx: JobContext) => Promise<JobOutcome<S>>,
+  ): Promise<RunResult<S>> {
     const { app } = this.options;
     const scope = request.scope ?? null;
     const key = `job:${app}:${request.job}:${scope ?? ''}`;
-    const held = await this.lock.tryAcquire(key);
-    if (held === null) {
-      const running = await this.runs.findRunning(app, request.job, scope);
-      throw new JobAlreadyRunningException(request.job, scope, running?.id ?? null);
+    // Chosen before the lock is taken and published with it: a caller that loses the race is told
+    // which run to watch even before that run's record exists.
+    const runId = randomUUID();
+    const held = await this.lock.tryAcquire(key, runId);
+    if (!isHeld(held)) {
+      const running = held.holder ?? (await this.runs.findRunning(app, request.job, scope))?.id ?? null;
+      throw new JobAlreadyRunningException(request.job, scope, running);
     }
     try {
       await request.beforeStart?.();
@@ -47,6 +58,7 @@ export class JobRunner {
       const forcedDryRun = this.options.forceDryRun && !request.dryRun;
       const dryRun = request.dryRun || this.options.forceDryRun;
       const record = await this.runs.start({
+        id: runId,
         app,
         job: request.job,
         scope,
@@ -85,9 +97,13 @@ export class JobRunner {
     }
   }
 
-  private async execute(ctx: JobContext, work: (ctx: JobContext) => Promise<JobOutcome>): Promise<RunResult> {
+  private async execute<S extends object>(
+    ctx: JobContext,
+    work: (ctx: JobContext) => Promise<JobOutcome<S>>,
+  ): Promise<RunResult<S>> {
     const started = Date.now();
-    let outcome: JobOutcome;
+    let outcome: JobOutcome<S> | undefined;
+    let failure: string | undefined;
     try {
       outcome = await work(ctx);
     } catch (error) {
@@ -100,13 +116,14 @@ export class JobRunner {
         error: message,
         stack_trace: stack,
       });
-      outcome = { status: 'failed', summary: {}, error: message };
+      failure = message;
     }
-    const summary = ctx.forcedDryRun ? { ...outcome.summary, forcedDryRun: true } : outcome.summary;
+    const summary: object = outcome?.summary ?? {};
     const record = await this.runs.finish(ctx.runId, {
-      status: outcome.status,
-      summary,
-      error: outcome.error,
+      status: outcome?.status ?? 'failed',
+      summary: ctx.forcedDryRun ? { ...summary, forcedDryRun: true } : summary,
+      error: outcome?.error ?? failure,
+      readSize: outcome?.readSize,
     });
     this.logger.log({
       event: 'job_finished',
@@ -117,6 +134,6 @@ export class JobRunner {
       dryRun: ctx.dryRun,
       durationMs: Date.now() - started,
     });
-    return { record, failureKind: outcome.failureKind };
+    return { record, failureKind: outcome?.failureKind, summary: outcome?.summary };
   }
 }

@@ -50,13 +50,16 @@ export interface JobContext {
 
 /**
  * What a job returns. `failed` with `failureKind: 'invalid_input'` is a run that refused bad data
- * (HTTP 422), not a fault of ours (HTTP 500).
+ * (HTTP 422), not a fault of ours (HTTP 500). `S` is the job's summary type: whoever reads a run's
+ * outcome in code reads it typed (RunResult.summary), never as a field of the stored JSON.
  */
-export interface JobOutcome {
+export interface JobOutcome<S extends object = Record<string, unknown>> {
   status: 'succeeded' | 'failed' | 'refused';
-  summary: Record<string, unknown>;
+  summary: S;
   error?: string;
   failureKind?: 'invalid_input';
+  /** How much the run read, stored in its own column: the next run's read floor (sync jobs). */
+  readSize?: number;
 }
 
 export interface RunRequest {
@@ -75,6 +78,6 @@ export interface RunRequest {
 }
 
 /** A job reachable as `POST /jobs/<name>`; implement it on a provider decorated with `@Job(...)`. */
-export interface JobHandler {
-  run(ctx: JobContext): Promise<JobOutcome>;
+export interface JobHandler<S extends object = object> {
+  run(ctx: JobContext): Promise<JobOutcome<S>>;
 }

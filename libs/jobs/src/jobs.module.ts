@@ -1,16 +1,20 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ApprovalController } from './approval.controller.js';
+import { ApprovalService } from './approval.service.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner } from './job-runner.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JOBS_OPTIONS, type JobsModuleOptions } from './jobs.options.js';
+import { PlannedChangeRepository } from './planned-change.repository.js';
 import { RunLock } from './run-lock.js';
 import { RunsController } from './runs.controller.js';
+import { SyncRunner } from './sync-runner.service.js';
 
 /**
  * The job contract for an app: `POST /jobs/<name>` for every provider marked `@Job`, `GET /runs`,
- * `GET /runs/:id`, and JobRunner for job-like endpoints of the app's own (e.g. one College's import).
+ * `GET /runs/:id`, `POST /runs/:id/approve` for approvable jobs, SyncRunner for sync jobs, and JobRunner for job-like endpoints of the app's own (e.g. one College's import).
  */
 @Global()
 @Module({})
@@ -23,15 +27,18 @@ export class JobsModule {
     return {
       module: JobsModule,
       imports: [DiscoveryModule, ...(options.imports ?? [])],
-      controllers: [JobsController, RunsController],
+      controllers: [JobsController, RunsController, ApprovalController],
       providers: [
         { provide: JOBS_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         JobRunRepository,
         RunLock,
         JobRunner,
         JobRegistry,
+        PlannedChangeRepository,
+        SyncRunner,
+        ApprovalService,
       ],
-      exports: [JobRunner, JobRunRepository],
+      exports: [JobRunner, JobRunRepository, SyncRunner],
     };
   }
 }

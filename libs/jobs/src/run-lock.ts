@@ -30,19 +30,51 @@ const HEARTBEAT_MS = 15_000;
  * Advisory locks are re-entrant within one session, and the embedded database multiplexes every
  * connection onto one session, so a process-wide set of held keys guards the same process too.
  */
-/** Keys held by this process, shared by every RunLock in it (several apps may share a process in tests). */
-const heldHere = new Set<string>();
+/**
+ * Keys held by this process and the run holding each, shared by every RunLock in it (several apps
+ * may share a process in tests).
+ */
+const heldHere = new Map<string, string>();
+
+/** The lock connection's application_name: how another instance finds which run holds a key. */
+const HOLDER_PREFIX = 'run ';
+
+/**
+ * The run holding `key` on this database: the application_name of the session that holds the
+ * advisory lock (pg_locks splits the 64-bit key into classid, high half, and objid, low half).
+ */
+const HOLDER_SQL = `
+  WITH k AS (SELECT hashtextextended($1, 0) AS v)
+  SELECT a.application_name AS holder
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid, k
+   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND l.classid = ((k.v >> 32) & 4294967295)::oid AND l.objid = (k.v & 4294967295)::oid
+   LIMIT 1`;
+
+/** The lock was not taken: `holder` is the id of the run holding it, when it could be told. */
+export interface LockRefused {
+  holder: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @Injectable()
 export class RunLock {
   constructor(@Inject(DB_CONNECTION) private readonly connection: DbConnectionOptions) {}
 
-  async tryAcquire(key: string): Promise<HeldLock | null> {
-    if (heldHere.has(key)) return null;
-    heldHere.add(key);
+  /**
+   * Takes the lock for the run `runId`, whose id is chosen before its record exists, so that a
+   * caller that loses the race can name the run it lost to (409 `runningRunId`) at once.
+   */
+  async tryAcquire(key: string, runId: string): Promise<HeldLock | LockRefused> {
+    const holderHere = heldHere.get(key);
+    if (holderHere !== undefined) return { holder: holderHere };
+    heldHere.set(key, runId);
     const client = new pg.Client({
       connectionString: this.connection.url,
       connectionTimeoutMillis: this.connection.connectTimeoutMs,
+      application_name: `${HOLDER_PREFIX}${runId}`,
     });
     let lost = false;
     // A failed connection (failover, idle kill, network) emits 'error'; unhandled, it would end the
@@ -61,8 +93,9 @@ export class RunLock {
       );
       if (result.rows[0]?.locked !== true) {
         heldHere.delete(key);
+        const holder = await holderOf(client, key);
         await client.end();
-        return null;
+        return { holder };
       }
     } catch (error) {
       heldHere.delete(key);
@@ -88,5 +121,21 @@ export class RunLock {
         }
       },
     };
+  }
+}
+
+export function isHeld(lock: HeldLock | LockRefused): lock is HeldLock {
+  return 'release' in lock;
+}
+
+/** Another session's run holding `key`; null when it cannot be told (not one of our runs, no rights). */
+async function holderOf(client: pg.Client, key: string): Promise<string | null> {
+  try {
+    const result = await client.query<{ holder: string | null }>(HOLDER_SQL, [key]);
+    const name = result.rows[0]?.holder ?? '';
+    const id = name.startsWith(HOLDER_PREFIX) ? name.slice(HOLDER_PREFIX.length) : '';
+    return UUID.test(id) ? id : null;
+  } catch {
+    return null;
   }
 }

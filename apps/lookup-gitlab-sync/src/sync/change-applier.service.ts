@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mapWithConcurrency } from '@app/http';
-import type { JobContext } from '@app/jobs';
+import type { ApplyEnding, JobContext, SyncApplier, SyncRun } from '@app/jobs';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
 import { GitLabClient, GitLabMutationError, type MutationResult } from '../gitlab/gitlab.client.js';
 import type { PlannedChange } from './plan.util.js';
 import { changeAudit, releaseAudit, settlementAudit } from './sync-audit.util.js';
 import { emptyApplyResult } from './sync-summary.util.js';
 import { SyncRepository } from './sync.repository.js';
-import type { ApplyResult, ChangeOutcome, SyncPlan } from './sync.types.js';
+import type { ApplyResult, ChangeOutcome, SyncDecision } from './sync.types.js';
 
 /**
  * Changes per database write. Each batch is written `pending` before it is sent and completed in
@@ -22,85 +22,120 @@ interface RefusalStreak {
   last?: string;
 }
 
+/** One run's apply: the tally it reports, and what the batches carry from one to the next. */
+export interface ApplyState {
+  result: ApplyResult;
+  /** Changes the run applies. */
+  total: number;
+  /** Changes sent so far. */
+  sent: number;
+  streak: RefusalStreak;
+  /** Added to each audit row of an approval run. */
+  note: string;
+  startedAt: number;
+  callsBefore: number;
+}
+
 /**
- * Applies a plan to GitLab with bounded concurrency. A refusal about one user (403, 404...) is
- * recorded and the run goes on; a failure that concerns every user (401, a 403 about the token or
- * maintenance, 429 after honouring Retry-After, 5xx after retries, no answer, an answer GitLab never
- * gives, or SYNC_MAX_CONSECUTIVE_REFUSALS refusals in a row) stops the run after the batch in
- * flight is recorded. Never throws: the result says how far it got, for the run and the email.
+ * Applies a plan to GitLab, one batch at a time (the sync runner checks the run lock before each),
+ * with bounded concurrency. A refusal about one user (403, 404...) is recorded and the run goes on;
+ * a failure that concerns every user (401, a 403 about the token or maintenance, 429 after
+ * honouring Retry-After, 5xx after retries, no answer, an answer GitLab never gives, or
+ * SYNC_MAX_CONSECUTIVE_REFUSALS refusals in a row) stops the run after the batch in flight is
+ * recorded. Never throws: the result says how far it got, for the run and the email.
  */
 @Injectable()
-export class ChangeApplier {
+export class ChangeApplier implements SyncApplier<SyncDecision, PlannedChange, ApplyState> {
+  readonly batchSize = RECORD_BATCH;
+
   constructor(
     private readonly gitlab: GitLabClient,
     private readonly repository: SyncRepository,
     @Inject(SYNC_CONFIG) private readonly config: LookupGitLabSyncConfig,
   ) {}
 
-  async apply(ctx: JobContext, sync: SyncPlan): Promise<ApplyResult> {
-    const started = Date.now();
-    const callsBefore = this.gitlab.calls;
-    const result = emptyApplyResult();
-    const note =
-      sync.approval === undefined
-        ? ''
-        : `; approved by ${sync.approval.approvedBy} (refused run ${sync.approval.refusedRunId})`;
-    const streak: RefusalStreak = { inRow: 0 };
-    let sent = 0;
-    let stage = 'settling what earlier runs left pending';
+  start(_ctx: JobContext, run: SyncRun<SyncDecision, PlannedChange>): ApplyState {
+    const { approval } = run;
+    return {
+      result: emptyApplyResult(),
+      total: run.changes.length,
+      sent: 0,
+      streak: { inRow: 0 },
+      note:
+        approval === undefined
+          ? ''
+          : `; approved by ${approval.approvedBy} (refused run ${approval.refusedRunId})`,
+      startedAt: Date.now(),
+      callsBefore: this.gitlab.calls,
+    };
+  }
+
+  /** Records what the run found before applying anything: settled actions and released blocks. */
+  async begin(
+    ctx: JobContext,
+    run: SyncRun<SyncDecision, PlannedChange>,
+    state: ApplyState,
+  ): Promise<string | undefined> {
+    const { settlements, staleBlocks } = run.plan;
     try {
       await this.repository.settle(
-        sync.settlements,
-        sync.staleBlocks.map((block) => block.userId),
+        settlements,
+        staleBlocks.map((block) => block.userId),
         (tx) =>
           ctx.auditMany(
             [
-              ...sync.settlements.filter((s) => s.outcome === 'applied').map(settlementAudit),
-              ...sync.staleBlocks.map(releaseAudit),
+              ...settlements.filter((s) => s.outcome === 'applied').map(settlementAudit),
+              ...staleBlocks.map(releaseAudit),
             ],
             tx,
           ),
       );
-      result.settled = sync.settlements.length;
-      result.releasedBlocks = sync.staleBlocks.length;
-
-      for (
-        let start = 0;
-        start < sync.changes.length && result.aborted === undefined;
-        start += RECORD_BATCH
-      ) {
-        const batch = sync.changes.slice(start, start + RECORD_BATCH);
-        // Another instance may hold the run lock if ours was lost: send nothing more.
-        stage = 'checking that this run still holds its lock';
-        ctx.assertLockHeld();
-        stage = 'recording the changes about to be sent';
-        await this.repository.recordIntents(ctx.runId, batch, new Date());
-        const { outcomes, notSent, fatal } = await this.send(batch, streak);
-        sent += outcomes.length;
-        tally(result, outcomes);
-        stage = "recording GitLab's answers";
-        try {
-          await this.repository.recordOutcomes(ctx.runId, outcomes, notSent, (tx) =>
-            ctx.auditMany(
-              outcomes
-                .filter((outcome) => outcome.result === 'applied')
-                .map((outcome) => changeAudit(outcome.change, auditNote(outcome, note))),
-              tx,
-            ),
-          );
-        } catch (error) {
-          result.unrecorded += outcomes.filter((outcome) => outcome.result === 'applied').length;
-          throw error;
-        }
-        if (fatal !== undefined) result.aborted = fatal;
-      }
     } catch (error) {
-      result.aborted ??= `the database failed while ${stage}: ${briefly(error)}`;
+      return `the database failed while settling what earlier runs left pending: ${briefly(error)}`;
     }
-    result.notAttempted = sync.changes.length - sent;
-    result.calls.gitlab = this.gitlab.calls - callsBefore;
-    result.applyMs = Date.now() - started;
-    return result;
+    state.result.settled = settlements.length;
+    state.result.releasedBlocks = staleBlocks.length;
+    return undefined;
+  }
+
+  async applyBatch(ctx: JobContext, batch: PlannedChange[], state: ApplyState): Promise<string | undefined> {
+    const { result } = state;
+    let stage = 'recording the changes about to be sent';
+    try {
+      await this.repository.recordIntents(ctx.runId, batch, new Date());
+      const { outcomes, notSent, fatal } = await this.send(batch, state.streak);
+      state.sent += outcomes.length;
+      tally(result, outcomes);
+      stage = "recording GitLab's answers";
+      try {
+        await this.repository.recordOutcomes(ctx.runId, outcomes, notSent, (tx) =>
+          ctx.auditMany(
+            outcomes
+              .filter((outcome) => outcome.result === 'applied')
+              .map((outcome) => changeAudit(outcome.change, auditNote(outcome, state.note))),
+            tx,
+          ),
+        );
+      } catch (error) {
+        result.unrecorded += outcomes.filter((outcome) => outcome.result === 'applied').length;
+        throw error;
+      }
+      return fatal;
+    } catch (error) {
+      return `the database failed while ${stage}: ${briefly(error)}`;
+    }
+  }
+
+  end(state: ApplyState, ending: ApplyEnding): void {
+    const { result } = state;
+    if (ending.stoppedBecause !== undefined) result.aborted = ending.stoppedBecause;
+    result.notAttempted = state.total - state.sent;
+    result.calls.gitlab = this.gitlab.calls - state.callsBefore;
+    result.applyMs = Date.now() - state.startedAt;
+  }
+
+  failure(state: ApplyState): string | undefined {
+    return applyFailure(state.result);
   }
 
   /** One batch; after a failure that concerns every user, the changes not yet started are not sent. */
@@ -207,4 +242,19 @@ function briefly(error: unknown): string {
 
 function auditNote(outcome: ChangeOutcome, note: string): string {
   return outcome.message === undefined ? note : `${note}; ${outcome.message}`;
+}
+
+/**
+ * Why an applied run counts as failed: it stopped before the end, or GitLab refused every change
+ * it was sent and applied none (a refusal that concerns everyone, e.g. a token without the rights).
+ */
+export function applyFailure(applied: ApplyResult): string | undefined {
+  if (applied.aborted !== undefined) return applied.aborted;
+  if (applied.failed > 0 && applied.applied === 0) {
+    const first = applied.failures[0];
+    const example =
+      first === undefined ? '' : ` (the first: HTTP ${first.status ?? '?'} ${first.message ?? ''})`;
+    return `GitLab refused all ${applied.failed} change(s) it was sent and applied none${example}`;
+  }
+  return undefined;
 }

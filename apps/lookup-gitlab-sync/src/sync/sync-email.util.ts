@@ -56,7 +56,7 @@ export function refusedEmail(runId: string, sync: SyncPlan, reason: string): Syn
       '',
       ...firstEntries(sync.changes),
       '',
-      'The whole plan is in the run record (GET /runs/<id>) and in gitlab_sync.planned_change.',
+      'The whole plan is in the run record (GET /runs/<id>) and in platform.planned_change.',
       'To apply it anyway, approve the run as an operator. The approval reads GitLab and Lookup again',
       'and applies only the changes that are still called for and were in this plan:',
       '',

@@ -1,21 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mapWithConcurrency } from '@app/http';
-import type { JobContext } from '@app/jobs';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
 import { GitLabClient } from '../gitlab/gitlab.client.js';
 import { LookupClient } from '../lookup/lookup.client.js';
-import { type Plan, type PlannedChange, planSync } from './plan.util.js';
-import { usersReadRefusal } from './read-floor.util.js';
+import { planSync } from './plan.util.js';
 import { blocksAfterSettling, findStaleBlocks, settlePending } from './settle.util.js';
-import { takeSnapshot } from './snapshot.js';
+import { type Snapshot, takeSnapshot } from './snapshot.js';
 import { SyncRepository } from './sync.repository.js';
-import type { ApprovalSelection, StateOf, SyncPlan } from './sync.types.js';
+import type { OurBlock, PendingAction, StateOf, SyncDecision } from './sync.types.js';
 
-/** How a run picks what to apply from the fresh plan. */
-export interface PlanSelection {
-  select(plan: Plan): { changes: PlannedChange[]; approval?: ApprovalSelection };
-  /** Refuse a read far smaller than the last successful run's (not for an approval: the operator decided). */
-  checkUsersRead: boolean;
+/** What a run read, all of it or nothing: the snapshot and our own records. */
+export interface SyncReading {
+  snapshot: Snapshot;
+  ourBlocks: OurBlock[];
+  pending: PendingAction[];
+  startedAt: number;
+  callsBefore: { gitlab: number; lookup: number };
 }
 
 /**
@@ -31,30 +31,28 @@ export class SyncPlanner {
     @Inject(SYNC_CONFIG) private readonly config: LookupGitLabSyncConfig,
   ) {}
 
-  async plan(ctx: JobContext, selection: PlanSelection): Promise<SyncPlan> {
-    const started = Date.now();
+  async read(): Promise<SyncReading> {
+    const startedAt = Date.now();
     const ourBlocks = await this.repository.findOurBlocks();
     const pending = await this.repository.findPendingActions();
-    const previous = selection.checkUsersRead ? await this.repository.findLastUsersRead(ctx.app) : null;
-    const calls = { gitlab: this.gitlab.calls, lookup: this.lookup.calls };
+    const callsBefore = { gitlab: this.gitlab.calls, lookup: this.lookup.calls };
     const snapshot = await takeSnapshot(this.gitlab, this.lookup, {
       identityProvider: this.config.GITLAB_IDENTITY_PROVIDER,
       lookupConcurrency: this.config.SYNC_LOOKUP_CONCURRENCY,
     });
-    const refusedBecause = usersReadRefusal(
-      snapshot.users.length,
-      previous,
-      this.config.SYNC_MIN_USERS_READ_RATIO,
-    );
+    return { snapshot, ourBlocks, pending, startedAt, callsBefore };
+  }
 
+  /** `refused`: the run is refused already (its read is implausible), so missing users are not asked about. */
+  async plan(reading: SyncReading, refused: boolean): Promise<SyncDecision> {
+    const { snapshot, ourBlocks, pending } = reading;
     // A user of ours missing from the list is not taken as gone: GitLab is asked about them one by
     // one (404 = gone). Not worth asking when the run is refused anyway.
     const read = new Map<number, string>(snapshot.users.map((user) => [user.id, user.state]));
     const missing = [...new Set([...ourBlocks, ...pending].map((row) => row.userId))].filter(
       (userId) => !read.has(userId),
     );
-    const confirmed =
-      refusedBecause === null ? await this.confirmStates(missing) : new Map<number, string | null>();
+    const confirmed = refused ? new Map<number, string | null>() : await this.confirmStates(missing);
     const stateOf: StateOf = (userId) => read.get(userId) ?? confirmed.get(userId);
 
     const settlements = settlePending(pending, stateOf);
@@ -71,16 +69,15 @@ export class SyncPlanner {
       externalInactiveMonths: this.config.SYNC_EXTERNAL_INACTIVE_MONTHS,
       now: new Date(),
     });
-    const selected = selection.select(plan);
     return {
       plan,
-      changes: selected.changes,
-      ...(selected.approval === undefined ? {} : { approval: selected.approval }),
       staleBlocks: findStaleBlocks(blocks, stateOf),
       settlements,
-      ...(refusedBecause === null ? {} : { refusedBecause }),
-      calls: { gitlab: this.gitlab.calls - calls.gitlab, lookup: this.lookup.calls - calls.lookup },
-      snapshotMs: Date.now() - started,
+      calls: {
+        gitlab: this.gitlab.calls - reading.callsBefore.gitlab,
+        lookup: this.lookup.calls - reading.callsBefore.lookup,
+      },
+      snapshotMs: Date.now() - reading.startedAt,
     };
   }
 

@@ -32,11 +32,7 @@ function entry(change: PlannedChange): PlanEntry {
 }
 
 /** The summary stored on the run record and returned by `POST /jobs/sync`. Pure. */
-export function describeRun(
-  sync: SyncPlan,
-  applied: ApplyResult | undefined,
-  limits: RunLimits,
-): Record<string, unknown> {
+export function describeRun(sync: SyncPlan, applied: ApplyResult | undefined, limits: RunLimits) {
   const listed = sync.changes.slice(0, SUMMARY_PLAN_LIMIT);
   const considered = sync.plan.counts.considered;
   return {
@@ -91,6 +87,9 @@ export function describeRun(
     timings: { snapshotMs: sync.snapshotMs, applyMs: applied?.applyMs ?? 0 },
   };
 }
+
+/** The summary of a sync run, typed where it is made and where it is read. */
+export type SyncRunSummary = ReturnType<typeof describeRun>;
 
 /** What a run applied before it started: nothing. */
 export function emptyApplyResult(): ApplyResult {

@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type PrismaTx } from '@app/db';
 import type { PlannedChange } from './plan.util.js';
-import {
-  SYNC_JOB,
-  type ChangeOutcome,
-  type OurBlock,
-  type PendingAction,
-  type Settlement,
-} from './sync.types.js';
-
-/** Rows per INSERT when storing a refused plan (tens of thousands in an upstream outage). */
-const PLAN_INSERT_CHUNK = 5000;
+import { type ChangeOutcome, type OurBlock, type PendingAction, type Settlement } from './sync.types.js';
 
 type Audit = (tx: PrismaTx) => Promise<void>;
 
-/** The `gitlab_sync` tables: blocks we made, the history of our actions, the plans of refused runs. */
+/** The `gitlab_sync` tables: blocks we made, the history of our actions. */
 @Injectable()
 export class SyncRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -43,18 +34,6 @@ export class SyncRepository {
       },
       orderBy: { id: 'asc' },
     });
-  }
-
-  /** How many users the last successful sync run read, or null when none recorded it. */
-  async findLastUsersRead(app: string): Promise<{ runId: string; usersRead: number } | null> {
-    const run = await this.prisma.jobRun.findFirst({
-      where: { app, job: SYNC_JOB, status: 'succeeded' },
-      orderBy: { startedAt: 'desc' },
-      select: { id: true, summary: true },
-    });
-    const counts = (run?.summary as { counts?: { usersRead?: unknown } } | null | undefined)?.counts;
-    const usersRead = counts?.usersRead;
-    return run && typeof usersRead === 'number' ? { runId: run.id, usersRead } : null;
   }
 
   /** Before a batch is sent: one `pending` row per change, so that a crash never loses a change sent. */
@@ -147,31 +126,6 @@ export class SyncRepository {
       const adopted = done('block').map((p) => ({ ...p, blockedAt: p.at }));
       await this.moveBlocks(tx, adopted, unblocked);
       await audit(tx);
-    });
-  }
-
-  /** Keeps the whole plan of a refused run for a later approval. */
-  async savePlannedChanges(runId: string, changes: readonly PlannedChange[]): Promise<void> {
-    for (let start = 0; start < changes.length; start += PLAN_INSERT_CHUNK) {
-      await this.prisma.gitLabPlannedChange.createMany({
-        data: changes.slice(start, start + PLAN_INSERT_CHUNK).map((change) => ({
-          runId,
-          userId: change.userId,
-          action: change.action,
-          reason: change.reason,
-          username: change.username,
-          crsid: change.crsid,
-        })),
-      });
-    }
-  }
-
-  /** The changes a refused run planned (user and action are what an approval matches on). */
-  async findPlannedChanges(runId: string): Promise<{ userId: number; action: PlannedChange['action'] }[]> {
-    return this.prisma.gitLabPlannedChange.findMany({
-      where: { runId },
-      select: { userId: true, action: true },
-      orderBy: { userId: 'asc' },
     });
   }
 

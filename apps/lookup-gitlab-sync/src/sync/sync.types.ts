@@ -1,3 +1,4 @@
+import type { ApprovalSelection, SyncRun } from '@app/jobs';
 import type { ChangeReason, Plan, PlannedChange } from './plan.util.js';
 
 export const SYNC_JOB = 'sync';
@@ -36,34 +37,36 @@ export interface Settlement {
 /** The state of each user the run knows about: read in the list, or confirmed by `GET /users/:id` (null: 404). */
 export type StateOf = (userId: number) => string | null | undefined;
 
-/** How an approval run narrowed the fresh plan to what the operator approved. */
-export interface ApprovalSelection {
-  refusedRunId: string;
-  approvedBy: string;
-  /** Changes in the refused run's plan. */
-  approved: number;
-  /** Approved changes the fresh plan no longer calls for: not applied. */
-  noLongerPlanned: number;
-  /** Changes in the fresh plan that were not approved: not applied (the next run will see them). */
-  notApproved: number;
-}
-
-/** Everything a run decided before changing anything. */
-export interface SyncPlan {
+/** What a run found and decided from its snapshot, before the runner selects what to apply. */
+export interface SyncDecision {
   /** The full plan from the snapshot. */
   plan: Plan;
-  /** What this run applies: the whole plan, or for an approval its intersection with the approved one. */
-  changes: PlannedChange[];
   /** Blocks of ours whose user GitLab shows, now, in a state other than blocked (or gone): released. */
   staleBlocks: StaleBlock[];
   /** Pending actions of earlier runs, settled from GitLab's state now. */
   settlements: Settlement[];
-  approval?: ApprovalSelection;
-  /** Set when the run must be refused before the limits are checked (a read far smaller than the last). */
-  refusedBecause?: string;
   /** HTTP requests the snapshot made. */
   calls: { gitlab: number; lookup: number };
   snapshotMs: number;
+}
+
+/** Everything a run decided before changing anything: the decision and the runner's selection. */
+export interface SyncPlan extends SyncDecision {
+  /** What this run applies: the whole plan, or for an approval its intersection with the approved one. */
+  changes: PlannedChange[];
+  approval?: ApprovalSelection;
+  /** Set when the run was refused before the limits were checked (a read far smaller than the last). */
+  refusedBecause?: string;
+}
+
+/** The runner's view of a run, as the summary, the emails and the applier read it. */
+export function syncPlanOf(run: SyncRun<SyncDecision, PlannedChange>): SyncPlan {
+  return {
+    ...run.plan,
+    changes: run.changes,
+    ...(run.approval === undefined ? {} : { approval: run.approval }),
+    ...(run.refusedBecause === undefined ? {} : { refusedBecause: run.refusedBecause }),
+  };
 }
 
 /** `in_doubt`: sent, but no usable answer (none, a 5xx, a page GitLab never sends): the row stays pending. */

@@ -11,9 +11,10 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
-import { httpStatusOf, type JobRunRecord, parseDryRun, triggerOf } from '@app/jobs';
 import type { Request, Response } from 'express';
 import { ApprovalService } from './approval.service.js';
+import { httpStatusOf, parseDryRun, triggerOf } from './http.util.js';
+import type { JobRunRecord } from './job.types.js';
 
 @ApiTags('runs')
 @Controller('runs')
@@ -25,7 +26,7 @@ export class ApprovalController {
   @Roles('operator')
   @ApiOperation({
     summary:
-      'Approve a refused sync run: read GitLab and Lookup again and apply the changes both plans hold; the body is the new run',
+      'Approve a refused run of an approvable job: plan again and apply the changes both plans hold; the body is the new run',
   })
   @ApiQuery({ name: 'dry_run', required: false, description: '1 to see what the approval would apply' })
   async approve(
