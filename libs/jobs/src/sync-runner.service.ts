@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { redactUrlCredentials } from '@app/logging';
 import { JobRunRepository } from './job-run.repository.js';
 import type { JobContext } from './job.types.js';
@@ -15,6 +15,8 @@ import type { Approval, SyncDefinition, SyncOutcome, SyncRun, SyncSummary } from
  */
 @Injectable()
 export class SyncRunner {
+  private readonly logger = new Logger('SyncRunner');
+
   constructor(
     private readonly runs: JobRunRepository,
     private readonly plans: PlannedChangeRepository,
@@ -159,6 +161,13 @@ export class SyncRunner {
       }
     } catch (error) {
       stoppedBecause = redactUrlCredentials(error instanceof Error ? error.message : String(error));
+      this.logger.error({
+        event: 'sync_apply_stopped',
+        job: ctx.job,
+        runId: ctx.runId,
+        error: stoppedBecause,
+        stack_trace: error instanceof Error && error.stack ? redactUrlCredentials(error.stack) : undefined,
+      });
     }
     const notAttempted = stoppedBecause === undefined ? 0 : run.changes.length - attempted;
     apply.end(applied, { ...(stoppedBecause === undefined ? {} : { stoppedBecause }), notAttempted });

@@ -10,13 +10,15 @@ import {
 import { CollegesRepository } from '../colleges/colleges.repository.js';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
 import { ImportService } from './import.service.js';
+import type { ImportSummary, UnreadableSummary } from './import.types.js';
 
 interface CollegeOutcome {
   collegeId: string;
   status: 'succeeded' | 'failed' | 'refused' | 'running' | 'skipped';
-  outcome?: unknown;
+  /** The College import's own outcome, from its typed summary (absent when the import broke). */
+  outcome?: ImportSummary['outcome'];
   /** For an unreadable sheet: 'college' (it was told) or 'us' (a fault on our side, nobody emailed). */
-  mustAct?: unknown;
+  mustAct?: UnreadableSummary['mustAct'];
   runId?: string;
   error?: string | null;
 }
@@ -38,18 +40,17 @@ export class ImportAllJob implements JobHandler {
       this.config.COVID_POOL_IMPORT_CONCURRENCY,
       async (college): Promise<CollegeOutcome> => {
         try {
-          const { record } = await this.imports.importCollege(college.id, {
+          const { record, summary } = await this.imports.importCollege(college.id, {
             dryRun: ctx.dryRun,
             trigger: ctx.trigger,
             actor: ctx.actor,
             parentId: ctx.runId,
           });
-          const summary = (record.summary ?? {}) as { outcome?: unknown; mustAct?: unknown };
           return {
             collegeId: college.id,
             status: record.status,
-            outcome: summary.outcome,
-            ...(summary.mustAct === undefined ? {} : { mustAct: summary.mustAct }),
+            ...(summary === undefined ? {} : { outcome: summary.outcome }),
+            ...(summary?.outcome === 'unreadable' ? { mustAct: summary.mustAct } : {}),
             runId: record.id,
             error: record.error,
           };
