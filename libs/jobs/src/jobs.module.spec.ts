@@ -188,6 +188,50 @@ describe('JobsModule', () => {
     await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(200);
   });
 
+  it('in a burst of 20 concurrent calls, every 409 names the run that holds the lock', async () => {
+    const gated = app.get(GatedJob);
+    let open!: () => void;
+    gated.gate = new Promise((resolve) => (open = resolve));
+    let answered = 0;
+    const calls = Array.from({ length: 20 }, () =>
+      request(app.getHttpServer())
+        .post('/jobs/gated')
+        .set(auth)
+        .then((r) => {
+          answered += 1;
+          return r;
+        }),
+    );
+    // The 19 losers answer at once; the winner waits at the gate.
+    for (let i = 0; i < 500 && answered < 19; i++) await new Promise((r) => setTimeout(r, 20));
+    open();
+    const responses = await Promise.all(calls);
+    const winners = responses.filter((r) => r.status === 200);
+    const losers = responses.filter((r) => r.status === 409);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(19);
+    for (const loser of losers) expect(loser.body.runningRunId).toBe(winners[0]?.body.id);
+  });
+
+  // Another process (here: a plain session named as our runs name their lock connections) holds
+  // the lock: the loser finds the holder's run through pg_locks, before any run record exists.
+  (process.env.USP_TEST_DB_MODE === 'server' ? it : it.skip)(
+    'a run held by another process is named from its lock session, before its record exists',
+    async () => {
+      const holderRun = '22222222-2222-4222-8222-222222222222';
+      const other = new pg.Client({ connectionString: db.url, application_name: `run ${holderRun}` });
+      await other.connect();
+      try {
+        await other.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', ['job:jobs-spec:gated:']);
+        const refused = await request(app.getHttpServer()).post('/jobs/gated').set(auth).expect(409);
+        expect(refused.body).toMatchObject({ runningRunId: holderRun });
+        expect(refused.body.message).toBe(`gated is already running (run ${holderRun})`);
+      } finally {
+        await other.end();
+      }
+    },
+  );
+
   it('another instance on the same database is locked out too', async () => {
     const other = await buildApp(db, false);
     try {
