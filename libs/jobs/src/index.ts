@@ -18,6 +18,7 @@ export type {
   RunStatus,
 } from './job.types.js';
 export { SyncRunner } from './sync-runner.service.js';
+export { PlannedChangeRepository } from './planned-change.repository.js';
 export { opsEmails } from './ops-emails.js';
 export { isBelowReadFloor } from './read-floor.util.js';
 export {
