@@ -6,7 +6,6 @@ export { JobAlreadyRunningException } from './job-errors.js';
 export { LockLostError } from './run-lock.js';
 export { parseDryRun, triggerOf, httpStatusOf } from './http.util.js';
 export { checkSafetyLimits, type SafetyLimits, type SafetyVerdict } from './safety.util.js';
-export { planThenApply, type PlanApplySteps } from './plan-apply.util.js';
 export type { JobsModuleOptions } from './jobs.options.js';
 export type {
   AuditInput,

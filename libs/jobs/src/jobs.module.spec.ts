@@ -8,13 +8,16 @@ import { AuthModule } from '@app/auth';
 import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
 import { AllExceptionsFilter } from '@app/service';
 import {
+  type ApprovableJob,
+  type Approval,
   Job,
   type JobContext,
   type JobHandler,
   type JobOutcome,
   JobRunner,
   JobsModule,
-  planThenApply,
+  type SyncDefinition,
+  SyncRunner,
 } from './index.js';
 
 const JOB_TOKEN = 'jobs-spec-job-token-0123456789';
@@ -49,49 +52,90 @@ class ExplodingJob implements JobHandler {
   }
 }
 
+/** A sync job of 6 changes among 100 considered: over a 5% limit, so refused; approvable. */
 @Injectable()
 @Job({ name: 'limited', description: 'plans more than it may' })
-class LimitedJob implements JobHandler {
+class LimitedJob implements ApprovableJob {
   applied = 0;
   refusedWith: string | null = null;
-  run(ctx: JobContext): Promise<JobOutcome> {
-    return planThenApply(ctx, {
-      plan: () => Promise.resolve({ changes: 6, considered: 100 }),
-      size: (plan) => plan,
+  constructor(private readonly sync: SyncRunner) {}
+
+  private definition(): SyncDefinition<number[], number[], number, { count: number }, LimitedSummary> {
+    return {
+      read: () => Promise.resolve([1, 2, 3, 4, 5, 6]),
+      plan: (ids) => Promise.resolve(ids),
+      changes: (ids) => ids,
+      considered: () => 100,
       limits: { maxChangeRatio: 0.05 },
-      apply: () => {
-        this.applied += 1;
-        return Promise.resolve('done');
+      changeKey: (id) => `thing:${id}`,
+      apply: {
+        batchSize: 4,
+        start: () => ({ count: 0 }),
+        applyBatch: (_ctx, batch, applied) => {
+          this.applied += batch.length;
+          applied.count += batch.length;
+          return Promise.resolve(undefined);
+        },
+        end: () => undefined,
       },
-      describe: (plan, applied) => ({ planned: plan.changes, applied: applied ?? null }),
-      onRefused: (_plan, reason) => {
-        this.refusedWith = reason;
-        return Promise.resolve();
+      describe: (run, applied) => ({ planned: run.changes.length, applied: applied?.count ?? null }),
+      notifier: {
+        refused: (_ctx, _run, reason) => {
+          this.refusedWith = reason;
+          return Promise.resolve(true);
+        },
       },
-    });
+    };
   }
+
+  run(ctx: JobContext) {
+    return this.sync.run(ctx, this.definition());
+  }
+
+  approvalPolicy() {
+    return { maxAgeHours: 24, maxAgeSetting: 'LIMITED_APPROVAL_MAX_AGE_HOURS' };
+  }
+
+  runApproved(ctx: JobContext, approval: Approval) {
+    return this.sync.run(ctx, this.definition(), approval);
+  }
+}
+
+interface LimitedSummary {
+  planned: number;
+  applied: number | null;
 }
 
 /** Waits for a gate, then plans and applies: applying checks that the run still holds its lock. */
 @Injectable()
 @Job({ name: 'guarded', description: 'applies after a gate' })
-class GuardedJob implements JobHandler {
+class GuardedJob implements JobHandler<LimitedSummary> {
   gate: Promise<void> = Promise.resolve();
   applied = 0;
   /** The context of the run waiting at the gate, so a test can see when it has noticed a lost lock. */
   waiting: JobContext | undefined;
-  async run(ctx: JobContext): Promise<JobOutcome> {
+  constructor(private readonly sync: SyncRunner) {}
+
+  async run(ctx: JobContext) {
     this.waiting = ctx;
     await this.gate;
-    return planThenApply(ctx, {
-      plan: () => Promise.resolve({ changes: 1, considered: 100 }),
-      size: (plan) => plan,
+    return this.sync.run(ctx, {
+      read: () => Promise.resolve([1]),
+      plan: (ids: number[]) => Promise.resolve(ids),
+      changes: (ids) => ids,
+      considered: () => 100,
       limits: {},
-      apply: () => {
-        this.applied += 1;
-        return Promise.resolve('done');
+      apply: {
+        batchSize: 1,
+        start: () => undefined,
+        applyBatch: () => {
+          this.applied += 1;
+          return Promise.resolve(undefined);
+        },
+        end: () => undefined,
       },
-      describe: (plan) => ({ planned: plan.changes }),
+      describe: (run) => ({ planned: run.changes.length, applied: null }),
+      notifier: { refused: () => Promise.resolve(false) },
     });
   }
 }
@@ -125,6 +169,7 @@ async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestAp
 }
 
 const auth = { Authorization: `Bearer ${JOB_TOKEN}` };
+const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
 describe('JobsModule', () => {
   let db: TestDatabase;
@@ -363,6 +408,61 @@ describe('JobsModule', () => {
     expect(response.body.summary.refusedBecause).toMatch(/6 planned changes exceed 5%/);
     expect(limited.applied).toBe(0);
     expect(limited.refusedWith).toMatch(/exceed/);
+  });
+
+  it('an operator approves a refused run of an approvable job: a new run applies the stored plan, once', async () => {
+    const limited = app.get(LimitedJob);
+    const refused = await request(app.getHttpServer()).post('/jobs/limited').set(auth).expect(200);
+    expect(refused.body.status).toBe('refused');
+    const kept = await db.prisma().plannedChange.findMany({
+      where: { runId: refused.body.id },
+      orderBy: { position: 'asc' },
+    });
+    expect(kept.map((c) => [c.changeKey, c.change])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((i) => [`thing:${i}`, i]),
+    );
+
+    const before = limited.applied;
+    const approved = await request(app.getHttpServer())
+      .post(`/runs/${refused.body.id}/approve`)
+      .set(operator)
+      .expect(200);
+    expect(approved.body).toMatchObject({
+      job: 'limited',
+      status: 'succeeded',
+      parentId: refused.body.id,
+      approvedBy: 'token:operator',
+      summary: { planned: 6, applied: 6 },
+    });
+    expect(limited.applied - before).toBe(6);
+    const again = await request(app.getHttpServer())
+      .post(`/runs/${refused.body.id}/approve`)
+      .set(operator)
+      .expect(409);
+    expect(again.body.message).toMatch(/already approved by token:operator/);
+  });
+
+  it('approval: bad input, unknown runs, runs of a job that is not approvable, and callers who are not operators', async () => {
+    const server = app.getHttpServer();
+    const bad = await request(server).post('/runs/not-a-uuid/approve').set(operator).expect(400);
+    expect(bad.body.message).toMatch(/run id must be a UUID/);
+    await request(server)
+      .post('/runs/00000000-0000-4000-8000-000000000000/approve')
+      .set(operator)
+      .expect(404);
+    const refused = await request(server).post('/jobs/limited').set(auth).expect(200);
+    const dry = await request(server).post(`/runs/${refused.body.id}/approve?dry_run=maybe`).set(operator);
+    expect(dry.status).toBe(400);
+    expect(dry.body.message).toMatch(/dry_run must be/);
+    await request(server).post(`/runs/${refused.body.id}/approve`).expect(401);
+    await request(server).post(`/runs/${refused.body.id}/approve`).set(auth).expect(403);
+    const gated = await request(server).post('/jobs/gated').set(auth).expect(200);
+    const notApprovable = await request(server)
+      .post(`/runs/${gated.body.id}/approve`)
+      .set(operator)
+      .expect(409);
+    expect(notApprovable.body.message).toMatch(/is a gated run: only refused limited runs can be approved/);
+    expect(await db.prisma().jobRun.count({ where: { parentId: refused.body.id } })).toBe(0);
   });
 
   it('lists runs newest first, filtered by job and limited', async () => {
