@@ -1,6 +1,6 @@
 import { type AxiosInstance, isAxiosError } from 'axios';
 import { createHttpClient, UpstreamError } from '@app/http';
-import { isCrsid } from '../sync/crsid.util.js';
+import { isCrsid } from '@app/identifiers';
 import {
   type LookupAuth,
   type LookupPerson,
