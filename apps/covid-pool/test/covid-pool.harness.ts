@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { GoogleAuth } from 'google-auth-library';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,10 +60,7 @@ export async function startHarness(): Promise<Harness> {
   const source = new HoldableSheetSource(
     new GoogleSheetsSource({
       apiUrl: simulator.url,
-      auth: new GoogleAuth({
-        keyFilename,
-        scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
-      }),
+      credentialsFile: keyFilename,
       baseDelayMs: 5,
       maxAttempts: 3,
     }),

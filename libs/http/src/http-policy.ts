@@ -169,7 +169,9 @@ export class HttpPolicy {
       const timeoutMs = this.attemptTimeoutMs(operation);
       try {
         this.countCall();
-        return await withTimeout(this.system, timeoutMs, (signal) => call({ attempt, signal, timeoutMs }));
+        return await withAttemptTimeout(this.system, timeoutMs, (signal) =>
+          call({ attempt, signal, timeoutMs }),
+        );
       } catch (error) {
         const described =
           error instanceof AttemptTimeoutError ? {} : (options.describe?.(error) ?? { transient: false });
@@ -182,7 +184,11 @@ export class HttpPolicy {
   }
 }
 
-async function withTimeout<T>(
+/**
+ * Runs `call` with a timeout: its signal is aborted and the returned promise rejects with an
+ * `AttemptTimeoutError` when the time is up, even if `call` ignores the signal.
+ */
+export async function withAttemptTimeout<T>(
   system: string,
   timeoutMs: number,
   call: (signal: AbortSignal) => Promise<T>,

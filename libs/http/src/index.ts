@@ -7,6 +7,7 @@ export {
   type HttpPolicyOptions,
   type OperationClock,
   type RunOptions,
+  withAttemptTimeout,
 } from './http-policy.js';
 export { isRetryableStatus, retryDelayMs } from './retry.util.js';
 export { UpstreamError } from './upstream.error.js';
