@@ -28,6 +28,8 @@ export interface LookupClientOptions {
   baseDelayMs?: number;
   /** URL length Lookup is known to accept; see `maxBatchSizeForUrl`. */
   maxUrlLength?: number;
+  /** Called before each retry (for logging: never the URL, which lists CRSids). */
+  onRetry?: (info: { attempt: number; delayMs: number; status?: number; method: string }) => void;
   /** Clock for token expiry (tests). */
   now?: () => number;
 }
@@ -90,14 +92,31 @@ export class LookupClient {
     };
     this.policy = new HttpPolicy(policy);
     this.tokenPolicy = new HttpPolicy(policy);
+    const onRetry = options.onRetry;
+    const logRetry =
+      onRetry === undefined
+        ? undefined
+        : (info: { attempt: number; delayMs: number; status?: number; method: string }) =>
+            onRetry({
+              attempt: info.attempt,
+              delayMs: info.delayMs,
+              status: info.status,
+              method: info.method,
+            });
     this.http = createHttpClient({
       ...policy,
       policy: this.policy,
+      onRetry: logRetry,
       baseURL: `${this.baseUrl}/`,
       headers: { Accept: 'application/json' },
     });
     if (this.auth.kind === 'oauth2') {
-      this.tokenHttp = createHttpClient({ ...policy, policy: this.tokenPolicy, baseURL: this.auth.tokenUrl });
+      this.tokenHttp = createHttpClient({
+        ...policy,
+        policy: this.tokenPolicy,
+        baseURL: this.auth.tokenUrl,
+        onRetry: logRetry,
+      });
     }
   }
 
