@@ -2,12 +2,3 @@ export { bootstrapService, configureService, runService, type ServiceOptions } f
 export { HealthModule } from './health.controller.js';
 export { AllExceptionsFilter } from './all-exceptions.filter.js';
 export { PlatformModule } from './platform.module.js';
-export {
-  ZodBody,
-  ZodQuery,
-  ZodValidationPipe,
-  openApiSchemaOf,
-  type ValidationProblem,
-  type ZodValidationOptions,
-} from './zod-validation.pipe.js';
-export { limitQuery, type LimitQueryOptions } from './limit-query.js';

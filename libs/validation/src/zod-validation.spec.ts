@@ -3,7 +3,8 @@ import { Controller, Get, type INestApplication, Put } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { z } from 'zod';
-import { configureService, limitQuery, ZodBody, ZodQuery } from './index.js';
+import { configureService } from '@app/service';
+import { limitQuery, ZodBody, ZodQuery } from './index.js';
 
 describe('limitQuery', () => {
   const query = z.strictObject({ limit: limitQuery({ default: 20, max: 200 }) });
