@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { type Harness, job, operator, startHarness, workbook } from './covid-pool.harness.js';
+
+/**
+ * A dry run asked for is never a real run: every spelling of dry_run on the import endpoints either
+ * stores nothing and emails nobody, or is refused with a 400 before anything runs.
+ */
+describe('covid-pool imports: dry_run spellings', () => {
+  let h: Harness;
+  const server = () => request(h.app.getHttpServer());
+  const prisma = () => h.db.prisma();
+  let version = 0;
+
+  /** Gives King's a sheet that differs from what is stored, so a real import would change something. */
+  function changeSheet(): void {
+    version += 1;
+    h.sheets.setSpreadsheet(
+      'sheet-kings',
+      workbook({ A: { A1: ['ab123'], [`A${version + 1}`]: [`cd${100 + version}`] } }),
+    );
+  }
+
+  async function stored() {
+    return {
+      college: await prisma().college.findUniqueOrThrow({ where: { id: 'kings' } }),
+      students: await prisma().student.count(),
+      emails: await prisma().outboxEmail.count(),
+      audits: await prisma().auditEvent.count(),
+    };
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await server()
+      .put('/colleges/kings')
+      .set(operator)
+      .send({ name: "King's College", spreadsheetId: 'sheet-kings' })
+      .expect(201);
+    h.sheets.setSpreadsheet('sheet-kings', workbook({ A: { A1: ['ab123'] } }));
+    await server().post('/colleges/kings/import').set(job).expect(200);
+  });
+  afterAll(() => h.close());
+
+  it.each(['?dry_run', '?dry_run=', '?dry_run=1', '?dry_run=true', '?DRY_RUN=1', '?Dry_Run=true'])(
+    'POST /colleges/kings/import%s is a dry run: nothing stored, nobody emailed',
+    async (query) => {
+      changeSheet();
+      const before = await stored();
+      const response = await server().post(`/colleges/kings/import${query}`).set(job).expect(200);
+      expect(response.body).toMatchObject({ dryRun: true, summary: { outcome: 'would_import' } });
+      expect(await stored()).toEqual(before);
+    },
+  );
+
+  it.each([
+    ['?dry_run[]=1', /"dry_run\[\]" is not understood/],
+    ['?dry_run=1&dry_run=0', /dry_run must be given once/],
+    ['?dry_run=%00', /dry_run must be 1, true, 0 or false/],
+    ['?dry_run=yes', /dry_run must be 1, true, 0 or false/],
+    ['?dryRun=1', /"dryRun" is not understood/],
+  ])('POST /colleges/kings/import%s is a 400 and runs nothing', async (query, message) => {
+    changeSheet();
+    const before = await stored();
+    const runs = await prisma().jobRun.count();
+    const response = await server().post(`/colleges/kings/import${query}`).set(job).expect(400);
+    expect(response.body.message).toMatch(message);
+    expect(await stored()).toEqual(before);
+    expect(await prisma().jobRun.count()).toBe(runs);
+  });
+
+  it.each(['?dry_run=0', '?dry_run=false', '?DRY_RUN=0'])(
+    'POST /colleges/kings/import%s is a real run',
+    async (query) => {
+      changeSheet();
+      const before = await stored();
+      const response = await server().post(`/colleges/kings/import${query}`).set(job).expect(200);
+      expect(response.body).toMatchObject({ dryRun: false, summary: { outcome: 'imported' } });
+      const after = await stored();
+      expect(after.college.contentHash).not.toBe(before.college.contentHash);
+      expect(after.audits).toBeGreaterThan(before.audits);
+    },
+  );
+
+  it.each(['?dry_run', '?DRY_RUN=1'])('POST /jobs/import-all%s imports nothing', async (query) => {
+    changeSheet();
+    const before = await stored();
+    const response = await server().post(`/jobs/import-all${query}`).set(job).expect(200);
+    expect(response.body).toMatchObject({ job: 'import-all', dryRun: true });
+    expect(await stored()).toEqual(before);
+  });
+
+  it('POST /jobs/import-all?dry_run[]=1 is a 400 and runs nothing', async () => {
+    const runs = await prisma().jobRun.count();
+    await server().post('/jobs/import-all?dry_run[]=1').set(job).expect(400);
+    expect(await prisma().jobRun.count()).toBe(runs);
+  });
+
+  it('a caller cannot name the trigger of an import through X-CloudTasks-TaskName', async () => {
+    const response = await server()
+      .post('/colleges/kings/import?dry_run=1')
+      .set(job)
+      .set('X-CloudTasks-TaskName', 'forged-task')
+      .expect(200);
+    expect(response.body.trigger).toBe('http');
+  });
+
+  it('dry_run without credentials is a 401 and runs nothing', async () => {
+    const runs = await prisma().jobRun.count();
+    await server().post('/colleges/kings/import?dry_run').expect(401);
+    await server().post('/jobs/import-all?dry_run').expect(401);
+    expect(await prisma().jobRun.count()).toBe(runs);
+  });
+});
