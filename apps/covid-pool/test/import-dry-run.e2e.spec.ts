@@ -111,4 +111,27 @@ describe('covid-pool imports: dry_run spellings', () => {
     await server().post('/jobs/import-all?dry_run').expect(401);
     expect(await prisma().jobRun.count()).toBe(runs);
   });
+
+  it('the OpenAPI document shows the College body, the limit queries and dry_run once', async () => {
+    const document = (await server().get('/api/openapi.json').expect(200)).body;
+    const put = document.paths['/colleges/{collegeId}'].put;
+    expect(put.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      properties: { name: { type: 'string' }, spreadsheetId: { type: 'string' } },
+      required: expect.arrayContaining(['name', 'spreadsheetId']),
+      additionalProperties: false,
+    });
+    for (const [path, max] of [
+      ['/colleges/{collegeId}/imports', 100],
+      ['/runs', 200],
+    ] as const) {
+      expect(document.paths[path].get.parameters).toContainEqual(
+        expect.objectContaining({ name: 'limit', in: 'query', description: `1 to ${max}, default 20` }),
+      );
+    }
+    for (const path of ['/colleges/{collegeId}/import', '/jobs/{name}', '/tasks/{name}']) {
+      const parameters = document.paths[path].post.parameters as { name: string }[];
+      expect(parameters.filter((p) => p.name === 'dry_run')).toHaveLength(1);
+    }
+  });
 });
