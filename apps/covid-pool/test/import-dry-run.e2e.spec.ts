@@ -82,10 +82,14 @@ describe('covid-pool imports: dry_run spellings', () => {
     },
   );
 
-  it.each(['?dry_run', '?DRY_RUN=1'])('POST /jobs/import-all%s imports nothing', async (query) => {
+  it.each([
+    ['/jobs/import-all', '?dry_run'],
+    ['/jobs/import-all', '?DRY_RUN=1'],
+    ['/tasks/import-all', '?dry_run='],
+  ])('POST %s%s imports nothing', async (path, query) => {
     changeSheet();
     const before = await stored();
-    const response = await server().post(`/jobs/import-all${query}`).set(job).expect(200);
+    const response = await server().post(`${path}${query}`).set(job).expect(200);
     expect(response.body).toMatchObject({ job: 'import-all', dryRun: true });
     expect(await stored()).toEqual(before);
   });
@@ -109,6 +113,8 @@ describe('covid-pool imports: dry_run spellings', () => {
     const runs = await prisma().jobRun.count();
     await server().post('/colleges/kings/import?dry_run').expect(401);
     await server().post('/jobs/import-all?dry_run').expect(401);
+    await server().post('/tasks/import-all?dry_run').expect(401);
+    await server().post('/tasks/import-all?dry_run').set(operator).expect(403);
     expect(await prisma().jobRun.count()).toBe(runs);
   });
 
