@@ -94,7 +94,10 @@ export function parseSeedJson<T>(schema: z.ZodType<T>, json: unknown, what: stri
       .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
       .join('')
       .replace(/^\./, '');
-    return `${where === '' ? '(top level)' : where}: ${issue.message}`;
+    // A bad record key says only "Invalid key in record"; the key's own rule says why.
+    const message =
+      issue.code === 'invalid_key' ? `not ${issue.issues[0]?.message ?? 'a valid key'}` : issue.message;
+    return `${where === '' ? '(top level)' : where}: ${message}`;
   });
   const more = result.error.issues.length > 10 ? ` (and ${result.error.issues.length - 10} more)` : '';
   throw new SeedError(`${what} seed is not valid: ${problems.join('; ')}${more}`);
