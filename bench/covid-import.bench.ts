@@ -11,7 +11,6 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrismaService } from '@app/db';
 import { configureService } from '@app/service';
-import { GoogleAuth } from 'google-auth-library';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -265,7 +264,7 @@ async function main(): Promise<void> {
   const counter = installStatementCounter();
   const { AppModule } = await importDist<AppModuleFile>('apps/covid-pool/app.module.js');
   const { loadCovidPoolConfig } = await importDist<ConfigFile>('apps/covid-pool/config.js');
-  const { GoogleSheetsSource, SHEETS_READONLY_SCOPE } = await importDist<GoogleSheetsSourceFile>(
+  const { GoogleSheetsSource } = await importDist<GoogleSheetsSourceFile>(
     'apps/covid-pool/sheet/google-sheets.source.js',
   );
   const { SHEET_SOURCE } = await importDist<SheetSourceFile>('apps/covid-pool/sheet/sheet-source.js');
@@ -295,7 +294,7 @@ async function main(): Promise<void> {
     });
     const source = new GoogleSheetsSource({
       apiUrl: simulator.url,
-      auth: new GoogleAuth({ keyFilename, scopes: [SHEETS_READONLY_SCOPE] }),
+      credentialsFile: keyFilename,
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
       .overrideProvider(SHEET_SOURCE)

@@ -2,6 +2,7 @@ export { PrismaService, DB_CONNECTION, type DbConnectionOptions, type PrismaTx }
 export { DbModule, type DbModuleOptions } from './db.module.js';
 export { mapPrismaError } from './prisma-errors.js';
 export {
+  defaultMigrationsDir,
   migrate,
   migrationStatus,
   readMigrations,

@@ -1,51 +1,36 @@
-import {
-  BadRequestException,
-  Controller,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
-import type { Request, Response } from 'express';
+import { BadRequestException, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/auth';
 import { ApprovalService } from './approval.service.js';
-import { httpStatusOf, parseDryRun, triggerOf } from './http.util.js';
-import type { JobRunRecord } from './job.types.js';
+import type { RunResult } from './job-runner.service.js';
+import { RunEndpoint, RunOptions } from './run-endpoint.js';
 
+/** `POST /runs/:id/approve`: an operator approves a refused run of a job that declares itself approvable. */
 @ApiTags('runs')
 @Controller('runs')
 export class ApprovalController {
   constructor(private readonly approvals: ApprovalService) {}
 
   @Post(':id/approve')
-  @HttpCode(200)
   @Roles('operator')
-  @ApiOperation({
+  @RunEndpoint({
     summary:
       'Approve a refused run of an approvable job: plan again and apply the changes both plans hold; the body is the new run',
+    trigger: 'http',
+    dryRun: 'See what the approval would apply',
   })
-  @ApiQuery({ name: 'dry_run', required: false, description: '1 to see what the approval would apply' })
-  async approve(
+  approve(
     @Param(
       'id',
       new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('run id must be a UUID') }),
     )
     id: string,
-    @Query('dry_run') dryRun: unknown,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<JobRunRecord> {
-    const result = await this.approvals.approve(id, {
-      dryRun: parseDryRun(dryRun),
-      trigger: triggerOf(request.headers),
-      operator: principal.email ?? principal.subject,
+    @RunOptions() options: RunOptions,
+  ): Promise<RunResult> {
+    return this.approvals.approve(id, {
+      dryRun: options.dryRun,
+      trigger: options.trigger,
+      operator: options.actor,
     });
-    response.status(httpStatusOf(result));
-    return result.record;
   }
 }

@@ -5,7 +5,7 @@ import { ApprovalService } from './approval.service.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner } from './job-runner.service.js';
-import { JobsController } from './jobs.controller.js';
+import { JobsController, TasksController } from './jobs.controller.js';
 import { JOBS_OPTIONS, type JobsModuleOptions } from './jobs.options.js';
 import { PlannedChangeRepository } from './planned-change.repository.js';
 import { RunLock } from './run-lock.js';
@@ -13,8 +13,10 @@ import { RunsController } from './runs.controller.js';
 import { SyncRunner } from './sync-runner.service.js';
 
 /**
- * The job contract for an app: `POST /jobs/<name>` for every provider marked `@Job`, `GET /runs`,
- * `GET /runs/:id`, `POST /runs/:id/approve` for approvable jobs, SyncRunner for sync jobs, and JobRunner for job-like endpoints of the app's own (e.g. one College's import).
+ * The job contract for an app: `POST /jobs/<name>` (Cloud Scheduler) and `POST /tasks/<name>` (Cloud
+ * Tasks) for every provider marked `@Job`, `GET /runs`, `GET /runs/:id`, `POST /runs/:id/approve`
+ * for approvable jobs, SyncRunner for sync jobs, and JobRunner for job-like endpoints of the app's
+ * own (e.g. one College's import).
  */
 @Global()
 @Module({})
@@ -27,7 +29,7 @@ export class JobsModule {
     return {
       module: JobsModule,
       imports: [DiscoveryModule, ...(options.imports ?? [])],
-      controllers: [JobsController, RunsController, ApprovalController],
+      controllers: [JobsController, TasksController, RunsController, ApprovalController],
       providers: [
         { provide: JOBS_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         JobRunRepository,
