@@ -6,7 +6,8 @@ import { etagMatches, ExportService } from './export.service.js';
 
 @ApiTags('export')
 @Controller('export')
-@Roles('job', 'operator')
+// `export` is the puller's role: it reaches this route and nothing else.
+@Roles('export', 'job', 'operator')
 export class ExportController {
   constructor(private readonly exports: ExportService) {}
 
