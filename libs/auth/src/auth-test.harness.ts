@@ -3,7 +3,10 @@ import { Test } from '@nestjs/testing';
 import { CurrentPrincipal, Public, Roles } from './auth.decorators.js';
 import type { Principal, RequestWithPrincipal } from './auth.types.js';
 
-/** The routes every auth spec exercises: a default (job) route, an operator route, an either route, a public one. */
+/**
+ * The routes every auth spec exercises: a default (job) route, an operator route, an either route,
+ * an export-or-operator route, a public one.
+ */
 @Controller()
 export class AuthTestController {
   @Get('job')
@@ -20,6 +23,12 @@ export class AuthTestController {
   @Roles('job', 'operator')
   @Get('either')
   either(@CurrentPrincipal() principal: Principal) {
+    return { principal };
+  }
+
+  @Roles('export', 'operator')
+  @Get('export')
+  export(@CurrentPrincipal() principal: Principal) {
     return { principal };
   }
 
