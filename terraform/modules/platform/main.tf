@@ -122,6 +122,8 @@ module "covid_pool" {
   env = merge(local.common_env, var.covid_pool_extra_env, {
     # Share each College's sheet with this app's service account (output covid_pool_service_account).
     SHEETS_SOURCE = "google"
+    # The export role: these accounts may read GET /export and nothing else (not jobs, not /runs).
+    EXPORT_ALLOWED_EMAILS = join(",", var.covid_pool_export_callers)
   })
   secret_env_names         = local.common_secrets
   secret_replica_locations = [var.region]
@@ -147,7 +149,6 @@ module "covid_pool" {
     local.operator_invokers,
     { for index, email in var.covid_pool_export_callers : "export-${index}" => "serviceAccount:${email}" },
   )
-  extra_job_callers = var.covid_pool_export_callers
 
   cloud_sql_instances     = local.cloud_sql_instances
   vpc_access              = local.vpc_access

@@ -85,7 +85,7 @@ variable "mail_from" {
 }
 
 variable "covid_pool_export_callers" {
-  description = "Service account emails of the downstream systems that pull GET /export from covid-pool: run.invoker on covid-pool and a place in its JOB_ALLOWED_EMAILS."
+  description = "Service account emails of the downstream systems that pull GET /export from covid-pool: run.invoker on covid-pool and its EXPORT_ALLOWED_EMAILS (the export role: GET /export and nothing else)."
   type        = list(string)
   default     = []
 }
