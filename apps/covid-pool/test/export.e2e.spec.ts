@@ -148,6 +148,32 @@ describe('GET /export', () => {
     }
   });
 
+  it('sends the gzipped copy to a client that accepts gzip, the plain body otherwise; both tags get a 304', async () => {
+    const plain = await onA().get('/export').set(job).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+    const zipped = await onA().get('/export').set(job).set('Accept-Encoding', 'gzip').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(Number(zipped.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']));
+    // supertest unzips: the content is the same.
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers.etag).toBe(String(plain.headers.etag).replace(/"$/, '-gzip"'));
+    for (const tag of [plain.headers.etag, zipped.headers.etag]) {
+      await onB()
+        .get('/export')
+        .set(puller)
+        .set('Accept-Encoding', 'identity')
+        .set('If-None-Match', String(tag))
+        .expect(304);
+      await onB()
+        .get('/export')
+        .set(puller)
+        .set('Accept-Encoding', 'gzip')
+        .set('If-None-Match', String(tag))
+        .expect(304);
+    }
+  });
+
   it('builds a cold cache once for many concurrent requests, then reads no snapshot while nothing changes', async () => {
     const cold = await startInstance(h.db.url);
     try {

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipped = promisify(gzip);
 import { csvRow } from './export-csv.util.js';
 import type { ExportSnapshot } from './export.repository.js';
 
@@ -23,7 +27,10 @@ export interface ExportDocument {
 export interface RenderedExport {
   /** Encoded once when built, so serving it costs no serialisation. */
   body: Buffer;
+  /** The same body gzipped once when built, for the clients that accept it (most do by default). */
+  gzipped: Buffer;
   contentType: string;
+  /** The tag of the plain body; the gzipped one's is {@link gzipEtag} of it. */
   etag: string;
 }
 
@@ -38,7 +45,7 @@ export interface RenderedExports {
  * Serialises a snapshot. Each ETag covers the format and the content, not the build time, so every
  * instance gives the same data the same tag and an unchanged export answers 304 wherever it lands.
  */
-export function renderExports(snapshot: ExportSnapshot, generatedAt: Date): RenderedExports {
+export async function renderExports(snapshot: ExportSnapshot, generatedAt: Date): Promise<RenderedExports> {
   const { colleges, sheets } = snapshot;
   const content: Omit<ExportDocument, 'generatedAt'> = {
     colleges: colleges.map((c) => ({
@@ -67,26 +74,47 @@ export function renderExports(snapshot: ExportSnapshot, generatedAt: Date): Rend
       }
     }
   }
-  return {
-    version: snapshot.version,
-    json: {
-      body: Buffer.from(JSON.stringify(document), 'utf8'),
-      contentType: 'application/json; charset=utf-8',
-      etag: etag('json'),
-    },
-    csv: {
-      body: Buffer.from(rows.join(''), 'utf8'),
-      contentType: 'text/csv; charset=utf-8',
-      etag: etag('csv'),
-    },
+  // Compressed on libuv's thread pool, so requests for the current version keep being served meanwhile.
+  const rendered = async (text: string, contentType: string, tag: string): Promise<RenderedExport> => {
+    const body = Buffer.from(text, 'utf8');
+    return { body, gzipped: await gzipped(body), contentType, etag: tag };
   };
+  const [json, csv] = await Promise.all([
+    rendered(JSON.stringify(document), 'application/json; charset=utf-8', etag('json')),
+    rendered(rows.join(''), 'text/csv; charset=utf-8', etag('csv')),
+  ]);
+  return { version: snapshot.version, json, csv };
 }
 
-/** True when an If-None-Match header names the current tag (weak comparison, `*` included). */
+/** The tag of a gzipped body: a different representation needs a different strong tag (RFC 9110 8.8.3). */
+export function gzipEtag(etag: string): string {
+  return `${etag.slice(0, -1)}-gzip"`;
+}
+
+/** True when an Accept-Encoding header accepts gzip (`gzip`, `x-gzip` or `*`, with a q-value above 0). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (acceptEncoding === undefined) return false;
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [coding = '', ...parameters] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding === '') continue;
+    const q = parameters.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(coding, Number.isFinite(weight) ? weight : 0);
+  }
+  const explicit = weights.get('gzip') ?? weights.get('x-gzip');
+  return (explicit ?? weights.get('*') ?? 0) > 0;
+}
+
+/**
+ * True when an If-None-Match header names the current tag of either representation, plain or gzipped
+ * (weak comparison, `*` included): both stand for the same content.
+ */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
+  const current = [etag, gzipEtag(etag)];
   return ifNoneMatch
     .split(',')
     .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => t === '*' || t === etag);
+    .some((t) => t === '*' || current.includes(t));
 }

@@ -7,7 +7,13 @@ import {
 } from './export-document.util.js';
 import { ExportRepository } from './export.repository.js';
 
-export { etagMatches, type ExportDocument, type RenderedExport } from './export-document.util.js';
+export {
+  acceptsGzip,
+  etagMatches,
+  gzipEtag,
+  type ExportDocument,
+  type RenderedExport,
+} from './export-document.util.js';
 
 /**
  * The current pools of every College for the downstream screening system, as JSON or CSV.
@@ -50,11 +56,12 @@ export class ExportService {
   private async build(): Promise<RenderedExports> {
     const started = performance.now();
     const snapshot = await this.repository.readSnapshot();
-    const built = renderExports(snapshot, new Date());
+    const built = await renderExports(snapshot, new Date());
     if (this.cached === undefined || built.version > this.cached.version) this.cached = built;
     this.logger.log(
       `Export version ${built.version} built in ${Math.round(performance.now() - started)} ms ` +
-        `(${built.json.body.length} bytes JSON, ${built.csv.body.length} bytes CSV)`,
+        `(JSON ${built.json.body.length} bytes, ${built.json.gzipped.length} gzipped; ` +
+        `CSV ${built.csv.body.length} bytes, ${built.csv.gzipped.length} gzipped)`,
     );
     return built;
   }
