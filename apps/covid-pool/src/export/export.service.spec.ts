@@ -19,12 +19,21 @@ const college = (id: string, name: string): College => ({
 class FakeExportDatabase {
   version = 1n;
   snapshots = 0;
+  versionReads = 0;
   failNext = false;
   private held: (() => void)[] = [];
   holdSnapshots = false;
+  private heldReads: (() => void)[] = [];
+  holdVersionReads = false;
 
   repository = fake<ExportRepository>({
-    readVersion: () => Promise.resolve(this.version),
+    readVersion: async () => {
+      this.versionReads += 1;
+      // Answered as of when the read starts, however late the answer arrives.
+      const version = this.version;
+      if (this.holdVersionReads) await new Promise<void>((release) => this.heldReads.push(release));
+      return version;
+    },
     readSnapshot: async (): Promise<ExportSnapshot> => {
       this.snapshots += 1;
       // The snapshot is taken when the read starts, as a repeatable-read transaction's would be.
@@ -37,6 +46,12 @@ class FakeExportDatabase {
       return { version, colleges: [college('kings', `King's v${version}`)], sheets: new Map() };
     },
   });
+
+  async releaseVersionReads(): Promise<void> {
+    this.holdVersionReads = false;
+    while (this.heldReads.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const release of this.heldReads.splice(0)) release();
+  }
 
   release(): void {
     this.holdSnapshots = false;
@@ -92,11 +107,47 @@ describe('ExportService', () => {
     expect(db.snapshots).toBe(2);
   });
 
+  it('shares one version read among the requests that arrive while another is in flight', async () => {
+    const db = new FakeExportDatabase();
+    const service = new ExportService(db.repository);
+    await service.render('json');
+    db.versionReads = 0;
+    db.holdVersionReads = true;
+    const first = service.render('json');
+    const waiting = Array.from({ length: 20 }, () => service.render('json'));
+    await db.releaseVersionReads();
+    await Promise.all([first, ...waiting]);
+    expect(db.versionReads).toBe(2);
+  });
+
+  it('never answers a request with a version read that started before it arrived', async () => {
+    const db = new FakeExportDatabase();
+    const service = new ExportService(db.repository);
+    await service.render('json');
+    db.holdVersionReads = true;
+    const early = service.render('json');
+    await new Promise((resolve) => setImmediate(resolve));
+    // A change commits while the early request's version read (at version 1) is in flight.
+    db.version = 2n;
+    const late = service.render('json');
+    await db.releaseVersionReads();
+    expect(nameIn((await early).body)).toBe("King's v1");
+    expect(nameIn((await late).body)).toBe("King's v2");
+  });
+
   it('gives every waiter the failure of a failed build, and the next request builds again', async () => {
     const db = new FakeExportDatabase();
     const service = new ExportService(db.repository);
     db.failNext = true;
-    const results = await Promise.allSettled([service.render('json'), service.render('csv')]);
+    db.holdSnapshots = true;
+    const first = service.render('json');
+    await db.waitForHeldSnapshots(1);
+    const second = service.render('csv');
+    // The second request has read the version and waits on the build in flight.
+    while (db.versionReads < 2) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    db.release();
+    const results = await Promise.allSettled([first, second]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(db.snapshots).toBe(1);
     expect(nameIn((await service.render('json')).body)).toBe("King's v1");

@@ -30,12 +30,43 @@ export class ExportService {
   private readonly logger = new Logger('Export');
   private cached: RenderedExports | undefined;
   private building: Promise<RenderedExports> | undefined;
+  /** The version read in flight, and the one queued behind it for the requests that came meanwhile. */
+  private reading: Promise<bigint> | undefined;
+  private queuedRead: Promise<bigint> | undefined;
 
   constructor(private readonly repository: ExportRepository) {}
 
   async render(format: ExportFormat): Promise<RenderedExport> {
-    const current = await this.repository.readVersion();
+    const current = await this.currentVersion();
     return (await this.atLeast(current))[format];
+  }
+
+  /**
+   * The version as of a moment after this call began. Requests that arrive while a read is in flight
+   * do not join it (it may have been answered before a change they must see committed); they share
+   * ONE read that starts when it ends. Under load that is at most two version reads at a time
+   * however many requests wait, instead of one pooled connection per request.
+   */
+  private currentVersion(): Promise<bigint> {
+    if (this.reading === undefined) return this.startRead();
+    this.queuedRead ??= this.reading
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.queuedRead = undefined;
+        return this.startRead();
+      });
+    return this.queuedRead;
+  }
+
+  private startRead(): Promise<bigint> {
+    const read = this.repository.readVersion().finally(() => {
+      if (this.reading === read) this.reading = undefined;
+    });
+    this.reading = read;
+    return read;
   }
 
   /** The export at `version` or later: the cached copy, the build in flight, or a new build. */
