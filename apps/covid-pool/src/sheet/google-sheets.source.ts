@@ -43,9 +43,33 @@ export interface GoogleSheetsSourceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const cellSchema = z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+/**
+ * A worksheet's cells as text (strings, numbers and booleans are what values.batchGet gives). Checked
+ * by one loop rather than a zod schema per cell: a College sheet has thousands of cells, and a schema
+ * per cell cost more CPU than the rest of reading the sheet.
+ */
+const cellRowsSchema = z.array(z.unknown()).transform((rows, ctx): string[][] => {
+  const grid: string[][] = [];
+  for (const [rowIndex, row] of rows.entries()) {
+    if (!Array.isArray(row)) {
+      ctx.addIssue({ code: 'custom', message: 'a row is not an array', path: [rowIndex] });
+      return z.NEVER;
+    }
+    const cells: string[] = [];
+    for (const [columnIndex, cell] of (row as unknown[]).entries()) {
+      if (typeof cell === 'string') cells.push(cell);
+      else if (typeof cell === 'number' || typeof cell === 'boolean') cells.push(String(cell));
+      else {
+        ctx.addIssue({ code: 'custom', message: 'a cell is not text', path: [rowIndex, columnIndex] });
+        return z.NEVER;
+      }
+    }
+    grid.push(cells);
+  }
+  return grid;
+});
 const batchGetSchema = z.object({
-  valueRanges: z.array(z.object({ values: z.array(z.array(cellSchema)).optional() })).optional(),
+  valueRanges: z.array(z.object({ values: cellRowsSchema.optional() })).optional(),
 });
 const metadataSchema = z.object({
   sheets: z.array(z.object({ properties: z.object({ title: z.string() }).optional() })).optional(),
