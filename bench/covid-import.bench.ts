@@ -12,8 +12,9 @@ import { Test } from '@nestjs/testing';
 import { PrismaService } from '@app/db';
 import { configureService } from '@app/service';
 import { GoogleAuth } from 'google-auth-library';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import inspector from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -365,15 +366,17 @@ async function inPhase<T>(phase: Phase, work: () => Promise<T> | T): Promise<T> 
  * Where one College import's time goes, phase by phase, summed over every College imported one after
  * the other with no sheet latency: the same functions the import calls, in the same order. `changed`
  * gives every College a new sheet first (read, validate, hash, read stored rows, diff, replace);
- * `unchanged` reads them again (read, validate, hash: the import stops there). The simulator's CPU is
- * taken out of the sheets read and shown on its own.
+ * `unchanged` reads them again (read, validate, hash: the import stops there; validation is then the
+ * memo's hash of the cells, as in the app). The simulator's CPU is taken out of the sheets read and
+ * shown on its own.
  */
 async function importPhases(options: {
   collegeIds: readonly string[];
   source: SheetSource;
   simulator: MeteredSimulator;
   repository: PoolsRepository;
-  validate: ValidateSheetFile['validateCollegeSheet'];
+  /** As the import validates: through a memo that knows the sheets it validated before. */
+  validations: InstanceType<ValidateSheetFile['SheetValidationMemo']>;
   hash: ContentHashFile['contentHash'];
   diff: PoolDiffFile['diffCollege'];
   maxPoolSize: number;
@@ -393,7 +396,7 @@ async function importPhases(options: {
     phases.simulator.cpuMs += simulatorMs;
     phases.sheetsRead.cpuMs -= simulatorMs;
     const validation = await inPhase(phases.validate, () =>
-      options.validate(raw, { maxPoolSize: options.maxPoolSize }),
+      options.validations.validate(collegeId, raw, { maxPoolSize: options.maxPoolSize }),
     );
     if (validation.hasErrors) throw new Error(`the sheet of ${collegeId} is invalid`);
     const hash = await inPhase(phases.hashAndDiff, () => options.hash(validation.sheet));
@@ -417,6 +420,27 @@ async function importPhases(options: {
   };
 }
 
+/**
+ * Runs `work` under the V8 sampling profiler of this process when `dir` is given, and writes the profile
+ * to `dir/<name>.cpuprofile` (open it in Chrome DevTools, or sum its self time per function).
+ */
+async function profiled<T>(dir: string | undefined, name: string, work: () => Promise<T>): Promise<T> {
+  if (dir === undefined) return work();
+  const session = new inspector.Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    const result = await work();
+    const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    return result;
+  } finally {
+    session.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   // Installed first: every node-postgres client created afterwards, the app's included, is counted.
   const counter = installStatementCounter();
@@ -429,13 +453,18 @@ async function main(): Promise<void> {
   const { PoolsRepository } = await importDist<PoolsRepositoryFile>(
     'apps/covid-pool/import/pools.repository.js',
   );
-  const { validateCollegeSheet } = await importDist<ValidateSheetFile>(
+  const { SheetValidationMemo } = await importDist<ValidateSheetFile>(
     'apps/covid-pool/sheet/validate-sheet.util.js',
   );
   const { contentHash } = await importDist<ContentHashFile>('apps/covid-pool/import/content-hash.util.js');
   const { diffCollege } = await importDist<PoolDiffFile>('apps/covid-pool/import/pool-diff.util.js');
   // `--phases-only`: only the per-phase breakdown (a few seconds), not the import-all runs and comparisons.
   const phasesOnly = process.argv.includes('--phases-only');
+  // `--import-all-only`: only the two import-all runs (first, unchanged), not the other figures.
+  const importAllOnly = process.argv.includes('--import-all-only');
+  // `--profile DIR`: CPU profiles of the two import-all runs (each alone) as DIR/import-all-*.cpuprofile.
+  const profileIndex = process.argv.indexOf('--profile');
+  const profileDir = profileIndex === -1 ? undefined : process.argv[profileIndex + 1];
 
   const cleanups: (() => Promise<void>)[] = [];
   try {
@@ -502,7 +531,7 @@ async function main(): Promise<void> {
         source,
         simulator,
         repository: app.get(PoolsRepository),
-        validate: validateCollegeSheet,
+        validations: new SheetValidationMemo(),
         hash: contentHash,
         diff: diffCollege,
         maxPoolSize: config.COVID_POOL_MAX_POOL_SIZE,
@@ -520,12 +549,12 @@ async function main(): Promise<void> {
     simulator.latencyMs = LATENCY_MS;
     const concurrency = config.COVID_POOL_IMPORT_CONCURRENCY;
     const floorMs = Math.ceil(COLLEGES / concurrency) * LATENCY_MS;
-    const firstRunCpu = await metered(simulator, () =>
-      timed(counter, () => call('POST', '/jobs/import-all', JOB_TOKEN)),
-    );
-    const unchangedRunCpu = await metered(simulator, () =>
-      timed(counter, () => call('POST', '/jobs/import-all', JOB_TOKEN)),
-    );
+    const importAll = (name: string) =>
+      profiled(profileDir, `import-all-${name}`, () =>
+        metered(simulator, () => timed(counter, () => call('POST', '/jobs/import-all', JOB_TOKEN))),
+      );
+    const firstRunCpu = await importAll('first');
+    const unchangedRunCpu = await importAll('unchanged');
     const firstRun = firstRunCpu.result;
     const unchangedRun = unchangedRunCpu.result;
     const cpuOf = (run: typeof firstRunCpu) => ({
@@ -534,6 +563,28 @@ async function main(): Promise<void> {
       simulatorMs: round(run.simulatorCpuMs),
       busyShare: round(run.processCpuMs / run.wallMs, 2),
     });
+
+    const importAllFigures = {
+      firstRunMs: round(firstRun.ms),
+      unchangedRunMs: round(unchangedRun.ms),
+      floorMs,
+      ratioToFloor: round(firstRun.ms / floorMs, 2),
+      unchangedRatioToFloor: round(unchangedRun.ms / floorMs, 2),
+      concurrency,
+      firstRunStatements: firstRun.statements,
+      unchangedRunStatements: unchangedRun.statements,
+      // CPU during each run: the whole process, this thread without the simulator, the simulator alone,
+      // and the process's CPU per wall-clock ms (1 = one core busy the whole run).
+      firstRunCpu: cpuOf(firstRunCpu),
+      unchangedRunCpu: cpuOf(unchangedRunCpu),
+      firstRunOutcomes: outcomeTally(firstRun.result.body),
+      unchangedRunOutcomes: outcomeTally(unchangedRun.result.body),
+      httpStatus: [firstRun.result.status, unchangedRun.result.status],
+    };
+    if (importAllOnly) {
+      printResult({ bench: 'covid-import', importAll: importAllFigures });
+      return;
+    }
 
     // Statements of one College import whose sheet changed, for 1,500 and for 150 students, and unchanged.
     const importOne = (id: string) => call('POST', `/colleges/${id}/import`, JOB_TOKEN);
@@ -570,23 +621,7 @@ async function main(): Promise<void> {
       poolsPerCollege: round(summary(shapes.map((s) => s.pools)).median, 0),
       householdsPerCollege: round(summary(shapes.map((s) => s.households)).median, 0),
       latencyMs: LATENCY_MS,
-      importAll: {
-        firstRunMs: round(firstRun.ms),
-        unchangedRunMs: round(unchangedRun.ms),
-        floorMs,
-        ratioToFloor: round(firstRun.ms / floorMs, 2),
-        unchangedRatioToFloor: round(unchangedRun.ms / floorMs, 2),
-        concurrency,
-        firstRunStatements: firstRun.statements,
-        unchangedRunStatements: unchangedRun.statements,
-        // CPU during each run: the whole process, this thread without the simulator, the simulator alone,
-        // and the process's CPU per wall-clock ms (1 = one core busy the whole run).
-        firstRunCpu: cpuOf(firstRunCpu),
-        unchangedRunCpu: cpuOf(unchangedRunCpu),
-        firstRunOutcomes: outcomeTally(firstRun.result.body),
-        unchangedRunOutcomes: outcomeTally(unchangedRun.result.body),
-        httpStatus: [firstRun.result.status, unchangedRun.result.status],
-      },
+      importAll: importAllFigures,
       statementsPerCollegeImport: {
         students1500: large.statements,
         students150: small.statements,

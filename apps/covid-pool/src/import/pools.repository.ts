@@ -13,14 +13,30 @@ import { assembleCollegeSheet } from './stored-sheet.util.js';
 export class PoolsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * One statement that returns the College's rows as one JSON document (each row a short array, each
+   * list in position order): one round trip and one JSON.parse, where a query per table had Prisma
+   * build an object per row.
+   */
   async readCollege(collegeId: string): Promise<CollegeSheet> {
-    const [pools, households, students, contacts] = await Promise.all([
-      this.prisma.pool.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
-      this.prisma.household.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
-      this.prisma.student.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
-      this.prisma.contact.findMany({ where: { collegeId }, orderBy: { position: 'asc' } }),
-    ]);
-    return assembleCollegeSheet(pools, households, students, contacts);
+    const [found] = await this.prisma.$queryRaw<{ rows: string }[]>`
+      SELECT json_build_object(
+        'pools', (SELECT coalesce(json_agg(json_build_array(id, description, collection_day) ORDER BY position), '[]')
+                    FROM covid_pool.pool WHERE college_id = ${collegeId}),
+        'households', (SELECT coalesce(json_agg(json_build_array(id, pool_id) ORDER BY position), '[]')
+                         FROM covid_pool.household WHERE college_id = ${collegeId}),
+        'students', (SELECT coalesce(json_agg(json_build_array(crsid, household_id) ORDER BY position), '[]')
+                       FROM covid_pool.student WHERE college_id = ${collegeId}),
+        'contacts', (SELECT coalesce(json_agg(json_build_array(name, email) ORDER BY position), '[]')
+                       FROM covid_pool.contact WHERE college_id = ${collegeId})
+      )::text AS rows`;
+    const rows = JSON.parse(found?.rows ?? '{}') as StoredRows;
+    return assembleCollegeSheet(
+      (rows.pools ?? []).map(([id, description, collectionDay]) => ({ id, description, collectionDay })),
+      (rows.households ?? []).map(([id, poolId]) => ({ id, poolId })),
+      (rows.students ?? []).map(([crsid, householdId]) => ({ crsid, householdId })),
+      (rows.contacts ?? []).map(([name, email]) => ({ name, email })),
+    );
   }
 
   async contactsOf(collegeId: string): Promise<SheetContact[]> {
@@ -70,6 +86,14 @@ export class PoolsRepository {
       { timeout: 60_000, maxWait: 10_000 },
     );
   }
+}
+
+/** A College's stored rows as readCollege's statement returns them. */
+interface StoredRows {
+  pools?: [id: string, description: string | null, collectionDay: string | null][];
+  households?: [id: string, poolId: string][];
+  students?: [crsid: string, householdId: string][];
+  contacts?: [name: string | null, email: string][];
 }
 
 /** The rows a College's sheet is stored as, each row a short array, tables in foreign-key order. */

@@ -49,22 +49,24 @@ export interface GoogleSheetsSourceOptions {
  * per cell cost more CPU than the rest of reading the sheet.
  */
 const cellRowsSchema = z.array(z.unknown()).transform((rows, ctx): string[][] => {
-  const grid: string[][] = [];
-  for (const [rowIndex, row] of rows.entries()) {
+  const grid = new Array<string[]>(rows.length);
+  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
+    const row = rows[rowIndex];
     if (!Array.isArray(row)) {
       ctx.addIssue({ code: 'custom', message: 'a row is not an array', path: [rowIndex] });
       return z.NEVER;
     }
-    const cells: string[] = [];
-    for (const [columnIndex, cell] of (row as unknown[]).entries()) {
-      if (typeof cell === 'string') cells.push(cell);
-      else if (typeof cell === 'number' || typeof cell === 'boolean') cells.push(String(cell));
+    const cells = new Array<string>(row.length);
+    for (let columnIndex = 0; columnIndex < row.length; columnIndex++) {
+      const cell: unknown = row[columnIndex];
+      if (typeof cell === 'string') cells[columnIndex] = cell;
+      else if (typeof cell === 'number' || typeof cell === 'boolean') cells[columnIndex] = String(cell);
       else {
         ctx.addIssue({ code: 'custom', message: 'a cell is not text', path: [rowIndex, columnIndex] });
         return z.NEVER;
       }
     }
-    grid.push(cells);
+    grid[rowIndex] = cells;
   }
   return grid;
 });
