@@ -143,8 +143,12 @@ function checkPools(
 ): void {
   for (const entry of pools.values()) {
     const place = { worksheet: 'Pools' as const, row: entry.rowNumber, column: entry.column };
+    // The distinct students are counted only when the listed ones could be too many.
+    const listed = entry.members.reduce((count, member) => count + member.students.size, 0);
     const students = new Set<string>();
-    for (const member of entry.members) for (const student of member.students) students.add(student);
+    if (listed > maxPoolSize) {
+      for (const member of entry.members) for (const student of member.students) students.add(student);
+    }
     if (students.size > maxPoolSize) {
       const households = entry.members.map(
         (member) =>
