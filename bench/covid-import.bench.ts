@@ -4,6 +4,13 @@
 // count must not grow with the rows), and the app's replace of one College against a naive row-by-row
 // insert of the same data in the same script.
 //
+// Where the time goes: the CPU of each import-all run (this process, the simulator's share apart: it
+// runs here, on the same cores), and `phases`, the same steps the import takes, College after College
+// with no latency, per College: sheets read (client; simulator apart), validate, hash and diff,
+// database, the run lock; `appWholeImportNoLatency.outsidePhasesCpuMs` is what the job runner, HTTP
+// and Nest add. Options: `--phases-only` (only the phases, a few seconds), `--import-all-only` (only
+// the two import-all runs), `--profile DIR` (V8 CPU profiles of the two import-all runs, each alone).
+//
 // The app is the real AppModule on a scratch database, reading sheets through the real Google client
 // from the simulator (an external_account credential file), as apps/covid-pool/test/covid-pool.harness.ts
 // builds it. Statements are counted by wrapping node-postgres's Client.prototype.query in this process.
