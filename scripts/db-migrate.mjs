@@ -15,7 +15,8 @@ if (
   await build({ ifNeeded: true });
 }
 const { migrate, migrationStatus } = await import(dist('libs/db/migrate.js'));
-const migrationsDir = path.join(root, 'prisma/migrations');
+// The migrations are found from migrate.js's own location (dist/libs/db -> prisma/migrations), in a
+// checkout and in the image alike, wherever the command is started from.
 
 let url = process.env.DATABASE_URL;
 let embedded;
@@ -30,7 +31,7 @@ if (!url) {
 let failed = false;
 try {
   if (process.argv.includes('--status')) {
-    const status = await migrationStatus(url, migrationsDir);
+    const status = await migrationStatus(url);
     for (const m of status.applied) {
       const changed = status.modified.some((f) => f.name === m.name)
         ? '  (file changed since it was applied!)'
@@ -41,7 +42,7 @@ try {
     for (const name of status.missing) console.log(`missing  ${name}  (recorded in the database, no file)`);
     failed = status.modified.length > 0;
   } else {
-    const applied = await migrate(url, migrationsDir, (line) => console.log(line));
+    const applied = await migrate(url, undefined, (line) => console.log(line));
     console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s).`);
   }
 } catch (error) {

@@ -4,10 +4,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from './build.mjs';
+import { fillEnv, loadManifest } from './manifest.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
@@ -16,14 +17,14 @@ const dataDir = path.resolve(root, process.env.LOCAL_DATA_DIR ?? '.data');
 // LOCAL_PORT_OFFSET shifts every port, so a second stack (the start-up test) can run beside yours.
 const portOffset = Number(process.env.LOCAL_PORT_OFFSET ?? 0);
 
-const APPS = [
-  { name: 'covid-pool', port: 3001 },
-  { name: 'storage-gateway', port: 3002 },
-  { name: 'cufs-api', port: 3003 },
-  { name: 'lookup-gitlab-sync', port: 3004 },
-  { name: 'essm-sync', port: 3005 },
-  { name: 'ella-ops', port: 3006 },
-].map((app) => ({ ...app, port: app.port + portOffset }));
+let manifest;
+try {
+  manifest = loadManifest();
+} catch (error) {
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+}
+let stopping = false;
 
 /** Local secrets, made once and kept in .data so that curl commands keep working across restarts. */
 async function localSecrets() {
@@ -46,19 +47,74 @@ const built = await build({ ifNeeded: true });
 log(built.built ? `built ${built.files} files` : 'dist/ is up to date');
 const secrets = await localSecrets();
 
+// The apps of the manifest that exist in this checkout (built to dist/apps/<app>/main.js).
+const APPS = manifest.apps
+  .filter((app) => existsSync(path.join(root, 'dist/apps', app.name, 'main.js')))
+  .map((app) => ({ ...app, port: app.port + portOffset }));
+for (const name of await readdir(path.join(root, 'dist/apps'))) {
+  if (!manifest.apps.some((app) => app.name === name)) {
+    log(`apps/${name} is not in apps/manifest.json: not started (docs/adding-an-app.md)`);
+  }
+}
+
 const stops = [];
+const children = [];
+// Ctrl-C at any point stops what has started so far.
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+// The simulators the started apps need (manifest: apps[].simulators), each its own process from
+// dist/simulators/<name>/main.js with demo data, on the manifest's port. They start while the
+// database starts and migrates; the apps start once both are ready.
+const simulatorUrls = {};
+const simulatorChildren = [];
+async function startSimulator(name) {
+  const simulator = manifest.simulators[name];
+  const port = simulator.port + portOffset;
+  const main = path.join(root, 'dist/simulators', name, 'main.js');
+  if (!existsSync(main)) throw new Error(`simulator ${name}: ${path.relative(root, main)} was not built`);
+  const env = { ...process.env, ...fillEnv(simulator.env, { root, secrets }, `simulators.${name}.env`) };
+  env.PORT = String(port);
+  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  simulatorChildren.push(child);
+  // Each simulator prints one JSON line once it listens.
+  await new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk.toString();
+      if (output.includes('\n')) resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`simulator ${name} exited (${signal ?? code})`)));
+  });
+  simulatorUrls[name] = `http://127.0.0.1:${port}${simulator.path ?? ''}`;
+  log(`simulator ${name}: ${simulatorUrls[name]}`);
+}
+const simulatorsStarted = Promise.all(
+  [...new Set(APPS.flatMap((app) => app.simulators))].map((name) => startSimulator(name)),
+).then(
+  () => null,
+  (error) => error,
+);
+stops.push(() => Promise.all(simulatorChildren.map((child) => stopChild(child))));
+
 let databaseUrl = process.env.DATABASE_URL;
 const { migrate } = await import(dist('libs/db/migrate.js'));
 if (!databaseUrl) {
   const { startEmbeddedDatabase } = await import(dist('libs/db/embedded-database.js'));
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite') });
+  let db;
+  try {
+    db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite') });
+  } catch (error) {
+    console.error(`[start] the embedded database did not start: ${error.message}`);
+    for (const stopOne of stops.reverse()) await stopOne();
+    process.exit(1);
+  }
   stops.push(() => db.stop());
   databaseUrl = db.url;
   log(`embedded PostgreSQL (PGlite) on ${db.url} with data in ${path.relative(root, dataDir) || '.'}/pglite`);
 }
 let applied;
 try {
-  applied = await migrate(databaseUrl, path.join(root, 'prisma/migrations'));
+  applied = await migrate(databaseUrl);
 } catch (error) {
   console.error(`[start] ${error.message}`);
   if (!process.env.DATABASE_URL) {
@@ -70,14 +126,24 @@ try {
   process.exit(1);
 }
 log(`migrations: ${applied.length} applied now`);
+const simulatorFailure = await simulatorsStarted;
+if (simulatorFailure !== null) {
+  console.error(`[start] ${simulatorFailure.message}`);
+  for (const stopOne of stops.reverse()) await stopOne();
+  process.exit(1);
+}
 
-const simulators = {};
-if (existsSync(path.join(root, 'dist/simulators/local-stack.js'))) {
-  const { startLocalSimulators } = await import(dist('simulators/local-stack.js'));
-  const started = await startLocalSimulators({ root, secrets, portOffset });
-  Object.assign(simulators, started.urls);
-  stops.push(() => started.stop());
-  for (const [name, url] of Object.entries(started.urls)) log(`simulator ${name}: ${url}`);
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited. */
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 const common = {
@@ -89,29 +155,16 @@ const common = {
   OPERATOR_TOKEN: secrets.operatorToken,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
 };
-const appEnv = {
-  'covid-pool': {
-    SHEETS_SOURCE: 'files',
-    SHEETS_DIR: path.join(root, 'data/sheets'),
-    COVID_POOL_SEED_FILE: path.join(root, 'data/colleges.json'),
-    COVID_POOL_FALLBACK_CONTACT: 'covid-pool-admins@localhost.invalid',
-  },
-  'lookup-gitlab-sync': {
-    GITLAB_URL: simulators.gitlab,
-    GITLAB_TOKEN: secrets.gitlabToken,
-    LOOKUP_URL: simulators.lookup,
-    LOOKUP_AUTH: 'basic',
-    LOOKUP_USERNAME: 'local-sync',
-    LOOKUP_PASSWORD: secrets.lookupPassword,
-    OPS_EMAIL: 'gitlab-ops@localhost.invalid',
-  },
-};
 
-const children = [];
 for (const app of APPS) {
+  if (stopping) break; // Ctrl-C during the start: nothing more is started
   const main = path.join(root, 'dist/apps', app.name, 'main.js');
-  if (!existsSync(main)) continue;
-  const env = { ...process.env, ...common, ...(appEnv[app.name] ?? {}), PORT: String(app.port) };
+  const context = { root, secrets, simulatorUrls };
+  const local = {
+    ...fillEnv(app.localEnv, context, `${app.name}.localEnv`),
+    ...fillEnv(app.demoEnv, context, `${app.name}.demoEnv`),
+  };
+  const env = { ...process.env, ...common, ...local, PORT: String(app.port) };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: root, env, stdio: 'inherit' });
   children.push({ app, child });
@@ -144,39 +197,22 @@ children.forEach(({ app }, i) =>
 );
 console.log(`\n  job token:       ${secrets.jobToken}`);
 console.log(`  operator token:  ${secrets.operatorToken}`);
-console.log('\n  try:');
-console.log(
-  `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:${3001 + portOffset}/jobs/import-all?dry_run=1"`,
-);
-if (children.some(({ app }) => app.name === 'lookup-gitlab-sync')) {
+console.log("\n  try (a dry run of each app's first job):");
+for (const { app } of children) {
+  const job = app.jobs[0];
+  if (job === undefined) continue;
   console.log(
-    `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:${3004 + portOffset}/jobs/sync?dry_run=1"`,
+    `    curl -s -X POST -H "Authorization: Bearer ${secrets.jobToken}" "http://127.0.0.1:${app.port}/jobs/${job.name}?dry_run=1"`,
   );
 }
 console.log('\n  Ctrl-C stops everything.\n');
 
-let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
   log(`${signal}: stopping`);
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(children.map(({ child }) => stopChild(child)));
   for (const stopOne of stops.reverse()) await stopOne().catch((e) => log(`stop failed: ${e.message}`));
   log('stopped');
   process.exit(0);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));

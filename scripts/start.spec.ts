@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * `npm start` itself, as a newcomer runs it: builds, starts the embedded database, the simulators
- * and every app, prints the URLs and the token; the printed token runs a dry-run job; Ctrl-C (SIGINT)
+ * `npm start` itself, as a newcomer runs it: builds, starts the embedded database, every app of
+ * apps/manifest.json and the simulators they need (GitLab, Lookup), prints the URLs and the token; the printed token runs a dry-run job; Ctrl-C (SIGINT)
  * stops everything and exits 0. Uses its own data folder so a developer's `.data` is left alone.
  */
 /** Ports 3001+OFFSET...: leaves a developer's own `npm start` (3001...) undisturbed. */
@@ -19,9 +19,17 @@ describe('npm start', () => {
   let output = '';
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    // Ctrl-C first, so that npm start stops its apps and simulators; SIGKILL only if it does not exit.
+    const running = child;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGINT');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('starts everything, serves a job with the printed token, and stops cleanly on Ctrl-C', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'usp-start-'));
@@ -68,6 +76,21 @@ describe('npm start', () => {
     expect(await run.json()).toMatchObject({ job: 'import-all', dryRun: true, status: 'succeeded' });
     const unauthenticated = await fetch(url(3004, '/jobs/sync?dry_run=1'), { method: 'POST' });
     expect(unauthenticated.status).toBe(401);
+
+    // The simulators the manifest lists for lookup-gitlab-sync, on its ports, wired into its settings.
+    expect(output).toContain(`[start] simulator gitlab: ${url(4101, '')}`);
+    expect(output).toContain(`[start] simulator lookup: ${url(4102, '/api/v1')}`);
+    expect(output).not.toContain('simulator sheets');
+    expect(output).toContain(`${url(3004, '/jobs/sync?dry_run=1')}`);
+    const sync = await fetch(url(3004, '/jobs/sync?dry_run=1'), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secrets.jobToken}` },
+    });
+    expect(sync.status).toBe(200);
+    const syncRun = (await sync.json()) as { job: string; dryRun: boolean; status: string };
+    expect(syncRun).toMatchObject({ job: 'sync', dryRun: true });
+    // Reached both simulators: a run that could not read them would be `failed`.
+    expect(['succeeded', 'refused']).toContain(syncRun.status);
 
     const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
     started.kill('SIGINT');

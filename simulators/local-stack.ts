@@ -1,5 +1,7 @@
 // The simulators `npm start` runs for the local stack, seeded with demo data, on fixed ports so
-// that URLs in the README and in curl commands keep working across restarts.
+// that URLs in the README and in curl commands keep working across restarts. Each also runs on its
+// own: `node dist/simulators/<name>/main.js --port N [--seed FILE]` (see simulators/README.md).
+import type { Simulator } from './common/simulator.js';
 import { demoData } from './gitlab/generate-users.js';
 import { GitLabSimulator } from './gitlab/gitlab.simulator.js';
 import { LookupSimulator } from './lookup/lookup.simulator.js';
@@ -36,17 +38,21 @@ export async function startLocalSimulators({
     basic: { username: LOCAL_LOOKUP_USERNAME, password: secrets.lookupPassword },
   });
   lookup.seed(people);
-  await gitlab.start(LOCAL_PORTS.gitlab + portOffset);
+  const started: Simulator<unknown>[] = [];
+  const stop = async () => {
+    await Promise.allSettled(started.map((simulator) => simulator.close()));
+  };
   try {
-    await lookup.start(LOCAL_PORTS.lookup + portOffset);
+    for (const [simulator, port] of [
+      [gitlab, LOCAL_PORTS.gitlab],
+      [lookup, LOCAL_PORTS.lookup],
+    ] as const) {
+      await simulator.start(port + portOffset);
+      started.push(simulator);
+    }
   } catch (error) {
-    await gitlab.close();
+    await stop();
     throw error;
   }
-  return {
-    urls: { gitlab: gitlab.url, lookup: lookup.apiUrl },
-    async stop() {
-      await Promise.allSettled([gitlab.close(), lookup.close()]);
-    },
-  };
+  return { urls: { gitlab: gitlab.url, lookup: lookup.apiUrl }, stop };
 }

@@ -1,3 +1,4 @@
+import { randomCrsid, randomName, seededRandom } from '../common/seeded-random.js';
 import type { SimLookupPerson } from '../lookup/lookup.simulator.js';
 import type { SimGitLabUser } from './gitlab.simulator.js';
 
@@ -52,40 +53,12 @@ export interface GeneratedUsers {
 type Role = 'crsid' | 'external' | 'bot' | 'plain';
 
 const DAY_MS = 86_400_000;
-const FORENAMES = [
-  'Alex',
-  'Sam',
-  'Priya',
-  'Chen',
-  'Maria',
-  'Tom',
-  'Aisha',
-  'Olu',
-  'Kate',
-  'Jonas',
-  'Ines',
-  'Ravi',
-];
-const SURNAMES = ['Smith', 'Patel', 'Jones', 'Wang', 'Garcia', 'Brown', 'Okafor', 'Muller', 'Silva', 'Khan'];
 const GROUPS = ['hpc', 'uis', 'physics', 'chem', 'maths', 'devops'];
-const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
-
-/** mulberry32: small, fast, good enough for test data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateUsers(options: GenerateUsersOptions): GeneratedUsers {
-  const rng = random(options.seed);
-  const int = (min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)];
+  const random = seededRandom(options.seed);
+  const rng = random.next;
+  const { int, pick } = random;
   const now = (options.now ?? new Date()).getTime();
   const day = (daysAgo: number) => new Date(now - daysAgo * DAY_MS).toISOString().slice(0, 10);
   const dateTime = (daysAgo: number) => new Date(now - daysAgo * DAY_MS - int(0, DAY_MS - 1)).toISOString();
@@ -99,10 +72,7 @@ export function generateUsers(options: GenerateUsersOptions): GeneratedUsers {
     ...Array<Role>(bots).fill('bot'),
     ...Array<Role>(plain).fill('plain'),
   ];
-  for (let i = roles.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [roles[i], roles[j]] = [roles[j], roles[i]];
-  }
+  random.shuffle(roles);
 
   const ldapFraction = options.ldapBlockedFraction ?? 0.005;
   const deactivatedFraction = options.deactivatedFraction ?? 0.003;
@@ -110,18 +80,7 @@ export function generateUsers(options: GenerateUsersOptions): GeneratedUsers {
   const unknownFraction = options.unknownFraction ?? 0.005;
   const provider = options.identityProvider ?? 'saml';
   const usedCrsids = new Set<string>();
-  const newCrsid = (): string => {
-    for (;;) {
-      let crsid = '';
-      const letters = int(2, 4);
-      for (let i = 0; i < letters; i++) crsid += pick(LETTERS);
-      crsid += String(int(1, 9999));
-      if (!usedCrsids.has(crsid)) {
-        usedCrsids.add(crsid);
-        return crsid;
-      }
-    }
-  };
+  const newCrsid = (): string => randomCrsid(random, usedCrsids);
 
   const stats: GeneratedUsers['stats'] = {
     users: options.total,
@@ -142,7 +101,7 @@ export function generateUsers(options: GenerateUsersOptions): GeneratedUsers {
 
   for (const role of roles) {
     id += rng() < 0.05 ? int(2, 4) : 1;
-    const name = `${pick(FORENAMES)} ${pick(SURNAMES)}`;
+    const name = randomName(random);
     const createdDaysAgo = int(30, 4000);
     const activeDaysAgo = int(0, Math.min(createdDaysAgo, 700));
     const user: SimGitLabUser = {

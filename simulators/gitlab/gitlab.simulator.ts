@@ -1,5 +1,6 @@
-import type { Request, Response } from 'express';
-import { createSimulatorApp, listen, type RunningSimulator, SimulatorControl } from '../common/simulator.js';
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import { parseSeedJson, Simulator, type SimulatorBaseOptions } from '../common/simulator.js';
 import { type AnswerFault, AnswerFaults, type PagingDefect } from './gitlab-faults.js';
 import { clampPerPage, firstIndexAbove } from './gitlab-paging.js';
 import { cloneUser, type SimGitLabUser, toApiUser } from './gitlab-user.view.js';
@@ -37,7 +38,24 @@ export interface SimMutation {
   status: number;
 }
 
-export interface GitLabSimulatorOptions {
+const identitySchema = z.strictObject({ provider: z.string().min(1), extern_uid: z.string().min(1) });
+const userSchema = z.strictObject({
+  id: z.number().int().positive(),
+  username: z.string().min(1),
+  name: z.string(),
+  state: z.string().min(1),
+  bot: z.boolean(),
+  last_activity_on: z.iso.date().nullable(),
+  created_at: z.iso.datetime({ offset: true }),
+  identities: z.array(identitySchema),
+  note: z.string().nullable().optional(),
+  email: z.string().optional(),
+  is_admin: z.boolean().optional(),
+});
+/** Seed JSON: the users, as `SimGitLabUser` objects (`{"id": 1, "username": "ab123", ...}`). */
+const seedSchema = z.array(userSchema);
+
+export interface GitLabSimulatorOptions extends SimulatorBaseOptions {
   /** An administrator's token: the admin view of users, and blocks and unblocks. */
   token: string;
   /**
@@ -47,19 +65,18 @@ export interface GitLabSimulatorOptions {
   nonAdminToken?: string;
 }
 
-export class GitLabSimulator {
-  readonly control = new SimulatorControl();
+export class GitLabSimulator extends Simulator<readonly SimGitLabUser[]> {
   /** Every block/unblock request that reached the API (faults excluded), with its status. */
   readonly mutations: SimMutation[] = [];
   private sorted: SimGitLabUser[] = [];
   private byId = new Map<number, SimGitLabUser>();
-  private running: RunningSimulator | undefined;
   private readonly token: string;
   private readonly nonAdminToken: string | undefined;
   private readonly answerFaults = new AnswerFaults();
   private pagingDefect: PagingDefect = {};
 
   constructor(options: GitLabSimulatorOptions) {
+    super('gitlab', options);
     this.token = options.token;
     this.nonAdminToken = options.nonAdminToken;
   }
@@ -72,6 +89,10 @@ export class GitLabSimulator {
     if (this.byId.size !== this.sorted.length)
       throw new Error('GitLab simulator: seeded user ids must be unique');
     this.mutations.length = 0;
+  }
+
+  parseSeed(json: unknown): SimGitLabUser[] {
+    return parseSeedJson(seedSchema, json, 'GitLab simulator');
   }
 
   users(): SimGitLabUser[] {
@@ -92,19 +113,17 @@ export class GitLabSimulator {
     this.pagingDefect = { ...defect };
   }
 
-  /** Forgets answer faults and paging defects (`control.reset()` forgets the others). */
+  /** Forgets answer faults and paging defects (`control.reset()` forgets the others; `reset()` both). */
   clearFaults(): void {
     this.answerFaults.clear();
     this.pagingDefect = {};
   }
 
-  get url(): string {
-    if (this.running === undefined) throw new Error('GitLab simulator not started');
-    return this.running.url;
+  protected override resetFaults(): void {
+    this.clearFaults();
   }
 
-  async start(port = 0): Promise<RunningSimulator> {
-    const app = createSimulatorApp(this.control, 'gitlab');
+  protected routes(app: Express): void {
     app.use('/api/v4', (req: Request, res: Response, next) => {
       const privateToken = req.get('private-token');
       const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -126,13 +145,6 @@ export class GitLabSimulator {
     app.use('/api/v4', (_req: Request, res: Response) => {
       res.status(404).json({ error: '404 Not Found' });
     });
-    this.running = await listen(app, port);
-    return this.running;
-  }
-
-  async close(): Promise<void> {
-    await this.running?.close();
-    this.running = undefined;
   }
 
   private listUsers(req: Request, res: Response): void {

@@ -1,20 +1,17 @@
-// Runs the GitLab simulator on its own with demo data: PORT (default: any free port) and
-// GITLAB_TOKEN (the admin token clients must send; a local-only default).
+// Runs the GitLab simulator on its own: `node dist/simulators/gitlab/main.js [--port N] [--seed users.json]`.
+// Without --seed it serves the demo users (the same people as the Lookup simulator's demo data).
+// GITLAB_TOKEN is the admin token clients must send (a local-only default); SIM_CONTROL_TOKEN, when
+// set, guards the /_sim control routes.
+import { runSimulatorMain } from '../common/simulator-main.js';
 import { demoData } from './generate-users.js';
 import { GitLabSimulator } from './gitlab.simulator.js';
 
-const token = process.env['GITLAB_TOKEN'] ?? 'local-gitlab-admin-token';
-const simulator = new GitLabSimulator({ token });
-const { users, stats } = demoData();
-simulator.seed(users);
-const running = await simulator.start(Number(process.env['PORT'] ?? 0));
-console.log(JSON.stringify({ simulator: 'gitlab', url: running.url, users: stats.users }));
-
-const stop = () => {
-  simulator.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+await runSimulatorMain({
+  create: (env) =>
+    new GitLabSimulator({
+      token: env['GITLAB_TOKEN'] ?? 'local-gitlab-admin-token',
+      ...(env['SIM_CONTROL_TOKEN'] ? { controlToken: env['SIM_CONTROL_TOKEN'] } : {}),
+    }),
+  demoSeed: () => demoData().users,
+  describe: (_simulator, users) => ({ users: users.length }),
+});

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type Response } from 'express';
-import { createSimulatorApp, listen, type RunningSimulator, SimulatorControl } from '../common/simulator.js';
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { parseSeedJson, Simulator, type SimulatorBaseOptions } from '../common/simulator.js';
 
 /**
  * A stand-in for Lookup (the University of Cambridge directory, "Ibis" web service), only what
@@ -25,7 +26,16 @@ export interface SimLookupPerson {
   displayName?: string;
 }
 
-export interface LookupSimulatorOptions {
+/** Seed JSON: the people (`[{"crsid": "ab123", "cancelled": false, "displayName": "A. Bell"}]`). */
+const seedSchema = z.array(
+  z.strictObject({
+    crsid: z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'a CRSid (letters and digits)'),
+    cancelled: z.boolean(),
+    displayName: z.string().optional(),
+  }),
+);
+
+export interface LookupSimulatorOptions extends SimulatorBaseOptions {
   basic?: { username: string; password: string };
   oauth2?: { clientId: string; clientSecret: string; tokenLifetimeSeconds?: number };
   /** Longest request URL (path and query) accepted; longer gets 414. */
@@ -37,21 +47,24 @@ export interface LookupSimulatorOptions {
 const PERSON_LIST_PATHS = ['/api/v1/person/list', '/lookup/v1/person/list'];
 const TOKEN_PATHS = ['/oauth2/token', '/oauth2/v1/token'];
 
-export class LookupSimulator {
-  readonly control = new SimulatorControl();
+export class LookupSimulator extends Simulator<readonly SimLookupPerson[]> {
   /** Access tokens issued so far. */
   tokensIssued = 0;
   private people = new Map<string, SimLookupPerson>();
   private readonly tokens = new Map<string, number>();
-  private running: RunningSimulator | undefined;
   private readonly now: () => number;
 
   constructor(readonly options: LookupSimulatorOptions = {}) {
+    super('lookup', options);
     this.now = options.now ?? Date.now;
   }
 
   seed(people: readonly SimLookupPerson[]): void {
     this.people = new Map(people.map((person) => [person.crsid.toLowerCase(), { ...person }]));
+  }
+
+  parseSeed(json: unknown): SimLookupPerson[] {
+    return parseSeedJson(seedSchema, json, 'Lookup simulator');
   }
 
   /** Changes (or adds) one person, e.g. to cancel them between two runs. */
@@ -64,11 +77,6 @@ export class LookupSimulator {
     this.tokens.clear();
   }
 
-  get url(): string {
-    if (this.running === undefined) throw new Error('Lookup simulator not started');
-    return this.running.url;
-  }
-
   /** The API root to give a client (`<url>/api/v1`). */
   get apiUrl(): string {
     return `${this.url}/api/v1`;
@@ -78,8 +86,7 @@ export class LookupSimulator {
     return `${this.url}/oauth2/token`;
   }
 
-  async start(port = 0): Promise<RunningSimulator> {
-    const app = createSimulatorApp(this.control, 'lookup');
+  protected routes(app: Express): void {
     app.use((req: Request, res: Response, next) => {
       if (req.originalUrl.length > (this.options.maxUrlLength ?? 4096)) {
         res.status(414).type('text/plain').send('Request-URI Too Long');
@@ -91,13 +98,6 @@ export class LookupSimulator {
       app.post(path, express.urlencoded({ extended: false }), (req, res) => this.issueToken(req, res));
     }
     for (const path of PERSON_LIST_PATHS) app.get(path, (req, res) => this.listPeople(req, res));
-    this.running = await listen(app, port);
-    return this.running;
-  }
-
-  async close(): Promise<void> {
-    await this.running?.close();
-    this.running = undefined;
   }
 
   private issueToken(req: Request, res: Response): void {

@@ -5,7 +5,8 @@ import path from 'node:path';
  * Writes an `external_account` credential file whose token exchange goes to the simulator's `/token`,
  * plus the subject-token file it names, and returns the credential file's path. Google's own client
  * libraries then authenticate against the simulator with no special code path:
- * `new GoogleAuth({ keyFilename, scopes })`, or GOOGLE_APPLICATION_CREDENTIALS=<path>.
+ * GOOGLE_APPLICATION_CREDENTIALS=<path>, or `new GoogleSheetsSource({ credentialsFile })` (not
+ * `new GoogleAuth({ keyFilename })`, which google-auth-library 11 reports as deprecated).
  * Holds no secret: the simulator accepts any subject token.
  */
 export async function writeExternalAccountCredentials(dir: string, simulatorUrl: string): Promise<string> {

@@ -1,18 +1,21 @@
-// Runs the Sheets simulator on its own: PORT (default: any free port), SHEETS_SIM_DATA_DIR (a folder of
-// <spreadsheetId>.xlsx files to serve, for example data/sheets). Prints one JSON line with its URL.
-import { SheetsSimulator } from './sheets.simulator.js';
+// Runs the Sheets simulator on its own: `node dist/simulators/sheets/main.js [--port N] [--seed PATH]`.
+// PATH is a folder of <spreadsheetId>.xlsx files (for example data/sheets) or a JSON file
+// ({"<spreadsheetId>": {"<worksheet>": [["cell", ...], ...]}}). Without --seed, SHEETS_SIM_DATA_DIR
+// (a folder of workbooks) when set, else no spreadsheets. SIM_CONTROL_TOKEN, when set, guards /_sim.
+import { stat } from 'node:fs/promises';
+import { readSeedFile, runSimulatorMain } from '../common/simulator-main.js';
+import { readXlsxSeed, SheetsSimulator, type SheetsSeed } from './sheets.simulator.js';
 
-const simulator = new SheetsSimulator();
-const dataDir = process.env['SHEETS_SIM_DATA_DIR'];
-const spreadsheets = dataDir === undefined || dataDir === '' ? [] : await simulator.loadXlsxDir(dataDir);
-const running = await simulator.start(Number(process.env['PORT'] ?? 0));
-console.log(JSON.stringify({ simulator: 'sheets', url: running.url, spreadsheets }));
-
-const stop = () => {
-  running.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+await runSimulatorMain({
+  create: (env) =>
+    new SheetsSimulator(env['SIM_CONTROL_TOKEN'] ? { controlToken: env['SIM_CONTROL_TOKEN'] } : {}),
+  demoSeed: async (env): Promise<SheetsSeed> => {
+    const dir = env['SHEETS_SIM_DATA_DIR'];
+    return dir === undefined || dir === '' ? {} : readXlsxSeed(dir);
+  },
+  async loadSeed(simulator, seedPath) {
+    const info = await stat(seedPath).catch(() => undefined);
+    return info?.isDirectory() === true ? readXlsxSeed(seedPath) : readSeedFile(simulator, seedPath);
+  },
+  describe: (_simulator, seed) => ({ spreadsheets: Object.keys(seed) }),
+});

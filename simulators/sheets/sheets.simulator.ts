@@ -1,9 +1,10 @@
 import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
 import {
-  createSimulatorApp,
   type FaultRule,
-  listen,
-  type RunningSimulator,
+  parseSeedJson,
+  Simulator,
+  type SimulatorBaseOptions,
   SimulatorControl,
 } from '../common/simulator.js';
 import { listXlsxFiles, readXlsxWorksheets } from './xlsx-cells.js';
@@ -51,6 +52,14 @@ class SheetsSimulatorControl extends SimulatorControl {
   }
 }
 
+/** Seed data: spreadsheet id -> worksheet title -> rows of cells, worksheets in tab order. */
+export type SheetsSeed = Record<string, Record<string, string[][]>>;
+
+const seedSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]+$/, 'a spreadsheet id (letters, digits, - and _)'),
+  z.record(z.string().min(1), z.array(z.array(z.string()))),
+);
+
 interface StoredSpreadsheet {
   title: string;
   /** In tab order. */
@@ -76,9 +85,22 @@ const DEFAULT_GRID_COLUMNS = 26;
  * Speaks the real wire format: ranges in A1 notation, trailing empty cells and rows left out, `values`
  * absent for an empty range, and Google's error bodies for 400/401/403/404/429.
  */
-export class SheetsSimulator {
-  readonly control: SimulatorControl = new SheetsSimulatorControl();
+export class SheetsSimulator extends Simulator<SheetsSeed> {
   private readonly spreadsheets = new Map<string, StoredSpreadsheet>();
+
+  constructor(options: SimulatorBaseOptions = {}) {
+    super('sheets', { ...options, control: new SheetsSimulatorControl() });
+  }
+
+  /** Replaces every spreadsheet with these (none forbidden). */
+  seed(spreadsheets: SheetsSeed): void {
+    this.spreadsheets.clear();
+    for (const [id, worksheets] of Object.entries(spreadsheets)) this.setSpreadsheet(id, worksheets);
+  }
+
+  parseSeed(json: unknown): SheetsSeed {
+    return parseSeedJson(seedSchema, json, 'Sheets simulator');
+  }
 
   /** Adds or replaces a spreadsheet; worksheets in the object's key order are its tabs. */
   setSpreadsheet(
@@ -102,13 +124,12 @@ export class SheetsSimulator {
 
   /** Loads every `<id>.xlsx` in `dir` as spreadsheet `<id>`; returns the ids loaded. */
   async loadXlsxDir(dir: string): Promise<string[]> {
-    const files = await listXlsxFiles(dir);
-    for (const [id, file] of files) this.setSpreadsheet(id, await readXlsxWorksheets(file));
-    return [...files.keys()];
+    const seed = await readXlsxSeed(dir);
+    for (const [id, worksheets] of Object.entries(seed)) this.setSpreadsheet(id, worksheets);
+    return Object.keys(seed);
   }
 
-  createApp(): Express {
-    const app = createSimulatorApp(this.control, 'sheets');
+  protected routes(app: Express): void {
     app.post('/token', express.urlencoded({ extended: false }), (req: Request, res: Response) => {
       this.token(req, res);
     });
@@ -121,11 +142,6 @@ export class SheetsSimulator {
     app.use((_req: Request, res: Response) => {
       res.status(404).json(googleErrorBody(404));
     });
-    return app;
-  }
-
-  start(port = 0): Promise<RunningSimulator> {
-    return listen(this.createApp(), port);
   }
 
   /** STS token exchange, as an external_account credential performs it: any subject token is accepted. */
@@ -202,6 +218,13 @@ export class SheetsSimulator {
     const fields = typeof req.query['fields'] === 'string' ? req.query['fields'] : '';
     res.json(fields === '' ? full : pickFields(full, fields));
   }
+}
+
+/** Every `<id>.xlsx` in `dir` as seed data (spreadsheet `<id>`). */
+export async function readXlsxSeed(dir: string): Promise<SheetsSeed> {
+  const seed: SheetsSeed = {};
+  for (const [id, file] of await listXlsxFiles(dir)) seed[id] = await readXlsxWorksheets(file);
+  return seed;
 }
 
 function queryList(value: unknown): string[] {
@@ -299,12 +322,20 @@ function valueRange(range: ResolvedRange, majorDimension: 'ROWS' | 'COLUMNS') {
   const name = `${quoteTitle(worksheet.title)}!${columnLetters(firstColumn)}${firstRow + 1}:${columnLetters(lastColumn)}${lastRow + 1}`;
   let values: string[][] = [];
   for (let row = firstRow; row <= lastRow && row < worksheet.rows.length; row++) {
-    const cells = (worksheet.rows[row] ?? []).slice(firstColumn, lastColumn + 1).map((cell) => cell ?? '');
-    values.push(withoutTrailingBlanks(cells));
+    values.push(rowCells(worksheet.rows[row] ?? [], firstColumn, lastColumn));
   }
   if (majorDimension === 'COLUMNS') values = transpose(values).map(withoutTrailingBlanks);
   while (values.length > 0 && (values[values.length - 1] ?? []).length === 0) values.pop();
   return values.length === 0 ? { range: name, majorDimension } : { range: name, majorDimension, values };
+}
+
+/** A row's cells from `firstColumn` to `lastColumn`, holes as '', trailing empty cells left out: one copy. */
+function rowCells(row: readonly (string | undefined)[], firstColumn: number, lastColumn: number): string[] {
+  let end = Math.min(row.length, lastColumn + 1);
+  while (end > firstColumn && (row[end - 1] ?? '') === '') end--;
+  const cells: string[] = [];
+  for (let column = firstColumn; column < end; column++) cells.push(row[column] ?? '');
+  return cells;
 }
 
 function withoutTrailingBlanks(cells: string[]): string[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseSchema, checkBaseRules, loadConfig } from '@app/config';
+import { emailAddress } from '@app/identifiers';
 
 export const covidPoolSchema = baseSchema
   .extend({
@@ -9,7 +10,8 @@ export const covidPoolSchema = baseSchema
     SHEETS_API_URL: z.url().optional(),
     SHEETS_DIR: z.string().default('data/sheets'),
     COVID_POOL_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
-    COVID_POOL_FALLBACK_CONTACT: z.email().optional(),
+    /** Who hears about a College's sheet when it has no valid contact: one address, as the outbox accepts it. */
+    COVID_POOL_FALLBACK_CONTACT: emailAddress.optional(),
     COVID_POOL_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     /** JSON file of Colleges inserted at start when missing (local runs). */
     COVID_POOL_SEED_FILE: z.string().optional(),

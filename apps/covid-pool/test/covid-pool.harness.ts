@@ -1,18 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { GoogleAuth } from 'google-auth-library';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/db';
+import type { TestDatabase } from '@app/db';
 import { configureService } from '@app/service';
-import {
-  startTestSmtpServer,
-  type TestSmtpServer,
-} from '../../../libs/notifications/src/notifications-test.harness.js';
+import { startTestApp, type TestSmtpServer } from '@app/testing';
 import { writeExternalAccountCredentials } from '../../../simulators/sheets/local-credentials.js';
 import { SheetsSimulator } from '../../../simulators/sheets/sheets.simulator.js';
-import type { RunningSimulator } from '../../../simulators/common/simulator.js';
 import { AppModule } from '../src/app.module.js';
 import { loadCovidPoolConfig } from '../src/config.js';
 import { GoogleSheetsSource } from '../src/sheet/google-sheets.source.js';
@@ -36,59 +27,49 @@ export interface Harness {
 }
 
 /**
- * The real AppModule on a test database, reading sheets through the real Google client from the
- * Sheets simulator, sending email to a real SMTP server. Only the sheet source's credentials differ
- * from production: an external_account file pointing at the simulator's token endpoint.
+ * The real AppModule on a test database (`startTestApp`), reading sheets through the real Google
+ * client from the Sheets simulator, sending email to a real SMTP server. Only the sheet source's
+ * credentials differ from production: an external_account file pointing at the simulator's token
+ * endpoint.
  */
 export async function startHarness(): Promise<Harness> {
-  const db = await createTestDatabase();
-  const sheets = new SheetsSimulator();
-  const simulator: RunningSimulator = await sheets.start();
-  const smtp = await startTestSmtpServer();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'covid-pool-e2e-'));
-  const keyFilename = await writeExternalAccountCredentials(dir, simulator.url);
-  const config = loadCovidPoolConfig({
-    PORT: '3001',
-    DATABASE_URL: db.url,
-    JOB_TOKEN,
-    OPERATOR_TOKEN,
-    SMTP_URL: smtp.url,
-    SHEETS_SOURCE: 'google',
-    SHEETS_API_URL: simulator.url,
-    COVID_POOL_FALLBACK_CONTACT: FALLBACK,
-    LOG_LEVEL: 'silent',
-  });
-  const source = new HoldableSheetSource(
-    new GoogleSheetsSource({
-      apiUrl: simulator.url,
-      auth: new GoogleAuth({
-        keyFilename,
-        scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'],
-      }),
-      baseDelayMs: 5,
-      maxAttempts: 3,
-    }),
-  );
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(SHEET_SOURCE)
-    .useValue(source)
-    .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  configureService(app, { app: 'covid-pool', description: 'test' });
-  await app.init();
-  return {
-    app,
-    db,
-    sheets,
-    source,
-    smtp,
-    async close() {
-      await app.close();
-      await simulator.close();
-      await smtp.close();
-      await db.drop();
-      await rm(dir, { recursive: true, force: true });
+  let source: HoldableSheetSource | undefined;
+  const started = await startTestApp({
+    simulators: { sheets: new SheetsSimulator() },
+    smtp: true,
+    async config({ db, simulators, mail, tempDir }) {
+      const keyFilename = await writeExternalAccountCredentials(await tempDir(), simulators.sheets.url);
+      source = new HoldableSheetSource(
+        new GoogleSheetsSource({
+          apiUrl: simulators.sheets.url,
+          credentialsFile: keyFilename,
+          baseDelayMs: 5,
+          maxAttempts: 3,
+        }),
+      );
+      return loadCovidPoolConfig({
+        PORT: '3001',
+        DATABASE_URL: db.url,
+        JOB_TOKEN,
+        OPERATOR_TOKEN,
+        SMTP_URL: mail.url,
+        SHEETS_SOURCE: 'google',
+        SHEETS_API_URL: simulators.sheets.url,
+        COVID_POOL_FALLBACK_CONTACT: FALLBACK,
+        LOG_LEVEL: 'silent',
+      });
     },
+    appModule: (config) => AppModule.forRoot(config),
+    override: (module) => module.overrideProvider(SHEET_SOURCE).useValue(source),
+    configure: (app) => configureService(app, { app: 'covid-pool', description: 'test' }),
+  });
+  return {
+    app: started.app,
+    db: started.db,
+    sheets: started.simulators.sheets,
+    source: source as HoldableSheetSource,
+    smtp: started.mail,
+    close: started.close,
   };
 }
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { baseSchema, booleanFromEnv, checkBaseRules, listFromEnv, loadConfig } from '@app/config';
-
-/** A plausible single address: something@domain.tld, no spaces (the outbox checks again). */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { baseSchema, booleanFromEnv, checkBaseRules, loadConfig } from '@app/config';
+import { emailList } from '@app/identifiers';
 
 export const lookupGitLabSyncSchema = baseSchema
   .extend({
@@ -43,9 +41,7 @@ export const lookupGitLabSyncSchema = baseSchema
     SYNC_APPROVAL_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     SYNC_NOTIFY_ON_CHANGE: booleanFromEnv(false),
     /** Who hears about refused and failed runs: one address or a comma-separated list. */
-    OPS_EMAIL: listFromEnv()
-      .refine((list) => list.length > 0, 'is required')
-      .refine((list) => list.every((address) => EMAIL.test(address)), 'must be email addresses'),
+    OPS_EMAIL: emailList({ required: true }),
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);

@@ -1,13 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import { createTestDatabase, type PrismaService, type TestDatabase } from '@app/db';
+import type request from 'supertest';
+import type { PrismaService, TestDatabase } from '@app/db';
 import { OutboxDispatcher } from '@app/notifications';
-
-import {
-  startTestSmtpServer,
-  type TestSmtpServer,
-} from '../../../libs/notifications/src/notifications-test.harness.js';
+import { startTestApp, type TestSmtpServer } from '@app/testing';
 import { GitLabSimulator, type SimGitLabUser } from '../../../simulators/gitlab/gitlab.simulator.js';
 import { LookupSimulator, type SimLookupPerson } from '../../../simulators/lookup/lookup.simulator.js';
 import { AppModule } from '../src/app.module.js';
@@ -45,59 +40,60 @@ export interface SyncHarness {
 }
 
 /**
- * The real AppModule on a test database, with the real GitLab and Lookup clients talking HTTP to
- * the simulators and email going to a real SMTP server. Only the clients' retry delays are
- * shortened, so a page that keeps failing fails in milliseconds. `env` overrides settings.
+ * The real AppModule on a test database (`startTestApp`), with the real GitLab and Lookup clients
+ * talking HTTP to the simulators and email going to a real SMTP server. Only the clients' retry
+ * delays are shortened, so a page that keeps failing fails in milliseconds. `env` overrides settings.
  */
 export async function startSyncHarness(env: Record<string, string> = {}): Promise<SyncHarness> {
-  const db = await createTestDatabase();
-  const gitlab = new GitLabSimulator({ token: GITLAB_TOKEN, nonAdminToken: NON_ADMIN_GITLAB_TOKEN });
-  const lookup = new LookupSimulator({ basic: LOOKUP_BASIC });
-  await gitlab.start();
-  await lookup.start();
-  const smtp = await startTestSmtpServer();
-  const config = loadLookupGitLabSyncConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    JOB_TOKEN,
-    OPERATOR_TOKEN,
-    GITLAB_URL: gitlab.url,
-    GITLAB_TOKEN,
-    GITLAB_IDENTITY_PROVIDER: PROVIDER,
-    LOOKUP_URL: lookup.apiUrl,
-    LOOKUP_AUTH: 'basic',
-    LOOKUP_USERNAME: LOOKUP_BASIC.username,
-    LOOKUP_PASSWORD: LOOKUP_BASIC.password,
-    LOOKUP_BATCH_SIZE: '50',
-    OPS_EMAIL,
-    SMTP_URL: smtp.url,
-    LOG_LEVEL: 'silent',
-    ...env,
+  const { app, db, prisma, simulators, mail, http, close } = await startTestApp({
+    simulators: {
+      gitlab: new GitLabSimulator({ token: GITLAB_TOKEN, nonAdminToken: NON_ADMIN_GITLAB_TOKEN }),
+      lookup: new LookupSimulator({ basic: LOOKUP_BASIC }),
+    },
+    smtp: true,
+    config: ({ db, simulators, mail }) =>
+      loadLookupGitLabSyncConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        JOB_TOKEN,
+        OPERATOR_TOKEN,
+        GITLAB_URL: simulators.gitlab.url,
+        GITLAB_TOKEN,
+        GITLAB_IDENTITY_PROVIDER: PROVIDER,
+        LOOKUP_URL: simulators.lookup.apiUrl,
+        LOOKUP_AUTH: 'basic',
+        LOOKUP_USERNAME: LOOKUP_BASIC.username,
+        LOOKUP_PASSWORD: LOOKUP_BASIC.password,
+        LOOKUP_BATCH_SIZE: '50',
+        OPS_EMAIL,
+        SMTP_URL: mail.url,
+        LOG_LEVEL: 'silent',
+        ...env,
+      }),
+    appModule: (config) => AppModule.forRoot(config),
+    override: (module, { config }) =>
+      module
+        .overrideProvider(GitLabClient)
+        .useValue(
+          new GitLabClient({
+            baseUrl: config.GITLAB_URL,
+            token: config.GITLAB_TOKEN,
+            maxAttempts: 3,
+            baseDelayMs: 2,
+          }),
+        )
+        .overrideProvider(LookupClient)
+        .useValue(
+          new LookupClient({
+            baseUrl: config.LOOKUP_URL,
+            auth: lookupAuthFrom(config),
+            batchSize: config.LOOKUP_BATCH_SIZE,
+            maxAttempts: 3,
+            baseDelayMs: 2,
+          }),
+        ),
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(GitLabClient)
-    .useValue(
-      new GitLabClient({
-        baseUrl: config.GITLAB_URL,
-        token: config.GITLAB_TOKEN,
-        maxAttempts: 3,
-        baseDelayMs: 2,
-      }),
-    )
-    .overrideProvider(LookupClient)
-    .useValue(
-      new LookupClient({
-        baseUrl: config.LOOKUP_URL,
-        auth: lookupAuthFrom(config),
-        batchSize: config.LOOKUP_BATCH_SIZE,
-        maxAttempts: 3,
-        baseDelayMs: 2,
-      }),
-    )
-    .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  const prisma = db.prisma();
+  const { gitlab, lookup } = simulators;
 
   return {
     app,
@@ -105,15 +101,14 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
     prisma,
     gitlab,
     lookup,
-    smtp,
-    server: () => request(app.getHttpServer()),
+    smtp: mail,
+    server: http,
     async reset(users, people) {
-      gitlab.control.reset();
-      gitlab.clearFaults();
-      lookup.control.reset();
+      gitlab.reset();
+      lookup.reset();
       gitlab.seed(users);
       lookup.seed(people);
-      smtp.received.length = 0;
+      mail.received.length = 0;
       await prisma.$executeRawUnsafe(
         'TRUNCATE gitlab_sync.blocked_user, gitlab_sync.sync_action, gitlab_sync.planned_change, ' +
           'platform.audit_event, platform.outbox_email, platform.job_run CASCADE',
@@ -127,13 +122,7 @@ export async function startSyncHarness(env: Record<string, string> = {}): Promis
     async deliverEmails() {
       await app.get(OutboxDispatcher).dispatchDue();
     },
-    async close() {
-      await app.close();
-      await gitlab.close();
-      await lookup.close();
-      await smtp.close();
-      await db.drop();
-    },
+    close,
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createAuthTestApp } from './auth-test.harness.js';
+import { createAuthTestApp } from '@app/testing';
 import { AuthModule } from './auth.module.js';
 
 const JOB_EMAIL = 'tasks@project.iam.gserviceaccount.com';

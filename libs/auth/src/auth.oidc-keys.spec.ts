@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { callWithToken as call, FakeGoogleKeys, jwkOf } from './oidc-test.fixture.js';
+import { callWithToken as call, FakeGoogleKeys, jwkOf } from '@app/testing';
 
 describe('oidc mode: Google signing keys', () => {
   let google: FakeGoogleKeys;

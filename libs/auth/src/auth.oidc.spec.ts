@@ -10,7 +10,7 @@ import {
   OPERATOR_EMAIL,
   SUBJECT,
   type TokenSpec,
-} from './oidc-test.fixture.js';
+} from '@app/testing';
 
 const ERROR_NAMES = { 401: 'Unauthorized', 403: 'Forbidden' } as const;
 const GOOD_CLAIMS = {

@@ -1,5 +1,6 @@
+import { emailList } from '@app/identifiers';
 import { z } from 'zod';
-import { booleanFromEnv, listFromEnv } from './load-config.js';
+import { booleanFromEnv } from './load-config.js';
 
 /**
  * Settings every app shares: HTTP, database, job auth, email. An app extends this with its own.
@@ -18,12 +19,13 @@ export const baseSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
   JOB_AUTH_MODE: z.enum(['token', 'oidc', 'iam']).default('token'),
   JOB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  JOB_ALLOWED_EMAILS: listFromEnv(),
+  /** Callers (service accounts) allowed to run jobs in `oidc` and `iam` modes: comma-separated addresses. */
+  JOB_ALLOWED_EMAILS: emailList(),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  OPERATOR_EMAILS: listFromEnv(),
+  OPERATOR_EMAILS: emailList(),
   /** The export role (an export puller: reads the export, nothing else): token mode, then oidc/iam. */
   EXPORT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  EXPORT_ALLOWED_EMAILS: listFromEnv(),
+  EXPORT_ALLOWED_EMAILS: emailList(),
   OIDC_AUDIENCE: z.string().optional(),
   OIDC_JWKS_URL: z.url().default('https://www.googleapis.com/oauth2/v3/certs'),
   JOBS_FORCE_DRY_RUN: booleanFromEnv(false),

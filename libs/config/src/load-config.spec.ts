@@ -64,4 +64,30 @@ describe('loadConfig', () => {
   it('works with any zod schema', () => {
     expect(loadConfig(z.object({ A: z.coerce.number() }), { A: '2' })).toEqual({ A: 2 });
   });
+
+  it('checks allow-list addresses with the outbox rule, naming the variable and never the value', () => {
+    const config = loadConfig(schema, {
+      ...valid,
+      JOB_ALLOWED_EMAILS: ' scheduler@project.iam.gserviceaccount.com , ',
+      OPERATOR_EMAILS: 'a@example.org,b@example.org',
+    });
+    expect(config.JOB_ALLOWED_EMAILS).toEqual(['scheduler@project.iam.gserviceaccount.com']);
+    expect(config.OPERATOR_EMAILS).toEqual(['a@example.org', 'b@example.org']);
+    for (const bad of [
+      'scheduler',
+      'a@example.org b@example.org',
+      'Ops <ops@example.org>',
+      'a\u200b@example.org',
+    ]) {
+      let message = '';
+      try {
+        loadConfig(schema, { ...valid, JOB_ALLOWED_EMAILS: bad, OPERATOR_EMAILS: bad });
+      } catch (error) {
+        message = (error as ConfigError).message;
+      }
+      expect(message).toContain('JOB_ALLOWED_EMAILS: must be email addresses');
+      expect(message).toContain('OPERATOR_EMAILS: must be email addresses');
+      expect(message).not.toContain(bad);
+    }
+  });
 });

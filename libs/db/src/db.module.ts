@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
-import { migrate } from './migrate.js';
+import { defaultMigrationsDir, migrate } from './migrate.js';
 import { DB_CONNECTION, type DbConnectionOptions, PrismaService } from './prisma.service.js';
 
 export interface DbModuleOptions {
@@ -19,6 +19,7 @@ export interface DbModuleOptions {
   poolSize: number;
   connectTimeoutMs: number;
   embeddedDataDir: string;
+  /** Default: the repository's or image's prisma/migrations, wherever the app is started from. */
   migrationsDir?: string;
 }
 
@@ -61,7 +62,7 @@ export class DbModule {
             const embedded = await startEmbeddedDatabase({ dataDir: path.resolve(db.embeddedDataDir) });
             const applied = await migrate(
               embedded.url,
-              path.resolve(db.migrationsDir ?? 'prisma/migrations'),
+              db.migrationsDir === undefined ? defaultMigrationsDir() : path.resolve(db.migrationsDir),
             );
             logger.log(
               `No DATABASE_URL set: started the embedded PostgreSQL (PGlite) with data in ${db.embeddedDataDir}; ` +

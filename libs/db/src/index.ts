@@ -7,6 +7,7 @@ export {
   type DatabaseBusyReason,
 } from './prisma-errors.js';
 export {
+  defaultMigrationsDir,
   migrate,
   migrationStatus,
   readMigrations,

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
+  defaultMigrationsDir,
   migrate,
   migrationStatus,
   MigrationError,
@@ -80,5 +82,18 @@ describe('migrate', () => {
     expect((await migrationStatus(db.url, dir)).modified.map((m) => m.name)).toEqual([
       '20260101000000_first',
     ]);
+  });
+
+  it('finds prisma/migrations from its own location, not from the current directory', () => {
+    const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    expect(defaultMigrationsDir()).toBe(path.join(repositoryRoot, 'prisma/migrations'));
+  });
+
+  it('says in one line which migrations folder is missing', async () => {
+    const missing = path.join(dir, 'no-such-folder');
+    const failure = migrate(db.url, missing);
+    await expect(failure).rejects.toBeInstanceOf(MigrationError);
+    await expect(failure).rejects.toMatchObject({ message: `Migrations folder not found: ${missing}` });
+    await expect(migrationStatus(db.url, missing)).rejects.toThrow(`Migrations folder not found: ${missing}`);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
@@ -51,8 +52,24 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-export async function readMigrations(dir: string): Promise<MigrationFile[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/**
+ * `prisma/migrations` of the repository or image this code belongs to, found from this file's own
+ * location rather than the current directory: three levels up from `libs/db/src/migrate.ts` (tests,
+ * tsc), from `dist/libs/db/migrate.js` (npm start, benchmarks) and from `/app/dist/libs/db/migrate.js`
+ * (the image, which copies the migrations to /app/prisma/migrations).
+ */
+export function defaultMigrationsDir(): string {
+  return fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+}
+
+export async function readMigrations(dir: string = defaultMigrationsDir()): Promise<MigrationFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new MigrationError(`Migrations folder not found: ${dir}`, { cause: error });
+    }
+    throw error;
+  });
   const names = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -105,7 +122,10 @@ async function withClient<T>(connectionString: string, fn: (client: pg.Client) =
   }
 }
 
-export async function migrationStatus(connectionString: string, dir: string): Promise<MigrationStatus> {
+export async function migrationStatus(
+  connectionString: string,
+  dir: string = defaultMigrationsDir(),
+): Promise<MigrationStatus> {
   const files = await readMigrations(dir);
   return withClient(connectionString, async (client) => compare(files, await readApplied(client)));
 }
@@ -113,7 +133,7 @@ export async function migrationStatus(connectionString: string, dir: string): Pr
 /** Applies pending migrations; returns the names applied. Running it again applies nothing. */
 export async function migrate(
   connectionString: string,
-  dir: string,
+  dir: string = defaultMigrationsDir(),
   log: (line: string) => void = () => undefined,
 ): Promise<string[]> {
   const files = await readMigrations(dir);

@@ -12,7 +12,7 @@ import { PrismaService } from './prisma.service.js';
  */
 export interface TestDatabase {
   url: string;
-  /** A PrismaService on this database; disconnected by drop(). */
+  /** The PrismaService of this database (the same one on every call); disconnected by drop(). */
   prisma(): PrismaService;
   drop(): Promise<void>;
 }
@@ -33,13 +33,15 @@ export function withDatabaseName(url: string, database: string): string {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const clients: PrismaService[] = [];
-  const prismaFor = (url: string) => () => {
-    const client = new PrismaService({ url, poolSize: 5, connectTimeoutMs: 5000 });
-    clients.push(client);
-    return client;
+  // One client per test database, made on first use: a spec may call prisma() in every assertion
+  // without opening a new pool each time (that exhausted the server's connections).
+  let client: PrismaService | undefined;
+  const prismaFor = (url: string) => () =>
+    (client ??= new PrismaService({ url, poolSize: 5, connectTimeoutMs: 5000 }));
+  const disconnectAll = async () => {
+    await client?.$disconnect();
+    client = undefined;
   };
-  const disconnectAll = () => Promise.all(clients.map((c) => c.$disconnect()));
 
   if (process.env[TEST_ENV.mode] === 'server') {
     const adminUrl = process.env[TEST_ENV.adminUrl] as string;

@@ -1,3 +1,14 @@
-export { createHttpClient, type HttpClientOptions, retryDelayMs, isRetryableStatus } from './http-client.js';
+export { createHttpClient, type HttpClientOptions } from './http-client.js';
+export {
+  type AttemptContext,
+  type AttemptFailure,
+  AttemptTimeoutError,
+  HttpPolicy,
+  type HttpPolicyOptions,
+  type OperationClock,
+  type RunOptions,
+  withAttemptTimeout,
+} from './http-policy.js';
+export { isRetryableStatus, retryDelayMs } from './retry.util.js';
 export { UpstreamError } from './upstream.error.js';
 export { mapWithConcurrency } from './concurrency.js';

@@ -4,7 +4,14 @@ export { JobRunRepository, toJson } from './job-run.repository.js';
 export { Job, type JobMetadata } from './job.decorator.js';
 export { JobAlreadyRunningException } from './job-errors.js';
 export { LockLostError } from './run-lock.js';
-export { parseDryRun, triggerOf, httpStatusOf } from './http.util.js';
+export { parseDryRun, dryRunOf, triggerOf, httpStatusOf, type TriggerMode } from './http.util.js';
+export {
+  RunEndpoint,
+  RunOptions,
+  RunResultInterceptor,
+  RUN_ENDPOINT,
+  type RunEndpointOptions,
+} from './run-endpoint.js';
 export { checkSafetyLimits, type SafetyLimits, type SafetyVerdict } from './safety.util.js';
 export { planThenApply, type PlanApplySteps } from './plan-apply.util.js';
 export type { JobsModuleOptions } from './jobs.options.js';

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { isJobName, JOB_NAME_RULE } from '@app/identifiers';
 import { JOB_METADATA, type JobMetadata } from './job.decorator.js';
 import type { JobHandler } from './job.types.js';
 
@@ -22,8 +23,7 @@ export class JobRegistry implements OnModuleInit {
       const metadata = Reflect.getMetadata(JOB_METADATA, metatype) as JobMetadata | undefined;
       if (metadata === undefined) continue;
       if (this.jobs.has(metadata.name)) throw new Error(`Two providers declare the job ${metadata.name}`);
-      if (!/^[a-z][a-z0-9-]*$/.test(metadata.name))
-        throw new Error(`Job name ${metadata.name} must be kebab-case`);
+      if (!isJobName(metadata.name)) throw new Error(`Job name ${metadata.name} must be ${JOB_NAME_RULE}`);
       this.jobs.set(metadata.name, { ...metadata, handler: instance as JobHandler });
     }
   }

@@ -1,11 +1,22 @@
-import { Controller, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@app/auth';
-import type { Request, Response } from 'express';
-import { parseDryRun, triggerOf, httpStatusOf } from './http.util.js';
+import { Controller, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { JobRegistry } from './job-registry.js';
-import { JobRunner } from './job-runner.service.js';
-import type { JobRunRecord } from './job.types.js';
+import { JobRunner, type RunResult } from './job-runner.service.js';
+import { RunEndpoint, RunOptions } from './run-endpoint.js';
+
+/** Runs a registered job by name; shared by the scheduler's and Cloud Tasks' endpoints. */
+async function runJob(
+  registry: JobRegistry,
+  runner: JobRunner,
+  name: string,
+  options: RunOptions,
+): Promise<RunResult> {
+  const job = registry.get(name);
+  if (job === undefined) {
+    throw new NotFoundException(`No job named '${name.slice(0, 60)}'; jobs: ${registry.names().join(', ')}`);
+  }
+  return runner.run({ job: name, ...options }, (ctx) => job.handler.run(ctx));
+}
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -16,36 +27,33 @@ export class JobsController {
   ) {}
 
   @Post(':name')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Run a job now (Cloud Scheduler calls this); the body is the run record' })
-  @ApiQuery({
-    name: 'dry_run',
-    required: false,
-    description: '1 to plan and check without changing anything',
+  @RunEndpoint({
+    summary: 'Run a job now (Cloud Scheduler calls this); the body is the run record',
+    trigger: 'scheduler',
   })
-  async run(
-    @Param('name') name: string,
-    @Query('dry_run') dryRun: unknown,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<JobRunRecord> {
-    const job = this.registry.get(name);
-    if (job === undefined) {
-      throw new NotFoundException(
-        `No job named '${name.slice(0, 60)}'; jobs: ${this.registry.names().join(', ')}`,
-      );
-    }
-    const result = await this.runner.run(
-      {
-        job: name,
-        dryRun: parseDryRun(dryRun),
-        trigger: triggerOf(request.headers),
-        actor: principal.email ?? principal.subject,
-      },
-      (ctx) => job.handler.run(ctx),
-    );
-    response.status(httpStatusOf(result));
-    return result.record;
+  run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+    return runJob(this.registry, this.runner, name, options);
+  }
+}
+
+/**
+ * `POST /tasks/<name>`: the same jobs for Cloud Tasks, which names each delivery in
+ * `X-CloudTasks-TaskName`; the run's trigger is `task:<that name>`. Only here is that header trusted.
+ */
+@ApiTags('jobs')
+@Controller('tasks')
+export class TasksController {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly runner: JobRunner,
+  ) {}
+
+  @Post(':name')
+  @RunEndpoint({
+    summary: 'Run a job for Cloud Tasks; the trigger is the task name; the body is the run record',
+    trigger: 'task',
+  })
+  run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+    return runJob(this.registry, this.runner, name, options);
   }
 }

@@ -5,15 +5,26 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
-  Query,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/auth';
+import { isJobName } from '@app/identifiers';
+import { limitQuery, ZodQuery } from '@app/validation';
+import { z } from 'zod';
 import { JobRunner } from './job-runner.service.js';
 import { JobRunRepository } from './job-run.repository.js';
 import type { JobRunRecord } from './job.types.js';
 
-const JOB_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+const JOB_NAME_MESSAGE = 'job must be a job name such as import-all';
+
+const runsQuery = z.strictObject({
+  job: z
+    .string({ error: JOB_NAME_MESSAGE })
+    .refine(isJobName, { error: JOB_NAME_MESSAGE })
+    .optional()
+    .meta({ description: 'only runs of this job' }),
+  limit: limitQuery({ default: 20, max: 200 }),
+});
 
 @ApiTags('runs')
 @Controller('runs')
@@ -26,19 +37,8 @@ export class RunsController {
 
   @Get()
   @ApiOperation({ summary: 'Recent runs of this app, newest first' })
-  @ApiQuery({ name: 'job', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 20' })
-  async list(@Query('job') job?: string, @Query('limit') limit?: string): Promise<JobRunRecord[]> {
-    if (job !== undefined && !JOB_NAME.test(job))
-      throw new BadRequestException('job must be a job name such as import-all');
-    let take = 20;
-    if (limit !== undefined) {
-      take = Number(limit);
-      if (!Number.isInteger(take) || take < 1 || take > 200) {
-        throw new BadRequestException('limit must be a whole number from 1 to 200');
-      }
-    }
-    return this.runs.list(this.runner.app, { job, limit: take });
+  async list(@ZodQuery(runsQuery) query: z.output<typeof runsQuery>): Promise<JobRunRecord[]> {
+    return this.runs.list(this.runner.app, query);
   }
 
   @Get(':id')

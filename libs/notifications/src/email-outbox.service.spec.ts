@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type PrismaService, type TestDatabase } from '@app/db';
-import {
-  createNotifications,
-  type NotificationsHarness,
-  recordingLogger,
-} from './notifications-test.harness.js';
+import { createNotifications, type NotificationsHarness, recordingLogger } from '@app/testing';
 import { InvalidEmailError } from './outbox.util.js';
 
 describe('EmailOutbox.sendEmail', () => {

@@ -6,7 +6,7 @@ import {
   type NotificationsHarness,
   startTestSmtpServer,
   type TestSmtpServer,
-} from './notifications-test.harness.js';
+} from '@app/testing';
 
 describe('OutboxDispatcher.dispatchDue: no server, no SMTP, two dispatchers', () => {
   let db: TestDatabase;

@@ -5,7 +5,7 @@ import {
   type NotificationsHarness,
   startTestSmtpServer,
   type TestSmtpServer,
-} from './notifications-test.harness.js';
+} from '@app/testing';
 
 describe('OutboxDispatcher.dispatchDue against an SMTP server', () => {
   let db: TestDatabase;

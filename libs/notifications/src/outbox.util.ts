@@ -1,4 +1,5 @@
 /** Pure rules of the outbox: address checks, retry delays, error text, run summaries. */
+import { isEmailAddress } from '@app/identifiers';
 
 export class InvalidEmailError extends Error {
   constructor(message: string) {
@@ -29,12 +30,12 @@ export interface OutboxDispatchResult {
   stoppedEarly?: string;
 }
 
-// One `@`, no spaces, brackets, quotes or separators, a dot in the domain: plausible, not RFC 5322.
-const PLAUSIBLE_EMAIL = /^[^\s@<>()[\]",;:\\]+@[^\s@<>()[\]",;:\\.]+(\.[^\s@<>()[\]",;:\\.]+)+$/;
-
+/**
+ * What the outbox sends to: the platform's one email rule (`@app/identifiers`), so that a sheet's
+ * contact or a setting accepted earlier is never refused here, late.
+ */
 export function isPlausibleEmail(address: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  return address.length <= 254 && !/[\u0000-\u001f\u007f]/.test(address) && PLAUSIBLE_EMAIL.test(address);
+  return isEmailAddress(address);
 }
 
 /** Checks a message and returns it trimmed, with a one-line subject; throws InvalidEmailError. */

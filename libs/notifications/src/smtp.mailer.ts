@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { createTransport, type SMTPSentMessageInfo, type Transporter } from 'nodemailer';
+import type { SMTPSentMessageInfo, Transporter } from 'nodemailer';
 import { NOTIFICATION_OPTIONS, type ResolvedNotificationOptions } from './notifications.options.js';
 
 export interface OutgoingEmail {
@@ -31,7 +31,7 @@ export class SmtpMailer implements OnModuleDestroy {
       timeoutMs,
     );
     try {
-      const info = await this.getTransport().sendMail({ ...email, signal: abort.signal });
+      const info = await (await this.getTransport()).sendMail({ ...email, signal: abort.signal });
       return { rejected: info.rejected };
     } finally {
       clearTimeout(timer);
@@ -42,8 +42,11 @@ export class SmtpMailer implements OnModuleDestroy {
     this.transport?.close();
   }
 
-  private getTransport(): Transporter<SMTPSentMessageInfo> {
+  /** nodemailer is loaded on the first delivery, not at boot (an app may never send one). */
+  private async getTransport(): Promise<Transporter<SMTPSentMessageInfo>> {
     if (this.options.smtpUrl === undefined) throw new Error('No SMTP server is configured');
+    if (this.transport !== undefined) return this.transport;
+    const { createTransport } = await import('nodemailer');
     const stepTimeoutMs = Math.min(10_000, this.options.sendTimeoutMs);
     this.transport ??= createTransport(
       {

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError } from '@app/config';
+import { MigrationError } from '@app/db';
 import helmet from 'helmet';
 import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -143,7 +144,7 @@ export function runService<
   };
   start().catch((error: unknown) => {
     const message =
-      error instanceof ConfigError
+      error instanceof ConfigError || error instanceof MigrationError
         ? error.message
         : error instanceof Error
           ? (error.stack ?? error.message)

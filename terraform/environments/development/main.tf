@@ -3,7 +3,7 @@
 # The wiring (APIs, network, Cloud SQL, the migrate job, one modules/app per app) lives in
 # modules/platform and is the same in every environment; this root sets only what differs here
 # (sizes, JOBS_FORCE_DRY_RUN, deletion protection) and passes its operators' settings through.
-# Adding an app: see modules/platform/main.tf and terraform/README.md.
+# Adding an app: docs/adding-an-app.md (the apps come from apps/manifest.json).
 
 module "platform" {
   source = "../../modules/platform"
@@ -20,26 +20,16 @@ module "platform" {
     point_in_time_recovery = false
   }
   max_instances = {
-    covid_pool         = 2
-    lookup_gitlab_sync = 2
+    "covid-pool"         = 2
+    "lookup-gitlab-sync" = 2
   }
   deletion_protection = false # services and migrate job can be destroyed; the database stays protected
 
-  image_repository             = var.image_repository
-  image_tag                    = var.image_tag
-  image_tag_overrides          = var.image_tag_overrides
-  log_level                    = coalesce(var.log_level, "debug")
-  operator_emails              = var.operator_emails
-  mail_from                    = var.mail_from
-  covid_pool_export_callers    = var.covid_pool_export_callers
-  covid_pool_extra_env         = var.covid_pool_extra_env
-  gitlab_url                   = var.gitlab_url
-  gitlab_identity_provider     = var.gitlab_identity_provider
-  lookup_url                   = var.lookup_url
-  lookup_auth                  = var.lookup_auth
-  lookup_username              = var.lookup_username
-  lookup_token_url             = var.lookup_token_url
-  lookup_client_id             = var.lookup_client_id
-  ops_email                    = var.ops_email
-  lookup_gitlab_sync_extra_env = var.lookup_gitlab_sync_extra_env
+  image_repository    = var.image_repository
+  image_tag           = var.image_tag
+  image_tag_overrides = var.image_tag_overrides
+  log_level           = coalesce(var.log_level, "debug")
+  operator_emails     = var.operator_emails
+  mail_from           = var.mail_from
+  app_settings        = var.app_settings
 }

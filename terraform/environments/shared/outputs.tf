@@ -1,18 +1,13 @@
 # Shared by every environment root: each root links this file (terraform reads only its own folder).
 
-output "covid_pool_url" {
-  description = "covid-pool service URL."
-  value       = module.platform.covid_pool_url
+output "app_urls" {
+  description = "Service URL of each app."
+  value       = module.platform.app_urls
 }
 
-output "covid_pool_service_account" {
-  description = "covid-pool runtime service account: share each College's sheet with it (Viewer)."
-  value       = module.platform.covid_pool_service_account
-}
-
-output "lookup_gitlab_sync_url" {
-  description = "lookup-gitlab-sync service URL."
-  value       = module.platform.lookup_gitlab_sync_url
+output "app_service_accounts" {
+  description = "Runtime service account of each app (covid-pool: share each College's sheet with it, Viewer)."
+  value       = module.platform.app_service_accounts
 }
 
 output "secrets_to_fill" {

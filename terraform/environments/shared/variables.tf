@@ -44,70 +44,7 @@ variable "mail_from" {
   type        = string
 }
 
-variable "covid_pool_export_callers" {
-  description = "Service account emails of the downstream systems that pull GET /export from covid-pool. They get run.invoker on covid-pool and a place in its EXPORT_ALLOWED_EMAILS: the export role reaches GET /export and nothing else."
-  type        = list(string)
-  default     = []
-}
-
-variable "covid_pool_extra_env" {
-  description = "Optional covid-pool settings, e.g. { COVID_POOL_MAX_POOL_SIZE = \"10\", COVID_POOL_FALLBACK_CONTACT = \"...\", SHEETS_API_URL = \"...\" }. Unset ones take the app's defaults."
-  type        = map(string)
-  default     = {}
-}
-
-variable "gitlab_url" {
-  description = "GITLAB_URL: the GitLab instance lookup-gitlab-sync manages."
-  type        = string
-}
-
-variable "gitlab_identity_provider" {
-  description = "GITLAB_IDENTITY_PROVIDER (null: the app's default)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_url" {
-  description = "LOOKUP_URL: the Lookup API root, version included."
-  type        = string
-}
-
-variable "lookup_auth" {
-  description = "LOOKUP_AUTH: basic (LOOKUP_USERNAME + secret LOOKUP_PASSWORD) or oauth2 (LOOKUP_TOKEN_URL, LOOKUP_CLIENT_ID + secret LOOKUP_CLIENT_SECRET)."
-  type        = string
-  default     = "basic"
-
-  validation {
-    condition     = contains(["basic", "oauth2"], var.lookup_auth)
-    error_message = "lookup_auth must be basic or oauth2."
-  }
-}
-
-variable "lookup_username" {
-  description = "LOOKUP_USERNAME (basic)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_token_url" {
-  description = "LOOKUP_TOKEN_URL (oauth2)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_client_id" {
-  description = "LOOKUP_CLIENT_ID (oauth2)."
-  type        = string
-  default     = null
-}
-
-variable "ops_email" {
-  description = "OPS_EMAIL: where lookup-gitlab-sync reports refused runs and changes."
-  type        = string
-}
-
-variable "lookup_gitlab_sync_extra_env" {
-  description = "Optional lookup-gitlab-sync settings: LOOKUP_BATCH_SIZE, SYNC_MAX_CHANGE_RATIO, SYNC_MAX_CHANGES, SYNC_EXTERNAL_INACTIVE_MONTHS, SYNC_APPLY_CONCURRENCY, SYNC_NOTIFY_ON_CHANGE. Unset ones take the app's defaults."
-  type        = map(string)
-  default     = {}
+variable "app_settings" {
+  description = "Each app's settings, keyed by app name: { covid-pool = { export_callers = [...], env = {...} }, lookup-gitlab-sync = { gitlab_url = ..., ... } }. Typed, documented and checked once, in modules/platform/variables.tf; this root passes it through."
+  type        = any
 }

@@ -2,17 +2,16 @@
 # share. Each root calls this module once, with what differs between environments (project, sizes,
 # JOBS_FORCE_DRY_RUN, deletion protection) and the settings its operators fill in.
 #
-# Apps: covid-pool and lookup-gitlab-sync, each a Cloud Run service with its own service account,
-# secrets and Scheduler jobs (modules/app), sharing one Cloud SQL instance reached over private IP,
-# plus the migration Cloud Run Job that CI executes before each deploy.
-#
-# Adding an app: build its image in .gitlab-ci.yml, add it to local.apps, copy one `module "<app>"`
-# block below with its settings, secrets and jobs, and add its outputs here and in each root.
+# Apps: every app of apps/manifest.json (the one list of apps), each a Cloud Run service with its own
+# service account, secrets and the Scheduler jobs the manifest lists (modules/app), sharing one Cloud
+# SQL instance reached over private IP, plus the migration Cloud Run Job that CI executes before each
+# deploy. Adding an app: docs/adding-an-app.md.
 
 locals {
-  apps = ["covid-pool", "lookup-gitlab-sync"]
+  manifest = jsondecode(file("${path.module}/../../../apps/manifest.json"))
+  apps     = { for app in local.manifest.apps : app.name => app }
   image = {
-    for app in local.apps : app => "${var.image_repository}/${app}:${lookup(var.image_tag_overrides, app, var.image_tag)}"
+    for name in keys(local.apps) : name => "${var.image_repository}/${name}:${lookup(var.image_tag_overrides, name, var.image_tag)}"
   }
 
   # How every app (and the migration job) reaches the database: Direct VPC egress to the private IP,
@@ -38,6 +37,47 @@ locals {
   common_secrets = ["DATABASE_URL", "SMTP_URL"]
 
   operator_invokers = { for email in var.operator_emails : "operator-${email}" => "user:${email}" }
+
+  covid_pool         = var.app_settings["covid-pool"]
+  lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
+
+  # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
+  # ones are left out (the app's default). One app setting = one line here, plus one attribute in
+  # variables.tf when operators fill it in. Settings no one needs to type go in app_settings.<app>.env.
+  app_env = {
+    "covid-pool" = {
+      # Share each College's sheet with this app's service account (output app_service_accounts).
+      SHEETS_SOURCE = "google"
+      # The export role: these accounts may read GET /export and nothing else (not jobs, not /runs).
+      EXPORT_ALLOWED_EMAILS = join(",", local.covid_pool.export_callers)
+    }
+    "lookup-gitlab-sync" = {
+      GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
+      GITLAB_IDENTITY_PROVIDER = local.lookup_gitlab_sync.gitlab_identity_provider
+      LOOKUP_URL               = local.lookup_gitlab_sync.lookup_url
+      LOOKUP_AUTH              = local.lookup_gitlab_sync.lookup_auth
+      LOOKUP_USERNAME          = local.lookup_gitlab_sync.lookup_username
+      LOOKUP_TOKEN_URL         = local.lookup_gitlab_sync.lookup_token_url
+      LOOKUP_CLIENT_ID         = local.lookup_gitlab_sync.lookup_client_id
+      OPS_EMAIL                = local.lookup_gitlab_sync.ops_email
+    }
+  }
+
+  # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
+  app_secrets = {
+    "lookup-gitlab-sync" = [
+      "GITLAB_TOKEN",
+      local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
+    ]
+  }
+
+  # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
+  # that pull GET /export (their role in the app is EXPORT_ALLOWED_EMAILS above, not a job caller's).
+  app_invokers = {
+    "covid-pool" = { for index, email in local.covid_pool.export_callers : "export-${index}" => "serviceAccount:${email}" }
+  }
+  # Callers of job endpoints besides each app's scheduler account: none today.
+  app_job_callers = {}
 }
 
 resource "google_project_service" "enabled" {
@@ -100,7 +140,7 @@ module "db_migrate" {
 
   project_id          = var.project_id
   region              = var.region
-  image               = local.image["covid-pool"]
+  image               = local.image[local.manifest.apps[0].name] # any app image carries the migrations
   database_url_secret = module.db_migrate_secret.id
   cloud_sql_instances = local.cloud_sql_instances
   vpc_access          = local.vpc_access
@@ -109,106 +149,55 @@ module "db_migrate" {
   depends_on = [google_project_service.enabled]
 }
 
-# --- covid-pool ------------------------------------------------------------------------------------
+# --- the apps of apps/manifest.json --------------------------------------------------------------
 
-module "covid_pool" {
-  source = "../app"
+module "apps" {
+  source   = "../app"
+  for_each = local.apps
 
   project_id = var.project_id
   region     = var.region
-  name       = "covid-pool"
-  image      = local.image["covid-pool"]
+  name       = each.key
+  image      = local.image[each.key]
 
-  env = merge(local.common_env, var.covid_pool_extra_env, {
-    # Share each College's sheet with this app's service account (output covid_pool_service_account).
-    SHEETS_SOURCE = "google"
-    # The export role: these accounts may read GET /export and nothing else (not jobs, not /runs).
-    EXPORT_ALLOWED_EMAILS = join(",", var.covid_pool_export_callers)
-  })
-  secret_env_names         = local.common_secrets
+  env = merge(
+    local.common_env,
+    try(var.app_settings[each.key].env, {}),
+    { for name, value in try(local.app_env[each.key], {}) : name => value if value != null },
+  )
+  secret_env_names         = concat(local.common_secrets, try(local.app_secrets[each.key], []))
   secret_replica_locations = [var.region]
 
+  # The manifest's jobs: POST /jobs/<name> on its schedule.
   jobs = {
-    import-all = {
-      path             = "/jobs/import-all"
-      schedule         = "0 6 * * *"
-      description      = "Import every College's sheet"
-      retry_count      = 1
-      attempt_deadline = "1800s"
-    }
-    dispatch-outbox = {
-      path             = "/jobs/dispatch-outbox"
-      schedule         = "*/5 * * * *"
-      description      = "Send queued email"
-      attempt_deadline = "300s"
+    for job in each.value.jobs : job.name => {
+      path             = "/jobs/${job.name}"
+      schedule         = job.schedule
+      description      = try(job.description, "")
+      retry_count      = try(job.retryCount, 0)
+      attempt_deadline = "${try(job.attemptDeadlineSeconds, 600)}s"
     }
   }
 
-  # Operators, and the downstream systems that pull GET /export.
-  invokers = merge(
-    local.operator_invokers,
-    { for index, email in var.covid_pool_export_callers : "export-${index}" => "serviceAccount:${email}" },
-  )
+  invokers          = merge(local.operator_invokers, try(local.app_invokers[each.key], {}))
+  extra_job_callers = try(local.app_job_callers[each.key], [])
 
   cloud_sql_instances     = local.cloud_sql_instances
   vpc_access              = local.vpc_access
-  max_instances           = var.max_instances.covid_pool
+  max_instances           = lookup(var.max_instances, each.key, 2)
   request_timeout_seconds = 1800
   deletion_protection     = var.deletion_protection
 
   depends_on = [google_project_service.enabled]
 }
 
-# --- lookup-gitlab-sync ----------------------------------------------------------------------------
+# The apps had a module block each before they were read from the manifest.
+moved {
+  from = module.covid_pool
+  to   = module.apps["covid-pool"]
+}
 
-module "lookup_gitlab_sync" {
-  source = "../app"
-
-  project_id = var.project_id
-  region     = var.region
-  name       = "lookup-gitlab-sync"
-  image      = local.image["lookup-gitlab-sync"]
-
-  env = merge(local.common_env, var.lookup_gitlab_sync_extra_env, {
-    for name, value in {
-      GITLAB_URL               = var.gitlab_url
-      GITLAB_IDENTITY_PROVIDER = var.gitlab_identity_provider
-      LOOKUP_URL               = var.lookup_url
-      LOOKUP_AUTH              = var.lookup_auth
-      LOOKUP_USERNAME          = var.lookup_username
-      LOOKUP_TOKEN_URL         = var.lookup_token_url
-      LOOKUP_CLIENT_ID         = var.lookup_client_id
-      OPS_EMAIL                = var.ops_email
-    } : name => value if value != null
-  })
-  secret_env_names = concat(
-    local.common_secrets,
-    ["GITLAB_TOKEN", var.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET"],
-  )
-  secret_replica_locations = [var.region]
-
-  jobs = {
-    sync = {
-      path             = "/jobs/sync"
-      schedule         = "10 * * * *" # hourly, off the top of the hour when other systems are busy
-      description      = "Block cancelled and long-inactive GitLab users, unblock returning ones"
-      attempt_deadline = "1800s"
-    }
-    dispatch-outbox = {
-      path             = "/jobs/dispatch-outbox"
-      schedule         = "*/5 * * * *"
-      description      = "Send queued email"
-      attempt_deadline = "300s"
-    }
-  }
-
-  invokers = local.operator_invokers
-
-  cloud_sql_instances     = local.cloud_sql_instances
-  vpc_access              = local.vpc_access
-  max_instances           = var.max_instances.lookup_gitlab_sync
-  request_timeout_seconds = 1800
-  deletion_protection     = var.deletion_protection
-
-  depends_on = [google_project_service.enabled]
+moved {
+  from = module.lookup_gitlab_sync
+  to   = module.apps["lookup-gitlab-sync"]
 }

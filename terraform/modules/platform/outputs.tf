@@ -1,24 +1,18 @@
-output "covid_pool_url" {
-  description = "covid-pool service URL."
-  value       = module.covid_pool.url
+output "app_urls" {
+  description = "Service URL of each app."
+  value       = { for name, app in module.apps : name => app.url }
 }
 
-output "covid_pool_service_account" {
-  description = "covid-pool runtime service account: share each College's sheet with it (Viewer)."
-  value       = module.covid_pool.service_account_email
-}
-
-output "lookup_gitlab_sync_url" {
-  description = "lookup-gitlab-sync service URL."
-  value       = module.lookup_gitlab_sync.url
+output "app_service_accounts" {
+  description = "Runtime service account of each app (covid-pool: share each College's sheet with it, Viewer)."
+  value       = { for name, app in module.apps : name => app.service_account_email }
 }
 
 output "secrets_to_fill" {
   description = "Secrets Terraform created without a value: add one version to each (terraform/README.md)."
   value = concat(
     [module.db_migrate_secret.secret_id],
-    values(module.covid_pool.secret_ids),
-    values(module.lookup_gitlab_sync.secret_ids),
+    flatten([for app in values(module.apps) : values(app.secret_ids)]),
   )
 }
 

@@ -36,11 +36,8 @@ variable "database" {
 }
 
 variable "max_instances" {
-  description = "Maximum Cloud Run instances per app. Instances x DATABASE_POOL_SIZE (5) over all apps must stay below the Cloud SQL instance's max_connections."
-  type = object({
-    covid_pool         = number
-    lookup_gitlab_sync = number
-  })
+  description = "Maximum Cloud Run instances per app, keyed by app name (an app left out gets 2). Instances x DATABASE_POOL_SIZE (5) over all apps must stay below the Cloud SQL instance's max_connections."
+  type        = map(number)
 }
 
 variable "deletion_protection" {
@@ -84,70 +81,36 @@ variable "mail_from" {
   type        = string
 }
 
-variable "covid_pool_export_callers" {
-  description = "Service account emails of the downstream systems that pull GET /export from covid-pool: run.invoker on covid-pool and its EXPORT_ALLOWED_EMAILS (the export role: GET /export and nothing else)."
-  type        = list(string)
-  default     = []
-}
-
-variable "covid_pool_extra_env" {
-  description = "Optional covid-pool settings (COVID_POOL_MAX_POOL_SIZE, COVID_POOL_FALLBACK_CONTACT, SHEETS_API_URL, ...). Unset ones take the app's defaults."
-  type        = map(string)
-  default     = {}
-}
-
-variable "gitlab_url" {
-  description = "GITLAB_URL: the GitLab instance lookup-gitlab-sync manages."
-  type        = string
-}
-
-variable "gitlab_identity_provider" {
-  description = "GITLAB_IDENTITY_PROVIDER (null: the app's default)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_url" {
-  description = "LOOKUP_URL: the Lookup API root, version included."
-  type        = string
-}
-
-variable "lookup_auth" {
-  description = "LOOKUP_AUTH: basic (LOOKUP_USERNAME + secret LOOKUP_PASSWORD) or oauth2 (LOOKUP_TOKEN_URL, LOOKUP_CLIENT_ID + secret LOOKUP_CLIENT_SECRET)."
-  type        = string
-  default     = "basic"
+variable "app_settings" {
+  description = <<-EOT
+    Each app's settings, keyed by app name (apps/manifest.json); the roots pass their operators'
+    `app_settings` through unchanged. `env` is any further plain setting of that app (unset ones take
+    the app's defaults, see its README); the typed attributes are the settings Terraform itself uses.
+  EOT
+  type = object({
+    covid-pool = optional(object({
+      # Service account emails of the downstream systems that pull GET /export: run.invoker on
+      # covid-pool and its EXPORT_ALLOWED_EMAILS (the export role: GET /export and nothing else).
+      export_callers = optional(list(string), [])
+      # COVID_POOL_MAX_POOL_SIZE, COVID_POOL_FALLBACK_CONTACT, SHEETS_API_URL, ...
+      env = optional(map(string), {})
+    }), {})
+    lookup-gitlab-sync = object({
+      gitlab_url               = string                    # GITLAB_URL: the GitLab instance it manages
+      gitlab_identity_provider = optional(string)          # GITLAB_IDENTITY_PROVIDER (null: the app's default)
+      lookup_url               = string                    # LOOKUP_URL: the Lookup API root, version included
+      lookup_auth              = optional(string, "basic") # basic (LOOKUP_USERNAME + secret LOOKUP_PASSWORD) or oauth2
+      lookup_username          = optional(string)          # LOOKUP_USERNAME (basic)
+      lookup_token_url         = optional(string)          # LOOKUP_TOKEN_URL (oauth2)
+      lookup_client_id         = optional(string)          # LOOKUP_CLIENT_ID (oauth2; secret LOOKUP_CLIENT_SECRET)
+      ops_email                = string                    # OPS_EMAIL: where refused runs and changes are reported
+      # LOOKUP_BATCH_SIZE, SYNC_MAX_CHANGE_RATIO, SYNC_MAX_CHANGES, SYNC_EXTERNAL_INACTIVE_MONTHS, ...
+      env = optional(map(string), {})
+    })
+  })
 
   validation {
-    condition     = contains(["basic", "oauth2"], var.lookup_auth)
-    error_message = "lookup_auth must be basic or oauth2."
+    condition     = contains(["basic", "oauth2"], var.app_settings["lookup-gitlab-sync"].lookup_auth)
+    error_message = "app_settings[\"lookup-gitlab-sync\"].lookup_auth must be basic or oauth2."
   }
-}
-
-variable "lookup_username" {
-  description = "LOOKUP_USERNAME (basic)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_token_url" {
-  description = "LOOKUP_TOKEN_URL (oauth2)."
-  type        = string
-  default     = null
-}
-
-variable "lookup_client_id" {
-  description = "LOOKUP_CLIENT_ID (oauth2)."
-  type        = string
-  default     = null
-}
-
-variable "ops_email" {
-  description = "OPS_EMAIL: where lookup-gitlab-sync reports refused runs and changes."
-  type        = string
-}
-
-variable "lookup_gitlab_sync_extra_env" {
-  description = "Optional lookup-gitlab-sync settings (LOOKUP_BATCH_SIZE, SYNC_MAX_CHANGE_RATIO, ...). Unset ones take the app's defaults."
-  type        = map(string)
-  default     = {}
 }

@@ -1,8 +1,7 @@
+import { displayName, spreadsheetId } from '@app/identifiers';
 import { z } from 'zod';
-import { controlCharactersIn } from '../sheet/sheet-rules.util.js';
 
 export const COLLEGE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
-export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{3,128}$/;
 
 export const collegeIdSchema = z
   .string()
@@ -12,18 +11,9 @@ export const collegeIdSchema = z
   );
 
 export const collegeInputSchema = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .refine(
-      (name) => controlCharactersIn(name, { allowLineBreaks: false }).length === 0,
-      'must not contain control characters (line breaks, tabs, NUL...)',
-    ),
-  spreadsheetId: z
-    .string()
-    .regex(SPREADSHEET_ID, 'must be a Google spreadsheet id (letters, digits, - and _)'),
+  /** One line people read: no control, format (right-to-left override, zero-width...) or separator characters. */
+  name: displayName({ maxLength: 200 }),
+  spreadsheetId,
   active: z.boolean().default(true),
 });
 

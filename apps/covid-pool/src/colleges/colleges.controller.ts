@@ -1,10 +1,14 @@
-import { BadRequestException, Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Put, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
 import type { JobRunRecord } from '@app/jobs';
+import { limitQuery, ZodBody, ZodQuery } from '@app/validation';
 import type { Response } from 'express';
-import type { CollegeView } from './college.types.js';
+import { z } from 'zod';
+import { collegeInputSchema, type CollegeInput, type CollegeView } from './college.types.js';
 import { CollegesService, toView } from './colleges.service.js';
+
+const importsQuery = z.strictObject({ limit: limitQuery({ default: 20, max: 100 }) });
 
 @ApiTags('colleges')
 @Controller('colleges')
@@ -25,25 +29,24 @@ export class CollegesController {
 
   @Put(':collegeId')
   @Roles('operator')
-  @ApiOperation({ summary: 'Create or update a College: { name, spreadsheetId, active }' })
+  @ApiOperation({ summary: 'Create (201) or update (200) a College; audited' })
   async put(
     @Param('collegeId') collegeId: string,
-    @Body() body: unknown,
+    @ZodBody(collegeInputSchema, { message: 'The College is not valid' }) input: CollegeInput,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CollegeView> {
-    const result = await this.colleges.put(collegeId, body, principal.email ?? principal.subject);
+    const result = await this.colleges.put(collegeId, input, principal.email ?? principal.subject);
     response.status(result.created ? 201 : 200);
     return result.college;
   }
 
   @Get(':collegeId/imports')
   @ApiOperation({ summary: 'Recent imports of the College, newest first, with their findings' })
-  imports(@Param('collegeId') collegeId: string, @Query('limit') limit?: string): Promise<JobRunRecord[]> {
-    const take = limit === undefined ? 20 : Number(limit);
-    if (!Number.isInteger(take) || take < 1 || take > 100) {
-      throw new BadRequestException('limit must be a whole number from 1 to 100');
-    }
-    return this.colleges.imports(collegeId, take);
+  imports(
+    @Param('collegeId') collegeId: string,
+    @ZodQuery(importsQuery) query: z.output<typeof importsQuery>,
+  ): Promise<JobRunRecord[]> {
+    return this.colleges.imports(collegeId, query.limit);
   }
 }

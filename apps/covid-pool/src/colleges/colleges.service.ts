@@ -68,21 +68,13 @@ export class CollegesService implements OnApplicationBootstrap {
     return college;
   }
 
-  async put(id: string, body: unknown, actor: string): Promise<{ created: boolean; college: CollegeView }> {
+  /** `input` is already valid (the controller's `@ZodBody(collegeInputSchema)`); the id is checked here. */
+  async put(
+    id: string,
+    input: CollegeInput,
+    actor: string,
+  ): Promise<{ created: boolean; college: CollegeView }> {
     const collegeId = parseCollegeId(id);
-    const parsed = collegeInputSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'The College is not valid',
-        problems: parsed.error.issues.map((i) => ({
-          field: i.path.join('.') || '(body)',
-          message: i.message,
-        })),
-      });
-    }
-    const input: CollegeInput = parsed.data;
     const { before, after } = await this.colleges.upsert(collegeId, input, (tx, previous, next) =>
       this.runs.audit(
         APP_NAME,

@@ -1,8 +1,7 @@
-import { Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
-import { httpStatusOf, type JobRunRecord, parseDryRun, triggerOf } from '@app/jobs';
-import type { Request, Response } from 'express';
+import { Controller, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/auth';
+import { RunEndpoint, RunOptions, type RunResult } from '@app/jobs';
 import { parseCollegeId } from '../colleges/colleges.service.js';
 import { ImportService } from './import.service.js';
 
@@ -12,25 +11,13 @@ export class ImportController {
   constructor(private readonly imports: ImportService) {}
 
   @Post(':collegeId/import')
-  @HttpCode(200)
   @Roles('job', 'operator')
-  @ApiOperation({
+  @RunEndpoint({
     summary: "Import one College's sheet now; 422 with every finding when the sheet has errors",
+    trigger: 'scheduler',
+    dryRun: 'Validate and compare without storing or emailing',
   })
-  @ApiQuery({ name: 'dry_run', required: false, description: '1 to validate without storing or emailing' })
-  async importOne(
-    @Param('collegeId') collegeId: string,
-    @Query('dry_run') dryRun: unknown,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<JobRunRecord> {
-    const result = await this.imports.importCollege(parseCollegeId(collegeId), {
-      dryRun: parseDryRun(dryRun),
-      trigger: triggerOf(request.headers),
-      actor: principal.email ?? principal.subject,
-    });
-    response.status(httpStatusOf(result));
-    return result.record;
+  importOne(@Param('collegeId') collegeId: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+    return this.imports.importCollege(parseCollegeId(collegeId), options);
   }
 }

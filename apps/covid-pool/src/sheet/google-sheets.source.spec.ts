@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GoogleAuth } from 'google-auth-library';
+import { type GoogleAuth } from 'google-auth-library';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunningSimulator } from '../../../../simulators/common/simulator.js';
 import { writeExternalAccountCredentials } from '../../../../simulators/sheets/local-credentials.js';
 import { SheetsSimulator } from '../../../../simulators/sheets/sheets.simulator.js';
+import { googleAuthFromFile } from './google-credentials.js';
 import {
   GoogleSheetsSource,
   type GoogleSheetsSourceOptions,
@@ -47,7 +48,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
     running = await simulator.start();
     credentialsDir = await mkdtemp(path.join(tmpdir(), 'sheets-credentials-'));
     keyFilename = await writeExternalAccountCredentials(credentialsDir, running.url);
-    auth = new GoogleAuth({ keyFilename, scopes: [SHEETS_READONLY_SCOPE] });
+    auth = googleAuthFromFile(keyFilename, [SHEETS_READONLY_SCOPE]);
   });
   afterAll(async () => {
     await running.close();
@@ -255,7 +256,7 @@ describe('GoogleSheetsSource against the Sheets simulator', () => {
   });
 
   it('says when the service account cannot get an access token', async () => {
-    const freshAuth = new GoogleAuth({ keyFilename, scopes: [SHEETS_READONLY_SCOPE] });
+    const freshAuth = googleAuthFromFile(keyFilename, [SHEETS_READONLY_SCOPE]);
     // A refusal, as from a misconfigured workload identity pool (google-auth-library itself retries 5xx here).
     simulator.control.addFault({ method: 'POST', path: '/token', status: 401 });
     const error = await failure(source({ auth: freshAuth }).read('college'));

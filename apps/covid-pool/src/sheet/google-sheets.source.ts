@@ -1,7 +1,8 @@
-import { retryDelayMs } from '@app/http';
+import { AttemptTimeoutError, HttpPolicy, type OperationClock, withAttemptTimeout } from '@app/http';
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
-import { GoogleAuth } from 'google-auth-library';
+import { GoogleAuth, JWT } from 'google-auth-library';
 import { z } from 'zod';
+import { googleAuthFromFile } from './google-credentials.js';
 import {
   type CallFailure,
   errorShape,
@@ -19,6 +20,7 @@ import {
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 const DEFAULT_API_URL = 'https://sheets.googleapis.com/';
+const SYSTEM = 'Google Sheets';
 
 /** Whatever the Google client accepts as `auth`: a GoogleAuth (application default credentials) or a client. */
 export type SheetsAuth = NonNullable<sheets_v4.Options['auth']>;
@@ -26,8 +28,18 @@ export type SheetsAuth = NonNullable<sheets_v4.Options['auth']>;
 export interface GoogleSheetsSourceOptions {
   /** Root URL of the Sheets API (a simulator locally); default https://sheets.googleapis.com/. */
   apiUrl?: string;
-  /** Default: application default credentials with the spreadsheets.readonly scope. */
+  /**
+   * Default: application default credentials (GOOGLE_APPLICATION_CREDENTIALS, or the Cloud Run
+   * service account) with the spreadsheets.readonly scope.
+   */
   auth?: SheetsAuth;
+  /** Instead of `auth`: a service account key or external_account file (see `googleAuthFromFile`). */
+  credentialsFile?: string;
+  /**
+   * The HTTP policy of every Sheets call (timeouts, deadline, retries, call counter); by default one
+   * made from the options below.
+   */
+  policy?: HttpPolicy;
   /** Attempts per API call, the first included, for 429, 5xx, network errors and timeouts. Default 4. */
   maxAttempts?: number;
   /** First backoff delay, doubling per attempt with jitter; a Retry-After header wins. Default 500 ms. */
@@ -35,6 +47,8 @@ export interface GoogleSheetsSourceOptions {
   maxDelayMs?: number;
   /** Deadline for each API call, access token included. Default 20 s. */
   timeoutMs?: number;
+  /** Deadline for reading one spreadsheet (every call, retry and wait). Default 2 minutes. */
+  deadlineMs?: number;
   /** Named in the "no access" reason so administrators know whom to share the sheet with; found from the credentials when possible. */
   serviceAccountEmail?: string;
   /** Called before each retry (for logging). */
@@ -43,9 +57,35 @@ export interface GoogleSheetsSourceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const cellSchema = z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+/**
+ * A worksheet's cells as text (strings, numbers and booleans are what values.batchGet gives). Checked
+ * by one loop rather than a zod schema per cell: a College sheet has thousands of cells, and a schema
+ * per cell cost more CPU than the rest of reading the sheet.
+ */
+const cellRowsSchema = z.array(z.unknown()).transform((rows, ctx): string[][] => {
+  const grid = new Array<string[]>(rows.length);
+  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
+    const row = rows[rowIndex];
+    if (!Array.isArray(row)) {
+      ctx.addIssue({ code: 'custom', message: 'a row is not an array', path: [rowIndex] });
+      return z.NEVER;
+    }
+    const cells = new Array<string>(row.length);
+    for (let columnIndex = 0; columnIndex < row.length; columnIndex++) {
+      const cell: unknown = row[columnIndex];
+      if (typeof cell === 'string') cells[columnIndex] = cell;
+      else if (typeof cell === 'number' || typeof cell === 'boolean') cells[columnIndex] = String(cell);
+      else {
+        ctx.addIssue({ code: 'custom', message: 'a cell is not text', path: [rowIndex, columnIndex] });
+        return z.NEVER;
+      }
+    }
+    grid[rowIndex] = cells;
+  }
+  return grid;
+});
 const batchGetSchema = z.object({
-  valueRanges: z.array(z.object({ values: z.array(z.array(cellSchema)).optional() })).optional(),
+  valueRanges: z.array(z.object({ values: cellRowsSchema.optional() })).optional(),
 });
 const metadataSchema = z.object({
   sheets: z.array(z.object({ properties: z.object({ title: z.string() }).optional() })).optional(),
@@ -65,37 +105,54 @@ class CallFailed extends Error {
  * retries (429, 5xx, network errors, timeouts) happen here, with backoff that honours Retry-After.
  */
 export class GoogleSheetsSource implements SheetSource {
+  /** Timeouts, retries and the call counter of every Sheets API call (`policy.calls`). */
+  readonly policy: HttpPolicy;
   private readonly client: sheets_v4.Sheets;
   private readonly auth: SheetsAuth;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly timeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: GoogleSheetsSourceOptions = {}) {
-    this.auth = options.auth ?? new GoogleAuth({ scopes: [SHEETS_READONLY_SCOPE] });
+    this.auth =
+      options.auth ??
+      (options.credentialsFile !== undefined
+        ? googleAuthFromFile(options.credentialsFile, [SHEETS_READONLY_SCOPE])
+        : new GoogleAuth({ scopes: [SHEETS_READONLY_SCOPE] }));
     const rootUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, '/');
     this.client = sheets({ version: 'v4', auth: this.auth, rootUrl });
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 30_000;
-    this.timeoutMs = options.timeoutMs ?? 20_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.policy =
+      options.policy ??
+      new HttpPolicy({
+        system: SYSTEM,
+        maxAttempts: options.maxAttempts ?? 4,
+        baseDelayMs: options.baseDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 30_000,
+        timeoutMs: options.timeoutMs ?? 20_000,
+        deadlineMs: options.deadlineMs,
+        sleep: options.sleep,
+      });
+  }
+
+  /** Sheets API requests sent, retries included (for benchmarks). */
+  get calls(): number {
+    return this.policy.calls;
   }
 
   async read(spreadsheetId: string): Promise<RawWorkbook> {
     assertSpreadsheetId(spreadsheetId);
+    const operation = this.policy.startOperation();
     try {
       try {
-        return await this.batchGet(spreadsheetId, Object.fromEntries(WORKSHEETS.map((name) => [name, name])));
+        return await this.batchGet(
+          spreadsheetId,
+          Object.fromEntries(WORKSHEETS.map((name) => [name, name])),
+          operation,
+        );
       } catch (error) {
         if (!isMissingRange(error)) throw error;
       }
-      const titles = matchWorksheetTitles(await this.worksheetTitles(spreadsheetId));
+      const titles = matchWorksheetTitles(await this.worksheetTitles(spreadsheetId, operation));
       if (Object.keys(titles).length === 0) return { worksheets: {} };
       try {
-        return await this.batchGet(spreadsheetId, titles);
+        return await this.batchGet(spreadsheetId, titles, operation);
       } catch (error) {
         if (!isMissingRange(error)) throw error;
         throw new CallFailed({
@@ -113,7 +170,7 @@ export class GoogleSheetsSource implements SheetSource {
       const shareWith = kind === 'no_access' ? await this.serviceAccountEmail() : undefined;
       throw new SheetUnreadableError(
         spreadsheetId,
-        unreadableReason(failure, { timeoutMs: this.timeoutMs, shareWith }),
+        unreadableReason(failure, { timeoutMs: this.policy.timeoutMs, shareWith }),
         kind,
         { status: failure.status, cause: failure.cause },
       );
@@ -124,13 +181,14 @@ export class GoogleSheetsSource implements SheetSource {
   private async batchGet(
     spreadsheetId: string,
     titles: Partial<Record<WorksheetName, string>>,
+    operation: OperationClock,
   ): Promise<RawWorkbook> {
     const names = WORKSHEETS.filter((name) => titles[name] !== undefined);
     const ranges = names.map((name) => a1Title(titles[name] ?? name));
-    const response = await this.call(spreadsheetId, (signal) =>
+    const response = await this.call(spreadsheetId, operation, (signal, timeout) =>
       this.client.spreadsheets.values.batchGet(
         { spreadsheetId, ranges, majorDimension: 'ROWS', valueRenderOption: 'FORMATTED_VALUE' },
-        { retry: false, signal },
+        { retry: false, signal, timeout },
       ),
     );
     const parsed = batchGetSchema.safeParse(response.data);
@@ -150,11 +208,11 @@ export class GoogleSheetsSource implements SheetSource {
     return raw;
   }
 
-  private async worksheetTitles(spreadsheetId: string): Promise<string[]> {
-    const response = await this.call(spreadsheetId, (signal) =>
+  private async worksheetTitles(spreadsheetId: string, operation: OperationClock): Promise<string[]> {
+    const response = await this.call(spreadsheetId, operation, (signal, timeout) =>
       this.client.spreadsheets.get(
         { spreadsheetId, fields: 'sheets.properties.title' },
-        { retry: false, signal },
+        { retry: false, signal, timeout },
       ),
     );
     const parsed = metadataSchema.safeParse(response.data);
@@ -169,45 +227,46 @@ export class GoogleSheetsSource implements SheetSource {
     return (parsed.data.sheets ?? []).flatMap((sheet) => (sheet.properties ? [sheet.properties.title] : []));
   }
 
-  /** Runs one API call with a deadline, retrying what is worth retrying; throws CallFailed. */
-  private async call<T>(spreadsheetId: string, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.withDeadline(request);
-      } catch (error) {
-        const failure = this.classify(error, attempt);
-        const retryable =
-          failure.kind === 'network' ||
-          failure.kind === 'timeout' ||
-          (failure.status !== undefined && (failure.status === 429 || failure.status >= 500));
-        if (!retryable || attempt >= this.maxAttempts) throw new CallFailed(failure);
-        const delayMs = retryDelayMs(attempt, failure.retryAfter, this.baseDelayMs, this.maxDelayMs);
-        if (delayMs === null) throw new CallFailed(failure);
-        this.options.onRetry?.({ spreadsheetId, attempt, delayMs, status: failure.status });
-        await this.sleep(delayMs);
-      }
-    }
-  }
-
-  private async withDeadline<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // The race also covers fetching the access token, which the signal does not reach.
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new DeadlineExceeded());
-      }, this.timeoutMs);
-    });
+  /**
+   * Runs one API call under the HTTP policy (a timeout per attempt that also covers fetching the
+   * access token, the read's deadline, retries of 429, 5xx, network errors and timeouts with backoff
+   * that honours Retry-After); the Google client does the HTTP, its own retry off. Throws CallFailed.
+   */
+  private async call<T>(
+    spreadsheetId: string,
+    operation: OperationClock,
+    request: (signal: AbortSignal, timeoutMs: number) => Promise<T>,
+  ): Promise<T> {
+    let attempts = 0;
     try {
-      return await Promise.race([request(controller.signal), deadline]);
-    } finally {
-      clearTimeout(timer);
+      return await this.policy.run(
+        ({ attempt, signal, timeoutMs }) => {
+          attempts = attempt;
+          return request(signal, timeoutMs);
+        },
+        {
+          // Reads: repeating them is harmless.
+          repeatable: true,
+          operation,
+          describe: (error) => {
+            const failure = this.classify(error, attempts);
+            return {
+              status: failure.status,
+              retryAfter: failure.retryAfter,
+              // Credentials that cannot be loaded stay so; the rest may pass.
+              transient: failure.kind !== 'credentials',
+            };
+          },
+          onRetry: (info) => this.options.onRetry?.({ spreadsheetId, ...info }),
+        },
+      );
+    } catch (error) {
+      throw new CallFailed(this.classify(error, attempts));
     }
   }
 
   private classify(error: unknown, attempts: number): CallFailure {
-    if (error instanceof DeadlineExceeded)
+    if (error instanceof AttemptTimeoutError)
       return { kind: 'timeout', detail: 'timeout', attempts, cause: error };
     const shape = errorShape(error);
     if (shape.status !== undefined) {
@@ -240,15 +299,16 @@ export class GoogleSheetsSource implements SheetSource {
     if (!(this.auth instanceof GoogleAuth)) return undefined;
     const auth = this.auth;
     try {
-      const credentials = await this.withDeadline(() => auth.getCredentials());
-      return credentials.client_email ?? undefined;
+      return await withAttemptTimeout(SYSTEM, this.policy.timeoutMs, async () => {
+        const client = await auth.getClient();
+        if (client instanceof JWT && client.email !== undefined) return client.email;
+        return (await auth.getCredentials()).client_email ?? undefined;
+      });
     } catch {
       return undefined;
     }
   }
 }
-
-class DeadlineExceeded extends Error {}
 
 /** A worksheet title in A1 notation: quoted unless it is plain letters, digits and '_'. */
 function a1Title(title: string): string {

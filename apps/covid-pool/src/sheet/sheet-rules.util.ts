@@ -1,12 +1,13 @@
-import { isPlausibleEmail } from '@app/notifications';
 import type { Weekday } from './sheet.types.js';
+
+// CRSids and email addresses follow the platform's one rule each (an address the import accepts is
+// one the outbox sends to); re-exported so the sheet's rules are read in one place.
+export { isEmailAddress, normaliseCrsid } from '@app/identifiers';
 
 export const MAX_POOL_NAME_LENGTH = 32;
 
 const POOL_NAME_CHARACTER = /[A-Za-z0-9 _-]/;
-const CRSID = /^[a-z]+[0-9]*$/;
-// Pragmatic: one @, no spaces, a dot in the domain, no empty labels. Mail servers have the final say.
-const EMAIL = /^[^\s@<>(),;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const POOL_NAME_CHARACTERS = /^[A-Za-z0-9 _-]*$/;
 
 const WEEKDAYS: readonly Weekday[] = [
   'Monday',
@@ -33,6 +34,7 @@ export function poolNameProblem(name: string): string | null {
   if (name.length > MAX_POOL_NAME_LENGTH) {
     return `is ${name.length} characters long; a pool name can have at most ${MAX_POOL_NAME_LENGTH} characters`;
   }
+  if (POOL_NAME_CHARACTERS.test(name)) return null;
   const bad = [...new Set([...name].filter((character) => !POOL_NAME_CHARACTER.test(character)))];
   if (bad.length > 0) {
     const shown = bad.map((character) => `'${character}'`).join(', ');
@@ -41,25 +43,10 @@ export function poolNameProblem(name: string): string | null {
   return null;
 }
 
-/** The CRSid in canonical (lower-case) form, or null when the text is not a CRSid. */
-export function normaliseCrsid(text: string): string | null {
-  const crsid = text.trim().toLowerCase();
-  return crsid.length >= 2 && crsid.length <= 8 && CRSID.test(crsid) ? crsid : null;
-}
-
 /** The canonical day name for a day written in any case ('monday', 'MONDAY'), or null. */
 export function parseWeekday(text: string): Weekday | null {
   const wanted = text.trim().toLowerCase();
   return WEEKDAYS.find((day) => day.toLowerCase() === wanted) ?? null;
-}
-
-/** An address the import accepts is one the outbox will send to: both rules must agree, or a run fails late. */
-export function isEmailAddress(text: string): boolean {
-  return (
-    EMAIL.test(text) &&
-    isPlausibleEmail(text) &&
-    controlCharactersIn(text, { allowLineBreaks: false }).length === 0
-  );
 }
 
 /**

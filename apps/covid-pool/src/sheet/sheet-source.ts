@@ -1,3 +1,4 @@
+import { isSpreadsheetId, SPREADSHEET_ID_RULE } from '@app/identifiers';
 import { WORKSHEETS, type RawWorkbook, type WorksheetName } from './sheet.types.js';
 import { nameKey } from './sheet-rules.util.js';
 import { type UnreadableKind, whoMustAct } from './unreadable.util.js';
@@ -53,15 +54,12 @@ export function matchWorksheetTitles(titles: readonly string[]): Partial<Record<
   return matched;
 }
 
-/** Spreadsheet ids are letters, digits, '-' and '_'; anything else (a path, a URL) is refused. */
-export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;
-
-/** Every source refuses an id that is not one before using it in a URL or a file name. */
+/** Every source refuses an id that is not one (`@app/identifiers`) before using it in a URL or a file name. */
 export function assertSpreadsheetId(spreadsheetId: string): void {
-  if (!SPREADSHEET_ID.test(spreadsheetId)) {
+  if (!isSpreadsheetId(spreadsheetId)) {
     throw new SheetUnreadableError(
       spreadsheetId,
-      'the spreadsheet id is not valid (only letters, digits, "-" and "_" are allowed)',
+      `the spreadsheet id is not valid (it must be ${SPREADSHEET_ID_RULE})`,
       'invalid_id',
     );
   }

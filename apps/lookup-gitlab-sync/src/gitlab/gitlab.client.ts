@@ -1,5 +1,5 @@
 import { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
-import { createHttpClient, UpstreamError } from '@app/http';
+import { createHttpClient, HttpPolicy, UpstreamError } from '@app/http';
 import {
   errorMessage,
   GitLabMutationError,
@@ -26,7 +26,10 @@ export interface GitLabClientOptions {
   baseUrl: string;
   /** Admin personal or service-account token, sent as `PRIVATE-TOKEN`. Never logged. */
   token: string;
+  /** Per request; see `HttpPolicy` for these four. */
   timeoutMs?: number;
+  /** One request with its retries. */
+  deadlineMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
   /** Users per page, 1 to 100 (GitLab's maximum). */
@@ -41,8 +44,8 @@ export interface GitLabClientOptions {
  * go on; anything that concerns every user throws a `GitLabMutationError`.
  */
 export class GitLabClient {
-  /** HTTP requests sent, retries included (for benchmarks and run summaries). */
-  calls = 0;
+  /** Timeouts, retries and the call counter of every request to GitLab. */
+  readonly policy: HttpPolicy;
   private readonly http: AxiosInstance;
   private readonly apiRoot: URL;
   private readonly perPage: number;
@@ -56,12 +59,17 @@ export class GitLabClient {
     const root = options.baseUrl.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
     this.apiRoot = new URL(`${root}/api/v4/`);
     this.perPage = Math.min(100, Math.max(1, Math.trunc(options.perPage ?? 100)));
-    this.http = createHttpClient({
+    this.policy = new HttpPolicy({
       system: SYSTEM,
-      baseURL: this.apiRoot.href,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       maxAttempts: options.maxAttempts,
       baseDelayMs: options.baseDelayMs,
+    });
+    this.http = createHttpClient({
+      system: SYSTEM,
+      policy: this.policy,
+      baseURL: this.apiRoot.href,
       headers: { 'PRIVATE-TOKEN': options.token, Accept: 'application/json' },
       onRetry: (info) => {
         // A 429 says the request was not processed; no answer or a 5xx says nothing either way.
@@ -75,10 +83,11 @@ export class GitLabClient {
         });
       },
     });
-    this.http.interceptors.request.use((config) => {
-      this.calls += 1;
-      return config;
-    });
+  }
+
+  /** HTTP requests sent, retries included (for benchmarks and run summaries). */
+  get calls(): number {
+    return this.policy.calls;
   }
 
   /**

@@ -93,6 +93,15 @@ describe('LookupClient against the Lookup simulator', () => {
       expect(text).not.toContain(Buffer.from('gitlab-sync:wrong-password-xyz').toString('base64'));
     });
 
+    it('reports each retry without the URL, which lists CRSids', async () => {
+      simulator.control.addFault({ path: '/api/v1/person/list', status: 503, times: 1 });
+      const retries: unknown[] = [];
+      const lookup = basicClient({ onRetry: (info) => retries.push(info) });
+      await lookup.getPeople(['ab123']);
+      expect(retries).toEqual([{ attempt: 1, delayMs: expect.any(Number), status: 503, method: 'get' }]);
+      expect(JSON.stringify(retries)).not.toContain('ab123');
+    });
+
     it('throws when Lookup keeps failing, after the retries', async () => {
       simulator.control.addFault({ path: '/api/v1/person/list', status: 503 });
       const lookup = basicClient();

@@ -1,6 +1,6 @@
 import { type AxiosInstance, isAxiosError } from 'axios';
-import { createHttpClient, UpstreamError } from '@app/http';
-import { isCrsid } from '../sync/crsid.util.js';
+import { createHttpClient, HttpPolicy, UpstreamError } from '@app/http';
+import { isCrsid } from '@app/identifiers';
 import {
   type LookupAuth,
   type LookupPerson,
@@ -20,11 +20,16 @@ export interface LookupClientOptions {
   auth: LookupAuth;
   /** CRSids per `person/list` call; clamped so the URL stays under `maxUrlLength`. */
   batchSize: number;
+  /** Per request; see `HttpPolicy` for these four. */
   timeoutMs?: number;
+  /** One request with its retries. */
+  deadlineMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
   /** URL length Lookup is known to accept; see `maxBatchSizeForUrl`. */
   maxUrlLength?: number;
+  /** Called before each retry (for logging: never the URL, which lists CRSids). */
+  onRetry?: (info: { attempt: number; delayMs: number; status?: number; method: string }) => void;
   /** Clock for token expiry (tests). */
   now?: () => number;
 }
@@ -56,10 +61,10 @@ function personListUrl(baseUrl: string, joinedCrsids: string): string {
  * from the API Gateway (cached until shortly before it expires, fetched again once on a 401).
  */
 export class LookupClient {
-  /** `person/list` requests sent, retries included. */
-  calls = 0;
-  /** Token requests sent (OAuth2 only). */
-  tokenCalls = 0;
+  /** Timeouts, retries and the call counter of `person/list` requests. */
+  readonly policy: HttpPolicy;
+  /** The same for token requests (OAuth2 only), counted apart. */
+  readonly tokenPolicy: HttpPolicy;
   /** The batch size in force, after clamping to the URL limit. */
   readonly batchSize: number;
   private readonly http: AxiosInstance;
@@ -78,28 +83,51 @@ export class LookupClient {
     if (limit < 1)
       throw new RangeError('Lookup base URL leaves no room for a CRSid under the URL length limit');
     this.batchSize = Math.max(1, Math.min(Math.trunc(options.batchSize), limit));
-    const common = {
+    const policy = {
+      system: SYSTEM,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       maxAttempts: options.maxAttempts,
       baseDelayMs: options.baseDelayMs,
     };
+    this.policy = new HttpPolicy(policy);
+    this.tokenPolicy = new HttpPolicy(policy);
+    const onRetry = options.onRetry;
+    const logRetry =
+      onRetry === undefined
+        ? undefined
+        : (info: { attempt: number; delayMs: number; status?: number; method: string }) =>
+            onRetry({
+              attempt: info.attempt,
+              delayMs: info.delayMs,
+              status: info.status,
+              method: info.method,
+            });
     this.http = createHttpClient({
-      ...common,
-      system: SYSTEM,
+      ...policy,
+      policy: this.policy,
+      onRetry: logRetry,
       baseURL: `${this.baseUrl}/`,
       headers: { Accept: 'application/json' },
     });
-    this.http.interceptors.request.use((config) => {
-      this.calls += 1;
-      return config;
-    });
     if (this.auth.kind === 'oauth2') {
-      this.tokenHttp = createHttpClient({ ...common, system: SYSTEM, baseURL: this.auth.tokenUrl });
-      this.tokenHttp.interceptors.request.use((config) => {
-        this.tokenCalls += 1;
-        return config;
+      this.tokenHttp = createHttpClient({
+        ...policy,
+        policy: this.tokenPolicy,
+        baseURL: this.auth.tokenUrl,
+        onRetry: logRetry,
       });
     }
+  }
+
+  /** `person/list` requests sent, retries included. */
+  get calls(): number {
+    return this.policy.calls;
+  }
+
+  /** Token requests sent (OAuth2 only). */
+  get tokenCalls(): number {
+    return this.tokenPolicy.calls;
   }
 
   /**

@@ -1,17 +1,9 @@
-/**
- * A CRSid (the University of Cambridge user identifier): lower-case letters followed by optional
- * digits, 2 to 8 characters in all (`ab123`, `spqr1`, `fjc55`, `abcd`).
- */
-const CRSID = /^(?=.{2,8}$)[a-z]+[0-9]*$/;
+import { isCrsid } from '@app/identifiers';
 
 /** `<group>-admin-<crsid>`: the separate admin account some groups give a member. */
 const GROUP_ADMIN = /^[a-z0-9][a-z0-9._-]*-admin-([a-z0-9]+)$/;
 
 const CAM_DOMAIN = '@cam.ac.uk';
-
-export function isCrsid(value: string): boolean {
-  return CRSID.test(value);
-}
 
 /** An identity's `extern_uid` as a CRSid: trimmed, lower-cased, `@cam.ac.uk` removed; null if not one. */
 export function crsidFromExternUid(externUid: string): string | null {

@@ -33,10 +33,12 @@ export function lookupAuthFrom(config: LookupGitLabSyncConfig): LookupAuth {
 }
 
 export function lookupClientFrom(config: LookupGitLabSyncConfig): LookupClient {
+  const logger = new Logger('LookupClient');
   return new LookupClient({
     baseUrl: config.LOOKUP_URL,
     auth: lookupAuthFrom(config),
     batchSize: config.LOOKUP_BATCH_SIZE,
+    onRetry: (info) => logger.warn({ event: 'lookup_retry', ...info }),
   });
 }
 

@@ -1,12 +1,5 @@
 import { createServer } from 'node:net';
-import type { LoggerService } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { SMTPServer } from 'smtp-server';
-import { DbModule, type TestDatabase } from '@app/db';
-import { EmailOutbox } from './email-outbox.service.js';
-import { NotificationsModule } from './notifications.module.js';
-import type { NotificationOptions } from './notifications.options.js';
-import { OutboxDispatcher } from './outbox-dispatcher.service.js';
 
 /** What the test SMTP server received: envelope and raw message. */
 export interface ReceivedEmail {
@@ -72,52 +65,4 @@ export async function closedSmtpUrl(): Promise<string> {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('probe has no port');
   return `smtp://127.0.0.1:${address.port}`;
-}
-
-const ignore = (): void => undefined;
-const silentLogger: LoggerService = { log: ignore, error: ignore, warn: ignore };
-
-export interface NotificationsHarness {
-  outbox: EmailOutbox;
-  dispatcher: OutboxDispatcher;
-  close(): Promise<void>;
-}
-
-/** The real DbModule on the test database and NotificationsModule with `options`. */
-export async function createNotifications(
-  db: TestDatabase,
-  options: Partial<NotificationOptions> = {},
-  logger: LoggerService = silentLogger,
-): Promise<NotificationsHarness> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      DbModule.forRootAsync({
-        useFactory: () => ({
-          url: db.url,
-          poolSize: 4,
-          connectTimeoutMs: 5000,
-          embeddedDataDir: '.data/unused',
-        }),
-      }),
-      NotificationsModule.forRoot({ app: 'test-app', from: 'noreply@example.org', ...options }),
-    ],
-  })
-    .setLogger(logger)
-    .compile();
-  await moduleRef.init();
-  return {
-    outbox: moduleRef.get(EmailOutbox),
-    dispatcher: moduleRef.get(OutboxDispatcher),
-    close: () => moduleRef.close(),
-  };
-}
-
-/** Records log lines as `level: message`, for specs that check what is (not) logged. */
-export function recordingLogger(lines: string[]): LoggerService {
-  const record =
-    (level: string) =>
-    (message: unknown): void => {
-      lines.push(`${level}: ${String(message)}`);
-    };
-  return { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug') };
 }

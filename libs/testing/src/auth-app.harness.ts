@@ -1,7 +1,6 @@
 import { Controller, type DynamicModule, Get, type INestApplication, Req } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CurrentPrincipal, Public, Roles } from './auth.decorators.js';
-import type { Principal, RequestWithPrincipal } from './auth.types.js';
+import { CurrentPrincipal, type Principal, Public, type RequestWithPrincipal, Roles } from '@app/auth';
 
 /**
  * The routes every auth spec exercises: a default (job) route, an operator route, an either route,

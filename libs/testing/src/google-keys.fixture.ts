@@ -1,15 +1,12 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import type { Express } from 'express';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import request from 'supertest';
-import {
-  createSimulatorApp,
-  listen,
-  type RunningSimulator,
-  SimulatorControl,
-} from '../../../simulators/common/simulator.js';
-import { createAuthTestApp } from './auth-test.harness.js';
-import { AuthModule } from './auth.module.js';
+import { z } from 'zod';
+import { AuthModule } from '@app/auth';
+import { parseSeedJson, Simulator, type SimulatorControl } from '../../../simulators/common/simulator.js';
+import { createAuthTestApp } from './auth-app.harness.js';
 
 export const AUDIENCE = 'https://jobs-abc123-nw.a.run.app';
 export const JOB_EMAIL = 'scheduler@project.iam.gserviceaccount.com';
@@ -25,15 +22,38 @@ export interface TokenSpec {
   kid?: string;
 }
 
+const jwksSchema = z.array(z.looseObject({ kty: z.string(), kid: z.string().optional() }));
+
+/** Google's certs endpoint (`/certs`, a JWKS): serves the keys it is seeded with. */
+export class GoogleKeysSimulator extends Simulator<JWK[]> {
+  keys: JWK[] = [];
+
+  constructor() {
+    super('google-keys');
+  }
+
+  seed(keys: JWK[]): void {
+    this.keys = keys;
+  }
+
+  parseSeed(json: unknown): JWK[] {
+    return parseSeedJson(jwksSchema, json, 'Google keys simulator');
+  }
+
+  protected routes(app: Express): void {
+    app.get('/certs', (_req, res) => {
+      res.json({ keys: this.keys });
+    });
+  }
+}
+
 /**
  * Google's side of oidc mode for tests: RSA keys made here, a JWKS endpoint on 127.0.0.1 whose
  * fetches are counted, and a signer of ID tokens shaped like Google's (valid unless told otherwise).
  */
 export class FakeGoogleKeys {
   private constructor(
-    readonly control: SimulatorControl,
-    private readonly jwks: { keys: JWK[] },
-    private readonly server: RunningSimulator,
+    private readonly simulator: GoogleKeysSimulator,
     readonly googleKey: KeyPair,
     readonly rotatedKey: KeyPair,
     readonly strangerKey: KeyPair,
@@ -45,26 +65,26 @@ export class FakeGoogleKeys {
       generateKeyPair('RS256'),
       generateKeyPair('RS256'),
     ]);
-    const control = new SimulatorControl();
-    const app = createSimulatorApp(control, 'jwks');
-    const served: { keys: JWK[] } = { keys: [] };
-    app.get('/certs', (_req, res) => {
-      res.json(served);
-    });
-    return new FakeGoogleKeys(control, served, await listen(app), google, rotated, stranger);
+    const simulator = new GoogleKeysSimulator();
+    await simulator.start();
+    return new FakeGoogleKeys(simulator, google, rotated, stranger);
+  }
+
+  get control(): SimulatorControl {
+    return this.simulator.control;
   }
 
   /** The keys `/certs` serves; tests replace them to rotate keys. */
   get served(): JWK[] {
-    return this.jwks.keys;
+    return this.simulator.keys;
   }
 
   set served(keys: JWK[]) {
-    this.jwks.keys = keys;
+    this.simulator.seed(keys);
   }
 
   get jwksUrl(): string {
-    return `${this.server.url}/certs`;
+    return `${this.simulator.url}/certs`;
   }
 
   fetches(): number {
@@ -77,7 +97,7 @@ export class FakeGoogleKeys {
   }
 
   close(): Promise<void> {
-    return this.server.close();
+    return this.simulator.close();
   }
 
   async sign({
