@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import net from 'node:net';
 import request from 'supertest';
-import { createAuthTestApp } from './auth-test.harness.js';
+import { createAuthTestApp } from '@app/testing';
 import { AuthModule, createVerifier } from './auth.module.js';
 import type { AuthOptions } from './auth.types.js';
 
