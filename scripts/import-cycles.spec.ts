@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Borders between features and between libraries (CONVENTIONS 18): features of an app may depend on
+// Borders between features and between libraries (docs/architecture.md, "Conventions"): features of an app may depend on
 // each other one way only, and so may libraries; what two of them share moves down.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

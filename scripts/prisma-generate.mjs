@@ -1,7 +1,7 @@
 // Generates the Prisma client into libs/db/src/generated.
 // Every prisma CLI command first tries to download the Rust schema engine, which `generate` does
 // not need and which cannot be downloaded on machines without access to Prisma's binary host.
-// Pointing PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips that download (TOOLCHAIN-FACTS).
+// Pointing PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips that download.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -322,12 +322,20 @@ function valueRange(range: ResolvedRange, majorDimension: 'ROWS' | 'COLUMNS') {
   const name = `${quoteTitle(worksheet.title)}!${columnLetters(firstColumn)}${firstRow + 1}:${columnLetters(lastColumn)}${lastRow + 1}`;
   let values: string[][] = [];
   for (let row = firstRow; row <= lastRow && row < worksheet.rows.length; row++) {
-    const cells = (worksheet.rows[row] ?? []).slice(firstColumn, lastColumn + 1).map((cell) => cell ?? '');
-    values.push(withoutTrailingBlanks(cells));
+    values.push(rowCells(worksheet.rows[row] ?? [], firstColumn, lastColumn));
   }
   if (majorDimension === 'COLUMNS') values = transpose(values).map(withoutTrailingBlanks);
   while (values.length > 0 && (values[values.length - 1] ?? []).length === 0) values.pop();
   return values.length === 0 ? { range: name, majorDimension } : { range: name, majorDimension, values };
+}
+
+/** A row's cells from `firstColumn` to `lastColumn`, holes as '', trailing empty cells left out: one copy. */
+function rowCells(row: readonly (string | undefined)[], firstColumn: number, lastColumn: number): string[] {
+  let end = Math.min(row.length, lastColumn + 1);
+  while (end > firstColumn && (row[end - 1] ?? '') === '') end--;
+  const cells: string[] = [];
+  for (let column = firstColumn; column < end; column++) cells.push(row[column] ?? '');
+  return cells;
 }
 
 function withoutTrailingBlanks(cells: string[]): string[] {

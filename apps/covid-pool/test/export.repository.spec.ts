@@ -59,6 +59,68 @@ describe('ExportRepository.readSnapshot', () => {
     expect(sheets.has('emmanuel')).toBe(false);
   });
 
+  describe('readVersion', () => {
+    const bumpsOf = async (work: (c: pg.Client) => Promise<void>) => {
+      const before = await repository.readVersion();
+      const c = await client();
+      try {
+        await work(c);
+      } finally {
+        await c.end();
+      }
+      return Number((await repository.readVersion()) - before);
+    };
+
+    it('moves once per committed transaction that changes a College, pool, household or student', async () => {
+      expect(
+        await bumpsOf(async (c) => {
+          await c.query('BEGIN');
+          await c.query(
+            `INSERT INTO covid_pool.pool (college_id, id, position) VALUES ('emmanuel', 'E1', 0)`,
+          );
+          await c.query(
+            `INSERT INTO covid_pool.household (college_id, id, pool_id, position) VALUES ('emmanuel', 'EH1', 'E1', 0), ('emmanuel', 'EH2', 'E1', 1)`,
+          );
+          await c.query(`UPDATE covid_pool.college SET name = 'Emma' WHERE id = 'emmanuel'`);
+          await c.query('COMMIT');
+        }),
+      ).toBe(1);
+      expect(
+        await bumpsOf((c) =>
+          c
+            .query(
+              `INSERT INTO covid_pool.student (college_id, crsid, household_id, position) VALUES ('emmanuel', 'es1', 'EH1', 0)`,
+            )
+            .then(() => undefined),
+        ),
+      ).toBe(1);
+      expect(
+        await bumpsOf((c) =>
+          c.query(`DELETE FROM covid_pool.pool WHERE college_id = 'emmanuel'`).then(() => undefined),
+        ),
+      ).toBe(1);
+    });
+
+    it('stays put for a rolled-back change, a change that touches no row, and other tables', async () => {
+      expect(
+        await bumpsOf(async (c) => {
+          await c.query('BEGIN');
+          await c.query(`UPDATE covid_pool.college SET name = 'Nope' WHERE id = 'kings'`);
+          await c.query('ROLLBACK');
+          await c.query(`DELETE FROM covid_pool.pool WHERE college_id = 'no-such-college'`);
+          await c.query(
+            `INSERT INTO covid_pool.contact (college_id, email, position) VALUES ('kings', 'porter@example.ac.uk', 0)`,
+          );
+        }),
+      ).toBe(0);
+    });
+
+    it('is the version the snapshot was read at', async () => {
+      const snapshot = await repository.readSnapshot();
+      expect(snapshot.version).toBe(await repository.readVersion());
+    });
+  });
+
   // The embedded fallback database runs one transaction at a time, so no import can commit between
   // the reads there: the race needs a real server, and the test says so by being skipped.
   (process.env.USP_TEST_DB_MODE === 'server' ? it : it.skip)(

@@ -11,6 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { AuthenticationError, SigningKeysUnavailableError } from './auth.errors.js';
 import type { Principal, RequestWithPrincipal, Role } from './auth.types.js';
+import { assertSingleCredentialHeaders } from './bearer.util.js';
 import { CallerVerifier } from './caller.verifier.js';
 
 const DEFAULT_ROLES: Role[] = ['job'];
@@ -58,6 +59,7 @@ export class AuthGuard implements CanActivate {
     response: ResponseWithHeaders,
   ): Promise<Principal> {
     try {
+      assertSingleCredentialHeaders(request.rawHeaders);
       return await this.verifier.verify(request.headers);
     } catch (error) {
       if (error instanceof AuthenticationError) {

@@ -42,7 +42,7 @@ export class AuthModule {
 export function createVerifier(options: AuthOptions): CallerVerifier {
   switch (options.mode) {
     case 'token':
-      return new TokenVerifier(options.jobToken, options.operatorToken);
+      return new TokenVerifier(options.jobToken, options.operatorToken, options.exportToken);
     case 'oidc':
       return new OidcVerifier(options);
     case 'iam':

@@ -1,11 +1,15 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 
 export type AuthMode = 'token' | 'oidc' | 'iam';
-export type Role = 'job' | 'operator';
+/**
+ * `job`: schedulers and task queues, which run jobs. `operator`: people and their tools.
+ * `export`: the downstream puller of an export, which may read that export and nothing else.
+ */
+export type Role = 'job' | 'operator' | 'export';
 
 /** Who called: set on `request.principal` by the guard and injected with `@CurrentPrincipal()`. */
 export interface Principal {
-  /** `token:job` / `token:operator` in token mode, the token's `sub` claim otherwise. */
+  /** `token:job` / `token:operator` / `token:export` in token mode, the token's `sub` claim otherwise. */
   subject: string;
   email?: string;
   roles: Role[];
@@ -18,12 +22,16 @@ export interface AuthOptions {
   jobToken?: string;
   /** token mode: shared secret for operators; unset means no one is an operator in token mode. */
   operatorToken?: string;
+  /** token mode: shared secret for the export puller; unset means no one has the export role in token mode. */
+  exportToken?: string;
   /** oidc mode: the exact `aud` a token must carry. */
   audience?: string;
   /** oidc/iam: service accounts allowed to call job endpoints. */
   jobEmails: string[];
   /** oidc/iam: people and accounts allowed to call operator endpoints. */
   operatorEmails: string[];
+  /** oidc/iam: service accounts allowed to read exports (and nothing else). */
+  exportEmails?: string[];
   /** oidc: where Google's signing keys are published. Defaults to {@link GOOGLE_JWKS_URL}. */
   jwksUrl?: string;
   /**
@@ -42,6 +50,8 @@ export interface AuthModuleAsyncOptions {
 /** The request as the guard leaves it: other code (audit rows, "approved by") reads `principal`. */
 export interface RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
+  /** Header names and values as received; Node keeps only the first of duplicate Authorization headers. */
+  rawHeaders?: string[];
   principal?: Principal;
 }
 

@@ -19,3 +19,24 @@ export function readBearerToken(header: HeaderValue, headerName = 'Authorization
   }
   return match[1];
 }
+
+const CREDENTIAL_HEADERS = ['authorization', 'x-serverless-authorization'];
+
+/**
+ * Refuses a request that carries a credential header twice. Node keeps only the first of two
+ * `Authorization` headers in `request.headers`, so without this check the second one would be ignored
+ * silently; which one a proxy in front of us read is unknowable, so neither is trusted.
+ */
+export function assertSingleCredentialHeaders(rawHeaders: readonly string[] | undefined): void {
+  if (rawHeaders === undefined) return;
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]?.toLowerCase() ?? '';
+    if (!CREDENTIAL_HEADERS.includes(name)) continue;
+    if (seen.has(name)) {
+      const spelled = name === 'authorization' ? 'Authorization' : 'X-Serverless-Authorization';
+      throw new AuthenticationError(`more than one ${spelled} header`);
+    }
+    seen.add(name);
+  }
+}

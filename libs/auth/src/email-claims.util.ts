@@ -6,10 +6,16 @@ import type { AuthMode, Principal, Role } from './auth.types.js';
 export class EmailAllowList {
   private readonly job: Set<string>;
   private readonly operator: Set<string>;
+  private readonly export: Set<string>;
 
-  constructor(jobEmails: readonly string[], operatorEmails: readonly string[]) {
+  constructor(
+    jobEmails: readonly string[],
+    operatorEmails: readonly string[],
+    exportEmails: readonly string[] = [],
+  ) {
     this.job = new Set(jobEmails.map(normalise));
     this.operator = new Set(operatorEmails.map(normalise));
+    this.export = new Set(exportEmails.map(normalise));
   }
 
   rolesFor(email: string): Role[] {
@@ -17,6 +23,7 @@ export class EmailAllowList {
     const roles: Role[] = [];
     if (this.job.has(key)) roles.push('job');
     if (this.operator.has(key)) roles.push('operator');
+    if (this.export.has(key)) roles.push('export');
     return roles;
   }
 }

@@ -21,7 +21,7 @@ export class IamVerifier extends CallerVerifier {
 
   constructor(options: AuthOptions) {
     super();
-    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails);
+    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails, options.exportEmails);
   }
 
   verify(headers: RequestWithPrincipal['headers']): Principal {

@@ -26,7 +26,7 @@ export class OidcVerifier extends CallerVerifier {
       throw new Error('AuthOptions.audience is required in oidc mode');
     }
     this.audience = options.audience;
-    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails);
+    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails, options.exportEmails);
     // jose caches the key set, refetches it when it is older than 10 minutes, and at most once per
     // cooldown when a token names a `kid` it does not hold (Google rotates its keys).
     const remote = createRemoteJWKSet(new URL(options.jwksUrl ?? GOOGLE_JWKS_URL), {

@@ -4,12 +4,11 @@ import type { Principal, RequestWithPrincipal, Role } from './auth.types.js';
 import { readBearerToken } from './bearer.util.js';
 import { CallerVerifier } from './caller.verifier.js';
 
-/** Shared secrets, for local runs and tests. */
+/** Shared secrets, for local runs and tests: one per role (job required, operator and export optional). */
 export class TokenVerifier extends CallerVerifier {
-  private readonly jobDigest: Buffer;
-  private readonly operatorDigest: Buffer | undefined;
+  private readonly digests: { role: Role; digest: Buffer }[];
 
-  constructor(jobToken: string | undefined, operatorToken: string | undefined) {
+  constructor(jobToken: string | undefined, operatorToken?: string, exportToken?: string) {
     super();
     if (jobToken === undefined || jobToken === '') {
       throw new Error('AuthOptions.jobToken is required in token mode');
@@ -17,17 +16,25 @@ export class TokenVerifier extends CallerVerifier {
     if (operatorToken === jobToken) {
       throw new Error('AuthOptions.operatorToken must differ from jobToken');
     }
-    this.jobDigest = digest(jobToken);
-    this.operatorDigest =
-      operatorToken === undefined || operatorToken === '' ? undefined : digest(operatorToken);
+    if (exportToken !== undefined && exportToken !== '' && [jobToken, operatorToken].includes(exportToken)) {
+      throw new Error('AuthOptions.exportToken must differ from jobToken and operatorToken');
+    }
+    this.digests = [{ role: 'job', digest: digest(jobToken) }];
+    if (operatorToken !== undefined && operatorToken !== '') {
+      this.digests.push({ role: 'operator', digest: digest(operatorToken) });
+    }
+    if (exportToken !== undefined && exportToken !== '') {
+      this.digests.push({ role: 'export', digest: digest(exportToken) });
+    }
   }
 
   verify(headers: RequestWithPrincipal['headers']): Principal {
     const presented = digest(readBearerToken(headers.authorization));
-    // Both comparisons always run, on equal-length digests, so timing says nothing about either secret.
-    const isJob = timingSafeEqual(presented, this.jobDigest);
-    const isOperator = this.operatorDigest !== undefined && timingSafeEqual(presented, this.operatorDigest);
-    const role: Role | undefined = isJob ? 'job' : isOperator ? 'operator' : undefined;
+    // Every comparison runs, on equal-length digests, so timing says nothing about any secret.
+    let role: Role | undefined;
+    for (const candidate of this.digests) {
+      if (timingSafeEqual(presented, candidate.digest)) role ??= candidate.role;
+    }
     if (role === undefined) throw new AuthenticationError('token is not valid');
     return { subject: `token:${role}`, roles: [role], via: 'token' };
   }

@@ -23,6 +23,9 @@ export const baseSchema = z.object({
   JOB_ALLOWED_EMAILS: emailList(),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   OPERATOR_EMAILS: emailList(),
+  /** The export role (an export puller: reads the export, nothing else): token mode, then oidc/iam. */
+  EXPORT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  EXPORT_ALLOWED_EMAILS: emailList(),
   OIDC_AUDIENCE: z.string().optional(),
   OIDC_JWKS_URL: z.url().default('https://www.googleapis.com/oauth2/v3/certs'),
   JOBS_FORCE_DRY_RUN: booleanFromEnv(false),
@@ -59,6 +62,16 @@ export function checkBaseRules(config: BaseConfig, ctx: z.RefinementCtx): void {
     case 'iam':
       require('JOB_ALLOWED_EMAILS', 'when JOB_AUTH_MODE=iam');
       break;
+  }
+  if (
+    config.EXPORT_TOKEN !== undefined &&
+    (config.EXPORT_TOKEN === config.JOB_TOKEN || config.EXPORT_TOKEN === config.OPERATOR_TOKEN)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EXPORT_TOKEN'],
+      message: 'must differ from JOB_TOKEN and OPERATOR_TOKEN',
+    });
   }
   if (config.NODE_ENV === 'production' && config.DATABASE_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });

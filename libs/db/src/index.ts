@@ -1,6 +1,11 @@
 export { PrismaService, DB_CONNECTION, type DbConnectionOptions, type PrismaTx } from './prisma.service.js';
 export { DbModule, type DbModuleOptions } from './db.module.js';
-export { mapPrismaError } from './prisma-errors.js';
+export {
+  mapPrismaError,
+  DatabaseBusyException,
+  DATABASE_BUSY_RETRY_AFTER_SECONDS,
+  type DatabaseBusyReason,
+} from './prisma-errors.js';
 export {
   defaultMigrationsDir,
   migrate,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DB_CONNECTION, type DbConnectionOptions } from '@app/db';
 import pg from 'pg';
 
@@ -25,7 +25,8 @@ const HEARTBEAT_MS = 15_000;
  * One run of a job at a time, across every instance: a PostgreSQL session advisory lock, held on a
  * connection of its own for as long as the run lasts (a pooled connection would be handed to other
  * queries, and a transaction-scoped lock would need a transaction open for the whole run). If the
- * instance dies, PostgreSQL drops the connection and with it the lock.
+ * instance dies, PostgreSQL drops the connection and with it the lock. A connection that gave its lock
+ * back is kept for a later run (up to MAX_IDLE_CONNECTIONS): it holds nothing while idle.
  *
  * Advisory locks are re-entrant within one session, and the embedded database multiplexes every
  * connection onto one session, so a process-wide set of held keys guards the same process too.
@@ -36,7 +37,7 @@ const HEARTBEAT_MS = 15_000;
  */
 const heldHere = new Map<string, string>();
 
-/** The lock connection's application_name: how another instance finds which run holds a key. */
+/** The lock session's application_name while it holds a lock: how another instance finds the run. */
 const HOLDER_PREFIX = 'run ';
 
 /**
@@ -59,8 +60,14 @@ export interface LockRefused {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Lock connections kept open between runs: opening one costs a new server process per run. */
+const MAX_IDLE_CONNECTIONS = 4;
+
 @Injectable()
-export class RunLock {
+export class RunLock implements OnModuleDestroy {
+  /** Connections that held a lock and gave it back cleanly, ready for the next run. */
+  private readonly idle: pg.Client[] = [];
+
   constructor(@Inject(DB_CONNECTION) private readonly connection: DbConnectionOptions) {}
 
   /**
@@ -71,40 +78,32 @@ export class RunLock {
     const holderHere = heldHere.get(key);
     if (holderHere !== undefined) return { holder: holderHere };
     heldHere.set(key, runId);
-    const client = new pg.Client({
-      connectionString: this.connection.url,
-      connectionTimeoutMillis: this.connection.connectTimeoutMs,
-      application_name: `${HOLDER_PREFIX}${runId}`,
-    });
+    let attempt: { client: pg.Client; locked: boolean };
+    try {
+      attempt = await this.tryLock(key, runId);
+    } catch (error) {
+      heldHere.delete(key);
+      throw error;
+    }
+    if (!attempt.locked) {
+      heldHere.delete(key);
+      const holder = await holderOf(attempt.client, key);
+      await this.giveBack(attempt.client, true);
+      return { holder };
+    }
+    const held = attempt.client;
     let lost = false;
     // A failed connection (failover, idle kill, network) emits 'error'; unhandled, it would end the
     // process in the middle of a run. It means the lock is gone: the run sees `lost` and stops.
-    client.on('error', () => {
+    // (Attached in the same tick as the lock was granted: no event can come in between.)
+    const onLoss = () => {
       lost = true;
-    });
-    client.on('end', () => {
-      lost = true;
-    });
-    try {
-      await client.connect();
-      const result = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
-        [key],
-      );
-      if (result.rows[0]?.locked !== true) {
-        heldHere.delete(key);
-        const holder = await holderOf(client, key);
-        await client.end();
-        return { holder };
-      }
-    } catch (error) {
-      heldHere.delete(key);
-      await client.end().catch(() => undefined);
-      throw error;
-    }
+    };
+    held.on('error', onLoss);
+    held.on('end', onLoss);
     // A connection that died silently (no FIN) is only noticed when used: check it now and then.
     const heartbeat = setInterval(() => {
-      if (!lost) client.query('SELECT 1').catch(() => (lost = true));
+      if (!lost) held.query('SELECT 1').catch(() => (lost = true));
     }, HEARTBEAT_MS);
     heartbeat.unref();
     return {
@@ -113,15 +112,85 @@ export class RunLock {
       },
       release: async () => {
         clearInterval(heartbeat);
+        let unlocked = false;
         try {
-          if (!lost) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+          if (!lost) {
+            const result = await held.query<{ unlocked: boolean }>(
+              'SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS unlocked',
+              [key],
+            );
+            unlocked = result.rows[0]?.unlocked === true;
+          }
         } finally {
           heldHere.delete(key);
-          await client.end().catch(() => undefined);
+          // Only a connection known to hold no lock any more is kept for the next run.
+          held.off('error', onLoss);
+          held.off('end', onLoss);
+          await this.giveBack(held, unlocked && !lost);
         }
       },
     };
   }
+
+  async onModuleDestroy(): Promise<void> {
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((client) => client.end().catch(() => undefined)));
+  }
+
+  private async open(): Promise<pg.Client> {
+    const client = new pg.Client({
+      connectionString: this.connection.url,
+      connectionTimeoutMillis: this.connection.connectTimeoutMs,
+    });
+    // While idle, a failure only means the connection is not kept.
+    client.on('error', () => this.forget(client));
+    client.on('end', () => this.forget(client));
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return client;
+  }
+
+  /** Tries the lock on a kept connection, or on a new one when none is kept or the kept one died idle. */
+  private async tryLock(key: string, runId: string): Promise<{ client: pg.Client; locked: boolean }> {
+    const reused = this.idle.pop();
+    if (reused !== undefined) {
+      try {
+        return { client: reused, locked: await lockOn(reused, key, runId) };
+      } catch {
+        await this.giveBack(reused, false);
+      }
+    }
+    const client = await this.open();
+    try {
+      return { client, locked: await lockOn(client, key, runId) };
+    } catch (error) {
+      await this.giveBack(client, false);
+      throw error;
+    }
+  }
+
+  private async giveBack(client: pg.Client, reusable: boolean): Promise<void> {
+    if (reusable && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(client);
+    else await client.end().catch(() => undefined);
+  }
+
+  private forget(client: pg.Client): void {
+    const index = this.idle.indexOf(client);
+    if (index !== -1) this.idle.splice(index, 1);
+  }
+}
+
+/** Tries the lock, naming the session after the run (a kept connection is renamed for each run). */
+async function lockOn(client: pg.Client, key: string, runId: string): Promise<boolean> {
+  const result = await client.query<{ locked: boolean }>(
+    "SELECT set_config('application_name', $2, false), pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+    [key, `${HOLDER_PREFIX}${runId}`],
+  );
+  return result.rows[0]?.locked === true;
 }
 
 export function isHeld(lock: HeldLock | LockRefused): lock is HeldLock {

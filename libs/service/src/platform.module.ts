@@ -9,7 +9,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { HealthModule } from './health.controller.js';
 
 /**
- * What every app stands on, wired from the shared settings: database, job/operator auth, the job
+ * What every app stands on, wired from the shared settings: database, job/operator/export auth, the job
  * contract, email, health endpoints and the catch-all error filter.
  */
 @Module({})
@@ -30,9 +30,11 @@ export class PlatformModule {
           mode: config.JOB_AUTH_MODE,
           jobToken: config.JOB_TOKEN,
           operatorToken: config.OPERATOR_TOKEN,
+          exportToken: config.EXPORT_TOKEN,
           audience: config.OIDC_AUDIENCE,
           jobEmails: config.JOB_ALLOWED_EMAILS,
           operatorEmails: config.OPERATOR_EMAILS,
+          exportEmails: config.EXPORT_ALLOWED_EMAILS,
           jwksUrl: config.OIDC_JWKS_URL,
         }),
         JobsModule.forRootAsync({ useFactory: () => ({ app, forceDryRun: config.JOBS_FORCE_DRY_RUN }) }),

@@ -2,7 +2,10 @@ import { Controller, type DynamicModule, Get, type INestApplication, Req } from 
 import { Test } from '@nestjs/testing';
 import { CurrentPrincipal, type Principal, Public, type RequestWithPrincipal, Roles } from '@app/auth';
 
-/** The routes every auth spec exercises: a default (job) route, an operator route, an either route, a public one. */
+/**
+ * The routes every auth spec exercises: a default (job) route, an operator route, an either route,
+ * an export-or-operator route, a public one.
+ */
 @Controller()
 export class AuthTestController {
   @Get('job')
@@ -19,6 +22,12 @@ export class AuthTestController {
   @Roles('job', 'operator')
   @Get('either')
   either(@CurrentPrincipal() principal: Principal) {
+    return { principal };
+  }
+
+  @Roles('export', 'operator')
+  @Get('export')
+  export(@CurrentPrincipal() principal: Principal) {
     return { principal };
   }
 

@@ -96,7 +96,7 @@ resource "google_cloud_run_v2_service" "this" {
           cpu    = var.cpu
           memory = var.memory
         }
-        # CPU only while a request is in flight: jobs finish before they respond (DESIGN.md).
+        # CPU only while a request is in flight: jobs finish before they respond (docs/architecture.md).
         cpu_idle          = true
         startup_cpu_boost = true
       }

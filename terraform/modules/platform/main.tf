@@ -48,6 +48,8 @@ locals {
     "covid-pool" = {
       # Share each College's sheet with this app's service account (output app_service_accounts).
       SHEETS_SOURCE = "google"
+      # The export role: these accounts may read GET /export and nothing else (not jobs, not /runs).
+      EXPORT_ALLOWED_EMAILS = join(",", local.covid_pool.export_callers)
     }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
@@ -69,14 +71,13 @@ locals {
     ]
   }
 
-  # Members allowed through the invoker check besides the operators, and callers of job endpoints
-  # besides the app's scheduler account: covid-pool's downstream systems that pull GET /export.
+  # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
+  # that pull GET /export (their role in the app is EXPORT_ALLOWED_EMAILS above, not a job caller's).
   app_invokers = {
     "covid-pool" = { for index, email in local.covid_pool.export_callers : "export-${index}" => "serviceAccount:${email}" }
   }
-  app_job_callers = {
-    "covid-pool" = local.covid_pool.export_callers
-  }
+  # Callers of job endpoints besides each app's scheduler account: none today.
+  app_job_callers = {}
 }
 
 resource "google_project_service" "enabled" {

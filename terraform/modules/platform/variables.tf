@@ -90,7 +90,7 @@ variable "app_settings" {
   type = object({
     covid-pool = optional(object({
       # Service account emails of the downstream systems that pull GET /export: run.invoker on
-      # covid-pool and, because /export admits the app's job role, a place in JOB_ALLOWED_EMAILS.
+      # covid-pool and its EXPORT_ALLOWED_EMAILS (the export role: GET /export and nothing else).
       export_callers = optional(list(string), [])
       # COVID_POOL_MAX_POOL_SIZE, COVID_POOL_FALLBACK_CONTACT, SHEETS_API_URL, ...
       env = optional(map(string), {})

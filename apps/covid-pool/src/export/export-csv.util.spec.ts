@@ -14,6 +14,16 @@ describe('csvCell', () => {
     ['line\nbreak', '"line\nbreak"'],
     ['', ''],
     ['mid=dle', 'mid=dle'],
+    ['\rcmd', `"'\rcmd"`],
+    ['\uFF1DHYPERLINK("x")', `"'\uFF1DHYPERLINK(""x"")"`],
+    ['\uFF0B1', "'\uFF0B1"],
+    ['\uFF0D2', "'\uFF0D2"],
+    ['\uFF20SUM(A1)', "'\uFF20SUM(A1)"],
+    ['\uFE66cmd', "'\uFE66cmd"],
+    ['\uFE62cmd', "'\uFE62cmd"],
+    ['\uFE63cmd', "'\uFE63cmd"],
+    ['\uFE6Bcmd', "'\uFE6Bcmd"],
+    ['a\uFF1Db', 'a\uFF1Db'],
   ])('%j -> %j', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
   });

@@ -16,7 +16,7 @@ import { CollegesService } from '../colleges/colleges.service.js';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
 import { SHEET_SOURCE, type SheetSource, SheetUnreadableError } from '../sheet/sheet-source.js';
 import type { CollegeSheet, Finding } from '../sheet/sheet.types.js';
-import { validateCollegeSheet } from '../sheet/validate-sheet.util.js';
+import { SheetValidationMemo } from '../sheet/validate-sheet.util.js';
 import { contentHash } from './content-hash.util.js';
 import { sheetEmptiedEmail, sheetErrorsEmail, sheetUnreadableEmail } from './import-email.util.js';
 import { emptyingRefusal, studentCount } from './import-guard.util.js';
@@ -61,6 +61,8 @@ type ImportDefinition = SyncDefinition<
 @Injectable()
 export class ImportService {
   private readonly logger = new Logger('Import');
+  /** An unchanged sheet is not checked again: most sheets are unchanged on most runs. */
+  private readonly validations = new SheetValidationMemo();
 
   constructor(
     private readonly runner: JobRunner,
@@ -128,7 +130,9 @@ export class ImportService {
       const { reason, kind, mustAct } = error;
       return { kind: 'unreadable', college: requested, error: { reason, kind, mustAct } };
     }
-    const validation = validateCollegeSheet(raw, { maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE });
+    const validation = this.validations.validate(requested.id, raw, {
+      maxPoolSize: this.config.COVID_POOL_MAX_POOL_SIZE,
+    });
     if (validation.hasErrors) return { kind: 'invalid', college: requested, validation };
     // What is stored, read under the run lock: a read made before it could predate another import.
     const stored = await this.collegeRows.findById(requested.id);

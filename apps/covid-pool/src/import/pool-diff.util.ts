@@ -62,13 +62,15 @@ export function diffCollege(before: CollegeSheet, after: CollegeSheet): CollegeC
       a.collectionDay === b.collectionDay &&
       a.households.map((h) => h.id).join('\n') === b.households.map((h) => h.id).join('\n'),
   );
+  const householdsBefore = householdsOf(before.pools);
+  const householdsAfter = householdsOf(after.pools);
   const households = compareById(
-    householdsOf(before.pools),
-    householdsOf(after.pools),
+    householdsBefore,
+    householdsAfter,
     (a, b) => a.pool === b.pool && a.students.join(',') === b.students.join(','),
   );
-  const oldStudents = new Set(householdsOf(before.pools).flatMap((h) => h.students));
-  const newStudents = new Set(householdsOf(after.pools).flatMap((h) => h.students));
+  const oldStudents = new Set(householdsBefore.flatMap((h) => h.students));
+  const newStudents = new Set(householdsAfter.flatMap((h) => h.students));
   const contactKey = (sheet: CollegeSheet) =>
     sheet.contacts.map((c) => `${c.email.toLowerCase()}|${c.name ?? ''}`).join('\n');
   return {

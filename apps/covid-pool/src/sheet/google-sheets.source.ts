@@ -57,9 +57,35 @@ export interface GoogleSheetsSourceOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const cellSchema = z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+/**
+ * A worksheet's cells as text (strings, numbers and booleans are what values.batchGet gives). Checked
+ * by one loop rather than a zod schema per cell: a College sheet has thousands of cells, and a schema
+ * per cell cost more CPU than the rest of reading the sheet.
+ */
+const cellRowsSchema = z.array(z.unknown()).transform((rows, ctx): string[][] => {
+  const grid = new Array<string[]>(rows.length);
+  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
+    const row = rows[rowIndex];
+    if (!Array.isArray(row)) {
+      ctx.addIssue({ code: 'custom', message: 'a row is not an array', path: [rowIndex] });
+      return z.NEVER;
+    }
+    const cells = new Array<string>(row.length);
+    for (let columnIndex = 0; columnIndex < row.length; columnIndex++) {
+      const cell: unknown = row[columnIndex];
+      if (typeof cell === 'string') cells[columnIndex] = cell;
+      else if (typeof cell === 'number' || typeof cell === 'boolean') cells[columnIndex] = String(cell);
+      else {
+        ctx.addIssue({ code: 'custom', message: 'a cell is not text', path: [rowIndex, columnIndex] });
+        return z.NEVER;
+      }
+    }
+    grid[rowIndex] = cells;
+  }
+  return grid;
+});
 const batchGetSchema = z.object({
-  valueRanges: z.array(z.object({ values: z.array(z.array(cellSchema)).optional() })).optional(),
+  valueRanges: z.array(z.object({ values: cellRowsSchema.optional() })).optional(),
 });
 const metadataSchema = z.object({
   sheets: z.array(z.object({ properties: z.object({ title: z.string() }).optional() })).optional(),

@@ -58,9 +58,10 @@ export function readHouseholds(
     }
     let repeatedHousehold = false;
     if (idColumn !== undefined && id !== '') {
-      const earlierRow = householdRows.get(nameKey(id));
+      const idKey = nameKey(id);
+      const earlierRow = householdRows.get(idKey);
       if (earlierRow === undefined) {
-        householdRows.set(nameKey(id), row.rowNumber);
+        householdRows.set(idKey, row.rowNumber);
       } else {
         repeatedHousehold = true;
         findings.add(

@@ -7,6 +7,7 @@ export { isEmailAddress, normaliseCrsid } from '@app/identifiers';
 export const MAX_POOL_NAME_LENGTH = 32;
 
 const POOL_NAME_CHARACTER = /[A-Za-z0-9 _-]/;
+const POOL_NAME_CHARACTERS = /^[A-Za-z0-9 _-]*$/;
 
 const WEEKDAYS: readonly Weekday[] = [
   'Monday',
@@ -33,6 +34,7 @@ export function poolNameProblem(name: string): string | null {
   if (name.length > MAX_POOL_NAME_LENGTH) {
     return `is ${name.length} characters long; a pool name can have at most ${MAX_POOL_NAME_LENGTH} characters`;
   }
+  if (POOL_NAME_CHARACTERS.test(name)) return null;
   const bad = [...new Set([...name].filter((character) => !POOL_NAME_CHARACTER.test(character)))];
   if (bad.length > 0) {
     const shown = bad.map((character) => `'${character}'`).join(', ');

@@ -51,17 +51,30 @@ interface DirtyCell {
   characters: string[];
 }
 
+/**
+ * True when `text` may hold a control character: any C0 or C1 code unit, line breaks and tabs included.
+ * A cheap first look (no allocation), so that only such cells go through the exact rule; almost no cell does.
+ */
+function mayHoldControlCharacters(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
 /** The worksheet with control characters removed from every cell, and where there were some. */
 function cleanControlCharacters(values: string[][]): { clean: string[][]; dirty: DirtyCell[] } {
   const dirty: DirtyCell[] = [];
-  const clean = values.map((row, rowIndex) =>
-    row.map((text, index) => {
+  const clean = values.map((row, rowIndex) => {
+    if (!row.some(mayHoldControlCharacters)) return row;
+    return row.map((text, index) => {
       const characters = controlCharactersIn(text);
       if (characters.length === 0) return text;
       dirty.push({ rowNumber: rowIndex + 1, index, characters });
       return withoutControlCharacters(text);
-    }),
-  );
+    });
+  });
   return { clean, dirty };
 }
 
@@ -91,7 +104,7 @@ export function readTable<K extends string>(
 
   const { clean: values, dirty } = cleanControlCharacters(rawValues);
   const header = (values[0] ?? []).map((text) => cellValue(text));
-  const width = Math.max(header.length, ...values.map((row) => row.length));
+  const width = values.reduce((widest, row) => Math.max(widest, row.length), header.length);
   const columns: Partial<Record<K, ColumnRef>> = {};
   const repeated: ColumnRef[] = [];
   const unlabelled: number[] = [];
@@ -152,10 +165,12 @@ export function readTable<K extends string>(
 
   const knownIndexes = [...knownColumns(columns), ...repeated].map((column) => column.index);
   const rows: TableRow[] = [];
-  values.slice(1).forEach((row, offset) => {
-    const cells = Array.from({ length: width }, (_, index) => cellValue(row[index]));
-    if (knownIndexes.some((index) => cells[index] !== '')) rows.push({ rowNumber: offset + 2, cells });
-  });
+  for (let rowIndex = 1; rowIndex < values.length; rowIndex++) {
+    const row = values[rowIndex] ?? [];
+    const cells = new Array<string>(width);
+    for (let index = 0; index < width; index++) cells[index] = cellValue(row[index]);
+    if (knownIndexes.some((index) => cells[index] !== '')) rows.push({ rowNumber: rowIndex + 1, cells });
+  }
 
   const labelOf = (index: number) => [...knownColumns(columns), ...repeated].find((c) => c.index === index);
   for (const cell of dirty) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FINDING_SEVERITY, type RawWorkbook, type WorksheetName } from './sheet.types.js';
-import { validateCollegeSheet } from './validate-sheet.util.js';
+import { SheetValidationMemo, validateCollegeSheet } from './validate-sheet.util.js';
 
 type Rows = string[][];
 
@@ -502,5 +502,51 @@ describe('validateCollegeSheet', () => {
         ).toBe(true);
       }
     }
+  });
+});
+
+describe('SheetValidationMemo', () => {
+  const options = { maxPoolSize: 10 };
+  /** A fresh copy of the workbook, so that nothing is remembered by object identity. */
+  const copy = (raw: RawWorkbook): RawWorkbook => structuredClone(raw);
+
+  it('gives the result validation gives, and the same result again while the cells are unchanged', () => {
+    const memo = new SheetValidationMemo();
+    const raw = workbook({ Households: [...HOUSEHOLDS, ['C1', 'Gamma', 'ab1']] });
+    const first = memo.validate('college-a', raw, options);
+    expect(first).toEqual(validateCollegeSheet(raw, options));
+    expect(first.hasErrors).toBe(true);
+    expect(memo.validate('college-a', copy(raw), options)).toBe(first);
+  });
+
+  it('validates again when a cell, a missing worksheet or an option differs', () => {
+    const memo = new SheetValidationMemo();
+    const first = memo.validate('college-a', workbook(), options);
+    const changed = workbook({ Households: [HOUSEHOLDS[0] ?? [], ['A1', 'Alpha', 'ab123', 'cd457']] });
+    const second = memo.validate('college-a', changed, options);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(validateCollegeSheet(changed, options));
+    const missing = memo.validate('college-a', workbook({ Contacts: null }), options);
+    expect(missing.findings.map((f) => f.code)).toEqual(['missing_worksheet']);
+    const emptied = memo.validate('college-a', workbook({ Contacts: [] }), options);
+    expect(emptied.findings.map((f) => f.code)).not.toEqual(['missing_worksheet']);
+    const big = workbook({
+      Households: [HOUSEHOLDS[0] ?? [], ...householdsOf('Alpha', 3, 'zz'), ['B1', 'Beta', 'ef789']],
+    });
+    expect(memo.validate('college-a', big, { maxPoolSize: 3 }).hasErrors).toBe(false);
+    expect(memo.validate('college-a', big, { maxPoolSize: 2 }).findings.map((f) => f.code)).toContain(
+      'pool_too_large',
+    );
+  });
+
+  it('keeps one result per College and forgets the least recently validated past its size', () => {
+    const memo = new SheetValidationMemo(2);
+    const a = memo.validate('college-a', workbook(), options);
+    const b = memo.validate('college-b', workbook(), options);
+    expect(b).not.toBe(a);
+    expect(memo.validate('college-a', workbook(), options)).toBe(a);
+    memo.validate('college-c', workbook(), options);
+    expect(memo.validate('college-a', workbook(), options)).toBe(a);
+    expect(memo.validate('college-b', workbook(), options)).not.toBe(b);
   });
 });

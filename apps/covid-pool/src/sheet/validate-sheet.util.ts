@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { type ColumnRef, FindingCollector, listInWords, plural } from './findings.util.js';
 import { type PoolEntry, readHouseholds } from './households.util.js';
 import { isEmailAddress, nameKey, parseWeekday, poolNameProblem } from './sheet-rules.util.js';
 import { cellAt, readTable, type TableSpec } from './sheet-table.util.js';
-import type { RawWorkbook, SheetContact, SheetValidation, ValidationOptions } from './sheet.types.js';
+import {
+  type RawWorkbook,
+  type SheetContact,
+  type SheetValidation,
+  type ValidationOptions,
+  WORKSHEETS,
+} from './sheet.types.js';
 
 export const POOLS_SPEC: TableSpec<'pool' | 'description' | 'collectionDay'> = {
   worksheet: 'Pools',
@@ -37,6 +44,38 @@ export function validateCollegeSheet(raw: RawWorkbook, options: ValidationOption
     hasErrors: sorted.some((finding) => finding.severity === 'error'),
     sheet: { pools: pools === null ? [] : [...pools.values()].map((entry) => entry.pool), contacts },
   };
+}
+
+/**
+ * Remembers the last validation of each College's sheet under a hash of its cells and the options.
+ * Validation is a pure function of both, so a sheet that has not changed since the last run (most
+ * sheets, on most scheduled runs) gets its result back for the cost of hashing its cells, instead of
+ * being checked again. Results are shared between calls: read them, never change them.
+ */
+export class SheetValidationMemo {
+  private readonly entries = new Map<string, { key: string; validation: SheetValidation }>();
+
+  /** `maxEntries`: how many Colleges are remembered (the least recently validated is forgotten first). */
+  constructor(private readonly maxEntries = 256) {}
+
+  validate(collegeId: string, raw: RawWorkbook, options: ValidationOptions): SheetValidation {
+    const key = validationKey(raw, options);
+    const remembered = this.entries.get(collegeId);
+    this.entries.delete(collegeId);
+    const validation = remembered?.key === key ? remembered.validation : validateCollegeSheet(raw, options);
+    this.entries.set(collegeId, { key, validation });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    return validation;
+  }
+}
+
+/** A hash of everything validation reads: the options and each worksheet's cells (a missing one as null). */
+function validationKey(raw: RawWorkbook, options: ValidationOptions): string {
+  const input = JSON.stringify([options, ...WORKSHEETS.map((name) => raw.worksheets[name] ?? null)]);
+  return createHash('sha256').update(input).digest('hex');
 }
 
 /** Pools by name key, in sheet order; null when the pools cannot be known (worksheet or column missing). */
@@ -104,7 +143,12 @@ function checkPools(
 ): void {
   for (const entry of pools.values()) {
     const place = { worksheet: 'Pools' as const, row: entry.rowNumber, column: entry.column };
-    const students = new Set(entry.members.flatMap((member) => [...member.students]));
+    // The distinct students are counted only when the listed ones could be too many.
+    const listed = entry.members.reduce((count, member) => count + member.students.size, 0);
+    const students = new Set<string>();
+    if (listed > maxPoolSize) {
+      for (const member of entry.members) for (const student of member.students) students.add(student);
+    }
     if (students.size > maxPoolSize) {
       const households = entry.members.map(
         (member) =>
