@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { mulberry32 } from '../simulators/common/seeded-random.js';
 import { writeExternalAccountCredentials } from '../simulators/sheets/local-credentials.js';
 import { SheetsSimulator } from '../simulators/sheets/sheets.simulator.js';
 import {
@@ -67,18 +68,6 @@ const JOB_TOKEN = `bench-job-token-${Date.now().toString(36)}-covid-pool`;
 const OPERATOR_TOKEN = `bench-operator-token-${Date.now().toString(36)}-covid-pool`;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface GeneratedSheet {
   worksheets: Record<string, string[][]>;
   pools: number;
@@ -90,7 +79,7 @@ interface GeneratedSheet {
  * pools in order, a new pool whenever the next household would take the pool past 10 students.
  */
 function collegeSheet(seed: number, students: number): GeneratedSheet {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const letter = () => letters[Math.floor(next() * letters.length)] ?? 'a';
   const pools: { name: string; households: { id: string; students: string[] }[]; size: number }[] = [];

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule } from '@app/config';
 import { PlatformModule } from '@app/service';
 import { CollegesModule } from './colleges/colleges.module.js';
-import type { CovidPoolConfig } from './config.js';
-import { CovidPoolConfigModule } from './config.module.js';
+import { COVID_POOL_CONFIG, type CovidPoolConfig } from './config.js';
 import { ExportModule } from './export/export.module.js';
 import { ImportModule } from './import/import.module.js';
 
@@ -19,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(APP, config),
-        CovidPoolConfigModule.forRoot(config),
+        AppConfigModule.forRoot(COVID_POOL_CONFIG, config),
         CollegesModule,
         ImportModule,
         ExportModule,

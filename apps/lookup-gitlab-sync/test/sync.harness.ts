@@ -9,7 +9,7 @@ import { AppModule } from '../src/app.module.js';
 import { loadLookupGitLabSyncConfig } from '../src/config.js';
 import { GitLabClient } from '../src/gitlab/gitlab.client.js';
 import { LookupClient } from '../src/lookup/lookup.client.js';
-import { lookupAuthFrom } from '../src/sync/upstream-clients.js';
+import { lookupAuthFrom } from '../src/lookup/lookup.module.js';
 
 export const JOB_TOKEN = 'gitlab-sync-e2e-job-token-0123456789';
 export const OPERATOR_TOKEN = 'gitlab-sync-e2e-operator-token-0123456789';

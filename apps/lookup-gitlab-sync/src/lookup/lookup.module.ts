@@ -1,17 +1,7 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { SYNC_CONFIG, type LookupGitLabSyncConfig } from '../config.js';
-import { GitLabClient } from '../gitlab/gitlab.client.js';
-import { LookupClient } from '../lookup/lookup.client.js';
-import type { LookupAuth } from '../lookup/lookup.types.js';
-
-export function gitLabClientFrom(config: LookupGitLabSyncConfig): GitLabClient {
-  const logger = new Logger('GitLabClient');
-  return new GitLabClient({
-    baseUrl: config.GITLAB_URL,
-    token: config.GITLAB_TOKEN,
-    onRetry: (info) => logger.warn({ event: 'gitlab_retry', ...info }),
-  });
-}
+import { LookupClient } from './lookup.client.js';
+import type { LookupAuth } from './lookup.types.js';
 
 export function lookupAuthFrom(config: LookupGitLabSyncConfig): LookupAuth {
   switch (config.LOOKUP_AUTH) {
@@ -42,8 +32,9 @@ export function lookupClientFrom(config: LookupGitLabSyncConfig): LookupClient {
   });
 }
 
-/** One client per external system for the app's lifetime (Lookup's OAuth2 token is cached in it). */
-export const upstreamClientProviders: Provider[] = [
-  { provide: GitLabClient, inject: [SYNC_CONFIG], useFactory: gitLabClientFrom },
-  { provide: LookupClient, inject: [SYNC_CONFIG], useFactory: lookupClientFrom },
-];
+/** The Lookup client, one for the app's lifetime (its OAuth2 token is cached in it). */
+@Module({
+  providers: [{ provide: LookupClient, inject: [SYNC_CONFIG], useFactory: lookupClientFrom }],
+  exports: [LookupClient],
+})
+export class LookupModule {}
