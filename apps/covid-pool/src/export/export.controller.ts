@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
 import type { Response } from 'express';
 import { acceptsGzip, etagMatches, ExportService, gzipEtag } from './export.service.js';

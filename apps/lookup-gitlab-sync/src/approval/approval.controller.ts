@@ -9,7 +9,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@app/openapi';
 import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
 import { httpStatusOf, type JobRunRecord, parseDryRun, triggerOf } from '@app/jobs';
 import type { Request, Response } from 'express';
