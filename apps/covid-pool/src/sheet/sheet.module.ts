@@ -1,16 +1,22 @@
 import { Module } from '@nestjs/common';
-import { GoogleAuth } from 'google-auth-library';
 import path from 'node:path';
 import { COVID_POOL_CONFIG, type CovidPoolConfig } from '../config.js';
-import { GoogleSheetsSource } from './google-sheets.source.js';
 import { SHEET_SOURCE, type SheetSource } from './sheet-source.js';
 import { XlsxFileSource } from './xlsx-file.source.js';
 
-function sheetSource(config: CovidPoolConfig): SheetSource {
+/**
+ * The Google client libraries (google-auth-library, @googleapis/sheets: a few MB) are imported only
+ * when the sheets come from Google; local runs with SHEETS_SOURCE=files never load them.
+ */
+async function sheetSource(config: CovidPoolConfig): Promise<SheetSource> {
   if (config.SHEETS_SOURCE === 'files') return new XlsxFileSource(path.resolve(config.SHEETS_DIR));
+  const [{ GoogleAuth }, { GoogleSheetsSource, SHEETS_READONLY_SCOPE }] = await Promise.all([
+    import('google-auth-library'),
+    import('./google-sheets.source.js'),
+  ]);
   return new GoogleSheetsSource({
     apiUrl: config.SHEETS_API_URL,
-    auth: new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/spreadsheets.readonly'] }),
+    auth: new GoogleAuth({ scopes: [SHEETS_READONLY_SCOPE] }),
   });
 }
 
