@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { HttpException, type INestApplication } from '@nestjs/common';
 import type * as Swagger from '@nestjs/swagger';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { applyOpenApiDecorators } from './openapi.decorators.js';
@@ -82,13 +82,7 @@ function fail(res: Response, error: unknown): void {
     res.end();
     return;
   }
-  const status =
-    typeof error === 'object' &&
-    error !== null &&
-    'getStatus' in error &&
-    typeof error.getStatus === 'function'
-      ? Number(error.getStatus())
-      : 500;
+  const status = error instanceof HttpException ? error.getStatus() : 500;
   res.status(status).json({
     statusCode: status,
     message: status === 500 ? 'The API documentation could not be served' : 'Not Found',

@@ -56,7 +56,7 @@ export function loadSwagger(): Promise<typeof Swagger> {
 export async function applyOpenApiDecorators(): Promise<typeof Swagger> {
   const swagger = await loadSwagger();
   while (replayed < recorded.length) {
-    const { name, args, target, key, descriptor } = recorded[replayed] as RecordedDecorator;
+    const { name, args, target, key, descriptor } = recorded[replayed];
     replayed += 1;
     const factory = swagger[name] as (...factoryArgs: unknown[]) => AnyDecorator;
     factory(...args)(target, key, descriptor);
