@@ -38,6 +38,37 @@ export default tseslint.config(
               message: '@app/testing is for tests, benchmarks and simulators only.',
             },
           ],
+          paths: [
+            {
+              name: '@nestjs/swagger',
+              allowTypeImports: true,
+              message:
+                'Use @app/openapi: its decorators do not load @nestjs/swagger at boot (about 10 MB and a third of a second).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The one place that loads @nestjs/swagger (lazily, on the first request for the docs).
+    files: ['libs/openapi/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' },
+            {
+              group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
+              message: 'Use the @app/<lib> alias.',
+            },
+            { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
+            {
+              group: ['@app/testing'],
+              message: '@app/testing is for tests, benchmarks and simulators only.',
+            },
+          ],
         },
       ],
     },

@@ -1,9 +1,10 @@
-import { decodeJwt, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { AuthenticationError } from './auth.errors.js';
 import type { AuthOptions, Principal, RequestWithPrincipal } from './auth.types.js';
 import { readBearerToken } from './bearer.util.js';
 import { CallerVerifier } from './caller.verifier.js';
 import { EmailAllowList, principalFromClaims } from './email-claims.util.js';
+import { loadJose } from './jose.loader.js';
 
 /**
  * ONLY SAFE BEHIND CLOUD RUN'S INVOKER IAM CHECK (service deployed without
@@ -24,12 +25,13 @@ export class IamVerifier extends CallerVerifier {
     this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails, options.exportEmails);
   }
 
-  verify(headers: RequestWithPrincipal['headers']): Principal {
+  async verify(headers: RequestWithPrincipal['headers']): Promise<Principal> {
     const serverless = headers['x-serverless-authorization'];
     const token =
       serverless === undefined
         ? readBearerToken(headers.authorization)
         : readBearerToken(serverless, 'X-Serverless-Authorization');
+    const { decodeJwt } = await loadJose();
     let payload: JWTPayload;
     try {
       payload = decodeJwt(token);

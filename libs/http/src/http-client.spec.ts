@@ -7,7 +7,7 @@ import {
   SimulatorControl,
   createSimulatorApp,
 } from '../../../simulators/common/simulator.js';
-import { createHttpClient, mapWithConcurrency, retryDelayMs } from './index.js';
+import { createHttpClient, isAxiosError, mapWithConcurrency, retryDelayMs } from './index.js';
 
 describe('createHttpClient', () => {
   const control = new SimulatorControl();
@@ -69,6 +69,19 @@ describe('createHttpClient', () => {
     control.addFault({ path: '/thing', status: 404, times: 3 });
     await expect(client().get('/thing')).rejects.toMatchObject({ response: { status: 404 } });
     expect(control.callCount()).toBe(1);
+  });
+
+  it('isAxiosError tells a failed request from other errors without loading axios itself', async () => {
+    control.reset();
+    control.addFault({ path: '/thing', status: 404, times: 1 });
+    const failure = await client()
+      .get('/thing')
+      .catch((error: unknown) => error);
+    expect(isAxiosError(failure)).toBe(true);
+    expect(isAxiosError(new AxiosError('made by hand'))).toBe(true);
+    expect(isAxiosError(new Error('not a request'))).toBe(false);
+    expect(isAxiosError({ isAxiosError: 'yes' })).toBe(false);
+    expect(isAxiosError(null)).toBe(false);
   });
 });
 

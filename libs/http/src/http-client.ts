@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type { AxiosError, AxiosInstance } from 'axios';
 import { HttpPolicy, type HttpPolicyOptions, type OperationClock } from './http-policy.js';
 
 export interface HttpClientOptions extends HttpPolicyOptions {
@@ -21,15 +21,64 @@ export interface HttpClientOptions extends HttpPolicyOptions {
 
 const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
 
+/** The requests of an axios instance: what the clients of external systems call. */
+export type HttpClient = Pick<
+  AxiosInstance,
+  'request' | 'get' | 'delete' | 'head' | 'options' | 'post' | 'put' | 'patch'
+>;
+
+const METHODS = ['request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch'] as const;
+
+let axiosPackage: Promise<typeof import('axios')> | undefined;
+
+/**
+ * axios (about 9 MB with form-data, follow-redirects and the proxy agents) is imported on the first
+ * request of any client, not when a module that makes clients is loaded: an app boots without it.
+ */
+function loadAxios(): Promise<typeof import('axios')> {
+  axiosPackage ??= import('axios').catch((error: unknown) => {
+    axiosPackage = undefined;
+    throw error;
+  });
+  return axiosPackage;
+}
+
+/** `axios.isAxiosError` without loading axios: whether a request of an `HttpClient` failed with this. */
+export function isAxiosError<T = unknown, D = unknown>(error: unknown): error is AxiosError<T, D> {
+  return (
+    typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true
+  );
+}
+
 /**
  * An axios instance run by an `HttpPolicy`: every request counted and given the policy's timeout
  * (cut to what is left of its deadline); network errors, timeouts, 429 and 5xx retried with
  * backoff that honours `Retry-After`. Non-idempotent requests (POST, PATCH) are retried only on 429
  * (the server said it did not process the request) or when the caller marks them safe with
- * `retryUnsafe: true`. Each request with its retries is one operation under one deadline.
+ * `retryUnsafe: true`. Each request with its retries is one operation under one deadline. The
+ * instance is made on the first request (see `loadAxios`).
  */
-export function createHttpClient(options: HttpClientOptions): AxiosInstance {
+export function createHttpClient(options: HttpClientOptions): HttpClient {
   const policy = options.policy ?? new HttpPolicy(options);
+  let instance: Promise<AxiosInstance> | undefined;
+  const client = () => {
+    instance ??= loadAxios().then((axios) => axiosInstance(axios, policy, options));
+    return instance;
+  };
+  const forward =
+    (method: (typeof METHODS)[number]) =>
+    async (...args: unknown[]): Promise<unknown> => {
+      const target = await client();
+      return (target[method] as (...methodArgs: unknown[]) => Promise<unknown>)(...args);
+    };
+  return Object.fromEntries(METHODS.map((method) => [method, forward(method)])) as unknown as HttpClient;
+}
+
+function axiosInstance(
+  { default: axios, AxiosError }: typeof import('axios'),
+  policy: HttpPolicy,
+  options: HttpClientOptions,
+): AxiosInstance {
   const client = axios.create({
     baseURL: options.baseURL,
     timeout: policy.timeoutMs,

@@ -1,4 +1,4 @@
-export { createHttpClient, type HttpClientOptions } from './http-client.js';
+export { createHttpClient, type HttpClient, type HttpClientOptions, isAxiosError } from './http-client.js';
 export {
   type AttemptContext,
   type AttemptFailure,

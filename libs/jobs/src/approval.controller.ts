@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
 import { ApprovalService } from './approval.service.js';
 import type { RunResult } from './job-runner.service.js';

@@ -1,5 +1,5 @@
 import { Controller, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@app/openapi';
 import { JobRegistry } from './job-registry.js';
 import { JobRunner, type RunResult } from './job-runner.service.js';
 import { RunEndpoint, RunOptions } from './run-endpoint.js';

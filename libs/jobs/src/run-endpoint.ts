@@ -9,7 +9,7 @@ import {
   SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse } from '@app/openapi';
 import type { RequestWithPrincipal } from '@app/auth';
 import { map, type Observable } from 'rxjs';
 import { dryRunOf, httpStatusOf, triggerOf, type TriggerMode } from './http.util.js';

@@ -6,7 +6,7 @@ import {
   Param,
   ParseUUIDPipe,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
 import { isJobName } from '@app/identifiers';
 import { limitQuery, ZodQuery } from '@app/validation';

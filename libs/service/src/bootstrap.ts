@@ -1,8 +1,8 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError } from '@app/config';
 import { MigrationError } from '@app/db';
+import { openApiDocs } from '@app/openapi';
 import helmet from 'helmet';
 import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -57,27 +57,30 @@ export function configureService(
   app.use(requestContextMiddleware);
   if (logger !== undefined) app.use(accessLog(logger));
   app.enableShutdownHooks();
-  // A factory: the document is built on the first request for it, not on every cold start.
-  const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle(options.app)
-        .setDescription(options.description)
-        .addBearerAuth({
-          type: 'http',
-          scheme: 'bearer',
-          description: 'Job token, or a Google-signed ID token',
-        })
-        .addSecurityRequirements('bearer')
-        .build(),
-    );
-  SwaggerModule.setup('api/docs', app, document, {
-    jsonDocumentUrl: 'api/openapi.json',
-    raw: ['json'],
-    // The validator badge would load an image from validator.swagger.io, which the CSP refuses.
-    swaggerOptions: { validatorUrl: null },
-  });
+  // @nestjs/swagger is loaded, and the document built, on the first request for the page or the
+  // document, not on every cold start.
+  app.use(
+    openApiDocs({
+      docsPath: 'api/docs',
+      jsonDocumentUrl: 'api/openapi.json',
+      document: ({ DocumentBuilder, SwaggerModule }) =>
+        SwaggerModule.createDocument(
+          app,
+          new DocumentBuilder()
+            .setTitle(options.app)
+            .setDescription(options.description)
+            .addBearerAuth({
+              type: 'http',
+              scheme: 'bearer',
+              description: 'Job token, or a Google-signed ID token',
+            })
+            .addSecurityRequirements('bearer')
+            .build(),
+        ),
+      // The validator badge would load an image from validator.swagger.io, which the CSP refuses.
+      swaggerOptions: { validatorUrl: null },
+    }),
+  );
 }
 
 function accessLog(logger: AppLogger) {

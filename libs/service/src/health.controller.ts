@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Module, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@app/openapi';
 import { Public } from '@app/auth';
 import { PrismaService } from '@app/db';
 

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, type PipeTransform, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiQuery } from '@app/openapi';
 import { z } from 'zod';
 
 /** One bad field of a request: `field` is its dotted path (`pools.0.name`), `(body)` or `(query)` for the whole. */

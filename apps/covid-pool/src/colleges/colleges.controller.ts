@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@app/openapi';
 import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
 import type { JobRunRecord } from '@app/jobs';
 import { limitQuery, ZodBody, ZodQuery } from '@app/validation';

@@ -1,8 +1,20 @@
-import { BadRequestException, Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
+import { ZodQuery } from '@app/validation';
+import { z } from 'zod';
 import type { Response } from 'express';
 import { acceptsGzip, etagMatches, ExportService, gzipEtag } from './export.service.js';
+
+const FORMAT_MESSAGE = 'format must be json or csv';
+
+/** Not strict: a puller may add parameters of its own (cache busters) without being refused. */
+const exportQuery = z.object({
+  format: z
+    .enum(['json', 'csv'], { error: FORMAT_MESSAGE })
+    .default('json')
+    .meta({ description: 'json (default) or csv' }),
+});
 
 @ApiTags('export')
 @Controller('export')
@@ -15,15 +27,12 @@ export class ExportController {
   @ApiOperation({
     summary: 'Current pools, households and students of every College (JSON, or CSV with ?format=csv)',
   })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async export(
-    @Query('format') format: string | undefined,
+    @ZodQuery(exportQuery, { message: FORMAT_MESSAGE }) { format: chosen }: z.output<typeof exportQuery>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const chosen = format ?? 'json';
-    if (chosen !== 'json' && chosen !== 'csv') throw new BadRequestException('format must be json or csv');
     const rendered = await this.exports.render(chosen);
     // Gzipped once per version, not per request: a puller that accepts gzip gets ~10x fewer bytes.
     const gzip = acceptsGzip(acceptEncoding);

@@ -1,5 +1,5 @@
 import { Controller, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
 import { RunEndpoint, RunOptions, type RunResult } from '@app/jobs';
 import { parseCollegeId } from '../colleges/colleges.service.js';

@@ -1,5 +1,5 @@
-import { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
-import { createHttpClient, HttpPolicy, UpstreamError } from '@app/http';
+import type { AxiosResponse } from 'axios';
+import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, UpstreamError } from '@app/http';
 import {
   errorMessage,
   GitLabMutationError,
@@ -46,7 +46,7 @@ export interface GitLabClientOptions {
 export class GitLabClient {
   /** Timeouts, retries and the call counter of every request to GitLab. */
   readonly policy: HttpPolicy;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly apiRoot: URL;
   private readonly perPage: number;
   /**

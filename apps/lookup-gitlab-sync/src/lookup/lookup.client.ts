@@ -1,5 +1,4 @@
-import { type AxiosInstance, isAxiosError } from 'axios';
-import { createHttpClient, HttpPolicy, UpstreamError } from '@app/http';
+import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, UpstreamError } from '@app/http';
 import { isCrsid } from '@app/identifiers';
 import {
   type LookupAuth,
@@ -67,8 +66,8 @@ export class LookupClient {
   readonly tokenPolicy: HttpPolicy;
   /** The batch size in force, after clamping to the URL limit. */
   readonly batchSize: number;
-  private readonly http: AxiosInstance;
-  private readonly tokenHttp: AxiosInstance | undefined;
+  private readonly http: HttpClient;
+  private readonly tokenHttp: HttpClient | undefined;
   private readonly baseUrl: string;
   private readonly auth: LookupAuth;
   private readonly now: () => number;
