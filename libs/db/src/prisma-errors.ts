@@ -52,9 +52,12 @@ export function mapPrismaError(error: unknown): unknown {
       case 'P2024':
         return new DatabaseBusyException('pool_timeout', error.code);
       case 'P2028':
-        // "Unable to start a transaction in the given time" or a transaction that expired: both mean
-        // it waited too long for a connection or behind other work.
-        return new DatabaseBusyException('transaction_timeout', error.code);
+        // Only the two timeouts mean load: a transaction that could not start in time, or one that
+        // expired while it waited. Prisma's other P2028s (a transaction used after it closed, not
+        // found, nested) are our bugs and stay 500s with a stack and a correlation id.
+        return isTransactionTimeout(error.message)
+          ? new DatabaseBusyException('transaction_timeout', error.code)
+          : error;
       case 'P1001':
       case 'P1002':
         return new ServiceUnavailableException('The database is not reachable');
@@ -65,14 +68,30 @@ export function mapPrismaError(error: unknown): unknown {
   if (error instanceof Prisma.PrismaClientInitializationError) {
     return new ServiceUnavailableException('The database is not reachable');
   }
-  // With @prisma/adapter-pg the pool's own timeout reaches us as node-postgres threw it.
-  if (isPoolTimeout(error)) return new DatabaseBusyException('pool_timeout', POOL_TIMEOUT_MESSAGE);
+  // With @prisma/adapter-pg node-postgres' own errors reach us as it threw them.
+  if (causedBy(error, POOL_TIMEOUT_MESSAGE))
+    return new DatabaseBusyException('pool_timeout', POOL_TIMEOUT_MESSAGE);
+  // A new connection that could not be opened in time (a database down or unreachable): an outage.
+  if (causedBy(error, CONNECT_TIMEOUT_MESSAGE))
+    return new ServiceUnavailableException('The database is not reachable');
   return error;
 }
 
-function isPoolTimeout(error: unknown): boolean {
+/** node-postgres, when a new connection is not established within `connectionTimeoutMillis`. */
+const CONNECT_TIMEOUT_MESSAGE = 'Connection terminated due to connection timeout';
+
+const TRANSACTION_TIMEOUTS = [
+  'Unable to start a transaction in the given time',
+  'cannot be executed on an expired transaction',
+];
+
+function isTransactionTimeout(message: string): boolean {
+  return TRANSACTION_TIMEOUTS.some((text) => message.includes(text));
+}
+
+function causedBy(error: unknown, message: string): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (e.message === POOL_TIMEOUT_MESSAGE) return true;
+    if (e.message === message) return true;
   }
   return false;
 }
