@@ -28,6 +28,40 @@ describe('createHttpClient', () => {
   });
   afterAll(() => server.close());
 
+  it('ends an attempt whose body trickles past its time, and the operation at its deadline', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const trickle = express();
+    trickle.get('/slow', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":');
+      const timer = setInterval(() => res.write(' '), 50);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+    });
+    const slow = await listen(trickle);
+    try {
+      const started = Date.now();
+      const failure = await createHttpClient({
+        system: 'Test',
+        baseURL: slow.url,
+        timeoutMs: 300,
+        deadlineMs: 1000,
+        baseDelayMs: 1,
+        maxAttempts: 2,
+      })
+        .get('/slow')
+        .catch((error: unknown) => error);
+      expect(isAxiosError(failure)).toBe(true);
+      expect((failure as AxiosError).code).toBe('ECONNABORTED');
+      expect((failure as AxiosError).message).toMatch(/timeout of \d+ms exceeded/);
+      // Two attempts of 300 ms: well inside the deadline, and far from "for ever".
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      await slow.close();
+    }
+  });
+
   const client = () =>
     createHttpClient({ system: 'Test', baseURL: server.url, baseDelayMs: 1, maxAttempts: 3 });
 

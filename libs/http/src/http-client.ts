@@ -86,13 +86,27 @@ function axiosInstance(
   });
   client.interceptors.request.use((config) => {
     config.operation ??= policy.startOperation();
-    config.timeout = policy.attemptTimeoutMs(config.operation);
+    const attemptMs = policy.attemptTimeoutMs(config.operation);
+    config.timeout = attemptMs;
+    // axios's own timeout covers only the connection and then idle gaps: a server that trickles its
+    // body would hold the attempt for ever. This signal ends the attempt at its time, body included.
+    if (config.attempt === undefined) config.callerSignal = config.signal as AbortSignal | undefined;
+    config.attemptTimer = AbortSignal.timeout(attemptMs);
+    config.signal =
+      config.callerSignal === undefined
+        ? config.attemptTimer
+        : AbortSignal.any([config.callerSignal, config.attemptTimer]);
     policy.countCall();
     return config;
   });
   client.interceptors.response.use(undefined, async (error: unknown) => {
     if (!(error instanceof AxiosError) || error.config === undefined) throw error;
     const config = error.config;
+    if (config.attemptTimer?.aborted === true && config.callerSignal?.aborted !== true) {
+      // Our attempt's time ran out (not the caller's cancel): a timeout, as axios reports its own.
+      error.code = AxiosError.ECONNABORTED;
+      error.message = `timeout of ${config.timeout ?? policy.timeoutMs}ms exceeded`;
+    }
     const attempt = config.attempt ?? 1;
     const status = error.response?.status;
     const method = (config.method ?? 'get').toLowerCase();
@@ -122,5 +136,9 @@ declare module 'axios' {
     attempt?: number;
     /** The deadline of this request and its retries (set by `createHttpClient`). */
     operation?: OperationClock;
+    /** The caller's own abort signal, kept across attempts. */
+    callerSignal?: AbortSignal;
+    /** Aborts the current attempt when its time is up, even in the middle of a response body. */
+    attemptTimer?: AbortSignal;
   }
 }
