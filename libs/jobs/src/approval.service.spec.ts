@@ -36,9 +36,11 @@ interface Setup {
   refused?: JobRunRecord | null;
   /** What findApproval answers, call by call (the last answer repeats). */
   approvals?: (ApprovingRun | null)[];
+  /** The change keys stored with the refused run. */
+  storedKeys?: string[];
 }
 
-function setup({ refused = record(), approvals = [null] }: Setup = {}) {
+function setup({ refused = record(), approvals = [null], storedKeys = ['1:block', '2:block'] }: Setup = {}) {
   const seen: { approvals: Approval[]; requests: RunRequest[]; findApprovalCalls: number } = {
     approvals: [],
     requests: [],
@@ -75,7 +77,7 @@ function setup({ refused = record(), approvals = [null] }: Setup = {}) {
       return Promise.resolve(answer);
     },
   });
-  const plans = fake<PlannedChangeRepository>({ findKeys: () => Promise.resolve(['1:block', '2:block']) });
+  const plans = fake<PlannedChangeRepository>({ findKeys: () => Promise.resolve(storedKeys) });
   const registry = fake<JobRegistry>({ get: (name) => jobs.get(name), names: () => [...jobs.keys()] });
   const service = new ApprovalService(runner, runs, plans, registry);
   const approve = (dryRun = false) =>
@@ -116,6 +118,15 @@ describe('ApprovalService', () => {
     await approve(true);
     expect(seen.requests[0]?.beforeStart).toBeUndefined();
     expect(seen.findApprovalCalls).toBe(1);
+  });
+
+  it('409 for a refused run with no stored plan: no approval run, nothing used up', async () => {
+    const { approve, seen } = setup({ storedKeys: [] });
+    const error = await rejection(approve());
+    expect(error).toBeInstanceOf(ConflictException);
+    expect(error.message).toMatch(/has no stored plan to approve/);
+    expect(seen.requests).toEqual([]);
+    expect(seen.approvals).toEqual([]);
   });
 
   it('404 for a run this app does not have', async () => {

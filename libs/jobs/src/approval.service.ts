@@ -75,6 +75,13 @@ export class ApprovalService {
     }
     assertRecent(refused, handler.approvalPolicy(), now);
     await this.assertNotApproved(refused);
+    // Without a stored plan an approval would apply nothing yet use up the run's one approval.
+    const approvedKeys = await this.plans.findKeys(refusedRunId);
+    if (approvedKeys.length === 0) {
+      throw new ConflictException(
+        `Run ${refusedRunId} has no stored plan to approve (it planned no change): run the job again instead`,
+      );
+    }
     return this.runner.run(
       {
         job: refused.job,
@@ -88,10 +95,7 @@ export class ApprovalService {
         // first check cannot both apply; the second gets 409 and leaves nothing behind.
         beforeStart: request.dryRun ? undefined : () => this.assertNotApproved(refused),
       },
-      async (ctx) => {
-        const approvedKeys = await this.plans.findKeys(refusedRunId);
-        return handler.runApproved(ctx, { refusedRunId, approvedBy: request.operator, approvedKeys });
-      },
+      (ctx) => handler.runApproved(ctx, { refusedRunId, approvedBy: request.operator, approvedKeys }),
     );
   }
 
