@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@app/db';
 import { type HeldLock, isHeld, RunLock } from './run-lock.js';
@@ -84,5 +85,81 @@ async function acquire(lock: RunLock, key: string): Promise<HeldLock | null> {
         await lock.onModuleDestroy();
       }
     });
+
+    it('a run that ends after shutdown closes its connection instead of keeping it', async () => {
+      const lock = new RunLock({ url: db.url, poolSize: 1, connectTimeoutMs: 5000 });
+      const held = await acquire(lock, 'job:spec:late');
+      const [pid] = await lockHolders();
+      await lock.onModuleDestroy();
+      await held?.release();
+      for (let i = 0; i < 100 && (await connected(pid ?? 0)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await connected(pid ?? 0)).toBe(false);
+    });
+
+    it('a kept connection that went silent (a NAT dropped it) fails the next attempt in seconds, not minutes', async () => {
+      // A TCP proxy in front of this file's database that can stop passing bytes, without FIN or RST.
+      const target = new URL(db.url);
+      let silent = false;
+      const sockets = new Set<net.Socket>();
+      const proxy = net.createServer((client) => {
+        const server = net.connect(Number(target.port || 5432), target.hostname);
+        for (const socket of [client, server]) {
+          sockets.add(socket);
+          socket.on('error', () => undefined);
+        }
+        client.on('data', (data) => void (silent || server.write(data)));
+        server.on('data', (data) => void (silent || client.write(data)));
+        client.on('close', () => server.destroy());
+        server.on('close', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const viaProxy = new URL(db.url);
+      viaProxy.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+      const lock = new RunLock({ url: viaProxy.toString(), poolSize: 1, connectTimeoutMs: 500 });
+      try {
+        const first = await acquire(lock, 'job:spec:silent');
+        await first?.release();
+        silent = true;
+        const started = Date.now();
+        await expect(lock.tryAcquire('job:spec:silent', randomUUID())).rejects.toThrow();
+        expect(Date.now() - started).toBeLessThan(5000);
+        // Nothing is left claiming the key: once the network is back, the next run takes the lock.
+        silent = false;
+        const again = await acquire(lock, 'job:spec:silent');
+        expect(again).not.toBeNull();
+        await again?.release();
+      } finally {
+        await lock.onModuleDestroy();
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    });
   },
 );
+
+describe('RunLock within one process', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('a caller that comes while another is still asking the database waits for its answer', async () => {
+    const lock = new RunLock({ url: db.url, poolSize: 1, connectTimeoutMs: 5000 });
+    try {
+      const winnerId = randomUUID();
+      const [first, second] = await Promise.all([
+        lock.tryAcquire('job:spec:same-process', winnerId),
+        lock.tryAcquire('job:spec:same-process', randomUUID()),
+      ]);
+      expect(isHeld(first)).toBe(true);
+      // Told the id of a run whose lock was granted, not merely attempted.
+      expect(second).toEqual({ holder: winnerId });
+      if (isHeld(first)) await first.release();
+    } finally {
+      await lock.onModuleDestroy();
+    }
+  });
+});

@@ -32,10 +32,12 @@ const HEARTBEAT_MS = 15_000;
  * connection onto one session, so a process-wide set of held keys guards the same process too.
  */
 /**
- * Keys held by this process and the run holding each, shared by every RunLock in it (several apps
- * may share a process in tests).
+ * Keys this process holds or is trying to take, and the run for each, shared by every RunLock in it
+ * (several apps may share a process in tests). `granted` settles once the database answered: a run
+ * id is told to another caller only when its lock was granted (never one that lost to another
+ * instance and will have no record).
  */
-const heldHere = new Map<string, string>();
+const heldHere = new Map<string, { runId: string; granted: Promise<boolean> }>();
 
 /** The lock session's application_name while it holds a lock: how another instance finds the run. */
 const HOLDER_PREFIX = 'run ';
@@ -67,6 +69,7 @@ const MAX_IDLE_CONNECTIONS = 4;
 export class RunLock implements OnModuleDestroy {
   /** Connections that held a lock and gave it back cleanly, ready for the next run. */
   private readonly idle: pg.Client[] = [];
+  private closed = false;
 
   constructor(@Inject(DB_CONNECTION) private readonly connection: DbConnectionOptions) {}
 
@@ -75,22 +78,30 @@ export class RunLock implements OnModuleDestroy {
    * caller that loses the race can name the run it lost to (409 `runningRunId`) at once.
    */
   async tryAcquire(key: string, runId: string): Promise<HeldLock | LockRefused> {
-    const holderHere = heldHere.get(key);
-    if (holderHere !== undefined) return { holder: holderHere };
-    heldHere.set(key, runId);
+    const here = heldHere.get(key);
+    if (here !== undefined) {
+      if (await here.granted) return { holder: here.runId };
+      // That attempt lost to another instance: ask the database, as it did.
+      return this.tryAcquire(key, runId);
+    }
+    let settle!: (granted: boolean) => void;
+    heldHere.set(key, { runId, granted: new Promise<boolean>((resolve) => (settle = resolve)) });
     let attempt: { client: pg.Client; locked: boolean };
     try {
       attempt = await this.tryLock(key, runId);
     } catch (error) {
       heldHere.delete(key);
+      settle(false);
       throw error;
     }
     if (!attempt.locked) {
       heldHere.delete(key);
+      settle(false);
       const holder = await holderOf(attempt.client, key);
       await this.giveBack(attempt.client, true);
       return { holder };
     }
+    settle(true);
     const held = attempt.client;
     let lost = false;
     // A failed connection (failover, idle kill, network) emits 'error'; unhandled, it would end the
@@ -133,14 +144,22 @@ export class RunLock implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    // A run still going gives its connection back later: closed then, not kept (it would hold the
+    // process open after shutdown).
+    this.closed = true;
     const idle = this.idle.splice(0);
-    await Promise.all(idle.map((client) => client.end().catch(() => undefined)));
+    await Promise.all(idle.map(endQuietly));
   }
 
   private async open(): Promise<pg.Client> {
     const client = new pg.Client({
       connectionString: this.connection.url,
       connectionTimeoutMillis: this.connection.connectTimeoutMs,
+      // A kept connection that a NAT or proxy dropped without a word must not hang the next run's
+      // lock query (or an unlock) until the OS gives up: keepalives find it, and no query of the
+      // lock's (try-lock, unlock, holder, heartbeat: all instant) may take longer than a connect.
+      keepAlive: true,
+      query_timeout: this.connection.connectTimeoutMs,
     });
     // While idle, a failure only means the connection is not kept.
     client.on('error', () => this.forget(client));
@@ -174,8 +193,8 @@ export class RunLock implements OnModuleDestroy {
   }
 
   private async giveBack(client: pg.Client, reusable: boolean): Promise<void> {
-    if (reusable && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(client);
-    else await client.end().catch(() => undefined);
+    if (reusable && !this.closed && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(client);
+    else await endQuietly(client);
   }
 
   private forget(client: pg.Client): void {
@@ -191,6 +210,21 @@ async function lockOn(client: pg.Client, key: string, runId: string): Promise<bo
     [key, `${HOLDER_PREFIX}${runId}`],
   );
   return result.rows[0]?.locked === true;
+}
+
+/** Closes a connection; one whose peer is gone is dropped after a second rather than waited for. */
+async function endQuietly(client: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
+  ]);
+  clearTimeout(timer);
+  if (!ended)
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 export function isHeld(lock: HeldLock | LockRefused): lock is HeldLock {
