@@ -24,3 +24,28 @@ export async function mapWithConcurrency<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/** Runs tasks with at most `limit` of them in flight at once; the rest wait their turn, in order. */
+export interface Limiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export function createLimiter(limit: number): Limiter {
+  const max = Math.max(1, Math.trunc(limit));
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active += 1;
+      try {
+        return await task();
+      } finally {
+        // Hand the slot straight to the next waiter (active stays), or free it.
+        const next = waiting.shift();
+        if (next !== undefined) next();
+        else active -= 1;
+      }
+    },
+  };
+}

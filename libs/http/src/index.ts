@@ -11,4 +11,4 @@ export {
 } from './http-policy.js';
 export { isRetryableStatus, retryDelayMs } from './retry.util.js';
 export { UpstreamError } from './upstream.error.js';
-export { mapWithConcurrency } from './concurrency.js';
+export { createLimiter, mapWithConcurrency, type Limiter } from './concurrency.js';

@@ -35,9 +35,11 @@ export class ImportAllJob implements JobHandler {
 
   async run(ctx: JobContext): Promise<JobOutcome> {
     const active = await this.colleges.findActive();
+    // Twice as many Colleges in flight as sheet reads (ImportService limits those): the others
+    // validate and write meanwhile.
     const outcomes = await mapWithConcurrency(
       active,
-      this.config.COVID_POOL_IMPORT_CONCURRENCY,
+      2 * this.config.COVID_POOL_IMPORT_CONCURRENCY,
       async (college): Promise<CollegeOutcome> => {
         try {
           const { record, summary } = await this.imports.importCollege(college.id, {

@@ -1,3 +1,4 @@
+import { createLimiter, type Limiter } from '@app/http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { College } from '@app/db';
 import {
@@ -73,7 +74,16 @@ export class ImportService {
     private readonly notifier: ImportNotifier,
     @Inject(SHEET_SOURCE) private readonly source: SheetSource,
     @Inject(COVID_POOL_CONFIG) private readonly config: CovidPoolConfig,
-  ) {}
+  ) {
+    this.sheetReads = createLimiter(config.COVID_POOL_IMPORT_CONCURRENCY);
+  }
+
+  /**
+   * Sheets reads in flight at once, across every import of this instance (the Sheets API quota):
+   * import-all keeps more Colleges going than this, so that while some validate and write, the
+   * next ones are already reading and the database time hides behind the Sheets latency.
+   */
+  private readonly sheetReads: Limiter;
 
   async importCollege(collegeId: string, request: ImportRequest): Promise<RunResult<ImportRunSummary>> {
     const college = await this.colleges.get(collegeId);
@@ -124,7 +134,7 @@ export class ImportService {
   private async read(requested: College): Promise<ImportReading> {
     let raw;
     try {
-      raw = await this.source.read(requested.spreadsheetId);
+      raw = await this.sheetReads.run(() => this.source.read(requested.spreadsheetId));
     } catch (error) {
       if (!(error instanceof SheetUnreadableError)) throw error;
       const { reason, kind, mustAct } = error;
