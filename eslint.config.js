@@ -1,6 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Borders between apps and libraries, for production code (tests have their own, looser ones). */
+const borders = [
+  { group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' },
+  {
+    group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
+    message: 'Use the @app/<lib> alias.',
+  },
+  { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
+  { group: ['@app/testing'], message: '@app/testing is for tests, benchmarks and simulators only.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', '.data/**', 'node_modules/**', 'libs/db/src/generated/**'] },
   js.configs.recommended,
@@ -26,18 +37,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' },
-            {
-              group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
-              message: 'Use the @app/<lib> alias.',
-            },
-            { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
-            {
-              group: ['@app/testing'],
-              message: '@app/testing is for tests, benchmarks and simulators only.',
-            },
-          ],
+          patterns: borders,
           paths: [
             {
               name: '@nestjs/swagger',
@@ -57,18 +57,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@app/*/*'], message: 'Import a library through its index: @app/<lib>.' },
-            {
-              group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
-              message: 'Use the @app/<lib> alias.',
-            },
-            { group: ['**/apps/*/src/**'], message: 'An app or library never imports another app.' },
-            {
-              group: ['@app/testing'],
-              message: '@app/testing is for tests, benchmarks and simulators only.',
-            },
-          ],
+          patterns: borders,
         },
       ],
     },
