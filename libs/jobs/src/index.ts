@@ -4,7 +4,7 @@ export { JobRunRepository, toJson, type ApprovingRun } from './job-run.repositor
 export { Job, type JobMetadata } from './job.decorator.js';
 export { JobAlreadyRunningException } from './job-errors.js';
 export { LockLostError } from './run-lock.js';
-export { parseDryRun, dryRunOf, triggerOf, httpStatusOf, type TriggerMode } from './http.util.js';
+export type { TriggerMode } from './http.util.js';
 export {
   RunEndpoint,
   RunOptions,
