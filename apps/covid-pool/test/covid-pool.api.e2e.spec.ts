@@ -7,6 +7,7 @@ import {
   startHarness,
   withTableMissing,
   workbook,
+  importKings,
 } from './covid-pool.harness.js';
 
 /** The College endpoints, the export's ETag and what a dry run leaves behind. */
@@ -17,13 +18,7 @@ describe('covid-pool API', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    await server()
-      .put('/colleges/kings')
-      .set(operator)
-      .send({ name: "King's College", spreadsheetId: 'sheet-kings' })
-      .expect(201);
-    h.sheets.setSpreadsheet('sheet-kings', workbook({ A: { A1: ['ab123'] } }));
-    await server().post('/colleges/kings/import').set(job).expect(200);
+    await importKings(h);
   });
   afterAll(() => h.close());
 

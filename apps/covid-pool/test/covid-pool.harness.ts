@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import type { TestDatabase } from '@app/db';
 import { configureService } from '@app/service';
 import { startTestApp, type TestSmtpServer } from '@app/testing';
@@ -71,6 +72,18 @@ export async function startHarness(): Promise<Harness> {
     smtp: started.mail,
     close: started.close,
   };
+}
+
+/** King's College with a one-student sheet, imported: the starting point of several specs. */
+export async function importKings(h: Harness): Promise<void> {
+  const server = () => request(h.app.getHttpServer());
+  await server()
+    .put('/colleges/kings')
+    .set(operator)
+    .send({ name: "King's College", spreadsheetId: 'sheet-kings' })
+    .expect(201);
+  h.sheets.setSpreadsheet('sheet-kings', workbook({ A: { A1: ['ab123'] } }));
+  await server().post('/colleges/kings/import').set(job).expect(200);
 }
 
 /** A valid workbook: `pools` maps pool name -> households, each a list of CRSids. */

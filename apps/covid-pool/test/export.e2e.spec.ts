@@ -15,6 +15,7 @@ import {
   OPERATOR_TOKEN,
   startHarness,
   workbook,
+  importKings,
 } from './covid-pool.harness.js';
 
 const EXPORT_TOKEN = 'covid-pool-e2e-export-token-0123456789';
@@ -90,13 +91,7 @@ describe('GET /export', () => {
   beforeAll(async () => {
     h = await startHarness();
     other = await startInstance(h.db.url);
-    await onA()
-      .put('/colleges/kings')
-      .set(operator)
-      .send({ name: "King's College", spreadsheetId: 'sheet-kings' })
-      .expect(201);
-    h.sheets.setSpreadsheet('sheet-kings', workbook({ A: { A1: ['ab123'] } }));
-    await onA().post('/colleges/kings/import').set(job).expect(200);
+    await importKings(h);
   });
   afterAll(async () => {
     await other.close();

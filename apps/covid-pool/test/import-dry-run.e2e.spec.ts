@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { type Harness, job, operator, startHarness, workbook } from './covid-pool.harness.js';
+import { type Harness, job, operator, startHarness, workbook, importKings } from './covid-pool.harness.js';
 
 /**
  * A dry run asked for is never a real run: every spelling of dry_run on the import endpoints either
@@ -32,13 +32,7 @@ describe('covid-pool imports: dry_run spellings', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    await server()
-      .put('/colleges/kings')
-      .set(operator)
-      .send({ name: "King's College", spreadsheetId: 'sheet-kings' })
-      .expect(201);
-    h.sheets.setSpreadsheet('sheet-kings', workbook({ A: { A1: ['ab123'] } }));
-    await server().post('/colleges/kings/import').set(job).expect(200);
+    await importKings(h);
   });
   afterAll(() => h.close());
 
