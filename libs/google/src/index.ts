@@ -59,3 +59,11 @@ export {
   MetadataIdTokenProvider,
   type MetadataIdTokenProviderOptions,
 } from './id-token/metadata-id-token.provider.js';
+export {
+  GoogleModule,
+  type GoogleModuleOptions,
+  type IdTokenSettings,
+  type ObjectStoreSettings,
+  type SecretSourceSettings,
+  type TaskQueueSettings,
+} from './google.module.js';

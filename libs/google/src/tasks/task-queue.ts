@@ -31,23 +31,24 @@ export interface TaskQueue {
 export const TASK_QUEUE = Symbol('TASK_QUEUE');
 
 /**
- * How a queue retries a task whose handler did not answer 2xx: as Cloud Tasks' queue `retryConfig`
- * (terraform/modules sets the same figures on the real queue).
+ * How a queue retries a task whose handler did not answer 2xx: Cloud Tasks' queue `retryConfig`.
+ * (`maxRetryDuration` is left to the real queue: locally a task stops at `maxAttempts`.)
  */
 export interface TaskRetryConfig {
   /** Attempts in all, the first included (Cloud Tasks' `maxAttempts`). */
   maxAttempts: number;
   minBackoffMs: number;
   maxBackoffMs: number;
-  /** Times the interval doubles before it grows linearly (Cloud Tasks' `maxDoublings`, default 16). */
+  /** Times the interval doubles before it grows linearly (Cloud Tasks' `maxDoublings`). */
   maxDoublings: number;
 }
 
+/** The defaults of terraform's tasks-queue module, so the local queue retries as the real one does. */
 export const DEFAULT_TASK_RETRY: TaskRetryConfig = {
   maxAttempts: 10,
-  minBackoffMs: 1_000,
-  maxBackoffMs: 300_000,
-  maxDoublings: 16,
+  minBackoffMs: 10_000,
+  maxBackoffMs: 3_600_000,
+  maxDoublings: 5,
 };
 
 const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
