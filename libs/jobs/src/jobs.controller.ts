@@ -1,6 +1,7 @@
 import { Controller, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@app/openapi';
 import { JobRegistry } from './job-registry.js';
+import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner, type RunResult } from './job-runner.service.js';
 import { RunEndpoint, RunOptions } from './run-endpoint.js';
 
@@ -39,6 +40,9 @@ export class JobsController {
 /**
  * `POST /tasks/<name>`: the same jobs for Cloud Tasks, which names each delivery in
  * `X-CloudTasks-TaskName`; the run's trigger is `task:<that name>`. Only here is that header trusted.
+ * Cloud Tasks delivers at least once: a task delivered again after a real run of it succeeded is
+ * answered with that run's record and runs nothing (a failed or dry run does not count). Handlers
+ * still act only on the state they expect: a redelivery racing the first run's end may run again.
  */
 @ApiTags('jobs')
 @Controller('tasks')
@@ -46,6 +50,7 @@ export class TasksController {
   constructor(
     private readonly registry: JobRegistry,
     private readonly runner: JobRunner,
+    private readonly runs: JobRunRepository,
   ) {}
 
   @Post(':name')
@@ -53,7 +58,11 @@ export class TasksController {
     summary: 'Run a job for Cloud Tasks; the trigger is the task name; the body is the run record',
     trigger: 'task',
   })
-  run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+  async run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+    if (options.trigger.startsWith('task:') && !options.dryRun) {
+      const done = await this.runs.findSucceededTask(this.runner.app, name, options.trigger);
+      if (done !== null) return { record: done };
+    }
     return runJob(this.registry, this.runner, name, options);
   }
 }
