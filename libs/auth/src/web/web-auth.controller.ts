@@ -3,6 +3,7 @@ import {
   Controller,
   ForbiddenException,
   Get,
+  Header,
   Logger,
   Post,
   Req,
@@ -102,6 +103,7 @@ export class WebAuthController {
 
   @SignedIn()
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   me(@CurrentUser() user: WebUser): WebUser {
     return user;
   }
