@@ -41,6 +41,7 @@ declare module 'oidc-provider' {
     cookies: { keys: string[] };
     claims: Record<string, string[]>;
     conformIdTokenClaims: boolean;
+    ttl: Record<string, number>;
     pkce: { required: () => boolean };
     findAccount(ctx: KoaContextWithOIDC, id: string): Promise<Account | undefined>;
     interactions: { url(ctx: KoaContextWithOIDC, interaction: { uid: string }): string };

@@ -158,6 +158,15 @@ export class OidcSimulator extends Simulator<OidcPerson[]> {
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
       // Like Google's and most providers', the ID token carries the claims of the granted scopes.
       conformIdTokenClaims: false,
+      // Seconds; short, as a test or a local session needs (and set, so the provider does not warn).
+      ttl: {
+        Interaction: 600,
+        Session: 8 * 3600,
+        Grant: 8 * 3600,
+        AuthorizationCode: 60,
+        AccessToken: 600,
+        IdToken: 600,
+      },
       pkce: { required: () => true },
       findAccount: (_ctx, id) => {
         const person = this.people.find((p) => p.id === id);
