@@ -19,6 +19,9 @@ import { SignInRefusedError, SignInUnavailableError } from './web-auth.errors.js
 import type { WebUser } from './web-auth.types.js';
 import { nowSeconds, WebSessions } from './web-sessions.service.js';
 
+/** IAP's documented path that clears its sign-in cookie (served by IAP, in front of the app). */
+export const IAP_CLEAR_LOGIN_PATH = '/_gcp_iap/clear_login_cookie';
+
 /**
  * `GET /auth/login?returnTo=/path`, `GET /auth/callback`, `POST /auth/logout`, `GET /auth/me`.
  * Sign-in and sign-out answer redirects for browsers; problems are JSON with a message that says
@@ -98,7 +101,9 @@ export class WebAuthController {
       this.logger.warn(`could not build the provider's end-session URL: ${String(error)}`);
       return undefined;
     });
-    response.redirect(303, endSession?.href ?? '/');
+    // Behind IAP, IAP's own sign-in cookie is what keeps the person signed in: its endpoint clears it.
+    const fallback = this.sessions.oidc === undefined ? IAP_CLEAR_LOGIN_PATH : '/';
+    response.redirect(303, endSession?.href ?? fallback);
   }
 
   @SignedIn()

@@ -158,6 +158,18 @@ describe('web sign-in behind IAP', () => {
     expect(refused.status).toBe(403);
   });
 
+  it("signs out through IAP's clear-login-cookie path, with the CSRF token", async () => {
+    const header = await assertion();
+    expect((await asIap('/auth/logout', header, { method: 'POST' })).status).toBe(403);
+    const token = (await asIap('/auth/me', header)).json<WebUser>().csrfToken ?? '';
+    const logout = await asIap('/auth/logout', header, {
+      method: 'POST',
+      headers: { 'x-csrf-token': token },
+    });
+    expect(logout.status).toBe(303);
+    expect(logout.location).toBe(`${base}/_gcp_iap/clear_login_cookie`);
+  });
+
   it('sends /auth/login straight back to returnTo, and has no callback', async () => {
     const login = await asIap('/auth/login?returnTo=%2Fpage', await assertion());
     expect(login.status).toBe(302);
