@@ -1,5 +1,6 @@
-import { Controller, NotFoundException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@app/openapi';
+import { problemsOf } from '@app/validation';
 import { JobRegistry } from './job-registry.js';
 import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner, type RunResult } from './job-runner.service.js';
@@ -11,12 +12,28 @@ async function runJob(
   runner: JobRunner,
   name: string,
   options: RunOptions,
+  body: unknown,
 ): Promise<RunResult> {
   const job = registry.get(name);
   if (job === undefined) {
     throw new NotFoundException(`No job named '${name.slice(0, 60)}'; jobs: ${registry.names().join(', ')}`);
   }
-  return runner.run({ job: name, ...options }, (ctx) => job.handler.run(ctx));
+  if (job.input === undefined) return runner.run({ job: name, ...options }, (ctx) => job.handler.run(ctx));
+  const parsed = job.input.safeParse(body ?? {});
+  if (!parsed.success) {
+    const problems = problemsOf(parsed.error, 'body');
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `The body of job ${name} is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      problems,
+    });
+  }
+  const input: unknown = parsed.data;
+  const scope = job.scopeOf?.(input);
+  return runner.run({ job: name, ...options, input, ...(scope === undefined ? {} : { scope }) }, (ctx) =>
+    job.handler.run(ctx),
+  );
 }
 
 @ApiTags('jobs')
@@ -32,8 +49,12 @@ export class JobsController {
     summary: 'Run a job now (Cloud Scheduler calls this); the body is the run record',
     trigger: 'scheduler',
   })
-  run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
-    return runJob(this.registry, this.runner, name, options);
+  run(
+    @Param('name') name: string,
+    @RunOptions() options: RunOptions,
+    @Body() body: unknown,
+  ): Promise<RunResult> {
+    return runJob(this.registry, this.runner, name, options, body);
   }
 }
 
@@ -58,11 +79,15 @@ export class TasksController {
     summary: 'Run a job for Cloud Tasks; the trigger is the task name; the body is the run record',
     trigger: 'task',
   })
-  async run(@Param('name') name: string, @RunOptions() options: RunOptions): Promise<RunResult> {
+  async run(
+    @Param('name') name: string,
+    @RunOptions() options: RunOptions,
+    @Body() body: unknown,
+  ): Promise<RunResult> {
     if (options.trigger.startsWith('task:') && !options.dryRun) {
       const done = await this.runs.findSucceededTask(this.runner.app, name, options.trigger);
       if (done !== null) return { record: done };
     }
-    return runJob(this.registry, this.runner, name, options);
+    return runJob(this.registry, this.runner, name, options, body);
   }
 }
