@@ -7,7 +7,7 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { FixedClock } from './domain/clock.js';
 import type { Person } from './domain/person.js';
 import type { StorageSettings } from './domain/storage-settings.js';
-import { OrderTasks, type OrderTaskName } from './orders/order-tasks.js';
+import { OrderTasks, type OrderTaskName } from './domain/order-tasks.js';
 import { OrdersService } from './orders/orders.service.js';
 import type { ProductInput } from './products/product.types.js';
 import { ProductsService } from './products/products.service.js';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   tasks = new RecordedTasks();
   const audit = new JobRunRepository(prisma);
   products = new ProductsService(prisma, audit);
-  accounts = new AccountsService(prisma, audit, clock);
+  accounts = new AccountsService(prisma, audit, clock, tasks);
   quotes = new QuotesService(prisma, products, accounts, settings, clock);
   orders = new OrdersService(prisma, audit, tasks, clock);
   await products.put(admin, 'RFS', RFS);

@@ -138,6 +138,7 @@ CREATE TABLE "storage"."order" (
     "created_by" TEXT NOT NULL,
     "decided_by" TEXT,
     "decision_reason" TEXT,
+    "decided_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 

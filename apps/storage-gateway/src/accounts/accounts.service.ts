@@ -3,6 +3,8 @@ import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { type AuditInput, JobRunRepository } from '@app/jobs';
 import { type CalendarDate, calendarDateOf, daysBetween } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
+import { isUuid } from '../domain/ids.util.js';
+import { OrderTasks } from '../domain/order-tasks.js';
 import { APP_NAME, type Person } from '../domain/person.js';
 import { conflict, notFound } from '../domain/storage-errors.js';
 import { type AccountDetail, type AccountSummary } from './account.types.js';
@@ -30,6 +32,7 @@ export class AccountsService {
     private readonly prisma: PrismaService,
     private readonly audit: JobRunRepository,
     private readonly clock: Clock,
+    private readonly tasks: OrderTasks,
   ) {}
 
   /** The accounts a person belongs to in any role, newest first: one statement per relation, whatever their number. */
@@ -195,7 +198,7 @@ export class AccountsService {
     apply: (tx: PrismaTx, row: AccountRow) => Promise<AuditInput[]>,
     projectId?: string,
   ): Promise<AccountDetail> {
-    await this.prisma.$transaction(async (tx) => {
+    const changed = await this.prisma.$transaction(async (tx) => {
       const row = await this.visible(tx, person, id, true);
       const allowed =
         person.admin ||
@@ -206,7 +209,15 @@ export class AccountsService {
       if (row.state === 'closed') throw conflict('the account is closed');
       const events = await apply(tx, row);
       await this.audit.audit(APP_NAME, person.email, null, events, tx);
+      return events.length > 0 && row.state !== 'pending';
     });
+    // The backend's project groups follow the people: one task per change (the task sends them all as they are then).
+    if (changed)
+      await this.tasks.enqueue(
+        'sync-members',
+        { accountId: id },
+        `sync-members-${id}-${this.clock.now().getTime()}`,
+      );
     return this.show(person, id);
   }
 
@@ -217,11 +228,6 @@ export class AccountsService {
     if (row === null || (!person.admin && roleIn(row, person.email) === null)) throw notFound('account');
     return row;
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export function isUuid(text: string): boolean {
-  return UUID.test(text);
 }
 
 function dateOrNull(value: Date | null): CalendarDate | null {

@@ -5,7 +5,7 @@ import { PrismaService } from '@app/db';
 import { OBJECT_STORE, type ObjectStore } from '@app/google';
 import { JobRunRepository } from '@app/jobs';
 import { managesAccount, roleIn } from '../accounts/membership.util.js';
-import { isUuid } from '../accounts/accounts.service.js';
+import { isUuid } from '../domain/ids.util.js';
 import { APP_NAME, type Person } from '../domain/person.js';
 import { conflict, invalid, notFound } from '../domain/storage-errors.js';
 import { StorageSettings } from '../domain/storage-settings.js';
@@ -38,9 +38,15 @@ export class PurchaseOrderDocuments {
   async upload(person: Person, orderId: string, content: Buffer): Promise<PurchaseOrderDocumentView> {
     const order = await this.order(person, orderId);
     if (order.paymentMethod !== 'purchase_order') throw conflict('the order is not paid by purchase order');
-    if (!OPEN_STATES.has(order.state)) throw conflict(`the order is ${order.state.replace('_', ' ')}: documents can no longer be added`);
+    if (!OPEN_STATES.has(order.state))
+      throw conflict(`the order is ${order.state.replace('_', ' ')}: documents can no longer be added`);
     if (content.length > this.settings.poMaxBytes) {
-      throw invalid('The document is too large', [{ field: 'file', message: `must be at most ${megabytes(this.settings.poMaxBytes)} (this one is ${megabytes(content.length)})` }]);
+      throw invalid('The document is too large', [
+        {
+          field: 'file',
+          message: `must be at most ${megabytes(this.settings.poMaxBytes)} (this one is ${megabytes(content.length)})`,
+        },
+      ]);
     }
     const problem = pdfProblem(content);
     if (problem !== null) throw invalid('The document is not a PDF', [{ field: 'file', message: problem }]);
@@ -51,27 +57,55 @@ export class PurchaseOrderDocuments {
     });
     const row = await this.prisma.$transaction(async (tx) => {
       const created = await tx.storagePurchaseOrderDocument.createManyAndReturn({
-        data: [{ orderId, sha256, bytes: content.length, objectName: objectName(orderId, sha256), uploadedBy: person.email }],
+        data: [
+          {
+            orderId,
+            sha256,
+            bytes: content.length,
+            objectName: objectName(orderId, sha256),
+            uploadedBy: person.email,
+          },
+        ],
         skipDuplicates: true,
       });
       if (created.length > 0) {
-        await this.audit.audit(APP_NAME, person.email, null, [{ action: 'order.document.add', entityType: 'order', entityId: orderId, after: { sha256, bytes: content.length } }], tx);
+        await this.audit.audit(
+          APP_NAME,
+          person.email,
+          null,
+          [
+            {
+              action: 'order.document.add',
+              entityType: 'order',
+              entityId: orderId,
+              after: { sha256, bytes: content.length },
+            },
+          ],
+          tx,
+        );
       }
-      return tx.storagePurchaseOrderDocument.findUniqueOrThrow({ where: { orderId_sha256: { orderId, sha256 } } });
+      return tx.storagePurchaseOrderDocument.findUniqueOrThrow({
+        where: { orderId_sha256: { orderId, sha256 } },
+      });
     });
     return view(row);
   }
 
   async list(person: Person, orderId: string): Promise<PurchaseOrderDocumentView[]> {
     await this.order(person, orderId);
-    const rows = await this.prisma.storagePurchaseOrderDocument.findMany({ where: { orderId }, orderBy: { uploadedAt: 'asc' } });
+    const rows = await this.prisma.storagePurchaseOrderDocument.findMany({
+      where: { orderId },
+      orderBy: { uploadedAt: 'asc' },
+    });
     return rows.map(view);
   }
 
   async read(person: Person, orderId: string, sha256: string): Promise<{ content: Readable; bytes: number }> {
     await this.order(person, orderId);
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw notFound('order');
-    const row = await this.prisma.storagePurchaseOrderDocument.findUnique({ where: { orderId_sha256: { orderId, sha256 } } });
+    const row = await this.prisma.storagePurchaseOrderDocument.findUnique({
+      where: { orderId_sha256: { orderId, sha256 } },
+    });
     if (row === null) throw notFound('order');
     const { content } = await this.store.get(row.objectName);
     return { content, bytes: row.bytes };
@@ -84,7 +118,10 @@ export class PurchaseOrderDocuments {
       include: { account: { select: { ownerEmail: true, managers: { select: { email: true } } } } },
     });
     if (order === null) throw notFound('order');
-    const mine = person.admin || order.createdBy === person.email || managesAccount(roleIn({ ...order.account, projects: [] }, person.email));
+    const mine =
+      person.admin ||
+      order.createdBy === person.email ||
+      managesAccount(roleIn({ ...order.account, projects: [] }, person.email));
     if (!mine) throw notFound('order');
     return order;
   }
@@ -98,6 +135,16 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function view(row: { sha256: string; bytes: number; uploadedBy: string; uploadedAt: Date }): PurchaseOrderDocumentView {
-  return { sha256: row.sha256, bytes: row.bytes, uploadedBy: row.uploadedBy, uploadedAt: row.uploadedAt.toISOString() };
+function view(row: {
+  sha256: string;
+  bytes: number;
+  uploadedBy: string;
+  uploadedAt: Date;
+}): PurchaseOrderDocumentView {
+  return {
+    sha256: row.sha256,
+    bytes: row.bytes,
+    uploadedBy: row.uploadedBy,
+    uploadedAt: row.uploadedAt.toISOString(),
+  };
 }

@@ -57,3 +57,8 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The UTC midnight a `DATE` column stores for the day. */
+export function asDate(date: CalendarDate): Date {
+  return new Date(`${parseCalendarDate(date)}T00:00:00Z`);
+}

@@ -1,13 +1,13 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { type AuditInput, JobRunRepository, toJson } from '@app/jobs';
-import { isUuid } from '../accounts/accounts.service.js';
+import { isUuid } from '../domain/ids.util.js';
 import { managesAccount, roleIn } from '../accounts/membership.util.js';
 import { calendarDateOf, compareDates } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
 import { APP_NAME, type Person, SYSTEM_ACTOR } from '../domain/person.js';
 import { conflict, invalid, notFound } from '../domain/storage-errors.js';
-import { OrderTasks } from './order-tasks.js';
+import { OrderTasks } from '../domain/order-tasks.js';
 import {
   type OrderActor,
   type OrderEvent,
@@ -368,7 +368,9 @@ export class OrdersService {
         where: { id },
         data: {
           state: verdict.to,
-          ...(options.decided ? { decidedBy: actorName, decisionReason: options.reason ?? null } : {}),
+          ...(options.decided
+            ? { decidedBy: actorName, decisionReason: options.reason ?? null, decidedAt: this.clock.now() }
+            : {}),
           ...(options.paymentCheck === undefined ? {} : { paymentCheck: toJson(options.paymentCheck) }),
         },
       });

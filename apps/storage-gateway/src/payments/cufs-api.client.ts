@@ -8,15 +8,23 @@ import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, UpstreamEr
 export interface CufsApiOptions {
   /** `https://cufs-api-…run.app` (no path). */
   baseUrl: string;
-  /** The bearer token for a call: a Google-signed ID token for cufs-api's audience in the cloud, the local job token otherwise. */
-  token: () => Promise<string>;
+  /**
+   * The `Authorization` header of each attempt: a Google-signed ID token for cufs-api's audience in
+   * the cloud, its job token locally (libs/google `bearerFor`).
+   */
+  authorization: () => Promise<string>;
   timeoutMs?: number;
   deadlineMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
 }
 
-const partSchema = z.object({ name: z.string(), value: z.string(), description: z.string().nullable(), ok: z.boolean() });
+const partSchema = z.object({
+  name: z.string(),
+  value: z.string(),
+  description: z.string().nullable(),
+  ok: z.boolean(),
+});
 const problemSchema = z.object({ part: z.string(), code: z.string(), message: z.string() });
 export const checkAnswerSchema = z.object({
   valid: z.boolean(),
@@ -50,7 +58,7 @@ export class CufsApiClient {
   readonly policy: HttpPolicy;
   private readonly http: HttpClient;
 
-  constructor(private readonly options: CufsApiOptions) {
+  constructor(options: CufsApiOptions) {
     const policy = {
       system: SYSTEM,
       timeoutMs: options.timeoutMs ?? 10_000,
@@ -59,26 +67,46 @@ export class CufsApiClient {
       baseDelayMs: options.baseDelayMs,
     };
     this.policy = new HttpPolicy(policy);
-    this.http = createHttpClient({ ...policy, policy: this.policy, baseURL: `${options.baseUrl.replace(/\/+$/, '')}/` });
+    this.http = createHttpClient({
+      ...policy,
+      policy: this.policy,
+      baseURL: `${options.baseUrl.replace(/\/+$/, '')}/`,
+      headers: { Accept: 'application/json' },
+      authorization: options.authorization,
+    });
   }
 
   /**
    * Checks a finance code, grant code or purchase order for `amount` pence on `date`. A check is a
    * read, so it is retried like one (the POST only carries the code out of the URL).
    */
-  async check(input: { code: string; kind: 'gl' | 'grant' | 'purchase-order'; amount: number; date: string }): Promise<CheckAnswer> {
-    const headers = { Authorization: `Bearer ${await this.options.token()}`, Accept: 'application/json' };
+  async check(input: {
+    code: string;
+    kind: 'gl' | 'grant' | 'purchase-order';
+    amount: number;
+    date: string;
+  }): Promise<CheckAnswer> {
     try {
-      const response = await this.http.post<unknown>('finance-codes/check', input, { headers, retryUnsafe: true });
+      const response = await this.http.post<unknown>('finance-codes/check', input, { retryUnsafe: true });
       const parsed = checkAnswerSchema.safeParse(response.data);
-      if (!parsed.success) throw new UpstreamError(SYSTEM, `unexpected answer: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+      if (!parsed.success)
+        throw new UpstreamError(SYSTEM, `unexpected answer: ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
       return parsed.data;
     } catch (error) {
       if (isAxiosError(error) && error.response?.status === 400) {
         // cufs-api refused the code before asking CUFS (not a finance code at all): that is an answer.
         const body = badRequestSchema.safeParse(error.response.data);
-        const message = body.success ? (body.data.problems[0]?.message ?? body.data.message) : 'is not a finance code';
-        return { valid: false, kind: input.kind, normalised: input.code, description: null, parts: [], problems: [{ part: 'code', code: 'wrong-shape', message }] };
+        const message = body.success
+          ? (body.data.problems[0]?.message ?? body.data.message)
+          : 'is not a finance code';
+        return {
+          valid: false,
+          kind: input.kind,
+          normalised: input.code,
+          description: null,
+          parts: [],
+          problems: [{ part: 'code', code: 'wrong-shape', message }],
+        };
       }
       throw unavailable(error);
     }
@@ -94,11 +122,21 @@ function unavailable(error: unknown): Error {
     const status = error.response.status;
     if (status === 503 || status === 502 || status === 504 || status === 429) {
       const retryAfter = Number(error.response.headers['retry-after']);
-      return new FinanceCheckUnavailableError(`cufs-api could not check the code (HTTP ${status})`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 30, { cause: error });
+      return new FinanceCheckUnavailableError(
+        `cufs-api could not check the code (HTTP ${status})`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 30,
+        { cause: error },
+      );
     }
     // 401/403: our own configuration is wrong; a retry does not fix it, but the order must not be rejected either.
-    return new FinanceCheckUnavailableError(`cufs-api refused the call (HTTP ${status}): check CUFS_API_URL and this service's identity`, 300, { cause: error });
+    return new FinanceCheckUnavailableError(
+      `cufs-api refused the call (HTTP ${status}): check CUFS_API_URL and this service's identity`,
+      300,
+      { cause: error },
+    );
   }
   if (error instanceof UpstreamError) return error;
-  return new FinanceCheckUnavailableError(`cufs-api could not be reached: ${(error as Error).message}`, 30, { cause: error });
+  return new FinanceCheckUnavailableError(`cufs-api could not be reached: ${(error as Error).message}`, 30, {
+    cause: error,
+  });
 }

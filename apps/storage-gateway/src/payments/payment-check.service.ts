@@ -32,26 +32,55 @@ export class PaymentCheckService {
   async check(orderId: string): Promise<TaskOutcome> {
     const started = await this.orders.move(orderId, 'start_payment_check', 'system');
     if (started.order.state !== 'checking_payment') {
-      return { outcome: 'skipped', detail: `order ${started.order.reference} is ${started.order.state.replace('_', ' ')}` };
+      return {
+        outcome: 'skipped',
+        detail: `order ${started.order.reference} is ${started.order.state.replace('_', ' ')}`,
+      };
     }
-    const order = await this.prisma.storageOrder.findUniqueOrThrow({ where: { id: orderId }, include: { quote: true } });
+    const order = await this.prisma.storageOrder.findUniqueOrThrow({
+      where: { id: orderId },
+      include: { quote: true },
+    });
     let answer: CheckAnswer | VoucherCheck;
     if (order.paymentMethod === 'voucher') {
-      answer = { valid: true, kind: 'voucher', normalised: order.paymentReference, description: 'voucher', problems: [] };
+      answer = {
+        valid: true,
+        kind: 'voucher',
+        normalised: order.paymentReference,
+        description: 'voucher',
+        problems: [],
+      };
     } else {
       answer = await this.cufs.check({
         code: order.paymentReference,
-        kind: order.paymentMethod === 'finance_code' ? 'gl' : order.paymentMethod === 'grant_code' ? 'grant' : 'purchase-order',
+        kind:
+          order.paymentMethod === 'finance_code'
+            ? 'gl'
+            : order.paymentMethod === 'grant_code'
+              ? 'grant'
+              : 'purchase-order',
         amount: order.quote.amountPence,
         date: this.clock.today(),
       });
     }
-    const moved = await this.orders.move(orderId, answer.valid ? 'payment_accepted' : 'payment_rejected', 'system', undefined, {
-      paymentCheck: answer,
-      reason: answer.valid ? undefined : answer.problems.map((p) => p.message).join('; '),
-    });
+    const moved = await this.orders.move(
+      orderId,
+      answer.valid ? 'payment_accepted' : 'payment_rejected',
+      'system',
+      undefined,
+      {
+        paymentCheck: answer,
+        reason: answer.valid ? undefined : answer.problems.map((p) => p.message).join('; '),
+      },
+    );
     return moved.changed
-      ? { outcome: 'done', detail: `order ${moved.order.reference} is ${moved.order.state.replace('_', ' ')}` }
-      : { outcome: 'skipped', detail: `order ${moved.order.reference} is ${moved.order.state.replace('_', ' ')}` };
+      ? {
+          outcome: 'done',
+          detail: `order ${moved.order.reference} is ${moved.order.state.replace('_', ' ')}`,
+        }
+      : {
+          outcome: 'skipped',
+          detail: `order ${moved.order.reference} is ${moved.order.state.replace('_', ' ')}`,
+        };
   }
 }

@@ -6,7 +6,7 @@ import { StorageBackendClient, StorageBackendRefusal } from '../backend/storage-
 import { addYears, calendarDateOf } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { asDate } from '../quotes/quotes.service.js';
+import { asDate } from '../domain/calendar.util.js';
 
 /** What a task did: `done`, `skipped` (nothing to do: a repeated or late delivery), or `refused` by the backend. */
 export interface TaskOutcome {

@@ -11,7 +11,7 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { StorageBackendClient } from '../backend/storage-backend.client.js';
 import { FixedClock } from '../domain/clock.js';
 import type { Person } from '../domain/person.js';
-import { OrderTasks } from '../orders/order-tasks.js';
+import { OrderTasks } from '../domain/order-tasks.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ProductsService } from '../products/products.service.js';
 import { QuotesService } from '../quotes/quotes.service.js';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   clock = new FixedClock(new Date('2026-11-26T10:00:00Z'));
   const audit = new JobRunRepository(prisma);
   const products = new ProductsService(prisma, audit);
-  const accounts = new AccountsService(prisma, audit, clock);
+  const accounts = new AccountsService(prisma, audit, clock, new NoTasks());
   const settings = { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 };
   quotes = new QuotesService(prisma, products, accounts, settings, clock);
   orders = new OrdersService(prisma, audit, new NoTasks(), clock);

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/db';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { isUuid } from '../accounts/accounts.service.js';
+import { isUuid } from '../domain/ids.util.js';
 import { managesAccount, roleIn } from '../accounts/membership.util.js';
-import {
-  addDays,
-  type CalendarDate,
-  calendarDateOf,
-  compareDates,
-  parseCalendarDate,
-} from '../domain/calendar.util.js';
+import { addDays, asDate, calendarDateOf, compareDates } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
 import type { Person } from '../domain/person.js';
 import { invalid, notFound } from '../domain/storage-errors.js';
@@ -143,8 +137,4 @@ function mayRead(row: QuoteRow, person: Person): boolean {
   if (person.admin || row.createdBy === person.email) return true;
   if (row.account === null) return false;
   return managesAccount(roleIn({ ...row.account, projects: [] }, person.email));
-}
-
-export function asDate(date: CalendarDate): Date {
-  return new Date(`${parseCalendarDate(date)}T00:00:00Z`);
 }

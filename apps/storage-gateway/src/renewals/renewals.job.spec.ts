@@ -5,7 +5,7 @@ import { createTestDatabase, type PrismaService, type PrismaTx, type TestDatabas
 import { type AuditInput, type JobContext, JobRunRepository } from '@app/jobs';
 import { createNotifications, type NotificationsHarness } from '@app/testing';
 import { FixedClock } from '../domain/clock.js';
-import { OrderTasks, type OrderTaskName } from '../orders/order-tasks.js';
+import { OrderTasks, type OrderTaskName } from '../domain/order-tasks.js';
 import { RenewalsJob } from './renewals.job.js';
 
 class RecordedTasks extends OrderTasks {

@@ -6,8 +6,8 @@ import type { AccountState } from '../accounts/account-state.util.js';
 import { calendarDateOf, type CalendarDate } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
 import { StorageSettings } from '../domain/storage-settings.js';
-import { OrderTasks } from '../orders/order-tasks.js';
-import { asDate } from '../quotes/quotes.service.js';
+import { OrderTasks } from '../domain/order-tasks.js';
+import { asDate } from '../domain/calendar.util.js';
 import { planRenewals, type RenewalAction, type RenewalCandidate, renewalEmail } from './renewals.util.js';
 
 export interface RenewalsSummary {

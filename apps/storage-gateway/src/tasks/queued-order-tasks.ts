@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TASK_QUEUE, type TaskQueue } from '@app/google';
-import { OrderTasks, type OrderTaskName } from './order-tasks.js';
+import { OrderTasks, type OrderTaskName } from '../domain/order-tasks.js';
 
 /** Order tasks through the app's task queue (Cloud Tasks, or the in-process dispatcher locally): `POST /tasks/<name>`. */
 @Injectable()
