@@ -1,7 +1,10 @@
 import type { CodeKind } from './finance.types.js';
 
-/** Characters any kind of code may hold: a code with others is not a finance code at all. */
-const CODE_CHARACTERS = /^[A-Za-z0-9 ./\-,&()']+$/;
+/**
+ * Characters any kind of code may hold (printable ASCII and spaces): a code with others is not a
+ * finance code at all. Within that, a wrong character in a part is a typo the part's check names.
+ */
+const CODE_CHARACTERS = /^[\x20-\x7E]+$/;
 /** GL separators: `.`, `-` or spaces, in any number (`U. PN - PNLI` reads as three parts). */
 const GL_SEPARATORS = /[\s.-]+/;
 
