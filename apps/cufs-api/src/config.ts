@@ -12,11 +12,15 @@ function categoryList(fallback: string) {
         .map((item) => item.trim().toUpperCase())
         .filter((item) => item !== ''),
     )
-    .pipe(
-      z
-        .array(z.string().regex(/^[A-Z0-9]$/, 'each category must be one letter or digit'))
-        .min(1, 'must name at least one category'),
-    );
+    .superRefine((categories, ctx) => {
+      if (categories.length === 0)
+        ctx.addIssue({ code: 'custom', message: 'must name at least one category' });
+      else if (!categories.every((category) => /^[A-Z0-9]$/.test(category)))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'each category must be one letter or digit, comma-separated',
+        });
+    });
 }
 
 /** Every source-of-funds category (first character) but `0`, the balance sheet. */
