@@ -139,6 +139,11 @@ export class CufsSimulator extends Simulator<SimCufsSeed> {
     this.hangs.push({ path, times });
   }
 
+  /** Calls being held by `hang` right now. */
+  get heldCalls(): number {
+    return this.held.size;
+  }
+
   /** Invalidates every token issued, as when keys are rotated. */
   revokeTokens(): void {
     this.tokens.clear();
