@@ -158,7 +158,12 @@ describe('adding an app to the manifest', () => {
     expect(compose).toContain('      - ../data/ella:/app/data/ella:ro');
     expect(compose).toContain('  ella-ops-gitlab-simulator:\n');
     expect(compose).toContain('    network_mode: service:ella-ops');
-    expect(files['.gitlab-ci.yml']).toContain('- APP: [covid-pool, lookup-gitlab-sync, ella-ops]');
+    const { apps } = JSON.parse(await readFile(path.join(repositoryRoot, 'apps/manifest.json'), 'utf8')) as {
+      apps: { name: string }[];
+    };
+    expect(files['.gitlab-ci.yml']).toContain(
+      `- APP: [${[...apps.map((app) => app.name), 'ella-ops'].join(', ')}]`,
+    );
     expect(JSON.parse(files['nest-cli.json'] ?? '{}')).toMatchObject({
       projects: {
         'ella-ops': { type: 'application', sourceRoot: 'apps/ella-ops/src' },

@@ -26,16 +26,23 @@ try {
 }
 let stopping = false;
 
-/** Local secrets, made once and kept in .data so that curl commands keep working across restarts. */
+/**
+ * Local secrets, made once and kept in .data so that curl commands keep working across restarts. A
+ * secret added since the file was written (a new app's) is made and added to it.
+ */
 async function localSecrets() {
   const file = path.join(dataDir, 'local-secrets.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8'));
-  const secrets = {
-    jobToken: `local-job-${randomBytes(12).toString('hex')}`,
-    operatorToken: `local-operator-${randomBytes(12).toString('hex')}`,
-    gitlabToken: `glpat-local-${randomBytes(8).toString('hex')}`,
-    lookupPassword: randomBytes(12).toString('hex'),
+  const kept = existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : {};
+  const made = {
+    jobToken: () => `local-job-${randomBytes(12).toString('hex')}`,
+    operatorToken: () => `local-operator-${randomBytes(12).toString('hex')}`,
+    gitlabToken: () => `glpat-local-${randomBytes(8).toString('hex')}`,
+    lookupPassword: () => randomBytes(12).toString('hex'),
+    cufsClientSecret: () => randomBytes(12).toString('hex'),
   };
+  const missing = Object.keys(made).filter((name) => kept[name] === undefined);
+  if (missing.length === 0) return kept;
+  const secrets = { ...kept, ...Object.fromEntries(missing.map((name) => [name, made[name]()])) };
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

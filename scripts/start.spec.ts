@@ -59,13 +59,14 @@ describe('npm start', () => {
 
     expect(output).toContain(`covid-pool           ${url(3001, '')}`);
     expect(output).toContain(`lookup-gitlab-sync   ${url(3004, '')}`);
+    expect(output).toContain(`cufs-api             ${url(3003, '')}`);
     expect(output).not.toContain('not healthy');
     const secrets = JSON.parse(await readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as {
       jobToken: string;
     };
     expect(output).toContain(secrets.jobToken);
 
-    for (const port of [3001, 3004]) {
+    for (const port of [3001, 3003, 3004]) {
       expect((await fetch(url(port, '/readyz'))).status).toBe(200);
     }
     const run = await fetch(url(3001, '/jobs/import-all?dry_run=1'), {
@@ -91,6 +92,17 @@ describe('npm start', () => {
     expect(syncRun).toMatchObject({ job: 'sync', dryRun: true });
     // Reached both simulators: a run that could not read them would be `failed`.
     expect(['succeeded', 'refused']).toContain(syncRun.status);
+
+    // cufs-api checks a demo code against the CUFS simulator (OAuth2 with the local client secret).
+    expect(output).toContain(`[start] simulator cufs: ${url(4105, '')}`);
+    const checked = await fetch(url(3003, '/finance-codes/check'), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secrets.jobToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: 'U.PN.PNLI.AAAA.ELKZ.0000' }),
+    });
+    expect(checked.status).toBe(200);
+    expect(await checked.json()).toMatchObject({ valid: true, kind: 'gl' });
+    expect(await (await fetch(url(3003, '/readyz'))).json()).toMatchObject({ cufs: 'ok' });
 
     const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
     started.kill('SIGINT');

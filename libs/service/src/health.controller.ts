@@ -1,12 +1,24 @@
-import { Controller, Get, HttpCode, Module, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Module,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@app/openapi';
 import { Public } from '@app/auth';
 import { PrismaService } from '@app/db';
+import { READINESS_REPORTERS, type ReadinessReporter } from './readiness.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() @Inject(READINESS_REPORTERS) private readonly reporters: ReadinessReporter[] = [],
+  ) {}
 
   @Get('healthz')
   @Public()
@@ -18,8 +30,14 @@ export class HealthController {
 
   @Get('readyz')
   @Public()
-  @ApiOperation({ summary: 'Readiness: the database answers' })
-  async readyz(): Promise<{ status: 'ok'; database: 'ok' }> {
+  @ApiOperation({
+    summary:
+      'Readiness: the database answers (and what the app reports on the systems it calls, which never fails it)',
+  })
+  async readyz(): Promise<{ status: 'ok'; database: 'ok' } & Record<string, string>> {
+    const reports = Promise.all(
+      this.reporters.map(async (reporter) => [reporter.name, await reporter.report()] as const),
+    );
     try {
       await Promise.race([
         this.prisma.$queryRaw`SELECT 1`,
@@ -32,7 +50,7 @@ export class HealthController {
         database: 'unreachable',
       });
     }
-    return { status: 'ok', database: 'ok' };
+    return { ...Object.fromEntries(await reports), status: 'ok', database: 'ok' };
   }
 }
 

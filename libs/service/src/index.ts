@@ -2,3 +2,4 @@ export { bootstrapService, configureService, runService, type ServiceOptions } f
 export { HealthModule } from './health.controller.js';
 export { AllExceptionsFilter } from './all-exceptions.filter.js';
 export { PlatformModule } from './platform.module.js';
+export { READINESS_REPORTERS, type ReadinessReporter } from './readiness.js';

@@ -20,6 +20,7 @@ module "platform" {
     point_in_time_recovery = true
   }
   max_instances = {
+    "cufs-api"           = 2
     "covid-pool"         = 3
     "lookup-gitlab-sync" = 2
   }

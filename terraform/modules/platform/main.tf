@@ -39,6 +39,7 @@ locals {
   operator_invokers = { for email in var.operator_emails : "operator-${email}" => "user:${email}" }
 
   covid_pool         = var.app_settings["covid-pool"]
+  cufs_api           = var.app_settings["cufs-api"]
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
@@ -50,6 +51,15 @@ locals {
       SHEETS_SOURCE = "google"
       # The export role: these accounts may read GET /export and nothing else (not jobs, not /runs).
       EXPORT_ALLOWED_EMAILS = join(",", local.covid_pool.export_callers)
+    }
+    "cufs-api" = {
+      CUFS_URL                               = local.cufs_api.cufs_url
+      CUFS_AUTH                              = local.cufs_api.cufs_auth
+      CUFS_USERNAME                          = local.cufs_api.cufs_username
+      CUFS_CLIENT_ID                         = local.cufs_api.cufs_client_id
+      FINANCE_PO_SUPPLIER                    = local.cufs_api.po_supplier
+      FINANCE_ALLOWED_TRANSACTION_CATEGORIES = local.cufs_api.allowed_transaction_categories
+      FINANCE_ALLOWED_FUNDS_CATEGORIES       = local.cufs_api.allowed_funds_categories
     }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
@@ -65,6 +75,7 @@ locals {
 
   # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
   app_secrets = {
+    "cufs-api" = [local.cufs_api.cufs_auth == "basic" ? "CUFS_PASSWORD" : "CUFS_CLIENT_SECRET"]
     "lookup-gitlab-sync" = [
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
@@ -72,12 +83,17 @@ locals {
   }
 
   # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
-  # that pull GET /export (their role in the app is EXPORT_ALLOWED_EMAILS above, not a job caller's).
+  # that pull GET /export (their role in the app is EXPORT_ALLOWED_EMAILS above, not a job caller's),
+  # and the services that check finance codes with cufs-api (storage-gateway's account).
   app_invokers = {
     "covid-pool" = { for index, email in local.covid_pool.export_callers : "export-${index}" => "serviceAccount:${email}" }
+    "cufs-api"   = { for index, email in local.cufs_api.callers : "caller-${index}" => "serviceAccount:${email}" }
   }
-  # Callers of job endpoints besides each app's scheduler account: none today.
-  app_job_callers = {}
+  # Callers of job endpoints besides each app's scheduler account: cufs-api's callers hold its `job`
+  # role (JOB_ALLOWED_EMAILS), which is what POST /finance-codes/check and GET /purchase-orders need.
+  app_job_callers = {
+    "cufs-api" = local.cufs_api.callers
+  }
 }
 
 resource "google_project_service" "enabled" {

@@ -95,6 +95,21 @@ variable "app_settings" {
       # COVID_POOL_MAX_POOL_SIZE, COVID_POOL_FALLBACK_CONTACT, SHEETS_API_URL, ...
       env = optional(map(string), {})
     }), {})
+    cufs-api = object({
+      cufs_url       = string                     # CUFS_URL: CUFS's server root (the client adds /api/v1 and /oauth/token)
+      cufs_auth      = optional(string, "oauth2") # oauth2 (CUFS_CLIENT_ID + secret CUFS_CLIENT_SECRET) or basic
+      cufs_username  = optional(string)           # CUFS_USERNAME (basic; secret CUFS_PASSWORD)
+      cufs_client_id = optional(string)           # CUFS_CLIENT_ID (oauth2)
+      po_supplier    = string                     # FINANCE_PO_SUPPLIER: the supplier purchase orders must name
+      # FINANCE_ALLOWED_TRANSACTION_CATEGORIES / FINANCE_ALLOWED_FUNDS_CATEGORIES (null: the app's defaults)
+      allowed_transaction_categories = optional(string)
+      allowed_funds_categories       = optional(string)
+      # Service account emails of the services that check codes (storage-gateway's): run.invoker on
+      # cufs-api and its JOB_ALLOWED_EMAILS.
+      callers = optional(list(string), [])
+      # CUFS_TIMEOUT_MS, CUFS_CACHE_TTL, CUFS_NEGATIVE_CACHE_TTL, ...
+      env = optional(map(string), {})
+    })
     lookup-gitlab-sync = object({
       gitlab_url               = string                    # GITLAB_URL: the GitLab instance it manages
       gitlab_identity_provider = optional(string)          # GITLAB_IDENTITY_PROVIDER (null: the app's default)
@@ -108,6 +123,11 @@ variable "app_settings" {
       env = optional(map(string), {})
     })
   })
+
+  validation {
+    condition     = contains(["basic", "oauth2"], var.app_settings["cufs-api"].cufs_auth)
+    error_message = "app_settings[\"cufs-api\"].cufs_auth must be basic or oauth2."
+  }
 
   validation {
     condition     = contains(["basic", "oauth2"], var.app_settings["lookup-gitlab-sync"].lookup_auth)
