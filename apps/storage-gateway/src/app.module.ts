@@ -83,11 +83,20 @@ export class AppModule implements NestModule {
               config.DOCUMENTS_BUCKET !== undefined
                 ? { kind: 'gcs', bucket: config.DOCUMENTS_BUCKET }
                 : { kind: 'folder', dir: config.DOCUMENTS_DIR },
-            idTokens: config.CUFS_API_TOKEN !== undefined ? { kind: 'static', token: config.CUFS_API_TOKEN } : { kind: 'metadata' },
+            idTokens:
+              config.CUFS_API_TOKEN !== undefined
+                ? { kind: 'static', token: config.CUFS_API_TOKEN }
+                : { kind: 'metadata' },
           }),
         }),
       ],
-      controllers: [ProductsController, QuotesController, OrdersController, AccountsController, AdminController],
+      controllers: [
+        ProductsController,
+        QuotesController,
+        OrdersController,
+        AccountsController,
+        AdminController,
+      ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
         { provide: StorageSettings, useValue: settings },
@@ -103,7 +112,11 @@ export class AppModule implements NestModule {
         },
         {
           provide: StorageBackendClient,
-          useFactory: () => new StorageBackendClient({ baseUrl: config.STORAGE_BACKEND_URL, token: config.STORAGE_BACKEND_TOKEN }),
+          useFactory: () =>
+            new StorageBackendClient({
+              baseUrl: config.STORAGE_BACKEND_URL,
+              token: config.STORAGE_BACKEND_TOKEN,
+            }),
         },
         ProductsService,
         AccountsService,
@@ -125,7 +138,8 @@ export class AppModule implements NestModule {
               {
                 provide: StorageSeeder,
                 inject: [PrismaService],
-                useFactory: (prisma: PrismaService) => new StorageSeeder(config.STORAGE_SEED_FILE ?? '', prisma),
+                useFactory: (prisma: PrismaService) =>
+                  new StorageSeeder(config.STORAGE_SEED_FILE ?? '', prisma),
               },
             ]),
       ],

@@ -5,7 +5,8 @@ import { loadStorageGatewayConfig } from './config.js';
 
 runService({
   app: APP,
-  description: 'Research storage: products, quotes, orders paid by finance code, grant, purchase order or voucher, accounts, renewals',
+  description:
+    'Research storage: products, quotes, orders paid by finance code, grant, purchase order or voucher, accounts, renewals',
   loadConfig: () => loadStorageGatewayConfig(),
   module: (config) => AppModule.forRoot(config),
 });

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { ADMIN_ROLE, CurrentUser, SignedIn, type WebUser } from '@app/auth';
@@ -6,7 +17,10 @@ import { ApiOperation, ApiTags } from '@app/openapi';
 import { limitQuery, ZodBody, ZodQuery } from '@app/validation';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { AccountDetail, AccountSummary } from '../accounts/account.types.js';
-import { PurchaseOrderDocuments, type PurchaseOrderDocumentView } from '../documents/purchase-order-documents.service.js';
+import {
+  PurchaseOrderDocuments,
+  type PurchaseOrderDocumentView,
+} from '../documents/purchase-order-documents.service.js';
 import { ChargesService } from '../orders/charges.service.js';
 import { ORDER_STATES, type OrderState } from '../orders/order-state.util.js';
 import { orderRequest, type OrderRequest, type OrderView } from '../orders/order.types.js';
@@ -16,7 +30,15 @@ import { ProductsService } from '../products/products.service.js';
 import { quoteRequest, type QuoteRequestInput, type QuoteView } from '../quotes/quote.types.js';
 import { QuotesService } from '../quotes/quotes.service.js';
 import { VouchersService, type VoucherView } from '../vouchers/vouchers.service.js';
-import { emailBody, memberBody, projectBody, queueQuery, reasonBody, requiredReasonBody, voucherBody } from './api.schemas.js';
+import {
+  emailBody,
+  memberBody,
+  projectBody,
+  queueQuery,
+  reasonBody,
+  requiredReasonBody,
+  voucherBody,
+} from './api.schemas.js';
 import { personOf } from './person.util.js';
 import { invalid } from '../domain/storage-errors.js';
 import { emailAddress } from '@app/identifiers';
@@ -54,14 +76,20 @@ export class QuotesController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'A quote: new storage, an increase of an account (pro rata), or its renewal (backdated to the expiry)' })
+  @ApiOperation({
+    summary:
+      'A quote: new storage, an increase of an account (pro rata), or its renewal (backdated to the expiry)',
+  })
   create(@CurrentUser() user: WebUser, @ZodBody(quoteRequest) body: QuoteRequestInput): Promise<QuoteView> {
     return this.quotes.create(personOf(user), body);
   }
 
   @Get()
   @ApiOperation({ summary: 'My quotes, newest first' })
-  list(@CurrentUser() user: WebUser, @ZodQuery(listQuery) query: z.output<typeof listQuery>): Promise<QuoteView[]> {
+  list(
+    @CurrentUser() user: WebUser,
+    @ZodQuery(listQuery) query: z.output<typeof listQuery>,
+  ): Promise<QuoteView[]> {
     return this.quotes.listMine(personOf(user), query.limit);
   }
 
@@ -83,14 +111,19 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Order a quote with one payment method; the same idempotency key answers the same order' })
+  @ApiOperation({
+    summary: 'Order a quote with one payment method; the same idempotency key answers the same order',
+  })
   create(@CurrentUser() user: WebUser, @ZodBody(orderRequest) body: OrderRequest): Promise<OrderView> {
     return this.orders.create(personOf(user), body);
   }
 
   @Get()
   @ApiOperation({ summary: 'My orders and those of accounts I manage, newest first' })
-  list(@CurrentUser() user: WebUser, @ZodQuery(listQuery) query: z.output<typeof listQuery>): Promise<OrderView[]> {
+  list(
+    @CurrentUser() user: WebUser,
+    @ZodQuery(listQuery) query: z.output<typeof listQuery>,
+  ): Promise<OrderView[]> {
     return this.orders.listMine(personOf(user), query.limit);
   }
 
@@ -103,16 +136,28 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw an order before it is approved' })
-  cancel(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(reasonBody) body: z.output<typeof reasonBody>): Promise<OrderView> {
+  cancel(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(reasonBody) body: z.output<typeof reasonBody>,
+  ): Promise<OrderView> {
     return this.orders.cancel(personOf(user), id, body.reason);
   }
 
   @Post(':id/documents')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Upload the purchase order (a PDF as the request body, Content-Type application/pdf)' })
-  upload(@CurrentUser() user: WebUser, @Param('id') id: string, @Body() body: unknown): Promise<PurchaseOrderDocumentView> {
+  @ApiOperation({
+    summary: 'Upload the purchase order (a PDF as the request body, Content-Type application/pdf)',
+  })
+  upload(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<PurchaseOrderDocumentView> {
     if (!Buffer.isBuffer(body)) {
-      throw invalid('Send the PDF as the request body', [{ field: 'file', message: 'the body must be the PDF itself, with Content-Type: application/pdf' }]);
+      throw invalid('Send the PDF as the request body', [
+        { field: 'file', message: 'the body must be the PDF itself, with Content-Type: application/pdf' },
+      ]);
     }
     return this.documents.upload(personOf(user), id, body);
   }
@@ -161,32 +206,53 @@ export class AccountsController {
   @Post(':id/managers')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a Data Manager (owner and managers)' })
-  addManager(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(emailBody) body: z.output<typeof emailBody>): Promise<AccountDetail> {
+  addManager(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(emailBody) body: z.output<typeof emailBody>,
+  ): Promise<AccountDetail> {
     return this.accounts.addManager(personOf(user), id, body.email, body.reason);
   }
 
   @Delete(':id/managers/:email')
   @ApiOperation({ summary: 'Remove a Data Manager (owner and managers)' })
-  removeManager(@CurrentUser() user: WebUser, @Param('id') id: string, @Param('email') email: string): Promise<AccountDetail> {
+  removeManager(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Param('email') email: string,
+  ): Promise<AccountDetail> {
     return this.accounts.removeManager(personOf(user), id, parsedEmail(email));
   }
 
   @Post(':id/owner')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Hand the Data Owner role to someone else (the owner only); the previous owner stays a Data Manager' })
-  handOn(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(emailBody) body: z.output<typeof emailBody>): Promise<AccountDetail> {
+  @ApiOperation({
+    summary:
+      'Hand the Data Owner role to someone else (the owner only); the previous owner stays a Data Manager',
+  })
+  handOn(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(emailBody) body: z.output<typeof emailBody>,
+  ): Promise<AccountDetail> {
     return this.accounts.handOwnership(personOf(user), id, body.email, body.reason);
   }
 
   @Post(':id/projects')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a project in the account (owner and managers)' })
-  createProject(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(projectBody) body: z.output<typeof projectBody>): Promise<AccountDetail> {
+  createProject(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(projectBody) body: z.output<typeof projectBody>,
+  ): Promise<AccountDetail> {
     return this.accounts.createProject(personOf(user), id, body.name);
   }
 
   @Put(':id/projects/:projectId/members/:email')
-  @ApiOperation({ summary: "Add someone to a project, or change their role (the account's or the project's managers)" })
+  @ApiOperation({
+    summary: "Add someone to a project, or change their role (the account's or the project's managers)",
+  })
   setMember(
     @CurrentUser() user: WebUser,
     @Param('id') id: string,
@@ -199,7 +265,12 @@ export class AccountsController {
 
   @Delete(':id/projects/:projectId/members/:email')
   @ApiOperation({ summary: 'Remove someone from a project' })
-  removeMember(@CurrentUser() user: WebUser, @Param('id') id: string, @Param('projectId') projectId: string, @Param('email') email: string): Promise<AccountDetail> {
+  removeMember(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Param('projectId') projectId: string,
+    @Param('email') email: string,
+  ): Promise<AccountDetail> {
     return this.accounts.removeProjectMember(personOf(user), id, projectId, parsedEmail(email));
   }
 }
@@ -217,32 +288,59 @@ export class AdminController {
 
   @Get('orders')
   @ApiOperation({ summary: 'The order queue, oldest first: ?state=awaiting_approval,approved&product=RFS' })
-  queue(@ZodQuery(queueQuery.extend({ limit: limitQuery({ default: 100, max: 1000 }) })) query: z.output<typeof queueQuery> & { limit: number }): Promise<OrderView[]> {
+  queue(
+    @ZodQuery(queueQuery.extend({ limit: limitQuery({ default: 100, max: 1000 }) }))
+    query: z.output<typeof queueQuery> & { limit: number },
+  ): Promise<OrderView[]> {
     const states = (query.state ?? 'awaiting_approval').split(',');
     const unknown = states.filter((s) => !(ORDER_STATES as readonly string[]).includes(s));
-    if (unknown.length > 0) throw invalid('The query is not valid', [{ field: 'state', message: `unknown order state(s): ${unknown.join(', ')}` }]);
-    return this.orders.queue({ states: states as OrderState[], limit: query.limit, ...(query.product === undefined ? {} : { productCode: query.product }) });
+    if (unknown.length > 0)
+      throw invalid('The query is not valid', [
+        { field: 'state', message: `unknown order state(s): ${unknown.join(', ')}` },
+      ]);
+    return this.orders.queue({
+      states: states as OrderState[],
+      limit: query.limit,
+      ...(query.product === undefined ? {} : { productCode: query.product }),
+    });
   }
 
   @Post('orders/:id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve an order awaiting approval; provisioning follows' })
-  approve(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(reasonBody) body: z.output<typeof reasonBody>): Promise<OrderView> {
+  approve(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(reasonBody) body: z.output<typeof reasonBody>,
+  ): Promise<OrderView> {
     return this.orders.approve(personOf(user), id, body.reason);
   }
 
   @Post('orders/:id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject an order awaiting approval, with a reason the buyer reads' })
-  reject(@CurrentUser() user: WebUser, @Param('id') id: string, @ZodBody(requiredReasonBody) body: z.output<typeof requiredReasonBody>): Promise<OrderView> {
+  reject(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @ZodBody(requiredReasonBody) body: z.output<typeof requiredReasonBody>,
+  ): Promise<OrderView> {
     return this.orders.reject(personOf(user), id, body.reason);
   }
 
   @Put('products/:code')
-  @ApiOperation({ summary: 'Create or change a product and its price (quotes keep the price they were made with)' })
-  putProduct(@CurrentUser() user: WebUser, @Param('code') code: string, @ZodBody(productInput) body: ProductInput): Promise<Product> {
+  @ApiOperation({
+    summary: 'Create or change a product and its price (quotes keep the price they were made with)',
+  })
+  putProduct(
+    @CurrentUser() user: WebUser,
+    @Param('code') code: string,
+    @ZodBody(productInput) body: ProductInput,
+  ): Promise<Product> {
     const parsed = productCode.safeParse(code);
-    if (!parsed.success) throw invalid('The product code is not valid', [{ field: 'code', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+    if (!parsed.success)
+      throw invalid('The product code is not valid', [
+        { field: 'code', message: parsed.error.issues[0]?.message ?? 'invalid' },
+      ]);
     return this.products.put(personOf(user), parsed.data, body);
   }
 
@@ -255,7 +353,10 @@ export class AdminController {
   @Post('vouchers')
   @HttpCode(201)
   @ApiOperation({ summary: 'Make a voucher for a product, a size and a term' })
-  createVoucher(@CurrentUser() user: WebUser, @ZodBody(voucherBody) body: z.output<typeof voucherBody>): Promise<VoucherView> {
+  createVoucher(
+    @CurrentUser() user: WebUser,
+    @ZodBody(voucherBody) body: z.output<typeof voucherBody>,
+  ): Promise<VoucherView> {
     return this.vouchers.create(personOf(user), body);
   }
 
@@ -271,6 +372,9 @@ export class AdminController {
 
 function parsedEmail(text: string): string {
   const parsed = emailAddress.safeParse(text);
-  if (!parsed.success) throw invalid('The address is not valid', [{ field: 'email', message: parsed.error.issues[0]?.message ?? 'is not an email address' }]);
+  if (!parsed.success)
+    throw invalid('The address is not valid', [
+      { field: 'email', message: parsed.error.issues[0]?.message ?? 'is not an email address' },
+    ]);
   return parsed.data;
 }

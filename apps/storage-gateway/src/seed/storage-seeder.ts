@@ -31,11 +31,10 @@ export class StorageSeeder implements OnApplicationBootstrap {
 
   constructor(
     private readonly file: string,
-    private readonly prisma?: PrismaService,
+    private readonly prisma: PrismaService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.prisma === undefined) return;
     const parsed = seedSchema.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -54,6 +53,8 @@ export class StorageSeeder implements OnApplicationBootstrap {
       })),
       skipDuplicates: true,
     });
-    this.logger.log(`Seeded ${created.count} product(s) and ${madeVouchers.count} voucher(s) from ${this.file}`);
+    this.logger.log(
+      `Seeded ${created.count} product(s) and ${madeVouchers.count} voucher(s) from ${this.file}`,
+    );
   }
 }
