@@ -3,10 +3,11 @@
 //   libs/<lib>/src/** -> dist/libs/<lib>/**
 //   simulators/**     -> dist/simulators/**
 //   bench/**          -> dist/bench/**
+//   apps/<app>/src/**/{views,public}/* are copied as they are (page templates, CSS, scripts)
 // Imports of `@app/<lib>` (a TypeScript path alias, unknown to Node) are rewritten to the relative
 // path of dist/libs/<lib>/index.js. Usage: node scripts/build.mjs [--if-needed]
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +49,26 @@ async function sources() {
   return units.map((u) => ({ ...u, out: u.out.replace(/\.ts$/, '.js') }));
 }
 
+/**
+ * Files an app reads at run time beside its code, copied as they are: page templates (`views/`) and
+ * the pages' stylesheets and scripts (`public/`) under apps/<app>/src/.
+ */
+async function assets() {
+  const copies = [];
+  for (const name of await readdir(path.join(root, 'apps')).catch(() => [])) {
+    const src = path.join(root, 'apps', name, 'src');
+    const entries = await readdir(src, { withFileTypes: true, recursive: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const file = path.join(e.parentPath, e.name);
+      const parts = path.relative(src, file).split(path.sep);
+      if (!parts.slice(0, -1).some((p) => p === 'views' || p === 'public')) continue;
+      copies.push({ file, out: path.join(dist, 'apps', name, path.relative(src, file)) });
+    }
+  }
+  return copies;
+}
+
 function rewriteAliases(code, outFile) {
   return code.replace(
     /(from\s*|import\s*\(\s*|import\s*)(['"])@app\/([a-z0-9-]+)\2/g,
@@ -67,12 +88,17 @@ async function newestMtime(files) {
 
 export async function build({ ifNeeded = false } = {}) {
   const units = await sources();
+  const copies = await assets();
   if (ifNeeded) {
     const built = await stat(stampFile).then(
       (s) => s.mtimeMs,
       () => 0,
     );
-    const inputs = [...units.map((u) => u.file), path.join(root, 'package-lock.json')];
+    const inputs = [
+      ...units.map((u) => u.file),
+      ...copies.map((c) => c.file),
+      path.join(root, 'package-lock.json'),
+    ];
     if (built > (await newestMtime(inputs))) return { built: false, files: units.length };
   }
   await rm(dist, { recursive: true, force: true });
@@ -89,6 +115,12 @@ export async function build({ ifNeeded = false } = {}) {
       await mkdir(path.dirname(out), { recursive: true });
       await writeFile(out, `${rewriteAliases(code, out)}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
       if (map) await writeFile(`${out}.map`, map);
+    }),
+  );
+  await Promise.all(
+    copies.map(async ({ file, out }) => {
+      await mkdir(path.dirname(out), { recursive: true });
+      await copyFile(file, out);
     }),
   );
   await writeFile(stampFile, new Date().toISOString());

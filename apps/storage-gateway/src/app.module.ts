@@ -38,6 +38,7 @@ import { StorageSeeder } from './seed/storage-seeder.js';
 import { QueuedOrderTasks } from './tasks/queued-order-tasks.js';
 import { ApplyAccessTask, CheckPaymentTask, ProvisionTask, SyncMembersTask } from './tasks/storage-tasks.js';
 import { VouchersService } from './vouchers/vouchers.service.js';
+import { configureWebForms, WEB_CONTROLLERS, WEB_PROVIDERS } from './web/web.parts.js';
 
 export const APP = 'storage-gateway';
 
@@ -96,6 +97,7 @@ export class AppModule implements NestModule {
         OrdersController,
         AccountsController,
         AdminController,
+        ...WEB_CONTROLLERS,
       ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
@@ -132,6 +134,7 @@ export class AppModule implements NestModule {
         ProvisionTask,
         ApplyAccessTask,
         SyncMembersTask,
+        ...WEB_PROVIDERS,
         ...(config.STORAGE_SEED_FILE === undefined
           ? []
           : [
@@ -156,5 +159,6 @@ export class AppModule implements NestModule {
     consumer
       .apply(express.raw({ type: () => true, limit: this.config.PO_MAX_BYTES }))
       .forRoutes({ path: 'api/orders/:id/documents', method: RequestMethod.POST });
+    configureWebForms(consumer, this.config.PO_MAX_BYTES);
   }
 }

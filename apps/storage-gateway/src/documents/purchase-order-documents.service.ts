@@ -35,6 +35,23 @@ export class PurchaseOrderDocuments {
     private readonly settings: StorageSettings,
   ) {}
 
+  /**
+   * What is wrong with a document before any order is made (the buy form checks the file first, so
+   * that a refused file stores nothing): too large or not a PDF, in the words `upload` uses; null when
+   * it would be accepted.
+   */
+  problemWith(content: Buffer): string | null {
+    if (content.length > this.settings.poMaxBytes) {
+      return `must be at most ${megabytes(this.settings.poMaxBytes)} (this one is ${megabytes(content.length)})`;
+    }
+    return pdfProblem(content);
+  }
+
+  /** The largest document accepted, in bytes (the form tells the browser). */
+  get maxBytes(): number {
+    return this.settings.poMaxBytes;
+  }
+
   async upload(person: Person, orderId: string, content: Buffer): Promise<PurchaseOrderDocumentView> {
     const order = await this.order(person, orderId);
     if (order.paymentMethod !== 'purchase_order') throw conflict('the order is not paid by purchase order');

@@ -271,6 +271,15 @@ export class OrdersService {
     });
   }
 
+  /** The order a form made (its idempotency key), if it has been made already: a form sent twice makes one order. */
+  async findByKey(person: Person, idempotencyKey: string): Promise<string | null> {
+    const row = await this.prisma.storageOrder.findUnique({
+      where: { createdBy_idempotencyKey: { createdBy: person.email, idempotencyKey } },
+      select: { id: true },
+    });
+    return row?.id ?? null;
+  }
+
   /** An order, for whoever made it, the account's owner and managers, and administrators. */
   async show(person: Person, id: string): Promise<OrderView> {
     if (!isUuid(id)) throw notFound('order');
@@ -294,6 +303,39 @@ export class OrdersService {
       take: limit,
     });
     return rows.map(view);
+  }
+
+  /**
+   * Orders still on their way (not completed, rejected or cancelled) that the person made or that are
+   * for accounts they manage, oldest first: where each stands, for the "My storage" page.
+   */
+  async inProgress(person: Person, limit: number): Promise<OrderView[]> {
+    const rows = await this.prisma.storageOrder.findMany({
+      where: {
+        state: { notIn: [...TERMINAL_ORDER_STATES] },
+        OR: [
+          { createdBy: person.email },
+          { account: { ownerEmail: person.email } },
+          { account: { managers: { some: { email: person.email } } } },
+        ],
+      },
+      include: orderInclude,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.map(view);
+  }
+
+  /** An account's orders that the person may read (its owner and managers, administrators), newest first. */
+  async forAccount(person: Person, accountId: string, limit: number): Promise<OrderView[]> {
+    if (!isUuid(accountId)) return [];
+    const rows = await this.prisma.storageOrder.findMany({
+      where: { accountId },
+      include: orderInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.filter((row) => mayRead(row, person)).map(view);
   }
 
   /** Administrators' queue: by state and product, oldest first. */
@@ -416,7 +458,7 @@ export class OrdersService {
 }
 
 /** Finance and grant codes are compared upper case; purchase order numbers and vouchers too. */
-function normaliseReference(method: string, reference: string): string {
+export function normaliseReference(method: string, reference: string): string {
   const trimmed = reference.trim();
   return method === 'grant_code' ? trimmed : trimmed.toUpperCase();
 }

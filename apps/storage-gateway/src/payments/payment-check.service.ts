@@ -3,7 +3,15 @@ import { PrismaService } from '@app/db';
 import { Clock } from '../domain/clock.js';
 import { OrdersService } from '../orders/orders.service.js';
 import type { TaskOutcome } from '../provisioning/provisioning.service.js';
-import { type CheckAnswer, CufsApiClient } from './cufs-api.client.js';
+import { type CheckAnswer, CufsApiClient, FinanceCheckUnavailableError } from './cufs-api.client.js';
+import type { PaymentMethod } from '../orders/order.types.js';
+import { normaliseReference } from '../orders/orders.service.js';
+
+/** What the buy form learns before it stores anything: cufs-api's problems, or that it could not say. */
+export type PaymentPrecheck =
+  | { outcome: 'accepted' }
+  | { outcome: 'refused'; problems: string[] }
+  | { outcome: 'unavailable' };
 
 /** The payment check of a voucher order: the voucher was checked and spent when the order was made. */
 export interface VoucherCheck {
@@ -28,6 +36,30 @@ export class PaymentCheckService {
     private readonly cufs: CufsApiClient,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Asks cufs-api about a finance code, grant code or purchase order number before an order is made,
+   * so that the buy form can show cufs-api's problems next to the field and store nothing. It does not
+   * replace the `check-payment` task, which checks again once the order exists. Vouchers are checked
+   * when the order is made. When cufs-api cannot say, the order may go ahead: the task checks later.
+   */
+  async precheck(method: PaymentMethod, reference: string, amountPence: number): Promise<PaymentPrecheck> {
+    if (method === 'voucher') return { outcome: 'accepted' };
+    try {
+      const answer = await this.cufs.check({
+        code: normaliseReference(method, reference),
+        kind: method === 'finance_code' ? 'gl' : method === 'grant_code' ? 'grant' : 'purchase-order',
+        amount: amountPence,
+        date: this.clock.today(),
+      });
+      return answer.valid
+        ? { outcome: 'accepted' }
+        : { outcome: 'refused', problems: answer.problems.map((p) => p.message) };
+    } catch (error) {
+      if (error instanceof FinanceCheckUnavailableError) return { outcome: 'unavailable' };
+      throw error;
+    }
+  }
 
   async check(orderId: string): Promise<TaskOutcome> {
     const started = await this.orders.move(orderId, 'start_payment_check', 'system');

@@ -9,7 +9,7 @@ import type { Person } from '../domain/person.js';
 import { invalid, notFound } from '../domain/storage-errors.js';
 import { renewalWindowDays, StorageSettings } from '../domain/storage-settings.js';
 import { ProductsService } from '../products/products.service.js';
-import { priceQuote, type QuoteRequest } from './pricing.util.js';
+import { type PricingResult, priceQuote, type QuoteRequest } from './pricing.util.js';
 import type { QuoteRequestInput, QuoteView } from './quote.types.js';
 
 const quoteInclude = {
@@ -89,6 +89,26 @@ export class QuotesService {
       return row.id;
     });
     return this.show(person, id);
+  }
+
+  /**
+   * The price new storage would have today, without making a quote (the buy page shows it as the
+   * size and term change): the same pricing and the same problems as `create`, nothing stored.
+   */
+  async preview(input: { productCode: string; sizeTb: number; years: number }): Promise<PricingResult> {
+    const product = await this.products.terms(input.productCode);
+    if (product === null || !product.active) {
+      return {
+        ok: false,
+        problems: [{ field: 'productCode', message: `there is no product ${input.productCode} on sale` }],
+      };
+    }
+    return priceQuote(
+      product,
+      { kind: 'new', sizeTb: input.sizeTb, years: input.years },
+      this.clock.today(),
+      renewalWindowDays(this.settings),
+    );
   }
 
   /** A quote, for whoever made it, the account's owner and managers, and administrators. */

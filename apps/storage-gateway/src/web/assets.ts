@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export interface Asset {
+  content: Buffer;
+  type: string;
+  /** `/static/<hash>/<name>`: a new file gets a new address, so it can be cached for a year. */
+  url: string;
+}
+
+/** The folder of the pages' CSS and scripts, beside this file in src/ and in dist/ alike. */
+export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+/** The stylesheet and scripts, read once at start-up and addressed by their content's hash. */
+export class Assets {
+  private readonly byName = new Map<string, Asset>();
+
+  constructor(dir = PUBLIC_DIR) {
+    for (const name of readdirSync(dir)) {
+      const type = TYPES[extname(name)];
+      if (type === undefined) continue;
+      const content = readFileSync(join(dir, name));
+      const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+      this.byName.set(name, { content, type, url: `/static/${hash}/${name}` });
+    }
+  }
+
+  url(name: string): string {
+    const asset = this.byName.get(name);
+    if (asset === undefined) throw new Error(`no static file ${name}`);
+    return asset.url;
+  }
+
+  /** The file at `/static/<hash>/<name>`, only for its current hash. */
+  find(hash: string, name: string): Asset | undefined {
+    const asset = this.byName.get(name);
+    return asset !== undefined && asset.url === `/static/${hash}/${name}` ? asset : undefined;
+  }
+}

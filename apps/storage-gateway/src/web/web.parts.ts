@@ -1,0 +1,36 @@
+import { type MiddlewareConsumer, RequestMethod } from '@nestjs/common';
+import { AccountPagesController } from './account.pages.controller.js';
+import { AdminPagesController } from './admin.pages.controller.js';
+import { Assets } from './assets.js';
+import { FormOrders } from './buy.pages.js';
+import { PageErrorsFilter } from './page-errors.filter.js';
+import { PagesRenderer } from './pages.renderer.js';
+import { StaticController } from './static.controller.js';
+import { StoragePagesController } from './storage.pages.controller.js';
+import { formUpload } from './upload.middleware.js';
+
+/** The pages people use, on the same services as the JSON API. */
+export const WEB_CONTROLLERS = [
+  StaticController,
+  StoragePagesController,
+  AccountPagesController,
+  AdminPagesController,
+];
+
+export const WEB_PROVIDERS = [
+  { provide: Assets, useFactory: () => new Assets() },
+  PagesRenderer,
+  PageErrorsFilter,
+  FormOrders,
+];
+
+/** Forms that may carry the purchase order PDF are read (file included) before the guards check CSRF. */
+export function configureWebForms(consumer: MiddlewareConsumer, poMaxBytes: number): void {
+  consumer
+    .apply(formUpload('poFile', poMaxBytes))
+    .forRoutes(
+      { path: 'buy', method: RequestMethod.POST },
+      { path: 'accounts/:id/renew', method: RequestMethod.POST },
+      { path: 'accounts/:id/increase', method: RequestMethod.POST },
+    );
+}
