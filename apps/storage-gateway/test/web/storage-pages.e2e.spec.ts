@@ -186,7 +186,11 @@ suite(title, () => {
       const expired = addDays(today, -10);
       await h.sg.prisma.storageAccount.update({
         where: { id: rosaAccountId },
-        data: { state: 'expired', expiresOn: new Date(`${expired}T00:00:00Z`) },
+        data: {
+          state: 'expired',
+          startsOn: new Date(`${addYears(expired, -2)}T00:00:00Z`),
+          expiresOn: new Date(`${expired}T00:00:00Z`),
+        },
       });
       await rosa.goto(`${h.baseUrl}/accounts/${rosaAccountId}`);
       await expect(rosa.textContent('dl.facts')).resolves.toContain('Read-only (expired)');
