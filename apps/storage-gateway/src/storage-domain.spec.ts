@@ -442,3 +442,45 @@ describe('accounts', () => {
     });
   });
 });
+
+describe('what the pages ask', () => {
+  it('prices new storage without making a quote, with the same problems as a quote', async () => {
+    const before = await prisma.storageQuote.count();
+    const priced = await quotes.preview({ productCode: 'RFS', sizeTb: 3, years: 2 });
+    expect(priced).toMatchObject({ ok: true, quote: { amountPence: 3 * 2 * 13_900, sizeTb: 3, years: 2 } });
+    expect(await quotes.preview({ productCode: 'RFS', sizeTb: 500, years: 1 })).toEqual({
+      ok: false,
+      problems: [{ field: 'sizeTb', message: 'Research File Share goes up to 100 TB' }],
+    });
+    expect(await quotes.preview({ productCode: 'NOPE', sizeTb: 1, years: 1 })).toEqual({
+      ok: false,
+      problems: [{ field: 'productCode', message: 'there is no product NOPE on sale' }],
+    });
+    expect(await prisma.storageQuote.count()).toBe(before);
+  });
+
+  it("lists the orders in progress of the buyer and the account's managers, oldest first, and no one else's", async () => {
+    const first = await newStorage(bob);
+    const second = await newStorage(bob);
+    const done = await newStorage(bob);
+    await orders.cancel(bob, done.order.id);
+    await accounts.addManager(bob, first.order.account.id, eve.email);
+    const mine = (await orders.inProgress(bob, 50)).map((o) => o.id);
+    expect(mine).toEqual(expect.arrayContaining([first.order.id, second.order.id]));
+    expect(mine).not.toContain(done.order.id);
+    expect(mine.indexOf(first.order.id)).toBeLessThan(mine.indexOf(second.order.id));
+    expect((await orders.inProgress(eve, 50)).map((o) => o.id)).toEqual([first.order.id]);
+    expect((await orders.inProgress(ann, 50)).map((o) => o.id)).not.toContain(first.order.id);
+  });
+
+  it("lists an account's orders for those who may read them, and finds the order a form made", async () => {
+    const { order } = await newStorage(bob);
+    expect((await orders.forAccount(bob, order.account.id, 10)).map((o) => o.id)).toEqual([order.id]);
+    expect((await orders.forAccount(admin, order.account.id, 10)).map((o) => o.id)).toEqual([order.id]);
+    expect(await orders.forAccount(eve, order.account.id, 10)).toEqual([]);
+    expect(await orders.forAccount(bob, 'not-an-id', 10)).toEqual([]);
+    const made = await prisma.storageOrder.findUniqueOrThrow({ where: { id: order.id } });
+    expect(await orders.findByKey(bob, made.idempotencyKey)).toBe(order.id);
+    expect(await orders.findByKey(eve, made.idempotencyKey)).toBeNull();
+  });
+});
