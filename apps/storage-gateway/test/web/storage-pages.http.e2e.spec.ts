@@ -1,0 +1,314 @@
+// storage-gateway's pages over plain HTTP (no browser needed): who may open and post what, the CSRF
+// token on every form, each form's bad input answered with the form again and the problem by its
+// field (400, nothing changed), and the pages' headers. The whole app as it runs: sign-in through the
+// real OIDC provider, cufs-api and the backend simulator behind it.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { BrowserResponse } from '@app/testing';
+import { type Person, startStorageGateway, type StorageGatewayHarness } from '../storage-gateway.harness.js';
+
+let h: StorageGatewayHarness;
+let rosa: Person; // rr101: owns an active account
+let dev: Person; // dm202: not a member of it
+let ada: Person; // aa303: administrator
+let accountId: string;
+let orderId: string;
+let openOrderId: string;
+let keys = 0;
+
+async function buy(person: Person, sizeTb = 2) {
+  const quote = await person.send('POST', '/api/quotes', {
+    kind: 'new',
+    productCode: 'RFS',
+    sizeTb,
+    years: 1,
+  });
+  const order = await person.send('POST', '/api/orders', {
+    quoteId: quote.body.id,
+    paymentMethod: 'finance_code',
+    paymentReference: 'U.PN.PNLI.AAAA.ELKZ.0000',
+    idempotencyKey: `pages-http-${++keys}`,
+    account: { name: 'Page tests', departmentCode: 'PN', departmentName: 'Physics' },
+  });
+  expect(order.status).toBe(201);
+  await h.queue.drained();
+  return order.body as { id: string; account: { id: string } };
+}
+
+beforeAll(async () => {
+  h = await startStorageGateway();
+  [rosa, dev, ada] = await Promise.all([h.signIn('rr101'), h.signIn('dm202'), h.signIn('aa303')]);
+  const order = await buy(rosa);
+  orderId = order.id;
+  accountId = order.account.id;
+  expect((await ada.send('POST', `/api/admin/orders/${orderId}/approve`, {})).status).toBe(200);
+  await h.queue.drained();
+  openOrderId = (await buy(rosa, 3)).id;
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** A form posted as the browser would: urlencoded, with the session's CSRF token unless told otherwise. */
+function post(
+  person: Person,
+  path: string,
+  form: Record<string, string>,
+  csrf = true,
+): Promise<BrowserResponse> {
+  return person.browser.request(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { origin: h.baseUrl },
+    form: csrf ? { _csrf: person.csrf, ...form } : form,
+  });
+}
+
+const pages = () => [
+  '/',
+  '/me',
+  '/buy',
+  `/orders/${orderId}`,
+  `/accounts/${accountId}`,
+  `/accounts/${accountId}/renew`,
+  `/accounts/${accountId}/increase`,
+  '/admin/orders',
+  `/admin/orders/${orderId}`,
+  '/admin/products',
+  '/admin/vouchers',
+];
+
+const forms = () => [
+  '/buy',
+  `/orders/${openOrderId}/cancel`,
+  `/accounts/${accountId}/managers`,
+  `/accounts/${accountId}/managers/remove`,
+  `/accounts/${accountId}/owner`,
+  `/accounts/${accountId}/projects`,
+  `/accounts/${accountId}/renew`,
+  `/accounts/${accountId}/increase`,
+  `/admin/orders/${openOrderId}/approve`,
+  `/admin/orders/${openOrderId}/reject`,
+  '/admin/products/RFS',
+  '/admin/vouchers',
+];
+
+describe('who may open and post what', () => {
+  it('sends someone not signed in to sign in, from every page and every form', async () => {
+    for (const path of pages()) {
+      const r = await fetch(`${h.baseUrl}${path}`, { redirect: 'manual' });
+      expect([path, r.status]).toEqual([path, 302]);
+      expect(r.headers.get('location')).toBe(`/auth/login?returnTo=${encodeURIComponent(path)}`);
+    }
+    for (const path of forms()) {
+      const r = await fetch(`${h.baseUrl}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=x%40cam.ac.uk',
+      });
+      expect([path, r.status]).toEqual([path, 302]);
+    }
+    expect((await fetch(`${h.baseUrl}/buy/price?productCode=RFS&sizeTb=1&years=1`)).status).toBe(401);
+  });
+
+  it('refuses every form without the CSRF token (403 page), changing nothing', async () => {
+    const before = await h.sg.prisma.auditEvent.count();
+    for (const path of forms()) {
+      const r = await post(ada, path, { email: 'x@cam.ac.uk', reason: 'no', name: 'p' }, false);
+      expect([path, r.status]).toEqual([path, 403]);
+      expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(r.text).toContain('CSRF');
+    }
+    expect(await h.sg.prisma.auditEvent.count()).toBe(before);
+  });
+
+  it("keeps the administrators' pages and forms from researchers (403 page)", async () => {
+    for (const path of pages().filter((p) => p.startsWith('/admin'))) {
+      const r = await rosa.get(path);
+      expect([path, r.status]).toEqual([path, 403]);
+      expect(r.text).toContain('<h1>Not for you</h1>');
+    }
+    for (const path of forms().filter((p) => p.startsWith('/admin'))) {
+      expect([path, (await post(rosa, path, { reason: 'x' })).status]).toEqual([path, 403]);
+    }
+    expect((await h.sg.prisma.storageOrder.findUniqueOrThrow({ where: { id: openOrderId } })).state).toBe(
+      'awaiting_approval',
+    );
+  });
+
+  it("answers 404 to someone who is not a member, for another person's account and order, pages and forms", async () => {
+    for (const path of [
+      `/accounts/${accountId}`,
+      `/accounts/${accountId}/renew`,
+      `/accounts/${accountId}/increase`,
+      `/orders/${orderId}`,
+    ]) {
+      const r = await dev.get(path);
+      expect([path, r.status]).toEqual([path, 404]);
+      expect(r.text).toContain('<h1>Page not found</h1>');
+      expect(r.text).not.toContain('Page tests');
+    }
+    for (const [path, form] of [
+      [`/accounts/${accountId}/managers`, { email: 'dev@cam.ac.uk' }],
+      [`/accounts/${accountId}/projects`, { name: 'sneaky' }],
+      [`/orders/${openOrderId}/cancel`, {}],
+    ] as const) {
+      expect([path, (await post(dev, path, form)).status]).toEqual([path, 404]);
+    }
+    expect((await h.sg.prisma.storageOrder.findUniqueOrThrow({ where: { id: openOrderId } })).state).toBe(
+      'awaiting_approval',
+    );
+  });
+});
+
+describe('bad input comes back as the form with the problem by its field (400), nothing stored', () => {
+  it('on the buy form', async () => {
+    const before = await h.sg.prisma.storageOrder.count();
+    const empty = await post(rosa, '/buy', { idempotencyKey: 'bad-form-0001', action: 'order' });
+    expect(empty.status).toBe(400);
+    for (const field of [
+      'productCode',
+      'sizeTb',
+      'accountName',
+      'departmentCode',
+      'departmentName',
+      'paymentMethod',
+    ]) {
+      expect(empty.text).toContain(`id="${field}-error"`);
+    }
+    const tooBig = await post(rosa, '/buy', {
+      productCode: 'RFS',
+      sizeTb: '500',
+      years: '1',
+      action: 'price',
+    });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.text).toContain('Research File Share goes up to 200 TB');
+    const noCode = await post(rosa, '/buy', {
+      idempotencyKey: 'bad-form-0002',
+      productCode: 'RFS',
+      sizeTb: '1',
+      years: '1',
+      accountName: 'X',
+      departmentCode: 'PN',
+      departmentName: 'Physics',
+      paymentMethod: 'finance_code',
+      financeCode: '',
+      action: 'order',
+    });
+    expect(noCode.status).toBe(400);
+    expect(noCode.text).toContain('Enter the finance code');
+    expect(await h.sg.prisma.storageOrder.count()).toBe(before);
+    const price = await rosa.get('/buy/price?productCode=RFS&sizeTb=500&years=1');
+    expect(price.body).toEqual({ problems: { sizeTb: 'Research File Share goes up to 200 TB' } });
+    expect((await rosa.get('/buy/price?productCode=RFS&sizeTb=2&years=1')).body).toMatchObject({
+      amount: '£278.00',
+    });
+  });
+
+  it("on an account's forms", async () => {
+    const before = await h.sg.prisma.auditEvent.count();
+    const cases: [string, Record<string, string>, string][] = [
+      [`/accounts/${accountId}/managers`, { email: 'not an address' }, 'id="addManager-email-error"'],
+      [`/accounts/${accountId}/owner`, { email: 'new@cam.ac.uk' }, 'Tick the box to confirm'],
+      [`/accounts/${accountId}/projects`, { name: 'Not Allowed' }, 'id="project-name-error"'],
+      [
+        `/accounts/${accountId}/renew`,
+        { years: 'x', paymentMethod: 'finance_code', financeCode: 'U' },
+        'id="years-error"',
+      ],
+      [`/accounts/${accountId}/increase`, { addTb: 'x', paymentMethod: 'voucher' }, 'id="addTb-error"'],
+    ];
+    for (const [path, form, shown] of cases) {
+      const r = await post(rosa, path, form);
+      expect([path, r.status]).toEqual([path, 400]);
+      expect(r.text).toContain(shown);
+    }
+    const project = await post(rosa, `/accounts/${accountId}/projects`, { name: 'ok-project' });
+    expect(project.status).toBe(303);
+    const row = await h.sg.prisma.storageProject.findFirstOrThrow({
+      where: { accountId, name: 'ok-project' },
+    });
+    const role = await post(rosa, `/accounts/${accountId}/projects/${row.id}/members`, {
+      email: 'someone@cam.ac.uk',
+      role: 'boss',
+    });
+    expect(role.status).toBe(400);
+    expect(await h.sg.prisma.auditEvent.count()).toBe(before + 1);
+  });
+
+  it("on the administrators' forms", async () => {
+    const reject = await post(ada, `/admin/orders/${openOrderId}/reject`, { reason: '' });
+    expect(reject.status).toBe(400);
+    expect(reject.text).toContain('id="reject-reason-error"');
+    const product = await post(ada, '/admin/products/RFS', { name: 'Research File Share', price: 'cheap' });
+    expect(product.status).toBe(400);
+    expect(product.text).toContain('id="product-RFS-price-error"');
+    const voucher = await post(ada, '/admin/vouchers', {
+      code: 'x',
+      productCode: 'RFS',
+      sizeTb: '0',
+      years: '1',
+    });
+    expect(voucher.status).toBe(400);
+    expect(voucher.text).toContain('id="voucher-code-error"');
+    expect((await ada.get('/admin/orders?state=bogus')).status).toBe(400);
+    expect(
+      (await h.sg.prisma.storageProduct.findUniqueOrThrow({ where: { code: 'RFS' } })).pricePerTbYear,
+    ).toBe(13_900);
+  });
+});
+
+describe("administrators' forms", () => {
+  it('change a price, make a voucher, and find the charges export', async () => {
+    const product = await post(ada, '/admin/products/RFS', {
+      name: 'Research File Share',
+      description: 'An SMB/NFS share.',
+      price: '150.00',
+      minTb: '1',
+      maxTb: '200',
+      stepTb: '1',
+      termsYears: '1,2,3',
+      active: 'yes',
+    });
+    expect(product.status).toBe(303);
+    expect(
+      (await h.sg.prisma.storageProduct.findUniqueOrThrow({ where: { code: 'RFS' } })).pricePerTbYear,
+    ).toBe(15_000);
+    const voucher = await post(ada, '/admin/vouchers', {
+      code: 'PAGE-TEST-1',
+      productCode: 'RFS',
+      sizeTb: '1',
+      years: '1',
+      note: 'for the page test',
+    });
+    expect(voucher.status).toBe(303);
+    expect((await ada.get('/admin/vouchers')).text).toContain('PAGE-TEST-1');
+    expect((await ada.get('/admin/orders')).text).toContain('href="/api/admin/charges.csv"');
+  });
+
+  it('the buyer cancels an order before approval from its page', async () => {
+    const r = await post(rosa, `/orders/${openOrderId}/cancel`, {});
+    expect(r.status).toBe(303);
+    expect((await rosa.get(`/orders/${openOrderId}`)).text).toContain('This order was cancelled');
+  });
+});
+
+describe('headers', () => {
+  it('pages carry a strict Content-Security-Policy and are not cached; static files are, at a hashed address', async () => {
+    const page = await rosa.get('/');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+    expect(page.text).not.toMatch(/<script>|style="/);
+    const css = /href="(\/static\/[0-9a-f]{16}\/app\.css)"/.exec(page.text)?.[1];
+    expect(css).toBeDefined();
+    const file = await fetch(`${h.baseUrl}${css ?? ''}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${h.baseUrl}/static/0000000000000000/app.css`)).status).toBe(404);
+  });
+});
