@@ -46,6 +46,28 @@ const orderInclude = {
 } satisfies Prisma.StorageOrderInclude;
 export type OrderRow = Prisma.StorageOrderGetPayload<{ include: typeof orderInclude }>;
 
+/**
+ * What an order's view needs and no more: for lists whose WHERE already says who may read them, one
+ * statement fewer per page than `orderInclude` (no account managers).
+ */
+const orderViewInclude = {
+  quote: orderInclude.quote,
+  account: { select: { id: true, reference: true, name: true } },
+} satisfies Prisma.StorageOrderInclude;
+type OrderViewRow = Prisma.StorageOrderGetPayload<{ include: typeof orderViewInclude }>;
+
+/** The orders a person may read, as a WHERE: their own, and those of accounts they own or manage. */
+function readableBy(person: Person): Prisma.StorageOrderWhereInput {
+  if (person.admin) return {};
+  return {
+    OR: [
+      { createdBy: person.email },
+      { account: { ownerEmail: person.email } },
+      { account: { managers: { some: { email: person.email } } } },
+    ],
+  };
+}
+
 /** What changed when an order was asked to move: `changed: false` when it was no longer in a state that allows it. */
 export interface OrderMove {
   changed: boolean;
@@ -313,13 +335,10 @@ export class OrdersService {
     const rows = await this.prisma.storageOrder.findMany({
       where: {
         state: { notIn: [...TERMINAL_ORDER_STATES] },
-        OR: [
-          { createdBy: person.email },
-          { account: { ownerEmail: person.email } },
-          { account: { managers: { some: { email: person.email } } } },
-        ],
+        // Mine, even as an administrator: this is "my" storage page.
+        ...readableBy({ ...person, admin: false }),
       },
-      include: orderInclude,
+      include: orderViewInclude,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });
@@ -330,12 +349,12 @@ export class OrdersService {
   async forAccount(person: Person, accountId: string, limit: number): Promise<OrderView[]> {
     if (!isUuid(accountId)) return [];
     const rows = await this.prisma.storageOrder.findMany({
-      where: { accountId },
-      include: orderInclude,
+      where: { accountId, ...readableBy(person) },
+      include: orderViewInclude,
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: limit,
     });
-    return rows.filter((row) => mayRead(row, person)).map(view);
+    return rows.map(view);
   }
 
   /** Administrators' queue: by state and product, oldest first. */
@@ -468,7 +487,7 @@ function mayRead(row: OrderRow, person: Person): boolean {
   return managesAccount(roleIn({ ...row.account, projects: [] }, person.email));
 }
 
-function view(row: OrderRow): OrderView {
+function view(row: OrderViewRow): OrderView {
   return {
     id: row.id,
     reference: row.reference,
