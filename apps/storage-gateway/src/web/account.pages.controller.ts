@@ -151,7 +151,7 @@ export class AccountPagesController {
       req.upload,
       errors,
     );
-    if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}`);
+    if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}?placed=1`);
     await this.renderChange(res, user, id, 'renew', form, placed.errors, 400);
   }
 
@@ -190,7 +190,7 @@ export class AccountPagesController {
       req.upload,
       errors,
     );
-    if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}`);
+    if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}?placed=1`);
     await this.renderChange(res, user, id, 'increase', form, placed.errors, 400);
   }
 

@@ -91,7 +91,7 @@ export class StoragePagesController {
     }
     const placed = await this.forms.buy(personOf(user), form, sizeTb, years, req.upload);
     if (placed.ok) {
-      res.redirect(303, `/orders/${placed.orderId}`);
+      res.redirect(303, `/orders/${placed.orderId}?placed=1`);
       return;
     }
     await this.showBuy(res, user, form, placed.errors, 400);
@@ -128,7 +128,12 @@ export class StoragePagesController {
   }
 
   @Get('orders/:id')
-  async order(@CurrentUser() user: WebUser, @Param('id') id: string, @Res() res: Response): Promise<void> {
+  async order(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Query('placed') placed: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const person = personOf(user);
     const order = await this.orders.show(person, id);
     const documents =
@@ -137,6 +142,7 @@ export class StoragePagesController {
       order,
       documents,
       cancellable: BEFORE_APPROVAL.has(order.state),
+      placed: placed === '1',
     });
   }
 

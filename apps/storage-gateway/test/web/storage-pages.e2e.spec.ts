@@ -76,6 +76,7 @@ suite(title, () => {
   }
 
   const orderIdOf = (page: Page) => new URL(page.url()).pathname.split('/')[2] ?? '';
+  const ORDER_PAGE = /\/orders\/[0-9a-f-]{36}\?placed=1$/;
 
   it('buys 5 TB of RDS for 2 years by finance code; approved and provisioned, it is active to the right date', async () => {
     await withScreenshots('buy by finance code', [rosa, ada], async () => {
@@ -84,8 +85,9 @@ suite(title, () => {
       await rosa.check('#pay-finance_code');
       await rosa.fill('#financeCode', GOOD_CODE);
       await rosa.click('#place-order');
-      await rosa.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+      await rosa.waitForURL(ORDER_PAGE);
       const orderId = orderIdOf(rosa);
+      await expect(rosa.textContent('#order-placed h2')).resolves.toBe('Thank you: your order is placed');
       await h.queue.drained();
       await rosa.reload();
       await expect(rosa.textContent('#order-state')).resolves.toBe('Awaiting approval');
@@ -199,7 +201,7 @@ suite(title, () => {
       await rosa.selectOption('#years', '1');
       await rosa.fill('#financeCode', GOOD_CODE);
       await rosa.click('button:has-text("Renew")');
-      await rosa.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+      await rosa.waitForURL(ORDER_PAGE);
       const orderId = orderIdOf(rosa);
       await h.queue.drained();
       await approve(orderId);
@@ -224,7 +226,7 @@ suite(title, () => {
         await page.check('#pay-grant_code');
         await page.fill('#grantCode', 'ZZAG001/RG12345/1/other costs');
         await page.click('#place-order');
-        await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+        await page.waitForURL(ORDER_PAGE);
         await h.queue.drained();
         await page.reload();
         await expect(page.textContent('#order-state')).resolves.toBe('Awaiting approval');
@@ -252,7 +254,7 @@ suite(title, () => {
       await dev.keyboard.type(GOOD_CODE);
       await tabTo(dev, '#place-order');
       await dev.keyboard.press('Enter');
-      await dev.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+      await dev.waitForURL(ORDER_PAGE);
       await expect(dev.textContent('main .lead')).resolves.toContain('Research Cold Store, 10 TB');
     });
   });
@@ -266,5 +268,21 @@ suite(title, () => {
       expect(missing?.status()).toBe(404);
       await expect(rosa.textContent('h1')).resolves.toBe('Page not found');
     });
+  });
+
+  it("signs out: the session cookie is gone and the browser goes on to the provider's sign-out", async () => {
+    const { context, page } = await openWindow(browser);
+    try {
+      await withScreenshots('sign out', [page], async () => {
+        await signInAs(page, h.baseUrl, 'rr101');
+        await page.click('button:has-text("Sign out")');
+        await page.waitForURL((url) => url.pathname !== '/' || url.origin !== h.baseUrl);
+        expect((await context.cookies(h.baseUrl)).map((c) => c.name)).not.toContain('usp_session');
+        // The page's form-action allows the provider: sign-out goes on to end the provider's session there.
+        expect(new URL(page.url()).origin).toBe(new URL(h.oidc.issuer).origin);
+      });
+    } finally {
+      await context.close();
+    }
   });
 });
