@@ -9,9 +9,7 @@ import { normaliseReference } from '../orders/orders.service.js';
 
 /** What the buy form learns before it stores anything: cufs-api's problems, or that it could not say. */
 export type PaymentPrecheck =
-  | { outcome: 'accepted' }
-  | { outcome: 'refused'; problems: string[] }
-  | { outcome: 'unavailable' };
+  { outcome: 'accepted' } | { outcome: 'refused'; problems: string[] } | { outcome: 'unavailable' };
 
 /** The payment check of a voucher order: the voucher was checked and spent when the order was made. */
 export interface VoucherCheck {
