@@ -294,6 +294,23 @@ describe("administrators' forms", () => {
   });
 });
 
+describe('every page', () => {
+  it('is whole: no value left undefined, a main landmark, one h1, a label for every field', async () => {
+    for (const path of pages()) {
+      const person = path.startsWith('/admin') ? ada : rosa;
+      const r = await person.get(path);
+      expect([path, r.status]).toEqual([path, 200]);
+      expect([path, /undefined|\[object Object\]/.test(r.text)]).toEqual([path, false]);
+      expect([path, r.text.match(/<main /g)?.length]).toEqual([path, 1]);
+      expect([path, r.text.match(/<h1>/g)?.length]).toEqual([path, 1]);
+      const ids = [
+        ...r.text.matchAll(/<(?:input|select|textarea) (?![^>]*type="hidden")[^>]*id="([^"]+)"/g),
+      ].map((m) => m[1]);
+      for (const id of ids) expect([path, id, r.text.includes(`for="${id}"`)]).toEqual([path, id, true]);
+    }
+  });
+});
+
 describe('headers', () => {
   it('pages carry a strict Content-Security-Policy and are not cached; static files are, at a hashed address', async () => {
     const page = await rosa.get('/');
