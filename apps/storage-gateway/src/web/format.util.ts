@@ -19,13 +19,17 @@ export function date(calendarDate: string | null): string {
   });
 }
 
-const EXPIRING_DAYS = 60;
-
-/** What a person reads about an account's state: "Active", "Expiring in 12 days", "Read-only"... */
-export function accountState(account: Pick<AccountSummary, 'state' | 'daysToExpiry'>): string {
+/**
+ * What a person reads about an account's state: "Active", "Expiring in 12 days", "Read-only"...
+ * `expiringDays`: from when an active account is shown as expiring (the renewal window).
+ */
+export function accountState(
+  account: Pick<AccountSummary, 'state' | 'daysToExpiry'>,
+  expiringDays = 60,
+): string {
   switch (account.state) {
     case 'active':
-      if (account.daysToExpiry !== null && account.daysToExpiry <= EXPIRING_DAYS) {
+      if (account.daysToExpiry !== null && account.daysToExpiry <= expiringDays) {
         return account.daysToExpiry === 1 ? 'Expiring in 1 day' : `Expiring in ${account.daysToExpiry} days`;
       }
       return 'Active';

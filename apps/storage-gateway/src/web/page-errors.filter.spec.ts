@@ -39,9 +39,11 @@ function respond(exception: unknown): Sent {
   const host = {
     switchToHttp: () => ({ getResponse: () => res as unknown as Response, getRequest: () => ({}) }),
   } as unknown as ArgumentsHost;
-  const pages = new PagesRenderer(new Assets(), {
-    OIDC_ISSUER_URL: 'http://127.0.0.1:4110',
-  } as StorageGatewayConfig);
+  const pages = new PagesRenderer(
+    new Assets(),
+    { OIDC_ISSUER_URL: 'http://127.0.0.1:4110' } as StorageGatewayConfig,
+    { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 },
+  );
   new PageErrorsFilter(pages).catch(exception, host);
   return sent;
 }

@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_ROLE, type WebUser } from '@app/auth';
 import { STORAGE_GATEWAY_CONFIG, type StorageGatewayConfig } from '../config.js';
+import { renewalWindowDays, StorageSettings } from '../domain/storage-settings.js';
 import { Assets } from './assets.js';
 import * as format from './format.util.js';
 
@@ -36,11 +37,15 @@ export function viewerOf(user: WebUser): Viewer {
 export class PagesRenderer {
   private readonly eta = new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true, autoTrim: false });
   private readonly csp: string;
+  /** An active account is shown as expiring once it can be renewed (the largest reminder day). */
+  private readonly expiringDays: number;
 
   constructor(
     private readonly assets: Assets,
     @Inject(STORAGE_GATEWAY_CONFIG) config: StorageGatewayConfig,
+    settings: StorageSettings,
   ) {
+    this.expiringDays = renewalWindowDays(settings);
     const formTargets = ["'self'"];
     if (config.OIDC_ISSUER_URL !== undefined) formTargets.push(new URL(config.OIDC_ISSUER_URL).origin);
     this.csp = [
@@ -61,6 +66,7 @@ export class PagesRenderer {
       title,
       viewer,
       f: format,
+      expiringDays: this.expiringDays,
       css: this.assets.url('app.css'),
       script: (name: string) => this.assets.url(name),
     });
