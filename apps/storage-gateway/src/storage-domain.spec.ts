@@ -446,15 +446,32 @@ describe('accounts', () => {
 describe('what the pages ask', () => {
   it('prices new storage without making a quote, with the same problems as a quote', async () => {
     const before = await prisma.storageQuote.count();
-    const priced = await quotes.preview({ productCode: 'RFS', sizeTb: 3, years: 2 });
+    const priced = await quotes.preview(ann, { kind: 'new', productCode: 'RFS', sizeTb: 3, years: 2 });
     expect(priced).toMatchObject({ ok: true, quote: { amountPence: 3 * 2 * 13_900, sizeTb: 3, years: 2 } });
-    expect(await quotes.preview({ productCode: 'RFS', sizeTb: 500, years: 1 })).toEqual({
+    expect(await quotes.preview(ann, { kind: 'new', productCode: 'RFS', sizeTb: 500, years: 1 })).toEqual({
       ok: false,
       problems: [{ field: 'sizeTb', message: 'Research File Share goes up to 100 TB' }],
     });
-    expect(await quotes.preview({ productCode: 'NOPE', sizeTb: 1, years: 1 })).toEqual({
+    expect(await quotes.preview(ann, { kind: 'new', productCode: 'NOPE', sizeTb: 1, years: 1 })).toEqual({
       ok: false,
       problems: [{ field: 'productCode', message: 'there is no product NOPE on sale' }],
+    });
+    expect(await prisma.storageQuote.count()).toBe(before);
+  });
+
+  it("prices an account's renewal without making a quote: backdated to the expiry, for its owner only", async () => {
+    const { order } = await newStorage(bob, 2);
+    await activate(order.account.id, '2025-10-01', '2026-10-01');
+    const before = await prisma.storageQuote.count();
+    const priced = await quotes.preview(bob, { kind: 'renewal', accountId: order.account.id, years: 1 });
+    expect(priced).toMatchObject({
+      ok: true,
+      quote: { periodStart: '2026-10-01', periodEnd: '2027-10-01', amountPence: 2 * 13_900 },
+    });
+    await expect(
+      quotes.preview(eve, { kind: 'renewal', accountId: order.account.id, years: 1 }),
+    ).rejects.toMatchObject({
+      status: 404,
     });
     expect(await prisma.storageQuote.count()).toBe(before);
   });

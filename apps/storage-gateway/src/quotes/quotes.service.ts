@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@app/db';
+import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { isUuid } from '../domain/ids.util.js';
 import { managesAccount, roleIn } from '../accounts/membership.util.js';
@@ -9,7 +9,13 @@ import type { Person } from '../domain/person.js';
 import { invalid, notFound } from '../domain/storage-errors.js';
 import { renewalWindowDays, StorageSettings } from '../domain/storage-settings.js';
 import { ProductsService } from '../products/products.service.js';
-import { type PricingResult, priceQuote, type QuoteRequest } from './pricing.util.js';
+import {
+  type PricedQuote,
+  type PricingResult,
+  priceQuote,
+  type QuoteProblem,
+  type QuoteRequest,
+} from './pricing.util.js';
 import type { QuoteRequestInput, QuoteView } from './quote.types.js';
 
 const quoteInclude = {
@@ -33,39 +39,9 @@ export class QuotesService {
   async create(person: Person, input: QuoteRequestInput): Promise<QuoteView> {
     const today = this.clock.today();
     const id = await this.prisma.$transaction(async (tx) => {
-      let request: QuoteRequest;
-      let productCode: string;
-      let accountId: string | null = null;
-      if (input.kind === 'new') {
-        productCode = input.productCode;
-        request = { kind: 'new', sizeTb: input.sizeTb, years: input.years };
-      } else {
-        const account = await this.accounts.managed(tx, person, input.accountId);
-        if (account.expiresOn === null)
-          throw invalid('The account cannot be quoted for', [
-            { field: 'accountId', message: 'the storage has not been set up yet' },
-          ]);
-        productCode = account.productCode;
-        accountId = account.id;
-        const terms = {
-          productCode,
-          sizeTb: account.sizeTb,
-          state: account.state,
-          expiresOn: calendarDateOf(account.expiresOn),
-        };
-        request =
-          input.kind === 'increase'
-            ? { kind: 'increase', account: terms, addTb: input.addTb }
-            : { kind: 'renewal', account: terms, sizeTb: input.sizeTb ?? account.sizeTb, years: input.years };
-      }
-      const product = await this.products.terms(productCode);
-      if (product === null || (!product.active && input.kind === 'new')) {
-        throw invalid('The quote cannot be made', [
-          { field: 'productCode', message: `there is no product ${productCode} on sale` },
-        ]);
-      }
-      const priced = priceQuote(product, request, today, renewalWindowDays(this.settings));
-      if (!priced.ok) throw invalid('The quote cannot be made', priced.problems);
+      const priced = await this.price(tx, person, input);
+      if (!priced.ok) throw invalid(priced.message, priced.problems);
+      const accountId = priced.accountId;
       const q = priced.quote;
       const [{ n }] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('storage.quote_number') AS n`;
       const row = await tx.storageQuote.create({
@@ -92,23 +68,62 @@ export class QuotesService {
   }
 
   /**
-   * The price new storage would have today, without making a quote (the buy page shows it as the
-   * size and term change): the same pricing and the same problems as `create`, nothing stored.
+   * What a quote would say today, without making one (the buy page shows it as the size and term
+   * change): the same pricing, the same checks of who may ask, the same problems; nothing stored.
    */
-  async preview(input: { productCode: string; sizeTb: number; years: number }): Promise<PricingResult> {
-    const product = await this.products.terms(input.productCode);
-    if (product === null || !product.active) {
+  async preview(person: Person, input: QuoteRequestInput): Promise<PricingResult> {
+    const priced = await this.price(this.prisma, person, input);
+    return priced.ok ? { ok: true, quote: priced.quote } : { ok: false, problems: priced.problems };
+  }
+
+  /** Prices a request from the product's current terms and, for an increase or renewal, the account. */
+  private async price(
+    db: PrismaTx,
+    person: Person,
+    input: QuoteRequestInput,
+  ): Promise<
+    | { ok: true; quote: PricedQuote; accountId: string | null }
+    | { ok: false; message: string; problems: QuoteProblem[] }
+  > {
+    let request: QuoteRequest;
+    let productCode: string;
+    let accountId: string | null = null;
+    if (input.kind === 'new') {
+      productCode = input.productCode;
+      request = { kind: 'new', sizeTb: input.sizeTb, years: input.years };
+    } else {
+      const account = await this.accounts.managed(db, person, input.accountId);
+      if (account.expiresOn === null) {
+        return {
+          ok: false,
+          message: 'The account cannot be quoted for',
+          problems: [{ field: 'accountId', message: 'the storage has not been set up yet' }],
+        };
+      }
+      productCode = account.productCode;
+      accountId = account.id;
+      const terms = {
+        productCode,
+        sizeTb: account.sizeTb,
+        state: account.state,
+        expiresOn: calendarDateOf(account.expiresOn),
+      };
+      request =
+        input.kind === 'increase'
+          ? { kind: 'increase', account: terms, addTb: input.addTb }
+          : { kind: 'renewal', account: terms, sizeTb: input.sizeTb ?? account.sizeTb, years: input.years };
+    }
+    const product = await this.products.terms(productCode);
+    if (product === null || (!product.active && input.kind === 'new')) {
       return {
         ok: false,
-        problems: [{ field: 'productCode', message: `there is no product ${input.productCode} on sale` }],
+        message: 'The quote cannot be made',
+        problems: [{ field: 'productCode', message: `there is no product ${productCode} on sale` }],
       };
     }
-    return priceQuote(
-      product,
-      { kind: 'new', sizeTb: input.sizeTb, years: input.years },
-      this.clock.today(),
-      renewalWindowDays(this.settings),
-    );
+    const priced = priceQuote(product, request, this.clock.today(), renewalWindowDays(this.settings));
+    if (!priced.ok) return { ok: false, message: 'The quote cannot be made', problems: priced.problems };
+    return { ok: true, quote: priced.quote, accountId };
   }
 
   /** A quote, for whoever made it, the account's owner and managers, and administrators. */

@@ -144,6 +144,18 @@ export class AccountPagesController {
     const errors: FieldErrors = {};
     const years = wholeNumber(form.years);
     if (!Number.isInteger(years)) errors.years = 'Choose a term';
+    if (form.action === 'price' && req.upload?.tooLarge !== true) {
+      await this.renderChange(
+        res,
+        user,
+        id,
+        'renew',
+        form,
+        errors,
+        Object.keys(errors).length > 0 ? 400 : 200,
+      );
+      return;
+    }
     const placed = await this.forms.change(
       personOf(user),
       { kind: 'renewal', accountId: id, years: Number.isInteger(years) ? years : 1 },
@@ -183,6 +195,18 @@ export class AccountPagesController {
     const errors: FieldErrors = {};
     const addTb = wholeNumber(form.addTb);
     if (!Number.isInteger(addTb)) errors.addTb = 'Enter the TB to add as a whole number';
+    if (form.action === 'price' && req.upload?.tooLarge !== true) {
+      await this.renderChange(
+        res,
+        user,
+        id,
+        'increase',
+        form,
+        errors,
+        Object.keys(errors).length > 0 ? 400 : 200,
+      );
+      return;
+    }
     const placed = await this.forms.change(
       personOf(user),
       { kind: 'increase', accountId: id, addTb: Number.isInteger(addTb) ? addTb : 1 },
@@ -268,7 +292,26 @@ export class AccountPagesController {
     errors: FieldErrors,
     status: number,
   ): Promise<void> {
-    const account = await this.accounts.show(personOf(user), id);
+    const person = personOf(user);
+    const account = await this.accounts.show(person, id);
+    // The price as the service would quote it now (404 for someone who may not order for the account).
+    const years = wholeNumber(form.years);
+    const addTb = wholeNumber(form.addTb);
+    const priced =
+      kind === 'renew'
+        ? Number.isInteger(years)
+          ? await this.forms.preview(person, { kind: 'renewal', accountId: id, years })
+          : null
+        : Number.isInteger(addTb)
+          ? await this.forms.preview(person, { kind: 'increase', accountId: id, addTb })
+          : null;
+    if (priced !== null && !priced.ok) {
+      for (const [field, message] of Object.entries(priced.errors)) {
+        errors[field === 'accountId' ? 'form' : field] ??= message;
+      }
+      // Opening the page is fine (it says when renewal opens); a form sent with these problems is not.
+      if (form.action !== undefined && status === 200) status = 400;
+    }
     const title = kind === 'renew' ? `Renew ${account.name}` : `More space for ${account.name}`;
     this.pages.send(
       res,
@@ -279,6 +322,7 @@ export class AccountPagesController {
         account,
         form: { idempotencyKey: this.forms.newKey(), ...form },
         errors,
+        price: priced?.ok === true ? priced.quote : null,
         maxBytes: this.documents.maxBytes,
         scripts: ['buy.js'],
       },

@@ -38,6 +38,7 @@ export class FormOrders {
 
   /** The price of new storage for the buy page (no quote is made). */
   async price(
+    person: Person,
     productCode: string,
     sizeTb: number,
     years: number,
@@ -47,7 +48,15 @@ export class FormOrders {
     if (!Number.isInteger(sizeTb)) errors.sizeTb = 'Enter the size as a whole number of TB';
     if (!Number.isInteger(years)) errors.years = 'Choose a term';
     if (Object.keys(errors).length > 0) return { ok: false, errors };
-    const priced = await this.quotes.preview({ productCode, sizeTb, years });
+    return this.preview(person, { kind: 'new', productCode, sizeTb, years });
+  }
+
+  /** What a quote would say (new storage, more space, a renewal), or its problems by field; nothing stored. */
+  async preview(
+    person: Person,
+    input: QuoteRequestInput,
+  ): Promise<{ ok: true; quote: PricedQuote } | { ok: false; errors: FieldErrors }> {
+    const priced = await this.quotes.preview(person, input);
     if (priced.ok) return priced;
     const byField: FieldErrors = {};
     for (const p of priced.problems) byField[p.field === 'product' ? 'productCode' : p.field] ??= p.message;
@@ -63,7 +72,7 @@ export class FormOrders {
     upload: FormUpload | undefined,
   ): Promise<Ordered> {
     const errors: FieldErrors = {};
-    const priced = await this.price(form.productCode ?? '', sizeTb, years);
+    const priced = await this.price(person, form.productCode ?? '', sizeTb, years);
     if (!priced.ok) Object.assign(errors, priced.errors);
     const account = accountFields.safeParse({
       name: (form.accountName ?? '').trim(),

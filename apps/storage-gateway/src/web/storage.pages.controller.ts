@@ -66,11 +66,17 @@ export class StoragePagesController {
   @Get('buy/price')
   @SignedIn()
   async price(
+    @CurrentUser() user: WebUser,
     @Query('productCode') productCode: string | undefined,
     @Query('sizeTb') sizeTb: string | undefined,
     @Query('years') years: string | undefined,
   ): Promise<{ amount: string; explanation: string } | { problems: FieldErrors }> {
-    const priced = await this.forms.price(productCode ?? '', wholeNumber(sizeTb), wholeNumber(years));
+    const priced = await this.forms.price(
+      personOf(user),
+      productCode ?? '',
+      wholeNumber(sizeTb),
+      wholeNumber(years),
+    );
     if (!priced.ok) return { problems: priced.errors };
     return { amount: money(priced.quote.amountPence), explanation: priced.quote.explanation };
   }
@@ -85,7 +91,7 @@ export class StoragePagesController {
     const sizeTb = wholeNumber(form.sizeTb);
     const years = wholeNumber(form.years);
     if (form.action === 'price' && req.upload?.tooLarge !== true) {
-      const priced = await this.forms.price(form.productCode ?? '', sizeTb, years);
+      const priced = await this.forms.price(personOf(user), form.productCode ?? '', sizeTb, years);
       await this.showBuy(res, user, form, priced.ok ? {} : priced.errors, priced.ok ? 200 : 400);
       return;
     }
@@ -109,7 +115,7 @@ export class StoragePagesController {
     const priced =
       form.productCode === undefined
         ? null
-        : await this.forms.price(form.productCode, wholeNumber(form.sizeTb), wholeNumber(form.years));
+        : await this.forms.price(person, form.productCode, wholeNumber(form.sizeTb), wholeNumber(form.years));
     this.pages.send(
       res,
       'buy',

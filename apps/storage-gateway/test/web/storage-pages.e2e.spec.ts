@@ -198,6 +198,9 @@ suite(title, () => {
       await expect(rosa.textContent('dl.facts')).resolves.toContain('Read-only (expired)');
       await rosa.click('a:has-text("Renew")');
       expect(await rosa.textContent('.notice')).toContain('backdated');
+      // Priced before ordering: 5 TB of RDS at £54 per TB per year, from the old expiry.
+      await expect(rosa.textContent('#price')).resolves.toBe('£270.00');
+      expect(await rosa.textContent('#price-explanation')).toContain(expired);
       await rosa.selectOption('#years', '1');
       await rosa.fill('#financeCode', GOOD_CODE);
       await rosa.click('button:has-text("Renew")');
