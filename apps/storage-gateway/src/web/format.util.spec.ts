@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { accountState, date, money, orderSteps, role } from './format.util.js';
+import { accountState, date, dateTime, money, orderSteps, role } from './format.util.js';
 
 describe('what the pages write', () => {
   it.each([
@@ -20,6 +20,7 @@ describe('what the pages write', () => {
     expect(date('2028-11-26')).toBe('26 November 2028');
     expect(date('2026-11-26T09:00:00.000Z')).toBe('26 November 2026');
     expect(date(null)).toBe('—');
+    expect(dateTime('2026-07-01T16:05:00Z')).toBe('1 July 2026 at 17:05');
     expect(role('data-manager')).toBe('Data Manager');
     expect(role(null)).toBe('Administrator');
   });

@@ -105,3 +105,18 @@ export function orderSteps(
     status: i < at ? 'done' : i === at ? (failed ? 'failed' : 'current') : 'todo',
   }));
 }
+
+/** 26 November 2026, 17:05 (UK time) from an instant. */
+export function dateTime(iso: string | null): string {
+  if (iso === null) return '—';
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return iso;
+  return instant.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/London',
+  });
+}
