@@ -180,6 +180,7 @@ suite(title, () => {
       const member = await dev.goto(`${h.baseUrl}/accounts/${rosaAccountId}`);
       expect(member?.status()).toBe(200);
       await expect(dev.textContent('dl.facts')).resolves.toContain('Project user');
+      expect(await dev.locator('button:has-text("Add to project")').count()).toBe(0);
     });
   });
 
