@@ -57,7 +57,13 @@ interface ManifestModule {
   };
   fillEnv(
     env: Record<string, string> | undefined,
-    context: { root: string; secrets: Record<string, string>; simulatorUrls: Record<string, string> },
+    context: {
+      root: string;
+      secrets: Record<string, string>;
+      simulatorUrls: Record<string, string>;
+      appUrls: Record<string, string>;
+      self: string;
+    },
     where: string,
   ): Record<string, string>;
 }
@@ -87,7 +93,14 @@ async function appTargets(common: Record<string, string>): Promise<Target[]> {
     for (const name of app.simulators) {
       simulatorUrls[name] = `http://127.0.0.1:${await freePort()}${manifest.simulators[name]?.path ?? ''}`;
     }
-    const local = fillEnv(app.localEnv, { root: rootDir, secrets: randomSecrets, simulatorUrls }, app.name);
+    // Other apps are not started: boot must not call them either.
+    const appUrls: Record<string, string> = {};
+    for (const other of manifest.apps) appUrls[other.name] = `http://127.0.0.1:${await freePort()}`;
+    const local = fillEnv(
+      app.localEnv,
+      { root: rootDir, secrets: randomSecrets, simulatorUrls, appUrls, self: appUrls[app.name] ?? '' },
+      app.name,
+    );
     targets.push({ name: app.name, args: [...NODE_ARGS, main], env: { ...common, ...local } });
   }
   return targets;

@@ -107,8 +107,11 @@ export function composeYaml(manifest) {
     '        condition: service_healthy',
     "    restart: 'no'",
   );
-  const context = (simulatorUrls) => ({
+  const context = (simulatorUrls, self) => ({
     root: '/app',
+    // Apps reach each other by their service names; a person's browser reaches each on the host's loopback.
+    appUrls: Object.fromEntries(manifest.apps.map((a) => [a.name, `http://${a.name}:${a.port}`])),
+    self,
     secrets: new Proxy(
       {},
       { get: (_t, name) => (typeof name === 'string' ? composeSecret(name) : undefined) },
@@ -143,7 +146,9 @@ export function composeYaml(manifest) {
       `      PORT: '${app.port}'`,
     );
     for (const [key, value] of Object.entries(env)) {
-      add(`      ${key}: ${q(fillPlaceholders(value, context(simulatorUrls), `${app.name}.${key}`))}`);
+      add(
+        `      ${key}: ${q(fillPlaceholders(value, context(simulatorUrls, `http://127.0.0.1:${app.port}`), `${app.name}.${key}`))}`,
+      );
     }
     if (mounts.size > 0) {
       add('    volumes:');

@@ -76,8 +76,9 @@ export function checkManifest(manifest, where = 'apps/manifest.json') {
         fail(`${at}.simulators`, `names "${simulator}", which is not in "simulators"`);
       }
     }
-    checkEnv(app.localEnv ?? {}, `${at}.localEnv`, fail, app.simulators);
-    checkEnv(app.demoEnv ?? {}, `${at}.demoEnv`, fail, app.simulators);
+    const otherApps = manifest.apps.map((a) => a?.name).filter((name) => name !== app.name);
+    checkEnv(app.localEnv ?? {}, `${at}.localEnv`, fail, app.simulators, otherApps);
+    checkEnv(app.demoEnv ?? {}, `${at}.demoEnv`, fail, app.simulators, otherApps);
     if (!Array.isArray(app.jobs))
       fail(`${at}.jobs`, 'must be a list (empty when the app has no scheduled job)');
     const jobNames = new Set();
@@ -120,7 +121,7 @@ export function checkManifest(manifest, where = 'apps/manifest.json') {
   return manifest;
 }
 
-function checkEnv(env, field, fail, simulatorNames) {
+function checkEnv(env, field, fail, simulatorNames, appNames = []) {
   if (!isObject(env)) fail(field, 'must be an object of VARIABLE: "value"');
   for (const [key, value] of Object.entries(env)) {
     if (!ENV_NAME.test(key)) fail(`${field}.${key}`, 'is not an environment variable name (A-Z, 0-9, _)');
@@ -129,12 +130,14 @@ function checkEnv(env, field, fail, simulatorNames) {
       const [kind, name] = placeholder.split('.', 2);
       const known =
         placeholder === 'root' ||
+        placeholder === 'self' ||
         (kind === 'secret' && /^[a-zA-Z]+$/.test(name ?? '')) ||
-        (kind === 'simulator' && simulatorNames.includes(name));
+        (kind === 'simulator' && simulatorNames.includes(name)) ||
+        (kind === 'app' && appNames.includes(name));
       if (!known) {
         fail(
           `${field}.${key}`,
-          `uses {${placeholder}}; known: {root}, {secret.<name>}, {simulator.<one of this app's simulators>}`,
+          `uses {${placeholder}}; known: {root}, {self}, {secret.<name>}, {simulator.<one of this app's simulators>}, {app.<an app of the manifest>}`,
         );
       }
     }
@@ -153,20 +156,29 @@ export function loadManifest(file = manifestFile) {
 }
 
 /**
- * Fills a localEnv value's placeholders: {root}, {secret.<name>}, {simulator.<name>}. A placeholder
+ * Fills a localEnv value's placeholders: {root}, {self} (the app's own URL), {secret.<name>},
+ * {simulator.<name>}, {app.<name>} (another app's URL). A placeholder
  * with no value is an error naming it (a secret never made, a simulator that did not start).
  */
-export function fillPlaceholders(value, { root, secrets = {}, simulatorUrls = {} }, where = value) {
+export function fillPlaceholders(
+  value,
+  { root, secrets = {}, simulatorUrls = {}, appUrls = {}, self },
+  where = value,
+) {
   return value.replace(PLACEHOLDER, (_match, placeholder) => {
     const [kind, name] = placeholder.split('.', 2);
     const filled =
       placeholder === 'root'
         ? root
-        : kind === 'secret'
-          ? secrets[name]
-          : kind === 'simulator'
-            ? simulatorUrls[name]
-            : undefined;
+        : placeholder === 'self'
+          ? self
+          : kind === 'secret'
+            ? secrets[name]
+            : kind === 'simulator'
+              ? simulatorUrls[name]
+              : kind === 'app'
+                ? appUrls[name]
+                : undefined;
     if (typeof filled !== 'string') throw new ManifestError(`${where}: no value for {${placeholder}}`);
     return filled;
   });

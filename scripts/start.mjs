@@ -39,6 +39,8 @@ async function localSecrets() {
     gitlabToken: () => `glpat-local-${randomBytes(8).toString('hex')}`,
     lookupPassword: () => randomBytes(12).toString('hex'),
     cufsClientSecret: () => randomBytes(12).toString('hex'),
+    sessionSecret: () => randomBytes(32).toString('hex'),
+    storageBackendToken: () => `local-backend-${randomBytes(12).toString('hex')}`,
   };
   const missing = Object.keys(made).filter((name) => kept[name] === undefined);
   if (missing.length === 0) return kept;
@@ -166,7 +168,8 @@ const common = {
 for (const app of APPS) {
   if (stopping) break; // Ctrl-C during the start: nothing more is started
   const main = path.join(root, 'dist/apps', app.name, 'main.js');
-  const context = { root, secrets, simulatorUrls };
+  const appUrls = Object.fromEntries(APPS.map((a) => [a.name, `http://127.0.0.1:${a.port}`]));
+  const context = { root, secrets, simulatorUrls, appUrls, self: appUrls[app.name] };
   const local = {
     ...fillEnv(app.localEnv, context, `${app.name}.localEnv`),
     ...fillEnv(app.demoEnv, context, `${app.name}.demoEnv`),

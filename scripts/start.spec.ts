@@ -94,7 +94,7 @@ describe('npm start', () => {
     expect(['succeeded', 'refused']).toContain(syncRun.status);
 
     // cufs-api checks a demo code against the CUFS simulator (OAuth2 with the local client secret).
-    expect(output).toContain(`[start] simulator cufs: ${url(4110, '')}`);
+    expect(output).toContain(`[start] simulator cufs: ${url(4105, '')}`);
     const checked = await fetch(url(3003, '/finance-codes/check'), {
       method: 'POST',
       headers: { Authorization: `Bearer ${secrets.jobToken}`, 'Content-Type': 'application/json' },

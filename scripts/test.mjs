@@ -1,10 +1,13 @@
 // `npm test`: every test (unit, integration against PostgreSQL, end-to-end through the simulators).
 // Uses TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres, else falls back to the
 // embedded database (see libs/db/test-setup/global-setup.mjs). Extra arguments go to Jest.
+// First the system test peers (scripts/system-peers.json): installed when this process can (root with
+// apt-get), else it stops with the command to run (TEST_SYSTEM_PEERS=skip skips the specs needing them).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPeers } from './system-peers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(path.join(root, 'libs/db/src/generated/client.ts'))) {
@@ -14,6 +17,11 @@ if (!existsSync(path.join(root, 'libs/db/src/generated/client.ts'))) {
       (code) => (code === 0 ? resolve() : reject(new Error('prisma generate failed'))),
     ),
   );
+}
+const peers = await ensureSystemPeers();
+if (!peers.ok) {
+  console.error(peers.message);
+  process.exit(1);
 }
 const jest = path.join(root, 'node_modules/jest/bin/jest.js');
 const child = spawn(process.execPath, [jest, ...process.argv.slice(2)], {

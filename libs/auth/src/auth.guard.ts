@@ -2,8 +2,10 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -13,6 +15,8 @@ import { AuthenticationError, SigningKeysUnavailableError } from './auth.errors.
 import type { Principal, RequestWithPrincipal, Role } from './auth.types.js';
 import { assertSingleCredentialHeaders } from './bearer.util.js';
 import { CallerVerifier } from './caller.verifier.js';
+import { WEB_ROUTE_KEY } from './web/web-auth.decorators.js';
+import { WEB_AUTH_OPTIONS, type WebAuthOptions } from './web/web-auth.types.js';
 
 const DEFAULT_ROLES: Role[] = ['job'];
 
@@ -31,11 +35,20 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: CallerVerifier,
+    @Optional() @Inject(WEB_AUTH_OPTIONS) private readonly webAuth?: WebAuthOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true) return true;
+    // `@SignedIn` / `@SignedInPage` routes are WebAuthGuard's (sessions, and bearer tokens it checks
+    // with the same verifier). Without WebAuthModule such a route must not fall open: it is a fault.
+    if (this.reflector.getAllAndOverride<unknown>(WEB_ROUTE_KEY, targets) !== undefined) {
+      if (this.webAuth === undefined) {
+        throw new Error('a @SignedIn()/@SignedInPage() route needs WebAuthModule imported in the app');
+      }
+      return true;
+    }
 
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithPrincipal>();

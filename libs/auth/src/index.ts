@@ -12,3 +12,27 @@ export {
   type RequestWithPrincipal,
   type Role,
 } from './auth.types.js';
+export { WebAuthModule } from './web/web-auth.module.js';
+export { WebAuthGuard } from './web/web-auth.guard.js';
+export { WebSessions } from './web/web-sessions.service.js';
+export { SignedIn, SignedInPage, CurrentUser, WEB_ROUTE_KEY } from './web/web-auth.decorators.js';
+export {
+  checkWebAuthRules,
+  webAuthOptionsFrom,
+  webAuthSchema,
+  type WebAuthConfig,
+} from './web/web-auth.config.js';
+export { CSRF_FIELD, CSRF_HEADER } from './web/csrf.util.js';
+export { IAP_HEADER } from './web/iap.verifier.js';
+export {
+  ADMIN_ROLE,
+  IAP_ISSUER,
+  IAP_JWKS_URL,
+  WEB_AUTH_OPTIONS,
+  type RequestWithWebUser,
+  type WebAuthMode,
+  type WebAuthModuleAsyncOptions,
+  type WebAuthOptions,
+  type WebRoleRule,
+  type WebUser,
+} from './web/web-auth.types.js';

@@ -13,6 +13,7 @@ describe('createHttpClient', () => {
   const control = new SimulatorControl();
   let server: RunningSimulator;
   let posts = 0;
+  const seen: (string | undefined)[] = [];
 
   beforeAll(async () => {
     const app = createSimulatorApp(control, 'test');
@@ -22,6 +23,11 @@ describe('createHttpClient', () => {
     app.post('/thing', (_req, res) => {
       posts += 1;
       res.status(201).json({ ok: true });
+    });
+    app.get('/whoami', (req, res) => {
+      seen.push(req.headers.authorization);
+      if (seen.length === 1) res.status(503).json({ busy: true });
+      else res.json({ authorization: req.headers.authorization });
     });
     app.use(express.json());
     server = await listen(app);
@@ -71,6 +77,20 @@ describe('createHttpClient', () => {
     const response = await client().get('/thing');
     expect(response.data).toEqual({ ok: true });
     expect(control.callCount({ path: '/thing' })).toBe(3);
+  });
+
+  it('asks for the Authorization header on every attempt, so a retry carries a fresh token', async () => {
+    let issued = 0;
+    const authorized = createHttpClient({
+      system: 'Test',
+      baseURL: server.url,
+      baseDelayMs: 1,
+      maxAttempts: 3,
+      authorization: () => Promise.resolve(`Bearer token-${++issued}`),
+    });
+    const response = await authorized.get('/whoami');
+    expect(seen).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(response.data).toEqual({ authorization: 'Bearer token-2' });
   });
 
   it('gives up after maxAttempts', async () => {

@@ -5,6 +5,12 @@ export interface HttpClientOptions extends HttpPolicyOptions {
   baseURL: string;
   headers?: Record<string, string>;
   /**
+   * The `Authorization` header of each attempt, asked for again on every attempt (a retry after a
+   * token expired carries a fresh one): for calls between our services, libs/google's `bearerFor`
+   * gives a Google-signed ID token in the cloud and the callee's static token locally.
+   */
+  authorization?: () => Promise<string>;
+  /**
    * The policy to use (its timeouts, retries and call counter); by default one is made from these
    * options. A client that wants its requests counted reads `policy.calls`.
    */
@@ -84,7 +90,9 @@ function axiosInstance(
     timeout: policy.timeoutMs,
     headers: options.headers,
   });
-  client.interceptors.request.use((config) => {
+  client.interceptors.request.use(async (config) => {
+    if (options.authorization !== undefined)
+      config.headers.set('Authorization', await options.authorization());
     config.operation ??= policy.startOperation();
     const attemptMs = policy.attemptTimeoutMs(config.operation);
     config.timeout = attemptMs;

@@ -82,7 +82,10 @@ export function triggerOf(headers: IncomingHttpHeaders, mode: TriggerMode = 'sch
   }
 }
 
-/** succeeded/refused -> 200 (a refusal is a decision, retrying will not change it); bad input -> 422; fault -> 500. */
+/**
+ * succeeded/refused -> 200 (a refusal is a decision, retrying will not change it); bad input -> 422;
+ * a system it needs could not answer -> 503 (try again later: Cloud Tasks and Scheduler do); fault -> 500.
+ */
 export function httpStatusOf(result: RunResult): number {
   switch (result.record.status) {
     case 'succeeded':
@@ -90,6 +93,6 @@ export function httpStatusOf(result: RunResult): number {
     case 'running':
       return 200;
     case 'failed':
-      return result.failureKind === 'invalid_input' ? 422 : 500;
+      return result.failureKind === 'invalid_input' ? 422 : result.failureKind === 'unavailable' ? 503 : 500;
   }
 }

@@ -130,6 +130,18 @@ export class JobRunRepository {
     });
   }
 
+  /**
+   * The real run of `job` that a Cloud Tasks task (its trigger, `task:<id>`) already completed, if
+   * any: a task delivered again after it succeeded is answered with that run instead of a new one.
+   */
+  async findSucceededTask(app: string, job: string, trigger: string): Promise<JobRunRecord | null> {
+    const row = await this.prisma.jobRun.findFirst({
+      where: { app, job, trigger, status: 'succeeded', dryRun: false },
+      orderBy: { startedAt: 'desc' },
+    });
+    return row ? toRecord(row) : null;
+  }
+
   async findById(app: string, id: string): Promise<JobRunRecord | null> {
     const row = await this.prisma.jobRun.findFirst({ where: { id, app } });
     return row ? toRecord(row) : null;

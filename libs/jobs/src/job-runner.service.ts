@@ -14,6 +14,8 @@ import { isHeld, LockLostError, RunLock } from './run-lock.js';
 export interface RunResult<S extends object = object> {
   record: JobRunRecord;
   failureKind?: JobOutcome['failureKind'];
+  /** With `failureKind: 'unavailable'`: when to try again (the `Retry-After` header). */
+  retryAfterSeconds?: number;
   summary?: S;
 }
 
@@ -76,6 +78,7 @@ export class JobRunner {
         forcedDryRun,
         trigger: request.trigger,
         actor: request.actor,
+        input: request.input,
         audit: (event, tx) => ctx.auditMany([event], tx),
         assertLockHeld: () => {
           if (held.lost) throw new LockLostError(key);
@@ -134,6 +137,11 @@ export class JobRunner {
       dryRun: ctx.dryRun,
       durationMs: Date.now() - started,
     });
-    return { record, failureKind: outcome?.failureKind, summary: outcome?.summary };
+    return {
+      record,
+      failureKind: outcome?.failureKind,
+      summary: outcome?.summary,
+      ...(outcome?.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }),
+    };
   }
 }

@@ -1,11 +1,24 @@
 import { SetMetadata } from '@nestjs/common';
+import type { z } from 'zod';
 
 export const JOB_METADATA = 'usp:job';
 
-export interface JobMetadata {
+export interface JobMetadata<I = unknown> {
   name: string;
   description: string;
+  /**
+   * The body a run takes (a task's JSON body: `{"orderId": "..."}`), checked before the run starts:
+   * a body that does not fit is a 400 naming each field, and no run is recorded. The parsed value
+   * reaches the handler as `ctx.input`. Jobs without it ignore any body.
+   */
+  input?: z.ZodType<I>;
+  /**
+   * The scope of a run with this input (`order:<id>`): runs of different scopes run at once, two of
+   * one scope do not (the second gets 409 and, from Cloud Tasks, is delivered again later).
+   */
+  scopeOf?: (input: I) => string;
 }
 
-/** Marks a provider implementing JobHandler as the job `POST /jobs/<name>`. */
-export const Job = (metadata: JobMetadata): ClassDecorator => SetMetadata(JOB_METADATA, metadata);
+/** Marks a provider implementing JobHandler as the job `POST /jobs/<name>` (and `POST /tasks/<name>`). */
+export const Job = <I = unknown>(metadata: JobMetadata<I>): ClassDecorator =>
+  SetMetadata(JOB_METADATA, metadata);

@@ -38,6 +38,8 @@ export interface JobContext {
   forcedDryRun: boolean;
   trigger: string;
   actor: string;
+  /** The run's body, parsed by the job's `input` schema (`@Job({ input })`); undefined for jobs without one. */
+  input?: unknown;
   /** Records a change; refuses in a dry run (a dry run changes nothing, so there is nothing to audit). */
   audit(event: AuditInput, tx?: PrismaTx): Promise<void>;
   auditMany(events: AuditInput[], tx?: PrismaTx): Promise<void>;
@@ -50,14 +52,17 @@ export interface JobContext {
 
 /**
  * What a job returns. `failed` with `failureKind: 'invalid_input'` is a run that refused bad data
- * (HTTP 422), not a fault of ours (HTTP 500). `S` is the job's summary type: whoever reads a run's
+ * (HTTP 422), not a fault of ours (HTTP 500); with `'unavailable'`, a system it needs could not
+ * answer (HTTP 503 with `Retry-After`: nothing was decided, try again later). `S` is the job's summary type: whoever reads a run's
  * outcome in code reads it typed (RunResult.summary), never as a field of the stored JSON.
  */
 export interface JobOutcome<S extends object = Record<string, unknown>> {
   status: 'succeeded' | 'failed' | 'refused';
   summary: S;
   error?: string;
-  failureKind?: 'invalid_input';
+  failureKind?: 'invalid_input' | 'unavailable';
+  /** With `failureKind: 'unavailable'` (HTTP 503): seconds before trying again. */
+  retryAfterSeconds?: number;
   /** How much the run read, stored in its own column: the next run's read floor (sync jobs). */
   readSize?: number;
 }
@@ -70,6 +75,8 @@ export interface RunRequest {
   actor: string;
   parentId?: string;
   approvedBy?: string;
+  /** The parsed body (see JobContext.input). */
+  input?: unknown;
   /**
    * Checked while holding the run lock, before the run record exists: a throw (e.g. a 409 because
    * the precondition no longer holds) releases the lock and leaves no run behind.

@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import request from 'supertest';
+import { z } from 'zod';
 import { AuthModule } from '@app/auth';
 import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
 import { AllExceptionsFilter } from '@app/service';
@@ -140,6 +141,36 @@ class GuardedJob implements JobHandler<LimitedSummary> {
   }
 }
 
+const orderInput = z.strictObject({ orderId: z.string().regex(/^o-\d+$/, 'an order id') });
+
+/** A task job with a body: one run at a time per order, and a 503 when its upstream is down. */
+@Injectable()
+@Job({
+  name: 'per-order',
+  description: 'one order',
+  input: orderInput,
+  scopeOf: (input) => `order:${input.orderId}`,
+})
+class PerOrderJob implements JobHandler {
+  gate: Promise<void> = Promise.resolve();
+  seen: unknown[] = [];
+  async run(ctx: JobContext): Promise<JobOutcome> {
+    const { orderId } = orderInput.parse(ctx.input);
+    this.seen.push(ctx.input);
+    await this.gate;
+    if (orderId === 'o-503') {
+      return {
+        status: 'failed',
+        failureKind: 'unavailable',
+        retryAfterSeconds: 42,
+        error: 'upstream down',
+        summary: {},
+      };
+    }
+    return { status: 'succeeded', summary: { orderId, scope: ctx.scope } };
+  }
+}
+
 async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -160,6 +191,7 @@ async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestAp
       ExplodingJob,
       LimitedJob,
       GuardedJob,
+      PerOrderJob,
       { provide: APP_FILTER, useClass: AllExceptionsFilter },
     ],
   }).compile();
@@ -533,5 +565,83 @@ describe('JOBS_FORCE_DRY_RUN', () => {
     expect(response.body).toMatchObject({ dryRun: true, summary: { dryRun: true, forcedDryRun: true } });
     expect(await db.prisma().auditEvent.count()).toBe(0);
     expect(app.get(JobRunner).app).toBe('jobs-spec');
+  });
+
+  describe('a job that takes a body (tasks)', () => {
+    it('hands the parsed body to the run, scoped by it, on /tasks and /jobs', async () => {
+      const task = await request(app.getHttpServer())
+        .post('/tasks/per-order')
+        .set(auth)
+        .set('X-CloudTasks-TaskName', 'check-o-1')
+        .send({ orderId: 'o-1' })
+        .expect(200);
+      expect(task.body).toMatchObject({
+        job: 'per-order',
+        scope: 'order:o-1',
+        status: 'succeeded',
+        summary: { orderId: 'o-1', scope: 'order:o-1' },
+      });
+      await request(app.getHttpServer())
+        .post('/jobs/per-order')
+        .set(auth)
+        .send({ orderId: 'o-2' })
+        .expect(200);
+    });
+
+    it('refuses a body that does not fit with 400 naming the field, and records no run', async () => {
+      const before = await db.prisma().jobRun.count({ where: { job: 'per-order' } });
+      for (const body of [{}, { orderId: 'x' }, { orderId: 'o-1', extra: 1 }]) {
+        const response = await request(app.getHttpServer())
+          .post('/tasks/per-order')
+          .set(auth)
+          .send(body)
+          .expect(400);
+        expect(response.body.problems[0]).toMatchObject({
+          field: expect.any(String),
+          message: expect.any(String),
+        });
+      }
+      expect(await db.prisma().jobRun.count({ where: { job: 'per-order' } })).toBe(before);
+      await request(app.getHttpServer()).post('/tasks/per-order').send({ orderId: 'o-1' }).expect(401);
+    });
+
+    it('runs two orders at once but one order once at a time (409)', async () => {
+      const job = app.get(PerOrderJob);
+      let release: () => void = () => undefined;
+      job.gate = new Promise((resolve) => (release = resolve));
+      const first = request(app.getHttpServer())
+        .post('/tasks/per-order')
+        .set(auth)
+        .send({ orderId: 'o-7' })
+        .then((r) => r);
+      while (!job.seen.some((s) => (s as { orderId: string }).orderId === 'o-7'))
+        await new Promise((r) => setTimeout(r, 5));
+      const same = await request(app.getHttpServer())
+        .post('/tasks/per-order')
+        .set(auth)
+        .send({ orderId: 'o-7' });
+      expect(same.status).toBe(409);
+      const other = request(app.getHttpServer())
+        .post('/tasks/per-order')
+        .set(auth)
+        .send({ orderId: 'o-8' })
+        .then((r) => r);
+      while (!job.seen.some((s) => (s as { orderId: string }).orderId === 'o-8'))
+        await new Promise((r) => setTimeout(r, 5));
+      release();
+      expect((await first).status).toBe(200);
+      expect((await other).status).toBe(200);
+      job.gate = Promise.resolve();
+    });
+
+    it('answers 503 with Retry-After when the run says its upstream could not answer', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/tasks/per-order')
+        .set(auth)
+        .send({ orderId: 'o-503' })
+        .expect(503);
+      expect(response.headers['retry-after']).toBe('42');
+      expect(response.body).toMatchObject({ status: 'failed', error: 'upstream down' });
+    });
   });
 });

@@ -42,10 +42,14 @@ export interface RunOptions {
 @Injectable()
 export class RunResultInterceptor implements NestInterceptor<RunResult, JobRunRecord> {
   intercept(context: ExecutionContext, next: CallHandler<RunResult>): Observable<JobRunRecord> {
-    const response = context.switchToHttp().getResponse<{ status(code: number): unknown }>();
+    const response = context
+      .switchToHttp()
+      .getResponse<{ status(code: number): unknown; setHeader(name: string, value: string): unknown }>();
     return next.handle().pipe(
       map((result) => {
         response.status(httpStatusOf(result));
+        if (result.retryAfterSeconds !== undefined)
+          response.setHeader('Retry-After', String(result.retryAfterSeconds));
         return result.record;
       }),
     );
@@ -79,6 +83,11 @@ export function RunEndpoint(options: RunEndpointOptions): MethodDecorator {
     ApiResponse({ status: 409, description: 'Another run of the job is running (runningRunId)' }),
     ApiResponse({ status: 422, description: 'The run record of a run that refused bad input' }),
     ApiResponse({ status: 500, description: 'The run record of a run that failed on our side' }),
+    ApiResponse({
+      status: 503,
+      description:
+        'The run record of a run a system it needs could not answer; Retry-After says when to try again',
+    }),
   );
 }
 

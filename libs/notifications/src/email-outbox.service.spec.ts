@@ -113,3 +113,51 @@ describe('EmailOutbox.sendEmail', () => {
     expect(logLines[0]).not.toContain('bad code');
   });
 });
+
+describe('EmailOutbox.sendEmails', () => {
+  let db: TestDatabase;
+  let prisma: PrismaService;
+  let harness: NotificationsHarness;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = db.prisma();
+    harness = await createNotifications(db, {}, recordingLogger([]));
+  });
+  afterAll(async () => {
+    await harness.close();
+    await db.drop();
+  });
+
+  it('queues many messages in one statement, each once per dedupeKey', async () => {
+    await harness.outbox.sendEmail({
+      to: ['a@example.org'],
+      subject: 'first',
+      text: '',
+      dedupeKey: 'reminder:1:60',
+    });
+    const queued = await harness.outbox.sendEmails([
+      { to: ['a@example.org'], subject: 'again', text: '', dedupeKey: 'reminder:1:60' },
+      { to: ['b@example.org'], subject: 'b', text: 'x', dedupeKey: 'reminder:2:60' },
+      { to: ['c@example.org'], subject: 'c', text: 'y' },
+    ]);
+    expect(queued).toBe(2);
+    expect((await prisma.outboxEmail.findMany({ orderBy: { id: 'asc' } })).map((r) => r.subject)).toEqual([
+      'first',
+      'b',
+      'c',
+    ]);
+    expect(await harness.outbox.sendEmails([])).toBe(0);
+  });
+
+  it('refuses the whole batch when one message is not sendable, queueing none', async () => {
+    const before = await prisma.outboxEmail.count();
+    await expect(
+      harness.outbox.sendEmails([
+        { to: ['ok@example.org'], subject: 'fine', text: '' },
+        { to: ['not an address'], subject: 'bad', text: '' },
+      ]),
+    ).rejects.toBeInstanceOf(InvalidEmailError);
+    expect(await prisma.outboxEmail.count()).toBe(before);
+  });
+});

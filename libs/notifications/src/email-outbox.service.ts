@@ -41,4 +41,27 @@ export class EmailOutbox {
     }
     return result;
   }
+
+  /**
+   * Queues many messages in one statement (a scheduled job's reminders, however many there are);
+   * each is checked as `sendEmail` checks it, and one with a dedupe key already used is left out.
+   * Returns how many were queued.
+   */
+  async sendEmails(messages: readonly EmailMessage[], tx?: PrismaTx): Promise<number> {
+    const emails = messages.map(normalizeMessage);
+    const queued = await this.repository.insertMany(
+      emails.map((email) => ({
+        app: this.options.app,
+        recipients: email.to,
+        subject: email.subject,
+        textBody: email.text,
+        dedupeKey: email.dedupeKey,
+      })),
+      tx,
+    );
+    if (this.options.smtpUrl === undefined && queued > 0) {
+      this.logger.log(`Queued ${queued} email(s) (no SMTP server configured, not sent)`);
+    }
+    return queued;
+  }
 }

@@ -52,6 +52,16 @@ export class OutboxRepository {
     return { id: existing.id, duplicate: true };
   }
 
+  /** Many emails in one statement; those whose dedupe key is already used are left out. Returns how many were queued. */
+  async insertMany(emails: NewOutboxEmail[], tx?: PrismaTx): Promise<number> {
+    if (emails.length === 0) return 0;
+    const { count } = await (tx ?? this.prisma).outboxEmail.createMany({
+      data: emails,
+      skipDuplicates: true,
+    });
+    return count;
+  }
+
   /**
    * Claims the longest-overdue pending message by moving its `next_attempt_at` to `leaseUntil` and
    * counting the attempt, in one autocommitted statement.

@@ -30,3 +30,13 @@ export {
   SUBJECT,
   type TokenSpec,
 } from './google-keys.fixture.js';
+export { type BrowserRequest, type BrowserResponse, TestBrowser } from './test-browser.js';
+export {
+  startTestOidcProvider,
+  startWebAuthTestApp,
+  TEST_OIDC_CLIENT_ID,
+  TEST_OIDC_CLIENT_SECRET,
+  type WebAuthTestApp,
+  type WebAuthTestAppOptions,
+  WebAuthTestController,
+} from './web-auth-app.harness.js';

@@ -23,6 +23,7 @@ module "platform" {
     "cufs-api"           = 2
     "covid-pool"         = 2
     "lookup-gitlab-sync" = 2
+    "storage-gateway"    = 2
   }
   deletion_protection = false # services and migrate job can be destroyed; the database stays protected
 

@@ -23,6 +23,7 @@ module "platform" {
     "cufs-api"           = 3
     "covid-pool"         = 3
     "lookup-gitlab-sync" = 2
+    "storage-gateway"    = 2
   }
   deletion_protection = true
 

@@ -41,6 +41,17 @@ locals {
   covid_pool         = var.app_settings["covid-pool"]
   cufs_api           = var.app_settings["cufs-api"]
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
+  storage_gateway    = var.app_settings["storage-gateway"]
+
+  # Cloud Run's service URLs and runtime accounts are deterministic (modules/cloud-run-service), so an
+  # app's settings can name another app, or itself, without a cycle through the module's outputs.
+  service_url     = { for name in keys(local.apps) : name => "https://${name}-${data.google_project.this.number}.${var.region}.run.app" }
+  service_account = { for name in keys(local.apps) : name => "${name}-run@${var.project_id}.iam.gserviceaccount.com" }
+  # storage-gateway's tasks carry its own account's OIDC token: it enqueues them and they call it back.
+  storage_tasks_account = local.service_account["storage-gateway"]
+  # Named here, not read from the modules below: those grant to its account, so they come after it.
+  storage_documents_bucket = "${var.project_id}-storage-documents"
+  storage_tasks_queue      = "storage-gateway"
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
   # ones are left out (the app's default). One app setting = one line here, plus one attribute in
@@ -61,6 +72,24 @@ locals {
       FINANCE_ALLOWED_TRANSACTION_CATEGORIES = local.cufs_api.allowed_transaction_categories
       FINANCE_ALLOWED_FUNDS_CATEGORIES       = local.cufs_api.allowed_funds_categories
     }
+    "storage-gateway" = {
+      AUTH_MODE             = local.storage_gateway.auth_mode
+      AUTH_BASE_URL         = coalesce(local.storage_gateway.base_url, local.service_url["storage-gateway"])
+      OIDC_ISSUER_URL       = local.storage_gateway.oidc_issuer_url
+      OIDC_CLIENT_ID        = local.storage_gateway.oidc_client_id
+      OIDC_GROUPS_CLAIM     = local.storage_gateway.oidc_groups_claim
+      IAP_AUDIENCE          = local.storage_gateway.iap_audience
+      ADMIN_EMAILS          = join(",", local.storage_gateway.admin_emails)
+      ADMIN_GROUPS          = join(",", local.storage_gateway.admin_groups)
+      CUFS_API_URL          = local.service_url["cufs-api"]
+      STORAGE_BACKEND_URL   = local.storage_gateway.storage_backend_url
+      DOCUMENTS_BUCKET      = local.storage_documents_bucket
+      TASKS_MODE            = "cloud-tasks"
+      TASKS_LOCATION        = var.region
+      TASKS_QUEUE           = local.storage_tasks_queue
+      TASKS_SERVICE_ACCOUNT = local.storage_tasks_account
+      TASKS_TARGET_URL      = local.service_url["storage-gateway"]
+    }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
       GITLAB_IDENTITY_PROVIDER = local.lookup_gitlab_sync.gitlab_identity_provider
@@ -76,6 +105,10 @@ locals {
   # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
   app_secrets = {
     "cufs-api" = [local.cufs_api.cufs_auth == "basic" ? "CUFS_PASSWORD" : "CUFS_CLIENT_SECRET"]
+    "storage-gateway" = concat(
+      ["SESSION_SECRET", "STORAGE_BACKEND_TOKEN"],
+      local.storage_gateway.auth_mode == "oidc" ? ["OIDC_CLIENT_SECRET"] : [],
+    )
     "lookup-gitlab-sync" = [
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
@@ -87,18 +120,30 @@ locals {
   # and the services that check finance codes with cufs-api (storage-gateway's account).
   app_invokers = {
     "covid-pool" = { for index, email in local.covid_pool.export_callers : "export-${index}" => "serviceAccount:${email}" }
-    "cufs-api"   = { for index, email in local.cufs_api.callers : "caller-${index}" => "serviceAccount:${email}" }
+    "cufs-api" = merge(
+      { for index, email in local.cufs_api.callers : "caller-${index}" => "serviceAccount:${email}" },
+      { storage-gateway = "serviceAccount:${local.service_account["storage-gateway"]}" },
+    )
+    # Its own tasks call it back with its own account's token.
+    "storage-gateway" = { tasks = "serviceAccount:${local.storage_tasks_account}" }
   }
   # Callers of job endpoints besides each app's scheduler account: cufs-api's callers hold its `job`
   # role (JOB_ALLOWED_EMAILS), which is what POST /finance-codes/check and GET /purchase-orders need.
   app_job_callers = {
-    "cufs-api" = local.cufs_api.callers
+    "cufs-api"        = distinct(concat(local.cufs_api.callers, [local.service_account["storage-gateway"]]))
+    "storage-gateway" = [local.storage_tasks_account]
   }
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
 }
 
 resource "google_project_service" "enabled" {
   for_each = toset([
     "cloudscheduler.googleapis.com",
+    "cloudtasks.googleapis.com",
+    "storage.googleapis.com",
     "compute.googleapis.com",
     "iam.googleapis.com",
     "run.googleapis.com",
@@ -216,4 +261,36 @@ moved {
 moved {
   from = module.lookup_gitlab_sync
   to   = module.apps["lookup-gitlab-sync"]
+}
+
+# --- storage-gateway: purchase order documents and its task queue ---------------------------------
+
+# Purchase order PDFs (purchase-orders/<order>/<sha256>.pdf): private, versioned, readable and
+# writable by storage-gateway's account only.
+module "storage_documents" {
+  source = "../bucket"
+
+  project_id = var.project_id
+  name       = local.storage_documents_bucket
+  location   = var.region
+  versioning = true
+  iam_members = {
+    storage-gateway = { role = "roles/storage.objectUser", member = "serviceAccount:${local.service_account["storage-gateway"]}" }
+  }
+
+  depends_on = [google_project_service.enabled, module.apps]
+}
+
+# check-payment, provision, apply-access, sync-members: POST /tasks/<name> on storage-gateway, with
+# its own account's OIDC token (enqueuer and actAs on that account only).
+module "storage_tasks" {
+  source = "../tasks-queue"
+
+  project_id              = var.project_id
+  region                  = var.region
+  name                    = local.storage_tasks_queue
+  enqueuers               = { storage-gateway = "serviceAccount:${local.storage_tasks_account}" }
+  task_service_account_id = "projects/${var.project_id}/serviceAccounts/${local.storage_tasks_account}"
+
+  depends_on = [google_project_service.enabled, module.apps]
 }

@@ -110,6 +110,20 @@ variable "app_settings" {
       # CUFS_TIMEOUT_MS, CUFS_CACHE_TTL, CUFS_NEGATIVE_CACHE_TTL, ...
       env = optional(map(string), {})
     })
+    storage-gateway = object({
+      auth_mode         = optional(string, "oidc") # AUTH_MODE: oidc (our sign-in; secret OIDC_CLIENT_SECRET) or iap (behind IAP)
+      base_url          = optional(string)         # AUTH_BASE_URL: the public URL people use (null: the Cloud Run URL)
+      oidc_issuer_url   = optional(string)         # OIDC_ISSUER_URL (oidc)
+      oidc_client_id    = optional(string)         # OIDC_CLIENT_ID (oidc)
+      oidc_groups_claim = optional(string)         # OIDC_GROUPS_CLAIM (null: groups)
+      iap_audience      = optional(string)         # IAP_AUDIENCE (iap): /projects/<number>/global/backendServices/<id>
+      admin_emails      = optional(list(string), [])
+      admin_groups      = optional(list(string), [])
+      # STORAGE_BACKEND_URL: the storage backend's API root (secret STORAGE_BACKEND_TOKEN; SESSION_SECRET too)
+      storage_backend_url = string
+      # RENEWAL_REMINDER_DAYS, RENEWAL_GRACE_DAYS, QUOTE_VALID_DAYS, PO_MAX_BYTES, ...
+      env = optional(map(string), {})
+    })
     lookup-gitlab-sync = object({
       gitlab_url               = string                    # GITLAB_URL: the GitLab instance it manages
       gitlab_identity_provider = optional(string)          # GITLAB_IDENTITY_PROVIDER (null: the app's default)
@@ -127,6 +141,11 @@ variable "app_settings" {
   validation {
     condition     = contains(["basic", "oauth2"], var.app_settings["cufs-api"].cufs_auth)
     error_message = "app_settings[\"cufs-api\"].cufs_auth must be basic or oauth2."
+  }
+
+  validation {
+    condition     = contains(["oidc", "iap"], var.app_settings["storage-gateway"].auth_mode)
+    error_message = "app_settings[\"storage-gateway\"].auth_mode must be oidc or iap."
   }
 
   validation {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 const gzipped = promisify(gzip);
-import { csvRow } from './export-csv.util.js';
+import { csvRow } from '@app/csv';
 import type { ExportSnapshot } from './export.repository.js';
 
 export type ExportFormat = 'json' | 'csv';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { csvCell, csvRow } from './export-csv.util.js';
+import { csvCell, csvRow } from './csv.util.js';
 
 describe('csvCell', () => {
   it.each([

@@ -1,0 +1,269 @@
+// Provisioning through the real backend client against the storage backend simulator, on a real
+// database: new storage, an increase, a renewal after expiry, repeated and late tasks, a backend
+// that refuses or is down.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type PrismaService, type TestDatabase } from '@app/db';
+import { UpstreamError } from '@app/http';
+import { JobRunRepository } from '@app/jobs';
+import type { RunningSimulator } from '../../../../simulators/common/simulator.js';
+import { StorageBackendSimulator } from '../../../../simulators/storage-backend/storage-backend.simulator.js';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { StorageBackendClient } from '../backend/storage-backend.client.js';
+import { FixedClock } from '../domain/clock.js';
+import type { Person } from '../domain/person.js';
+import { OrderTasks } from '../domain/order-tasks.js';
+import { OrdersService } from '../orders/orders.service.js';
+import { ProductsService } from '../products/products.service.js';
+import { QuotesService } from '../quotes/quotes.service.js';
+import { ProvisioningService } from './provisioning.service.js';
+
+const TOKEN = 'backend-token-0123456789';
+const admin: Person = { email: 'admin@cam.ac.uk', admin: true };
+const ann: Person = { email: 'ann@cam.ac.uk', admin: false };
+
+class NoTasks extends OrderTasks {
+  enqueue(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let db: TestDatabase;
+let prisma: PrismaService;
+let simulator: StorageBackendSimulator;
+let running: RunningSimulator;
+let clock: FixedClock;
+let quotes: QuotesService;
+let orders: OrdersService;
+let provisioning: ProvisioningService;
+let keys = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = db.prisma();
+  simulator = new StorageBackendSimulator({ token: TOKEN });
+  running = await simulator.start();
+  clock = new FixedClock(new Date('2026-11-26T10:00:00Z'));
+  const audit = new JobRunRepository(prisma);
+  const products = new ProductsService(prisma, audit);
+  const accounts = new AccountsService(prisma, audit, clock, new NoTasks());
+  const settings = { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 };
+  quotes = new QuotesService(prisma, products, accounts, settings, clock);
+  orders = new OrdersService(prisma, audit, new NoTasks(), clock);
+  const backend = new StorageBackendClient({
+    baseUrl: `${running.url}/api/v1`,
+    token: TOKEN,
+    maxAttempts: 2,
+    baseDelayMs: 1,
+  });
+  provisioning = new ProvisioningService(prisma, orders, backend, clock);
+  await products.put(admin, 'RFS', {
+    name: 'Research File Share',
+    description: 'shares',
+    pricePerTbYear: 13_900,
+    minTb: 1,
+    maxTb: 100,
+    stepTb: 1,
+    termsYears: [1, 2],
+    active: true,
+  });
+});
+
+afterAll(async () => {
+  await running.close();
+  await db.drop();
+});
+
+beforeEach(() => {
+  simulator.reset();
+  clock.set('2026-11-26T10:00:00Z');
+});
+
+/** An order taken through payment and approval, ready to provision. */
+async function approvedOrder(request: Parameters<QuotesService['create']>[1]) {
+  const quote = await quotes.create(ann, request);
+  const order = await orders.create(ann, {
+    quoteId: quote.id,
+    paymentMethod: 'finance_code',
+    paymentReference: 'U.PN.PNLI.AAAA.ELKZ.0000',
+    idempotencyKey: `provisioning-${++keys}`,
+    ...(request.kind === 'new'
+      ? { account: { name: 'Lab data', departmentCode: 'PN', departmentName: 'Physiology' } }
+      : {}),
+  });
+  await orders.move(order.id, 'start_payment_check', 'system');
+  await orders.move(order.id, 'payment_accepted', 'system');
+  await orders.approve(admin, order.id);
+  return order;
+}
+
+describe('provision', () => {
+  it('sets up new storage, activates the account for its term, and a repeated task changes nothing', async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 4, years: 2 });
+    expect(await provisioning.provision(order.id)).toEqual({
+      outcome: 'done',
+      detail: `order ${order.reference} completed`,
+    });
+    expect(simulator.allocation(order.account.reference)).toMatchObject({
+      product: 'RFS',
+      quotaTb: 4,
+      access: 'read-write',
+    });
+    const account = await prisma.storageAccount.findUniqueOrThrow({ where: { id: order.account.id } });
+    expect(account).toMatchObject({
+      state: 'active',
+      sizeTb: 4,
+      startsOn: new Date('2026-11-26T00:00:00Z'),
+      expiresOn: new Date('2028-11-26T00:00:00Z'),
+    });
+
+    const calls = simulator.control.calls.length;
+    expect(await provisioning.provision(order.id)).toEqual({
+      outcome: 'skipped',
+      detail: `order ${order.reference} is completed`,
+    });
+    expect(simulator.control.calls.length).toBe(calls);
+    const audit = await prisma.auditEvent.findMany({
+      where: { entityId: order.account.id, action: 'account.activate' },
+    });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('finishes after a crash between the backend and the database, without a second account', async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 2, years: 1 });
+    // as if an earlier delivery had moved the order and set the backend up, then died
+    await orders.move(order.id, 'start_provisioning', 'system');
+    simulator.seed([
+      {
+        ref: order.account.reference,
+        product: 'RFS',
+        quotaTb: 2,
+        usedTb: 0,
+        access: 'read-write',
+        projects: [],
+      },
+    ]);
+    expect((await provisioning.provision(order.id)).outcome).toBe('done');
+    expect(simulator.allocation(order.account.reference)).toMatchObject({ quotaTb: 2 });
+    expect((await orders.show(ann, order.id)).state).toBe('completed');
+  });
+
+  it('leaves the order provisioning when the backend is down (the task is retried) or refuses', async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    simulator.control.addFault({ path: '/api/v1/allocations', status: 503, times: 2 });
+    await expect(provisioning.provision(order.id)).rejects.toBeInstanceOf(UpstreamError);
+    expect((await orders.show(ann, order.id)).state).toBe('provisioning');
+
+    simulator.control.addFault({
+      path: '/api/v1/allocations',
+      status: 400,
+      body: { error: { code: 'invalid', message: 'quotaTb: too small' } },
+      times: 1,
+    });
+    expect(await provisioning.provision(order.id)).toEqual({
+      outcome: 'refused',
+      detail: 'storage backend refused: quotaTb: too small',
+    });
+    expect((await orders.show(ann, order.id)).state).toBe('provisioning');
+
+    expect((await provisioning.provision(order.id)).outcome).toBe('done');
+  });
+
+  it('an increase sets the new quota; a renewal after expiry restores access and runs from the old expiry', async () => {
+    const first = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 3, years: 1 });
+    await provisioning.provision(first.id);
+    const accountId = first.account.id;
+
+    const increase = await approvedOrder({ kind: 'increase', accountId, addTb: 2 });
+    expect((await provisioning.provision(increase.id)).outcome).toBe('done');
+    expect(simulator.allocation(first.account.reference)?.quotaTb).toBe(5);
+
+    // a year and ten days later: expired, read-only
+    clock.set('2027-12-06T09:00:00Z');
+    await prisma.storageAccount.update({
+      where: { id: accountId },
+      data: { state: 'expired', remindersSent: [60, 30, 7] },
+    });
+    expect(await provisioning.applyAccess(accountId)).toEqual({
+      outcome: 'done',
+      detail: `${first.account.reference} is read-only`,
+    });
+    expect(simulator.allocation(first.account.reference)?.access).toBe('read-only');
+
+    const renewal = await approvedOrder({ kind: 'renewal', accountId, years: 1 });
+    expect((await provisioning.provision(renewal.id)).outcome).toBe('done');
+    expect(simulator.allocation(first.account.reference)).toMatchObject({ access: 'read-write', quotaTb: 5 });
+    expect(await prisma.storageAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({
+      state: 'active',
+      sizeTb: 5,
+      expiresOn: new Date('2028-11-26T00:00:00Z'),
+      remindersSent: [],
+    });
+  });
+
+  it('refuses to order an increase while another order for the account is open, or after the account changed', async () => {
+    const first = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    await provisioning.provision(first.id);
+    const accountId = first.account.id;
+    const a = await quotes.create(ann, { kind: 'increase', accountId, addTb: 1 });
+    const b = await quotes.create(ann, { kind: 'increase', accountId, addTb: 2 });
+    const orderA = await orders.create(ann, {
+      quoteId: a.id,
+      paymentMethod: 'finance_code',
+      paymentReference: 'x',
+      idempotencyKey: `provisioning-${++keys}`,
+    });
+    await expect(
+      orders.create(ann, {
+        quoteId: b.id,
+        paymentMethod: 'finance_code',
+        paymentReference: 'x',
+        idempotencyKey: `provisioning-${++keys}`,
+      }),
+    ).rejects.toMatchObject({
+      status: 409,
+      response: {
+        message: `the account has an order in progress (${orderA.reference}): wait for it, or cancel it`,
+      },
+    });
+    await orders.move(orderA.id, 'start_payment_check', 'system');
+    await orders.move(orderA.id, 'payment_accepted', 'system');
+    await orders.approve(admin, orderA.id);
+    await provisioning.provision(orderA.id);
+    await expect(
+      orders.create(ann, {
+        quoteId: b.id,
+        paymentMethod: 'finance_code',
+        paymentReference: 'x',
+        idempotencyKey: `provisioning-${++keys}`,
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      response: {
+        problems: [
+          { field: 'quoteId', message: 'the account changed after this quote was made: ask for a new one' },
+        ],
+      },
+    });
+  });
+});
+
+describe('syncMembers', () => {
+  it("sends each project's managers and users", async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    await provisioning.provision(order.id);
+    const project = await prisma.storageProject.create({
+      data: { accountId: order.account.id, name: 'imaging' },
+    });
+    await prisma.storageProjectMember.createMany({
+      data: [
+        { projectId: project.id, email: 'pm@cam.ac.uk', role: 'manager' },
+        { projectId: project.id, email: 'u2@cam.ac.uk', role: 'user' },
+        { projectId: project.id, email: 'u1@cam.ac.uk', role: 'user' },
+      ],
+    });
+    expect((await provisioning.syncMembers(order.account.id)).outcome).toBe('done');
+    expect(simulator.allocation(order.account.reference)?.projects).toEqual([
+      { name: 'imaging', managers: ['pm@cam.ac.uk'], users: ['u1@cam.ac.uk', 'u2@cam.ac.uk'] },
+    ]);
+  });
+});

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService } from '@app/db';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { isUuid } from '../domain/ids.util.js';
+import { managesAccount, roleIn } from '../accounts/membership.util.js';
+import { addDays, asDate, calendarDateOf, compareDates } from '../domain/calendar.util.js';
+import { Clock } from '../domain/clock.js';
+import type { Person } from '../domain/person.js';
+import { invalid, notFound } from '../domain/storage-errors.js';
+import { renewalWindowDays, StorageSettings } from '../domain/storage-settings.js';
+import { ProductsService } from '../products/products.service.js';
+import { priceQuote, type QuoteRequest } from './pricing.util.js';
+import type { QuoteRequestInput, QuoteView } from './quote.types.js';
+
+const quoteInclude = {
+  product: { select: { code: true, name: true } },
+  order: { select: { id: true } },
+  account: { select: { ownerEmail: true, managers: { select: { email: true } } } },
+} satisfies Prisma.StorageQuoteInclude;
+type QuoteRow = Prisma.StorageQuoteGetPayload<{ include: typeof quoteInclude }>;
+
+/** Quotes: priced from the product's current terms, kept with that price, valid for QUOTE_VALID_DAYS. */
+@Injectable()
+export class QuotesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly products: ProductsService,
+    private readonly accounts: AccountsService,
+    private readonly settings: StorageSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(person: Person, input: QuoteRequestInput): Promise<QuoteView> {
+    const today = this.clock.today();
+    const id = await this.prisma.$transaction(async (tx) => {
+      let request: QuoteRequest;
+      let productCode: string;
+      let accountId: string | null = null;
+      if (input.kind === 'new') {
+        productCode = input.productCode;
+        request = { kind: 'new', sizeTb: input.sizeTb, years: input.years };
+      } else {
+        const account = await this.accounts.managed(tx, person, input.accountId);
+        if (account.expiresOn === null)
+          throw invalid('The account cannot be quoted for', [
+            { field: 'accountId', message: 'the storage has not been set up yet' },
+          ]);
+        productCode = account.productCode;
+        accountId = account.id;
+        const terms = {
+          productCode,
+          sizeTb: account.sizeTb,
+          state: account.state,
+          expiresOn: calendarDateOf(account.expiresOn),
+        };
+        request =
+          input.kind === 'increase'
+            ? { kind: 'increase', account: terms, addTb: input.addTb }
+            : { kind: 'renewal', account: terms, sizeTb: input.sizeTb ?? account.sizeTb, years: input.years };
+      }
+      const product = await this.products.terms(productCode);
+      if (product === null || (!product.active && input.kind === 'new')) {
+        throw invalid('The quote cannot be made', [
+          { field: 'productCode', message: `there is no product ${productCode} on sale` },
+        ]);
+      }
+      const priced = priceQuote(product, request, today, renewalWindowDays(this.settings));
+      if (!priced.ok) throw invalid('The quote cannot be made', priced.problems);
+      const q = priced.quote;
+      const [{ n }] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('storage.quote_number') AS n`;
+      const row = await tx.storageQuote.create({
+        data: {
+          reference: `Q-${String(n).padStart(6, '0')}`,
+          kind: q.kind,
+          productCode: q.productCode,
+          accountId,
+          sizeTb: q.sizeTb,
+          chargedTb: q.chargedTb,
+          years: q.years,
+          unitPricePence: q.unitPricePence,
+          amountPence: q.amountPence,
+          periodStart: asDate(q.periodStart),
+          periodEnd: asDate(q.periodEnd),
+          explanation: q.explanation,
+          validUntil: asDate(addDays(today, this.settings.quoteValidDays)),
+          createdBy: person.email,
+        },
+      });
+      return row.id;
+    });
+    return this.show(person, id);
+  }
+
+  /** A quote, for whoever made it, the account's owner and managers, and administrators. */
+  async show(person: Person, id: string): Promise<QuoteView> {
+    if (!isUuid(id)) throw notFound('quote');
+    const row = await this.prisma.storageQuote.findUnique({ where: { id }, include: quoteInclude });
+    if (row === null || !mayRead(row, person)) throw notFound('quote');
+    return this.view(row);
+  }
+
+  async listMine(person: Person, limit: number): Promise<QuoteView[]> {
+    const rows = await this.prisma.storageQuote.findMany({
+      where: { createdBy: person.email },
+      include: quoteInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.map((r) => this.view(r));
+  }
+
+  private view(row: QuoteRow): QuoteView {
+    const validUntil = calendarDateOf(row.validUntil);
+    return {
+      id: row.id,
+      reference: row.reference,
+      kind: row.kind,
+      product: row.product,
+      accountId: row.accountId,
+      sizeTb: row.sizeTb,
+      chargedTb: row.chargedTb,
+      years: row.years,
+      unitPricePence: row.unitPricePence,
+      amountPence: row.amountPence,
+      periodStart: calendarDateOf(row.periodStart),
+      periodEnd: calendarDateOf(row.periodEnd),
+      explanation: row.explanation,
+      validUntil,
+      orderable: row.order === null && compareDates(this.clock.today(), validUntil) <= 0,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+}
+
+function mayRead(row: QuoteRow, person: Person): boolean {
+  if (person.admin || row.createdBy === person.email) return true;
+  if (row.account === null) return false;
+  return managesAccount(roleIn({ ...row.account, projects: [] }, person.email));
+}
