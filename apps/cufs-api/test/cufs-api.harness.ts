@@ -35,7 +35,7 @@ export interface CufsApiHarness {
 /**
  * The real AppModule on a test database, its real CUFS client (OAuth2) talking HTTP to the CUFS
  * simulator. Overridden: the client's timeout and retry delays (short, so a CUFS that never answers
- * fails in a fraction of a second) and the cache's clock.
+ * fails in about two seconds) and the cache's clock.
  */
 export async function startCufsApiHarness(
   env: Record<string, string> = {},
@@ -72,8 +72,10 @@ export async function startCufsApiHarness(
         baseUrl: config.CUFS_URL,
         auth: cufsAuthFrom(config),
         onRetry: (info) => logger.warn({ event: 'cufs_retry', ...info }),
-        timeoutMs: 300,
-        deadlineMs: 800,
+        // Short enough that a CUFS that never answers fails a check in about 2 s, long enough for a
+        // loaded machine to answer every real read within one attempt.
+        timeoutMs: 1000,
+        deadlineMs: 2100,
         maxAttempts: 2,
         baseDelayMs: 1,
       });
