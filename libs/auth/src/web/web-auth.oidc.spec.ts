@@ -280,6 +280,22 @@ describe('web sign-in with a real OIDC provider', () => {
       expect(replay.json<{ message: string }>().message).toMatch(/^sign-in response refused: invalid_grant/);
     });
 
+    it('answers 503 when the provider fails at the token exchange, and signs in on a fresh attempt', async () => {
+      const browser = new TestBrowser();
+      const callback = await callbackUrlFor(browser, 'rr101');
+      t.provider?.control.addFault({ method: 'POST', path: '/token', status: 503, times: 1 });
+      const failed = await browser.request(callback);
+      expect(failed.status).toBe(503);
+      expect(failed.json<{ message: string }>().message).toBe(
+        'the identity provider could not be reached; try again in a moment',
+      );
+      expect(browser.cookie(base, COOKIE)).toBeUndefined();
+      // The provider remembers the person: a fresh attempt comes straight back, signed in.
+      const landed = await browser.follow(`${base}/auth/login?returnTo=%2Fpage`);
+      expect(landed.url).toBe(`${base}/page`);
+      expect(landed.status).toBe(200);
+    });
+
     it("passes on the provider's refusal as a 400", async () => {
       const browser = new TestBrowser();
       await browser.request(`${base}/auth/login`);
