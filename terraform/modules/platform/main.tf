@@ -52,6 +52,9 @@ locals {
   # Named here, not read from the modules below: those grant to its account, so they come after it.
   storage_documents_bucket = "${var.project_id}-storage-documents"
   storage_tasks_queue      = "storage-gateway"
+  # Apps people reach from a browser with the app's own sign-in (behind IAP, the load balancer and
+  # IAP are in front instead: not set up here).
+  public_apps = local.storage_gateway.auth_mode == "oidc" ? ["storage-gateway"] : []
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
   # ones are left out (the app's default). One app setting = one line here, plus one attribute in
@@ -241,6 +244,7 @@ module "apps" {
   }
 
   invokers          = merge(local.operator_invokers, try(local.app_invokers[each.key], {}))
+  public            = contains(local.public_apps, each.key)
   extra_job_callers = try(local.app_job_callers[each.key], [])
 
   cloud_sql_instances     = local.cloud_sql_instances
