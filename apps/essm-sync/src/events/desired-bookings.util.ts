@@ -194,7 +194,7 @@ export function desiredBookings(
 }
 
 function bookingOf(group: Candidate[]): DesiredBooking {
-  const first = group[0] as Candidate;
+  const first = group[0];
   const members = group.map((candidate) => candidate.member);
   const reference = referenceOf(
     members.map((member) => member.eventId),
