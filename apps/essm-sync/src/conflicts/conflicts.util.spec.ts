@@ -4,8 +4,8 @@ import type { BookerBookingLike, TermTimeActivityLike } from '../events/events.t
 import { conflictKey, findConflicts } from './conflicts.util.js';
 
 const rooms = [
-  { OptimeIndex: 11, Code: 'R1', IsBookable: true },
-  { OptimeIndex: 12, Code: 'R2', IsBookable: true },
+  { id: 11, code: 'R1', bookable: true },
+  { id: 12, code: 'R2', bookable: true },
 ];
 
 function act(
@@ -20,8 +20,8 @@ function act(
     name: `Activity ${code}`,
     type: 'Lecture',
     size: 10,
-    scheduled: 1,
-    virtual: 0,
+    scheduled: true,
+    virtual: false,
     scheduledRooms: [room],
     events: [{ uniqueId: `${code}-1`, date, startTime: start, endTime: end }],
   };
@@ -43,13 +43,13 @@ function theirs(
   overrides: Partial<BookerBookingLike> = {},
 ) {
   return {
-    OptimeIndex: id,
-    RoomOptimeIndex: room,
-    StartTime: start,
-    EndTime: end,
-    Title: `Booking ${id}`,
-    ExternalReference: null,
-    Status: 'Confirmed',
+    id: id,
+    roomId: room,
+    start: start,
+    end: end,
+    title: `Booking ${id}`,
+    externalReference: null,
+    status: 'Confirmed' as const,
     ...overrides,
   };
 }
@@ -106,9 +106,11 @@ const cases: Case[] = [
     name: 'a cancelled booking or one of ours is no conflict',
     activities: [act('A', 'R1', '09:00', '10:00')],
     bookings: [
-      theirs(902, 11, '2025-10-20T09:00:00+01:00', '2025-10-20T10:00:00+01:00', { Status: 'Cancelled' }),
+      theirs(902, 11, '2025-10-20T09:00:00+01:00', '2025-10-20T10:00:00+01:00', {
+        status: 'Cancelled' as const,
+      }),
       theirs(903, 11, '2025-10-20T09:00:00+01:00', '2025-10-20T10:00:00+01:00', {
-        ExternalReference: 'termtime:A-1@R1',
+        externalReference: 'termtime:A-1@R1',
       }),
     ],
     expected: [],

@@ -30,8 +30,8 @@ export interface ConflictsReport {
 function sideOf(booking: DesiredBooking): TermTimeSide {
   return {
     reference: booking.reference,
-    start: booking.request.StartTime,
-    end: booking.request.EndTime,
+    start: booking.request.start,
+    end: booking.request.end,
     events: booking.members.map(({ activityCode, activityName, eventId }) => ({
       activityCode,
       activityName,
@@ -77,8 +77,8 @@ export function findConflicts(
 ): ConflictsReport {
   const byRoom = new Map<number, DesiredBooking[]>();
   for (const booking of desired) {
-    const list = byRoom.get(booking.request.RoomOptimeIndex);
-    if (list === undefined) byRoom.set(booking.request.RoomOptimeIndex, [booking]);
+    const list = byRoom.get(booking.request.roomId);
+    if (list === undefined) byRoom.set(booking.request.roomId, [booking]);
     else list.push(booking);
   }
   const conflicts: Conflict[] = [];
@@ -98,8 +98,8 @@ export function findConflicts(
   const foreignByRoom = new Map<number, BookerBookingLike[]>();
   for (const booking of bookings) {
     if (!isActive(booking) || isOurs(booking)) continue;
-    const list = foreignByRoom.get(booking.RoomOptimeIndex);
-    if (list === undefined) foreignByRoom.set(booking.RoomOptimeIndex, [booking]);
+    const list = foreignByRoom.get(booking.roomId);
+    if (list === undefined) foreignByRoom.set(booking.roomId, [booking]);
     else list.push(booking);
   }
   type Tagged = { ours?: DesiredBooking; theirs?: BookerBookingLike };
@@ -109,8 +109,8 @@ export function findConflicts(
     const intervals: Interval<Tagged>[] = [
       ...ours.map((item) => ({ startMs: item.startMs, endMs: item.endMs, item: { ours: item } })),
       ...theirs.map((item) => ({
-        startMs: Date.parse(item.StartTime),
-        endMs: Date.parse(item.EndTime),
+        startMs: Date.parse(item.start),
+        endMs: Date.parse(item.end),
         item: { theirs: item },
       })),
     ];
@@ -123,10 +123,10 @@ export function findConflicts(
         roomCode: event.members[0]?.roomCode ?? '',
         event: sideOf(event),
         booking: {
-          bookingId: booking.OptimeIndex,
-          title: booking.Title,
-          start: formatLondon(Date.parse(booking.StartTime)),
-          end: formatLondon(Date.parse(booking.EndTime)),
+          bookingId: booking.id,
+          title: booking.title,
+          start: formatLondon(Date.parse(booking.start)),
+          end: formatLondon(Date.parse(booking.end)),
         },
       });
     }

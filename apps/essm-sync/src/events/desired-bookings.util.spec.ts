@@ -8,9 +8,9 @@ import {
 import type { BookerRoomLike, TermTimeActivityLike } from './events.types.js';
 
 const rooms: BookerRoomLike[] = [
-  { OptimeIndex: 11, Code: 'SCI-101', IsBookable: true },
-  { OptimeIndex: 12, Code: 'SCI-102', IsBookable: true },
-  { OptimeIndex: 13, Code: 'OLD-1', IsBookable: false },
+  { id: 11, code: 'SCI-101', bookable: true },
+  { id: 12, code: 'SCI-102', bookable: true },
+  { id: 13, code: 'OLD-1', bookable: false },
 ];
 
 const options: DesiredOptions = {
@@ -25,8 +25,8 @@ function activity(overrides: Partial<TermTimeActivityLike> = {}): TermTimeActivi
     name: 'Chemistry lecture',
     type: 'Lecture',
     size: 112,
-    virtual: 0,
-    scheduled: 1,
+    virtual: false,
+    scheduled: true,
     scheduledRooms: ['SCI-101'],
     events: [{ uniqueId: 'E1', date: '2025-10-20', startTime: '09:00', endTime: '10:00' }],
     ...overrides,
@@ -39,16 +39,16 @@ describe('desiredBookings', () => {
     expect(result.skipped).toEqual([]);
     expect(result.bookings.map((b) => b.request)).toEqual([
       {
-        RoomOptimeIndex: 11,
-        StartTime: '2025-10-20T09:00:00+01:00',
-        EndTime: '2025-10-20T10:00:00+01:00',
-        Title: 'Chemistry lecture',
-        Description: 'TermTime activity CHEM101-LEC-01; event E1',
-        ExternalReference: 'termtime:E1@SCI-101',
-        ExpectedAttendees: 112,
-        BookingType: 'LEC',
+        roomId: 11,
+        start: '2025-10-20T09:00:00+01:00',
+        end: '2025-10-20T10:00:00+01:00',
+        title: 'Chemistry lecture',
+        description: 'TermTime activity CHEM101-LEC-01; event E1',
+        externalReference: 'termtime:E1@SCI-101',
+        expectedAttendees: 112,
+        bookingType: 'LEC',
       },
-      expect.objectContaining({ RoomOptimeIndex: 12, ExternalReference: 'termtime:E1@SCI-102' }),
+      expect.objectContaining({ roomId: 12, externalReference: 'termtime:E1@SCI-102' }),
     ]);
   });
 
@@ -58,17 +58,17 @@ describe('desiredBookings', () => {
       rooms,
       options,
     );
-    expect(result.bookings[0]?.request.StartTime).toBe('2025-10-27T09:00:00+00:00');
+    expect(result.bookings[0]?.request.start).toBe('2025-10-27T09:00:00+00:00');
   });
 
   it('maps types through the table, with * as the default', () => {
     const result = desiredBookings([activity({ type: 'Seminar' })], rooms, options);
-    expect(result.bookings[0]?.request.BookingType).toBe('TEACH');
+    expect(result.bookings[0]?.request.bookingType).toBe('TEACH');
   });
 
   type SkipCase = [string, Partial<TermTimeActivityLike>, DesiredOptions, string];
   const skips: SkipCase[] = [
-    ['virtual activities', { virtual: 1 }, options, 'virtual'],
+    ['virtual activities', { virtual: true }, options, 'virtual'],
     ['events without a room', { scheduledRooms: [] }, options, 'no_room'],
     ['the room code None', { scheduledRooms: ['None'] }, options, 'room_none'],
     ['rooms Booker does not have', { scheduledRooms: ['NOPE'] }, options, 'unknown_room'],
@@ -118,10 +118,10 @@ describe('desiredBookings', () => {
     const merged = desiredBookings(cohorts, rooms, { ...options, mergeSharedRooms: true });
     expect(merged.bookings).toHaveLength(1);
     expect(merged.bookings[0]?.request).toMatchObject({
-      Title: 'Cohort A / Cohort B',
-      ExternalReference: 'termtime:E1+E7@SCI-101',
-      ExpectedAttendees: 70,
-      Description: 'TermTime activities A, B; events E1, E7',
+      title: 'Cohort A / Cohort B',
+      externalReference: 'termtime:E1+E7@SCI-101',
+      expectedAttendees: 70,
+      description: 'TermTime activities A, B; events E1, E7',
     });
     expect(merged.bookings[0]?.members.map((m) => m.activityCode)).toEqual(['A', 'B']);
   });

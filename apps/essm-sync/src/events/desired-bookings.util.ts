@@ -45,14 +45,14 @@ export function referenceOf(eventIds: readonly string[], roomCode: string): stri
 
 export function hashRequest(request: BookingRequest): string {
   const canonical = JSON.stringify([
-    request.RoomOptimeIndex,
-    request.StartTime,
-    request.EndTime,
-    request.Title,
-    request.Description,
-    request.ExternalReference,
-    request.ExpectedAttendees,
-    request.BookingType,
+    request.roomId,
+    request.start,
+    request.end,
+    request.title,
+    request.description,
+    request.externalReference,
+    request.expectedAttendees,
+    request.bookingType,
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
@@ -80,7 +80,7 @@ export function desiredBookings(
   rooms: readonly BookerRoomLike[],
   options: DesiredOptions,
 ): DesiredBookings {
-  const roomsByCode = new Map(rooms.map((room) => [room.Code, room]));
+  const roomsByCode = new Map(rooms.map((room) => [room.code, room]));
   const instants = new Map<string, number>();
   const instant = (date: string, time: string): number => {
     const key = `${date} ${time}`;
@@ -98,13 +98,13 @@ export function desiredBookings(
       reason: SkippedEvent['reason'],
       extra: Omit<SkippedEvent, 'reason' | 'activityCode'> = {},
     ) => skipped.push({ reason, activityCode: activity.code, ...extra });
-    const events = activity.events ?? [];
-    if (activity.virtual === 1) {
+    const { events } = activity;
+    if (activity.virtual) {
       for (const event of events) skip('virtual', { eventId: event.uniqueId });
       continue;
     }
-    if (activity.scheduled === 0 && events.length === 0) continue;
-    const roomCodes = activity.scheduledRooms ?? [];
+    if (!activity.scheduled && events.length === 0) continue;
+    const roomCodes = activity.scheduledRooms;
     const bookingType = options.bookingTypes[activity.type] ?? options.bookingTypes['*'];
     for (const event of events) {
       if (event.date < options.window.start || event.date > options.window.end) {
@@ -126,7 +126,7 @@ export function desiredBookings(
           skip('unknown_room', { ...at, detail: 'no Booker room has this code' });
           continue;
         }
-        if (!room.IsBookable) {
+        if (!room.bookable) {
           skip('room_not_bookable', at);
           continue;
         }
@@ -167,7 +167,7 @@ export function desiredBookings(
           room,
           startMs,
           endMs,
-          size: Math.max(0, Math.trunc(activity.size ?? activity.planSize ?? 0)),
+          size: Math.max(0, Math.trunc(activity.size)),
           bookingType,
         });
       }
@@ -203,18 +203,18 @@ function bookingOf(group: Candidate[]): DesiredBooking {
   const names = [...new Set(members.map((member) => member.activityName))];
   const codes = [...new Set(members.map((member) => member.activityCode))];
   const request: BookingRequest = {
-    RoomOptimeIndex: first.room.OptimeIndex,
-    StartTime: formatLondon(first.startMs),
-    EndTime: formatLondon(first.endMs),
-    Title: truncate(names.join(' / '), MAX_TITLE),
-    Description: truncate(
+    roomId: first.room.id,
+    start: formatLondon(first.startMs),
+    end: formatLondon(first.endMs),
+    title: truncate(names.join(' / '), MAX_TITLE),
+    description: truncate(
       `TermTime ${codes.length === 1 ? 'activity' : 'activities'} ${codes.join(', ')}; ` +
         `${members.length === 1 ? 'event' : 'events'} ${members.map((m) => m.eventId).join(', ')}`,
       2000,
     ),
-    ExternalReference: reference,
-    ExpectedAttendees: group.reduce((sum, candidate) => sum + candidate.size, 0),
-    BookingType: first.bookingType,
+    externalReference: reference,
+    expectedAttendees: group.reduce((sum, candidate) => sum + candidate.size, 0),
+    bookingType: first.bookingType,
   };
   return {
     reference,

@@ -7,17 +7,17 @@ function desired(id: string, overrides: { start?: string; title?: string } = {})
   const start = overrides.start ?? '2025-10-20T09:00:00+01:00';
   const startMs = Date.parse(start);
   const request = {
-    RoomOptimeIndex: 11,
-    StartTime: start,
-    EndTime: new Date(startMs + 3_600_000).toISOString().replace('.000Z', '+00:00'),
-    Title: overrides.title ?? `Activity ${id}`,
-    Description: `event ${id}`,
-    ExternalReference: `termtime:${id}@R1`,
-    ExpectedAttendees: 10,
-    BookingType: 'LEC',
+    roomId: 11,
+    start: start,
+    end: new Date(startMs + 3_600_000).toISOString().replace('.000Z', '+00:00'),
+    title: overrides.title ?? `Activity ${id}`,
+    description: `event ${id}`,
+    externalReference: `termtime:${id}@R1`,
+    expectedAttendees: 10,
+    bookingType: 'LEC',
   };
   return {
-    reference: request.ExternalReference,
+    reference: request.externalReference,
     request,
     hash: hashRequest(request),
     startMs,
@@ -43,13 +43,13 @@ function booking(
   overrides: Partial<BookerBookingLike> = {},
 ): BookerBookingLike {
   return {
-    OptimeIndex: id,
-    RoomOptimeIndex: d.request.RoomOptimeIndex,
-    StartTime: d.request.StartTime,
-    EndTime: d.request.EndTime,
-    Title: d.request.Title,
-    ExternalReference: d.reference,
-    Status: 'Confirmed',
+    id: id,
+    roomId: d.request.roomId,
+    start: d.request.start,
+    end: d.request.end,
+    title: d.request.title,
+    externalReference: d.reference,
+    status: 'Confirmed',
     ...overrides,
   };
 }
@@ -58,13 +58,13 @@ const a = desired('A');
 const b = desired('B');
 const aMoved = desired('A', { start: '2025-10-21T09:00:00+01:00' });
 const foreign: BookerBookingLike = {
-  OptimeIndex: 900,
-  RoomOptimeIndex: 11,
-  StartTime: '2025-10-20T09:00:00+01:00',
-  EndTime: '2025-10-20T10:00:00+01:00',
-  Title: 'Society meeting',
-  ExternalReference: 'society-42',
-  Status: 'Confirmed',
+  id: 900,
+  roomId: 11,
+  start: '2025-10-20T09:00:00+01:00',
+  end: '2025-10-20T10:00:00+01:00',
+  title: 'Society meeting',
+  externalReference: 'society-42',
+  status: 'Confirmed',
 };
 
 function kinds(plan: EventsPlan): string[] {
@@ -117,7 +117,7 @@ const cases: Case[] = [
     name: 'a booking cancelled by hand in Booker is re-created',
     desired: [a],
     links: [link(a, 1)],
-    bookings: [booking(a, 1, { Status: 'Cancelled' })],
+    bookings: [booking(a, 1, { status: 'Cancelled' })],
     changes: ['create:termtime:A@R1'],
     counts: { recreates: 1, creates: 0 },
   },
@@ -148,7 +148,7 @@ const cases: Case[] = [
     name: 'gone from TermTime and already cancelled in Booker: the link is dropped, no call',
     desired: [],
     links: [link(a, 1)],
-    bookings: [booking(a, 1, { Status: 'Cancelled' })],
+    bookings: [booking(a, 1, { status: 'Cancelled' })],
     changes: [],
     fixes: ['drop:termtime:A@R1:1'],
   },
@@ -163,7 +163,7 @@ const cases: Case[] = [
     name: 'a booking that is not ours is never touched',
     desired: [a],
     links: [link(a, 1)],
-    bookings: [booking(a, 1), foreign, { ...foreign, OptimeIndex: 901, ExternalReference: null }],
+    bookings: [booking(a, 1), foreign, { ...foreign, id: 901, externalReference: null }],
     changes: [],
     counts: { notOurs: 2 },
   },

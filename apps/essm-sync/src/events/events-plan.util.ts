@@ -61,24 +61,24 @@ export interface EventsPlan {
   counts: EventsPlanCounts;
 }
 
-export function isOurs(booking: Pick<BookerBookingLike, 'ExternalReference'>): boolean {
-  return booking.ExternalReference?.startsWith(REFERENCE_PREFIX) === true;
+export function isOurs(booking: Pick<BookerBookingLike, 'externalReference'>): boolean {
+  return booking.externalReference?.startsWith(REFERENCE_PREFIX) === true;
 }
 
-export function isActive(booking: Pick<BookerBookingLike, 'Status'>): boolean {
-  return booking.Status !== 'Cancelled';
+export function isActive(booking: Pick<BookerBookingLike, 'status'>): boolean {
+  return booking.status !== 'Cancelled';
 }
 
 function sameAsSent(booking: BookerBookingLike, desired: DesiredBooking): boolean {
   const sent = desired.request;
   return (
-    booking.RoomOptimeIndex === sent.RoomOptimeIndex &&
-    Date.parse(booking.StartTime) === desired.startMs &&
-    Date.parse(booking.EndTime) === desired.endMs &&
-    booking.Title === sent.Title &&
-    (booking.Description == null || booking.Description === sent.Description) &&
-    (booking.ExpectedAttendees == null || booking.ExpectedAttendees === sent.ExpectedAttendees) &&
-    (booking.BookingType == null || booking.BookingType === sent.BookingType)
+    booking.roomId === sent.roomId &&
+    Date.parse(booking.start) === desired.startMs &&
+    Date.parse(booking.end) === desired.endMs &&
+    booking.title === sent.title &&
+    (booking.description == null || booking.description === sent.description) &&
+    (booking.expectedAttendees == null || booking.expectedAttendees === sent.expectedAttendees) &&
+    (booking.bookingType == null || booking.bookingType === sent.bookingType)
   );
 }
 
@@ -97,9 +97,9 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   const activeOursByReference = new Map<string, BookerBookingLike>();
   let notOurs = 0;
   for (const booking of input.bookings) {
-    byId.set(booking.OptimeIndex, booking);
+    byId.set(booking.id, booking);
     if (!isActive(booking)) continue;
-    if (isOurs(booking)) activeOursByReference.set(booking.ExternalReference as string, booking);
+    if (isOurs(booking)) activeOursByReference.set(booking.externalReference as string, booking);
     else notOurs += 1;
   }
   const links = new Map(input.links.map((link) => [link.reference, link]));
@@ -117,15 +117,15 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     if (link !== undefined) {
       const booking = byId.get(link.bookingId);
       if (booking !== undefined && isActive(booking)) {
-        accounted.add(booking.OptimeIndex);
+        accounted.add(booking.id);
         if (link.hash === desired.hash) unchanged += 1;
-        else updates.push({ kind: 'update', reference, bookingId: booking.OptimeIndex, booking: desired });
+        else updates.push({ kind: 'update', reference, bookingId: booking.id, booking: desired });
         continue;
       }
       const found = activeOursByReference.get(reference);
       if (found !== undefined) {
         // Linked to an old booking, but an active one with our reference exists: that one is ours.
-        accounted.add(found.OptimeIndex);
+        accounted.add(found.id);
         adoptOrUpdate(found, desired, linkFixes, updates);
         continue;
       }
@@ -140,7 +140,7 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     }
     const found = activeOursByReference.get(reference);
     if (found !== undefined) {
-      accounted.add(found.OptimeIndex);
+      accounted.add(found.id);
       adoptOrUpdate(found, desired, linkFixes, updates);
       continue;
     }
@@ -152,7 +152,7 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     if (desiredReferences.has(link.reference)) continue;
     const booking = byId.get(link.bookingId);
     if (booking !== undefined && isActive(booking)) {
-      accounted.add(booking.OptimeIndex);
+      accounted.add(booking.id);
       cancels.push({
         kind: 'cancel',
         reference: link.reference,
@@ -166,11 +166,11 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     }
   }
   for (const [reference, booking] of activeOursByReference) {
-    if (accounted.has(booking.OptimeIndex) || desiredReferences.has(reference)) continue;
+    if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
     cancels.push({
       kind: 'cancel',
       reference,
-      bookingId: booking.OptimeIndex,
+      bookingId: booking.id,
       why: 'stray',
       eventIds: [],
       roomCode: '',
@@ -209,14 +209,14 @@ function adoptOrUpdate(
     linkFixes.push({
       kind: 'adopt',
       reference: desired.reference,
-      bookingId: found.OptimeIndex,
+      bookingId: found.id,
       booking: desired,
     });
   } else {
     updates.push({
       kind: 'update',
       reference: desired.reference,
-      bookingId: found.OptimeIndex,
+      bookingId: found.id,
       booking: desired,
     });
   }

@@ -1,61 +1,32 @@
 /**
- * The shapes the events rules read: only the fields they use, so the TermTime and Booker clients'
- * own types (which carry more) fit them as they are.
+ * The shapes the events rules read: only the fields they use of the TermTime and Booker clients'
+ * own types, so tests build them small and the clients' answers fit as they are.
  */
 
-/** A TermTime event as the rules read it (TermTime's `events[]` of an activity). */
-export interface TermTimeEventLike {
-  uniqueId: string;
-  date: string;
-  startTime: string;
-  endTime: string;
-}
+import type { BookerBooking, BookerRoom, BookingInput } from '../booker/booker.types.js';
+import type { TermTimeActivity, TermTimeEvent } from '../termtime/termtime.types.js';
+
+/** A TermTime event as the rules read it. */
+export type TermTimeEventLike = Pick<TermTimeEvent, 'uniqueId' | 'date' | 'startTime' | 'endTime'>;
 
 /** A TermTime activity as the rules read it. */
-export interface TermTimeActivityLike {
-  code: string;
-  name: string;
-  type: string;
-  size?: number | null;
-  planSize?: number | null;
-  virtual?: number | null;
-  scheduled?: number | null;
-  scheduledRooms?: readonly string[] | null;
-  events?: readonly TermTimeEventLike[] | null;
-}
+export type TermTimeActivityLike = Pick<
+  TermTimeActivity,
+  'code' | 'name' | 'type' | 'size' | 'virtual' | 'scheduled' | 'scheduledRooms'
+> & { events: readonly TermTimeEventLike[] };
 
 /** A Booker room as the rules read it. */
-export interface BookerRoomLike {
-  OptimeIndex: number;
-  Code: string;
-  IsBookable: boolean;
-}
+export type BookerRoomLike = Pick<BookerRoom, 'id' | 'code' | 'bookable'>;
 
 /** A Booker booking as the rules read it (the listing returns cancelled ones too). */
-export interface BookerBookingLike {
-  OptimeIndex: number;
-  RoomOptimeIndex: number;
-  StartTime: string;
-  EndTime: string;
-  Title: string;
-  ExternalReference?: string | null;
-  Status: string;
-  Description?: string | null;
-  ExpectedAttendees?: number | null;
-  BookingType?: string | null;
-}
+export type BookerBookingLike = Pick<
+  BookerBooking,
+  'id' | 'roomId' | 'start' | 'end' | 'title' | 'externalReference' | 'status'
+> &
+  Partial<Pick<BookerBooking, 'description' | 'expectedAttendees' | 'bookingType'>>;
 
-/** What we send to Booker for one booking (a Booking without OptimeIndex, Status, CreatedBy). */
-export interface BookingRequest {
-  RoomOptimeIndex: number;
-  StartTime: string;
-  EndTime: string;
-  Title: string;
-  Description: string;
-  ExternalReference: string;
-  ExpectedAttendees: number;
-  BookingType: string;
-}
+/** What we send to Booker for one booking. */
+export type BookingRequest = BookingInput;
 
 /** One TermTime event in one of its rooms: a member of a booking. */
 export interface EventInRoom {
@@ -70,7 +41,7 @@ export interface EventInRoom {
 
 /** A booking the timetable calls for: one event in one room, or (merging) all those sharing a room and times. */
 export interface DesiredBooking {
-  /** Our `ExternalReference`, the booking's identity across runs. */
+  /** Our `externalReference`, the booking's identity across runs. */
   reference: string;
   request: BookingRequest;
   /** Hash of what we send: unchanged hash, no call. */
