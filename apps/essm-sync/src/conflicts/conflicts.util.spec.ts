@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { desiredBookings } from '../events/desired-bookings.util.js';
-import type { BookerBookingLike, TermTimeActivityLike } from '../events/events.types.js';
+import { desiredBookings } from '../timetable/desired-bookings.util.js';
+import type { BookerBookingLike, TermTimeActivityLike } from '../timetable/events.types.js';
 import { conflictKey, findConflicts } from './conflicts.util.js';
 
 const rooms = [

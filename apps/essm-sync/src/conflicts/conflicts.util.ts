@@ -1,6 +1,6 @@
 import { formatLondon } from '../time/london-time.util.js';
-import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../events/events.types.js';
-import { isActive, isOurs } from '../events/events-plan.util.js';
+import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../timetable/events.types.js';
+import { isActive, isOurs } from '../timetable/ownership.util.js';
 
 /** One side of a conflict from TermTime: the events of one booking of ours-to-be. */
 export interface TermTimeSide {

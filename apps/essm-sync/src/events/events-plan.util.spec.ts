@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { hashRequest } from './desired-bookings.util.js';
+import { hashRequest } from '../timetable/desired-bookings.util.js';
 import { cancellationRefusal, eventChangeKey, type EventsPlan, planEvents } from './events-plan.util.js';
-import type { BookerBookingLike, BookingLink, DesiredBooking } from './events.types.js';
+import type { BookerBookingLike, BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
 function desired(id: string, overrides: { start?: string; title?: string } = {}): DesiredBooking {
   const start = overrides.start ?? '2025-10-20T09:00:00+01:00';

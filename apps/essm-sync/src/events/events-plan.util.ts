@@ -1,5 +1,10 @@
-import { REFERENCE_PREFIX } from './desired-bookings.util.js';
-import type { BookerBookingLike, BookingLink, DesiredBooking, SkippedEvent } from './events.types.js';
+import { isActive, isOurs } from '../timetable/ownership.util.js';
+import type {
+  BookerBookingLike,
+  BookingLink,
+  DesiredBooking,
+  SkippedEvent,
+} from '../timetable/events.types.js';
 
 /** A call the plan makes to Booker. */
 export type EventChange =
@@ -59,14 +64,6 @@ export interface EventsPlan {
   changes: EventChange[];
   linkFixes: LinkFix[];
   counts: EventsPlanCounts;
-}
-
-export function isOurs(booking: Pick<BookerBookingLike, 'externalReference'>): boolean {
-  return booking.externalReference?.startsWith(REFERENCE_PREFIX) === true;
-}
-
-export function isActive(booking: Pick<BookerBookingLike, 'status'>): boolean {
-  return booking.status !== 'Cancelled';
 }
 
 function sameAsSent(booking: BookerBookingLike, desired: DesiredBooking): boolean {
