@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type PrismaTx } from '@app/db';
+import { toJson } from '@app/jobs';
 import type { Conflict } from './conflicts.util.js';
 
 type InTx = (tx: PrismaTx) => Promise<void>;
@@ -38,7 +39,7 @@ export class ConflictReportRepository {
           termtimeOverlaps: report.termtimeOverlaps,
           bookerOverlaps: report.bookerOverlaps,
           newConflicts: report.newConflicts,
-          conflicts: report.conflicts,
+          conflicts: toJson(report.conflicts),
         },
       });
       await inTx(tx);
