@@ -158,7 +158,7 @@ describe('adding an app to the manifest', () => {
     expect(compose).toContain('      - ../data/ella:/app/data/ella:ro');
     expect(compose).toContain('  ella-ops-gitlab-simulator:\n');
     expect(compose).toContain('    network_mode: service:ella-ops');
-    expect(files['.gitlab-ci.yml']).toContain('- APP: [covid-pool, lookup-gitlab-sync, ella-ops]');
+    expect(files['.gitlab-ci.yml']).toContain('- APP: [covid-pool, lookup-gitlab-sync, essm-sync, ella-ops]');
     expect(JSON.parse(files['nest-cli.json'] ?? '{}')).toMatchObject({
       projects: {
         'ella-ops': { type: 'application', sourceRoot: 'apps/ella-ops/src' },

@@ -22,6 +22,7 @@ module "platform" {
   max_instances = {
     "covid-pool"         = 2
     "lookup-gitlab-sync" = 2
+    "essm-sync"          = 1
   }
   deletion_protection = false # services and migrate job can be destroyed; the database stays protected
 

@@ -22,6 +22,7 @@ module "platform" {
   max_instances = {
     "covid-pool"         = 3
     "lookup-gitlab-sync" = 2
+    "essm-sync"          = 1
   }
   deletion_protection = true
 

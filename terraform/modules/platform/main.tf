@@ -40,6 +40,7 @@ locals {
 
   covid_pool         = var.app_settings["covid-pool"]
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
+  essm_sync          = var.app_settings["essm-sync"]
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
   # ones are left out (the app's default). One app setting = one line here, plus one attribute in
@@ -61,6 +62,18 @@ locals {
       LOOKUP_CLIENT_ID         = local.lookup_gitlab_sync.lookup_client_id
       OPS_EMAIL                = local.lookup_gitlab_sync.ops_email
     }
+    "essm-sync" = {
+      TERMTIME_URL                = local.essm_sync.termtime_url
+      TERMTIME_CAMPUS             = local.essm_sync.termtime_campus
+      TERMTIME_DEFAULT_DEPARTMENT = local.essm_sync.termtime_default_department
+      TERMTIME_CAPACITY_TYPE      = local.essm_sync.termtime_capacity_type
+      BOOKER_URL                  = local.essm_sync.booker_url
+      BOOKER_USERNAME             = local.essm_sync.booker_username
+      EVENTS_WINDOW_START         = local.essm_sync.events_window_start
+      EVENTS_WINDOW_END           = local.essm_sync.events_window_end
+      EVENTS_BOOKING_TYPES        = local.essm_sync.events_booking_types
+      OPS_EMAIL                   = local.essm_sync.ops_email
+    }
   }
 
   # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
@@ -69,6 +82,7 @@ locals {
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
     ]
+    "essm-sync" = ["TERMTIME_API_KEY", "BOOKER_PASSWORD"]
   }
 
   # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
