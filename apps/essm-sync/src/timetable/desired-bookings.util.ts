@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { formatLondon, londonToInstant, WallTimeError } from '../time/london-time.util.js';
 import type {
   BookerRoomLike,
@@ -54,7 +54,7 @@ export function hashRequest(request: BookingRequest): string {
     request.expectedAttendees,
     request.bookingType,
   ]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  return hash('sha256', canonical, 'hex').slice(0, 32);
 }
 
 function truncate(text: string, max: number): string {
@@ -88,6 +88,16 @@ export function desiredBookings(
     if (value === undefined) {
       value = londonToInstant(date, time);
       instants.set(key, value);
+    }
+    return value;
+  };
+  // Intl is slow for tens of thousands of events; a term has a few hundred distinct instants.
+  const formatted = new Map<number, string>();
+  const format = (instantMs: number): string => {
+    let value = formatted.get(instantMs);
+    if (value === undefined) {
+      value = formatLondon(instantMs);
+      formatted.set(instantMs, value);
     }
     return value;
   };
@@ -187,13 +197,13 @@ export function desiredBookings(
     group.sort((a, b) =>
       a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
     );
-    bookings.push(bookingOf(group));
+    bookings.push(bookingOf(group, format));
   }
   bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
   return { bookings, skipped, eventsInRooms: candidates.length };
 }
 
-function bookingOf(group: Candidate[]): DesiredBooking {
+function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {
   const first = group[0];
   const members = group.map((candidate) => candidate.member);
   const reference = referenceOf(
@@ -204,8 +214,8 @@ function bookingOf(group: Candidate[]): DesiredBooking {
   const codes = [...new Set(members.map((member) => member.activityCode))];
   const request: BookingRequest = {
     roomId: first.room.id,
-    start: formatLondon(first.startMs),
-    end: formatLondon(first.endMs),
+    start: format(first.startMs),
+    end: format(first.endMs),
     title: truncate(names.join(' / '), MAX_TITLE),
     description: truncate(
       `TermTime ${codes.length === 1 ? 'activity' : 'activities'} ${codes.join(', ')}; ` +
