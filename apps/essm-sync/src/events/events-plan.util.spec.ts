@@ -67,6 +67,8 @@ const foreign: BookerBookingLike = {
   status: 'Confirmed',
 };
 
+const WINDOW = { fromMs: Date.parse('2025-10-01T00:00:00+01:00'), toMs: Date.parse('2026-01-01T00:00:00Z') };
+
 function kinds(plan: EventsPlan): string[] {
   return plan.changes.map(eventChangeKey);
 }
@@ -160,6 +162,13 @@ const cases: Case[] = [
     changes: ['cancel:termtime:B@R1'],
   },
   {
+    name: 'a booking of ours in the margin of the read, outside the window, is not judged',
+    desired: [],
+    links: [],
+    bookings: [booking(desired('Z', { start: '2025-09-30T09:00:00+01:00' }), 8)],
+    changes: [],
+  },
+  {
     name: 'a booking that is not ours is never touched',
     desired: [a],
     links: [link(a, 1)],
@@ -178,7 +187,13 @@ const cases: Case[] = [
 
 describe('planEvents', () => {
   it.each(cases)('$name', (c) => {
-    const plan = planEvents({ desired: c.desired, skipped: [], links: c.links, bookings: c.bookings });
+    const plan = planEvents({
+      desired: c.desired,
+      skipped: [],
+      links: c.links,
+      bookings: c.bookings,
+      window: WINDOW,
+    });
     expect(kinds(plan)).toEqual(c.changes);
     expect(plan.linkFixes.map((fix) => `${fix.kind}:${fix.reference}:${fix.bookingId}`)).toEqual(
       c.fixes ?? [],
@@ -196,6 +211,7 @@ describe('planEvents', () => {
       ],
       links: [],
       bookings: [],
+      window: WINDOW,
     });
     expect(plan.counts.skipped).toBe(3);
     expect(plan.counts.skippedBy).toEqual({ virtual: 2, room_none: 1 });

@@ -38,8 +38,13 @@ export interface EventsPlanInput {
   skipped: readonly SkippedEvent[];
   /** Link rows whose booking starts inside the window (the others are outside what was read). */
   links: readonly BookingLink[];
-  /** Every Booker booking in the window, cancelled ones included. */
+  /** Every Booker booking read (the window and a day either side), cancelled ones included. */
   bookings: readonly BookerBookingLike[];
+  /**
+   * The window's instants [fromMs, toMs): a stray booking of ours is cancelled only inside it (the
+   * read's margins hold bookings of events outside the window, which this run does not judge).
+   */
+  window: { fromMs: number; toMs: number };
 }
 
 export interface EventsPlanCounts {
@@ -164,6 +169,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   }
   for (const [reference, booking] of activeOursByReference) {
     if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
+    const startMs = Date.parse(booking.start);
+    if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
     cancels.push({
       kind: 'cancel',
       reference,

@@ -15,7 +15,7 @@ import { BookingApplier, type BookingApplyState } from './booking-applier.servic
 import type { EventsDecision } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
-import { EventsReader, type EventsSnapshot } from '../timetable/events-reader.service.js';
+import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
 export type EventsSyncDefinition = SyncDefinition<
@@ -81,11 +81,13 @@ export class EventsSyncService {
 /** The decision from a snapshot: the bookings called for, the pre-flight and the plan. Pure. */
 export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): EventsDecision {
   const desired = conflicts.desired(snapshot);
+  const { from, to } = windowInstants(snapshot.window);
   const plan = planEvents({
     desired: desired.bookings,
     skipped: desired.skipped,
     links: snapshot.links,
     bookings: snapshot.bookings,
+    window: { fromMs: from.getTime(), toMs: to.getTime() },
   });
   const bookingsById = new Map<number, BookerBooking>(
     snapshot.bookings.map((booking) => [booking.id, booking]),
