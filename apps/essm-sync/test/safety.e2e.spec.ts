@@ -176,6 +176,16 @@ describe('one run at a time, auth and bad input', () => {
     },
   );
 
+  it('a failed pre-flight read fails the run, stores nothing and emails operators', async () => {
+    await h.reset();
+    h.termtime.control.addFault({ method: 'GET', path: '/v1/api/activities', status: 500, times: 10 });
+    const run = await h.server().post('/jobs/find-conflicts').set(job).expect(500);
+    expect(run.body.status).toBe('failed');
+    expect(await h.prisma.essmConflictReport.count()).toBe(0);
+    const emails = await h.prisma.outboxEmail.findMany();
+    expect(emails.map((e) => e.subject)).toEqual(['essm-sync: find-conflicts failed']);
+  });
+
   it('GET /conflicts is 404 before any pre-flight, the report after find-conflicts', async () => {
     await h.reset();
     await h.server().get('/conflicts').set(operator).expect(404);

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Job, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
+import { redactUrlCredentials } from '@app/logging';
+import { EmailOutbox } from '@app/notifications';
+import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { EventsReader, type EventsWindow } from '../timetable/events-reader.service.js';
 import { ConflictsService } from './conflicts.service.js';
 import type { Conflict } from './conflicts.util.js';
@@ -34,9 +37,36 @@ export class FindConflictsJob implements JobHandler<FindConflictsSummary> {
   constructor(
     private readonly reader: EventsReader,
     private readonly conflicts: ConflictsService,
+    private readonly outbox: EmailOutbox,
+    @Inject(ESSM_CONFIG) private readonly config: EssmSyncConfig,
   ) {}
 
   async run(ctx: JobContext): Promise<JobOutcome<FindConflictsSummary>> {
+    try {
+      return await this.preflight(ctx);
+    } catch (error) {
+      if (!ctx.dryRun)
+        await this.emailFailure(
+          ctx,
+          redactUrlCredentials(error instanceof Error ? error.message : String(error)),
+        );
+      throw error;
+    }
+  }
+
+  /** Operators hear of a failed pre-flight (never replacing the run's own outcome). */
+  private async emailFailure(ctx: JobContext, message: string): Promise<void> {
+    await this.outbox
+      .sendEmail({
+        to: this.config.OPS_EMAIL,
+        subject: 'essm-sync: find-conflicts failed',
+        text: `find-conflicts run ${ctx.runId} failed: ${message}\n\nDetails: GET /runs/${ctx.runId}.`,
+        dedupeKey: `${ctx.app}:${ctx.job}:${ctx.runId}:failed`,
+      })
+      .catch(() => undefined);
+  }
+
+  private async preflight(ctx: JobContext): Promise<JobOutcome<FindConflictsSummary>> {
     const snapshot = await this.reader.read();
     const desired = this.conflicts.desired(snapshot);
     const report = this.conflicts.report(desired, snapshot);
