@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminQuery, migrate, startEmbeddedDatabase, withDatabaseName } from '@app/db';
@@ -107,16 +108,37 @@ interface RunSummary {
   };
 }
 
+/** POST with the job token and no client-side time limit (fetch gives up on headers after 300 s). */
+function post(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { Authorization: `Bearer ${JOB_TOKEN}` } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(new Error(`HTTP ${response.statusCode}: not JSON (${String(error)})`));
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: BookerSimulator) {
   termtime.control.calls = [];
   booker.control.calls = [];
   const started = performance.now();
-  const response = await fetch(`${appUrl}/jobs/sync-events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${JOB_TOKEN}` },
-  });
+  const body = (await post(`${appUrl}/jobs/sync-events`)) as RunSummary;
   const wallMs = Math.round(performance.now() - started);
-  const body = (await response.json()) as RunSummary;
   if (body.status !== 'succeeded') throw new Error(`the sync-events run ${body.status}: ${body.error ?? ''}`);
   const { plan, applied } = body.summary;
   const calls = {
