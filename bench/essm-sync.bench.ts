@@ -7,7 +7,9 @@
 // the same reads alone through the app's own clients. Reports calls against the minimum the data
 // needs (reads + one write per change), the no-change run's wall time against the reads alone, and
 // the app's peak resident memory (VmHWM). Prints one JSON line.
-// Options: BENCH_ACTIVITIES (6000), BENCH_ROOMS (400), BENCH_WEEKS (8), BENCH_LATENCY_MS (50).
+// Options: BENCH_ACTIVITIES (6000), BENCH_ROOMS (400), BENCH_WEEKS (8), BENCH_LATENCY_MS (50),
+// BENCH_APP_NODE_OPTIONS (the app's NODE_OPTIONS, e.g. `--max-old-space-size=256` as a memory-limited
+// container would size its heap; unset: Node's default for this machine's memory).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -25,6 +27,7 @@ const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 6000);
 const ROOMS = Number(process.env['BENCH_ROOMS'] ?? 400);
 const WEEKS = Number(process.env['BENCH_WEEKS'] ?? 8);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
+const APP_NODE_OPTIONS = process.env['BENCH_APP_NODE_OPTIONS'] ?? '';
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
 const WINDOW = { start: '2025-10-01', end: '2025-12-31' };
@@ -63,7 +66,7 @@ async function startApp(env: Record<string, string>): Promise<{ url: string; chi
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'dist/apps/essm-sync/main.js')], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, NODE_OPTIONS: APP_NODE_OPTIONS, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -264,6 +267,7 @@ async function main(): Promise<void> {
         noChangeRunVsReadsAlone: ratio(noChange.wallMs, readsMs),
         twoPercentRunVsReadsAlone: ratio(twoPercent.wallMs, readsMs),
       },
+      appNodeOptions: APP_NODE_OPTIONS,
       appPeakRssMb: {
         afterBoot: peakAfterBootMb,
         afterFirstRun: peakAfterFirstMb,
