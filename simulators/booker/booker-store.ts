@@ -30,6 +30,7 @@ export class BookerStore {
   private readonly spans = new Map<number, Span>();
   private readonly byRoom = new Map<number, Set<number>>();
   private readonly liveByReference = new Map<string, number>();
+  private readonly byReference = new Map<string, Set<number>>();
   private nextId: number;
   /** Goes up with every change (for caches of listings). */
   version = 0;
@@ -74,10 +75,11 @@ export class BookerStore {
     return found.sort((a, b) => a.OptimeIndex - b.OptimeIndex);
   }
 
-  /** The live (non-cancelled) booking with this ExternalReference. */
-  liveWithReference(reference: string): SimBooking | undefined {
-    const id = this.liveByReference.get(reference);
-    return id === undefined ? undefined : this.bookings.get(id);
+  /** Every booking with this ExternalReference (cancelled ones too), in id order. */
+  withReference(reference: string): SimBooking[] {
+    return [...(this.byReference.get(reference) ?? [])]
+      .sort((a, b) => a - b)
+      .map((id) => this.bookings.get(id) as SimBooking);
   }
 
   create(input: SimBookingInput, author: string): SimBooking | BookerRefusal {
@@ -167,8 +169,13 @@ export class BookerStore {
     let inRoom = this.byRoom.get(booking.RoomOptimeIndex);
     if (inRoom === undefined) this.byRoom.set(booking.RoomOptimeIndex, (inRoom = new Set()));
     inRoom.add(id);
-    if (booking.Status !== 'Cancelled' && booking.ExternalReference !== null)
-      this.liveByReference.set(booking.ExternalReference, id);
+    if (booking.ExternalReference !== null) {
+      let withReference = this.byReference.get(booking.ExternalReference);
+      if (withReference === undefined)
+        this.byReference.set(booking.ExternalReference, (withReference = new Set()));
+      withReference.add(id);
+      if (booking.Status !== 'Cancelled') this.liveByReference.set(booking.ExternalReference, id);
+    }
   }
 
   private remove(id: number): void {
@@ -178,7 +185,10 @@ export class BookerStore {
     this.bookings.delete(id);
     this.spans.delete(id);
     this.byRoom.get(booking.RoomOptimeIndex)?.delete(id);
-    if (booking.ExternalReference !== null && this.liveByReference.get(booking.ExternalReference) === id)
-      this.liveByReference.delete(booking.ExternalReference);
+    if (booking.ExternalReference !== null) {
+      this.byReference.get(booking.ExternalReference)?.delete(id);
+      if (this.liveByReference.get(booking.ExternalReference) === id)
+        this.liveByReference.delete(booking.ExternalReference);
+    }
   }
 }

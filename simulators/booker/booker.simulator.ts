@@ -234,20 +234,19 @@ export class BookerSimulator extends Simulator<BookerSeed> {
       refuse(res, { status: 400, message: 'Validation failed', errors });
       return;
     }
-    const key = reference === null ? `${start}/${end}` : `ref:${reference}`;
-    if (this.listing?.key !== key || this.listing.version !== this.store.version) {
-      const items =
-        reference !== null
-          ? [...this.store.bookings.values()]
-              .filter((booking) => booking.ExternalReference === reference)
-              .sort((a, b) => a.OptimeIndex - b.OptimeIndex)
-          : this.store.overlapping(
-              Date.parse(`${start}T00:00:00Z`),
-              Date.parse(`${end}T00:00:00Z`) + 86_400_000,
-            );
-      this.listing = { key, version: this.store.version, items };
+    let items: SimBooking[];
+    if (reference !== null) {
+      items = this.store.withReference(reference);
+    } else {
+      // Offset paging over one window: listed once per change of the data, not once per page.
+      const key = `${start}/${end}`;
+      if (this.listing?.key !== key || this.listing.version !== this.store.version) {
+        const from = Date.parse(`${start}T00:00:00Z`);
+        const to = Date.parse(`${end}T00:00:00Z`) + 86_400_000;
+        this.listing = { key, version: this.store.version, items: this.store.overlapping(from, to) };
+      }
+      items = this.listing.items;
     }
-    const items = this.listing.items;
     res.json({
       Items: items.slice((page - 1) * pageSize, page * pageSize),
       Page: page,

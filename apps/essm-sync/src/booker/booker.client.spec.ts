@@ -133,6 +133,35 @@ describe('BookerClient against the Booker simulator', () => {
     expect(simulator.control.calls.filter((call) => call.status === 401)).toEqual([]);
   });
 
+  it('renews a short-lived token at half its life', async () => {
+    const shortLived = new BookerSimulator({
+      username: USERNAME,
+      password: PASSWORD,
+      tokenTtlMs: 20_000,
+      now: clock,
+    });
+    shortLived.seed(term.booker);
+    await shortLived.start();
+    try {
+      const booker = new BookerClient({
+        baseUrl: shortLived.url,
+        username: USERNAME,
+        password: PASSWORD,
+        now: clock,
+      });
+      await booker.listRooms();
+      now += 9_000;
+      await booker.listRooms();
+      expect(shortLived.tokensIssued).toBe(1);
+      now += 2_000; // 11 s of 20: past half its life
+      await booker.listRooms();
+      expect(shortLived.tokensIssued).toBe(2);
+      expect(shortLived.control.calls.filter((call) => call.status === 401)).toEqual([]);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('reads every page of the bookings in a window, cancelled ones included', async () => {
     const setup = client();
     const created: number[] = [];

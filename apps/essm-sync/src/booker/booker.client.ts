@@ -68,13 +68,16 @@ export interface BookerClientOptions {
   now?: () => number;
 }
 
-/** A token is renewed this long before Booker says it expires, so no call is sent with a dying one. */
+/**
+ * A token is renewed this long before Booker says it expires (or half its life, if shorter), so no
+ * call is sent with a dying one.
+ */
 const RENEW_BEFORE_MS = 30_000;
 
 interface Session {
   token: Promise<string>;
-  /** When Booker said the token expires (ms); Infinity until known. */
-  expires: number;
+  /** When to sign in again (ms): shortly before Booker said the token expires; Infinity until known. */
+  renewAt: number;
 }
 
 /**
@@ -311,11 +314,12 @@ export class BookerClient {
   /** The session in use, signing in when there is none or it is about to expire. */
   private currentSession(): Session {
     const session = this.session;
-    if (session !== undefined && session.expires - RENEW_BEFORE_MS > this.now()) return session;
-    const fresh: Session = { token: Promise.resolve(''), expires: Number.POSITIVE_INFINITY };
+    if (session !== undefined && session.renewAt > this.now()) return session;
+    const fresh: Session = { token: Promise.resolve(''), renewAt: Number.POSITIVE_INFINITY };
+    const signedInAt = this.now();
     fresh.token = this.signIn().then(
       ({ token, expires }) => {
-        fresh.expires = expires;
+        fresh.renewAt = expires - Math.min(RENEW_BEFORE_MS, Math.max(0, expires - signedInAt) / 2);
         return token;
       },
       (error: unknown) => {
