@@ -41,6 +41,7 @@ locals {
   covid_pool         = var.app_settings["covid-pool"]
   cufs_api           = var.app_settings["cufs-api"]
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
+  essm_sync          = var.app_settings["essm-sync"]
   storage_gateway    = var.app_settings["storage-gateway"]
 
   # Cloud Run's service URLs and runtime accounts are deterministic (modules/cloud-run-service), so an
@@ -103,6 +104,18 @@ locals {
       LOOKUP_CLIENT_ID         = local.lookup_gitlab_sync.lookup_client_id
       OPS_EMAIL                = local.lookup_gitlab_sync.ops_email
     }
+    "essm-sync" = {
+      TERMTIME_URL                = local.essm_sync.termtime_url
+      TERMTIME_CAMPUS             = local.essm_sync.termtime_campus
+      TERMTIME_DEFAULT_DEPARTMENT = local.essm_sync.termtime_default_department
+      TERMTIME_CAPACITY_TYPE      = local.essm_sync.termtime_capacity_type
+      BOOKER_URL                  = local.essm_sync.booker_url
+      BOOKER_USERNAME             = local.essm_sync.booker_username
+      EVENTS_WINDOW_START         = local.essm_sync.events_window_start
+      EVENTS_WINDOW_END           = local.essm_sync.events_window_end
+      EVENTS_BOOKING_TYPES        = local.essm_sync.events_booking_types
+      OPS_EMAIL                   = local.essm_sync.ops_email
+    }
   }
 
   # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
@@ -116,6 +129,7 @@ locals {
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
     ]
+    "essm-sync" = ["TERMTIME_API_KEY", "BOOKER_PASSWORD"]
   }
 
   # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
