@@ -93,7 +93,7 @@ export class WebAuthController {
   async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
     const crossSite = crossSiteProblem(request, this.sessions.options.baseUrl);
     if (crossSite !== undefined) throw new ForbiddenException(crossSite);
-    const identified = await this.sessions.identify(request);
+    const identified = await unavailableAs503(() => this.sessions.identify(request), this.logger);
     if (identified.kind === 'user') {
       const problem = csrfProblem(
         request,
