@@ -100,6 +100,31 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     expect(await text((await import('node:fs')).createReadStream(outside))).toBe('not yours');
   });
 
+  it('says a folder made by a longer name is not an object, without naming a path of the machine', async () => {
+    await store.put('nested/a/b', Buffer.from('b'), { contentType: 'text/plain' });
+    const error = await store.get('nested/a').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect((error as Error).message).not.toContain(root);
+    expect(await store.exists('nested/a')).toBe(false);
+    // A name below an object (a file): ENOTDIR, also not found.
+    await expect(store.get('nested/a/b/c')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await store.exists('nested/a/b/c')).toBe(false);
+    expect((await store.list('nested/')).map((o) => o.name)).toEqual(['nested/a/b']);
+  });
+
+  it('says an object whose description is missing is not found', async () => {
+    await store.put('undescribed/x.txt', Buffer.from('x'), { contentType: 'text/plain' });
+    await rm(path.join(root, 'meta/undescribed/x.txt.json'));
+    await expect(store.get('undescribed/x.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('refuses a name with a ".tmp-" segment, which list() would hide', async () => {
+    await expect(
+      store.put('hidden/.tmp-1', Buffer.from('x'), { contentType: 'text/plain' }),
+    ).rejects.toBeInstanceOf(InvalidObjectNameError);
+    expect(await store.list('hidden/')).toEqual([]);
+  });
+
   it('refuses an unsafe prefix', async () => {
     await expect(store.list('../')).rejects.toBeInstanceOf(InvalidObjectNameError);
   });

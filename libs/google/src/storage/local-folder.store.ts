@@ -84,17 +84,20 @@ export class LocalFolderStore implements ObjectStore {
     return found;
   }
 
+  /** An object is a file with its description; a folder (made by a longer name) or a lone file is not. */
   private async describe(name: string): Promise<StoredObject> {
     let size: number;
+    let text: string;
     try {
-      size = (await stat(this.pathOf(this.objects, name))).size;
+      const info = await stat(this.pathOf(this.objects, name));
+      if (!info.isFile()) throw new ObjectNotFoundError(name);
+      size = info.size;
+      text = await readFile(this.pathOf(this.meta, name) + '.json', 'utf8');
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFoundError(name);
       throw error;
     }
-    const description = descriptionSchema.parse(
-      JSON.parse(await readFile(this.pathOf(this.meta, name) + '.json', 'utf8')),
-    );
+    const description = descriptionSchema.parse(JSON.parse(text));
     return { name, size, ...description };
   }
 
@@ -119,5 +122,7 @@ async function writeWhole(file: string, content: Buffer | string): Promise<void>
 }
 
 function isMissing(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  // ENOTDIR: a segment of the name is a file (`a` stored, `a/b` asked for).
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
