@@ -77,6 +77,18 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     await expect(store.get('list/c.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('lists sorted by code unit, as the bucket store does (upper case before "_" before lower case)', async () => {
+    for (const name of ['sort/a.txt', 'sort/_x.txt', 'sort/B.txt', 'sort/a-b.txt']) {
+      await store.put(name, Buffer.from('x'), { contentType: 'text/plain' });
+    }
+    expect((await store.list('sort/')).map((o) => o.name)).toEqual([
+      'sort/B.txt',
+      'sort/_x.txt',
+      'sort/a-b.txt',
+      'sort/a.txt',
+    ]);
+  });
+
   it('deletes, saying whether there was an object', async () => {
     await store.put('delete/me.txt', Buffer.from('x'), { contentType: 'text/plain' });
     expect(await store.delete('delete/me.txt')).toBe(true);

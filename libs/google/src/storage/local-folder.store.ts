@@ -5,7 +5,13 @@ import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
-import { ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  compareObjectNames,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 const descriptionSchema = z.object({
   contentType: z.string(),
@@ -75,7 +81,7 @@ export class LocalFolderStore implements ObjectStore {
     const names = entries
       .map((entry) => entry.split(path.sep).join('/'))
       .filter((name) => name.startsWith(prefix) && !name.split('/').pop()?.startsWith('.tmp-'))
-      .sort();
+      .sort(compareObjectNames);
     const found: StoredObject[] = [];
     for (const name of names) {
       if (!(await stat(this.pathOf(this.objects, name))).isFile()) continue;
