@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type EssmHarness, job, startEssmHarness } from './essm.harness.js';
+import { type EssmHarness, job, operator, startEssmHarness } from './essm.harness.js';
 
 let h: EssmHarness;
 
@@ -66,6 +66,12 @@ describe('sync-rooms end to end', () => {
     expect(refused.body.status).toBe('refused');
     expect(refused.body.error).toContain('ROOMS_MAX_DELETE (2)');
     for (const code of three) expect(ttRoom(code)?.toDelete).toBe(false);
+
+    // An operator approves: the three rooms are marked, still never deleted.
+    const approved = await h.server().post(`/runs/${refused.body.id}/approve`).set(operator).expect(200);
+    expect(approved.body.status).toBe('succeeded');
+    for (const code of three) expect(ttRoom(code)?.toDelete).toBe(true);
+    expect(h.termtime.control.calls.filter((call) => call.method === 'DELETE')).toEqual([]);
   });
 
   it('a dry run changes nothing in TermTime', async () => {

@@ -84,6 +84,17 @@ describe('sync-events safety limits and approval', () => {
     expect(run.body.status).toBe('refused');
     expect(run.body.error).toContain('EVENTS_MAX_CANCEL_RATIO');
     expect(activeOurs(h.booker)).toHaveLength(before);
+
+    // An operator approves: the cancellations go through (with the rest of the refused plan).
+    const cancelled = removed.reduce((n, a) => n + a.events.length, 0);
+    const approved = await h.server().post(`/runs/${run.body.id}/approve`).set(operator).expect(200);
+    expect(approved.body.status).toBe('succeeded');
+    expect(approved.body.summary.applied.cancelled).toBe(cancelled);
+    const removedEvents = removed.flatMap((a) => a.events.map((e) => `termtime:${e.uniqueId}@`));
+    const left = activeOurs(h.booker).filter((b) =>
+      removedEvents.some((prefix) => String(b.ExternalReference).startsWith(prefix)),
+    );
+    expect(left).toEqual([]);
   });
 });
 

@@ -188,7 +188,11 @@ export class BookerClient {
   /** The live (not cancelled) booking with this ExternalReference, or null; any date. */
   async findByExternalReference(externalReference: string): Promise<BookerBooking | null> {
     const answer = await this.bookingsPage({ externalReference }, 1);
-    const live = answer.Items.filter((booking) => booking.status !== 'Cancelled');
+    // The filter is this project's model of Booker (see the app README); a Booker that ignored it
+    // would answer other bookings, so only an exact match counts.
+    const live = answer.Items.filter(
+      (booking) => booking.status !== 'Cancelled' && booking.externalReference === externalReference,
+    );
     if (live.length > 1) {
       throw new BookerError(
         `looking up ExternalReference ${externalReference}`,

@@ -58,6 +58,8 @@ export class EventsSyncService {
         Math.max(1, decision.plan.counts.desired + decision.plan.counts.cancellations),
       limits: { maxChangeRatio: config.EVENTS_MAX_CHANGE_RATIO },
       refusal: (decision) => cancellationRefusal(decision.plan, cancelLimits),
+      // An operator's approval goes past these limits as it does past the change ratio.
+      refusalApprovable: true,
       changeKey: eventChangeKey,
       apply: applier,
       describe: (run, applied, ending) => describeEventsRun(run, applied?.applied, ending),

@@ -163,6 +163,8 @@ export class RoomsSyncService implements SyncApplier<RoomsDecision, RoomChange, 
       considered: (plan) => Math.max(1, plan.counts.bookerRooms + plan.counts.bookerBuildings),
       limits: {},
       refusal: (plan) => roomsRefusal(plan, config.ROOMS_MAX_DELETE),
+      // An operator's approval goes past these limits as it does past the change ratio.
+      refusalApprovable: true,
       changeKey: roomChangeKey,
       apply: this,
       describe: (run, applied, ending) => this.describe(run, applied?.applied, ending),
