@@ -1,6 +1,7 @@
 import { configureService } from '@app/service';
 import { startTestApp, type TestApp } from '@app/testing';
 import { AppModule } from '../src/app.module.js';
+import type { Clock } from '../src/clock.js';
 import { type EllaOpsConfig, loadEllaOpsConfig } from '../src/config.js';
 import { freePort, startSupervisord, type TestSupervisord } from './supervisord.harness.js';
 
@@ -25,17 +26,22 @@ export interface EllaOpsHarness {
  * whose supervisord does not answer. `extraInstances` adds instances (ELLA databases...).
  */
 export async function startEllaOps(
-  options: { databaseUrl?: string; env?: Record<string, string> } = {},
+  options: { databaseUrl?: string; ellaUrl?: string; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<EllaOpsHarness> {
   const prod = await startSupervisord();
   const dr = await startSupervisord({ autostart: false }).catch(async (error: unknown) => {
     await prod.close();
     throw error;
   });
-  const databaseUrl = options.databaseUrl ?? 'postgresql://ella@127.0.0.1:5432/ella';
-  // A port nothing listens on: the offline instance's supervisord, and an ELLA that does not answer.
-  const closed = `http://127.0.0.1:${await freePort()}`;
-  const common = { databaseUrl, ellaUrl: `${closed}/`, backupUrl: 'file:///tmp/ella-backups' };
+  // A port nothing listens on: the offline instance's supervisord, database and ELLA.
+  const closedPort = await freePort();
+  const closed = `http://127.0.0.1:${closedPort}`;
+  const offlineDatabase = `postgresql://postgres@127.0.0.1:${closedPort}/ella`;
+  const common = {
+    databaseUrl: options.databaseUrl ?? offlineDatabase,
+    ellaUrl: options.ellaUrl ?? `${closed}/`,
+    backupUrl: 'file:///tmp/ella-backups',
+  };
   const instances = [
     {
       name: 'prod',
@@ -54,7 +60,14 @@ export async function startEllaOps(
       supervisorPassword: dr.password,
       ...common,
     },
-    { name: 'offline', role: 'staging', supervisorUrl: `${closed}/RPC2`, ...common },
+    {
+      name: 'offline',
+      role: 'staging',
+      supervisorUrl: `${closed}/RPC2`,
+      databaseUrl: offlineDatabase,
+      ellaUrl: `${closed}/`,
+      backupUrl: 'file:///tmp/ella-backups',
+    },
   ];
   try {
     await Promise.all([prod.settled(), dr.settled()]);
@@ -72,7 +85,7 @@ export async function startEllaOps(
           SUPERVISOR_TIMEOUT_MS: '5000',
           ...options.env,
         }),
-      appModule: (config) => AppModule.forRoot(config),
+      appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
       configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
     });
     return {
