@@ -116,6 +116,9 @@ describe('manifest checks', () => {
     };
     expect(fillPlaceholders('{root}/data/sheets', context)).toBe('/repo/data/sheets');
     expect(fillPlaceholders('{simulator.gitlab}', context)).toBe('http://127.0.0.1:4101');
+    expect(fillPlaceholders('postgresql://u@{simulator.gitlab.host}/db', context)).toBe(
+      'postgresql://u@127.0.0.1:4101/db',
+    );
     expect(() => fillPlaceholders('{simulator.lookup}', context, 'app.LOOKUP_URL')).toThrow(
       'app.LOOKUP_URL: no value for {simulator.lookup}',
     );
