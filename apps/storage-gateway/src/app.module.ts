@@ -75,7 +75,7 @@ export class AppModule implements NestModule {
                   }
                 : {
                     kind: 'local',
-                    targetUrl: `http://127.0.0.1:${config.PORT}`,
+                    targetUrl: config.TASKS_TARGET_URL ?? `http://127.0.0.1:${config.PORT}`,
                     queueName: config.TASKS_QUEUE,
                     bearerToken: config.JOB_TOKEN ?? '',
                   },

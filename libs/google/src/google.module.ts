@@ -33,7 +33,7 @@ export type TaskQueueSettings =
       /** The service the tasks go to (its Cloud Run URL). */
       targetUrl: string;
       serviceAccountEmail: string;
-      /** Default: targetUrl. */
+      /** Default: targetUrl without a trailing "/". */
       audience?: string;
     }
   | {

@@ -21,7 +21,7 @@ describe('CufsClient against the CUFS simulator', () => {
     new CufsClient({
       baseUrl: simulator.url,
       auth: auth === 'basic' ? { kind: 'basic', ...BASIC } : { kind: 'oauth2', ...OAUTH },
-      timeoutMs: 500,
+      timeoutMs: 2000,
       maxAttempts: 3,
       baseDelayMs: 1,
       now,

@@ -1,20 +1,9 @@
+import type { ProductTerms } from '../products/product.types.js';
 import { addYears, type CalendarDate, compareDates, daysBetween, addDays } from '../domain/calendar.util.js';
 
-/** What a product sells, as administrators set it (prices are data, never code). */
-export interface ProductTerms {
-  code: string;
-  name: string;
-  /** Pence per TB per year. */
-  pricePerTbYear: number;
-  minTb: number;
-  maxTb: number;
-  stepTb: number;
-  /** Terms that may be bought, in years. */
-  termsYears: readonly number[];
-  active: boolean;
-}
-
 /** The account a quote for an increase or a renewal is made for. */
+export type { ProductTerms };
+
 export interface AccountTerms {
   productCode: string;
   sizeTb: number;

@@ -66,7 +66,7 @@ export class OidcSignIn {
       });
       claims = tokens.claims();
     } catch (error) {
-      if (error instanceof TypeError) {
+      if (error instanceof TypeError || isProviderFault(error)) {
         throw new SignInUnavailableError('the identity provider could not be reached', { cause: error });
       }
       throw new SignInRefusedError(`sign-in response refused: ${describe(error)}`, { cause: error });
@@ -122,6 +122,18 @@ export class OidcSignIn {
       });
     return this.configuration;
   }
+}
+
+/**
+ * A 5xx from the provider's token or keys endpoint: its fault, not the response's, so the answer is a
+ * 503 (try again), not a refusal. openid-client carries the status on its error or on the Response
+ * it keeps as the cause.
+ */
+function isProviderFault(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number') return status >= 500;
+  return error.cause instanceof Response && error.cause.status >= 500;
 }
 
 function describe(error: unknown): string {

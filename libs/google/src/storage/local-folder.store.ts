@@ -17,6 +17,7 @@ const descriptionSchema = z.object({
  * `<root>/meta/<name>.json` its content type and metadata. Files are readable by their owner only
  * (0600; "never public"), written to a temporary file and renamed, so an object exists only whole.
  * Names are checked before any path is made, and the path is checked to stay inside the folder.
+ * Unlike a bucket, a folder cannot hold both `a` and `a/b`: the second put fails (ENOTDIR/EISDIR).
  */
 export class LocalFolderStore implements ObjectStore {
   private readonly objects: string;
