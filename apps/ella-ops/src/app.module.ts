@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { PlatformModule } from '@app/service';
 import { EllaAudit } from './audit/ella-audit.js';
+import { BackupsController } from './backups/backups.controller.js';
+import { BackupsService } from './backups/backups.service.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
 import { EllaDatabases } from './ella-db/ella-databases.js';
@@ -36,6 +38,7 @@ export class AppModule {
         BroadcastsController,
         UiExceptionsController,
         InstanceHealthController,
+        BackupsController,
       ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
@@ -47,6 +50,7 @@ export class AppModule {
         BroadcastsService,
         UiExceptionsService,
         HealthService,
+        BackupsService,
       ],
     };
   }

@@ -16,6 +16,8 @@ export const ellaOpsSchema = baseSchema
     ELLA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** The health window when a request gives none. */
     HEALTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Backups older than this many days are deleted, never the newest verified one. */
+    BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);

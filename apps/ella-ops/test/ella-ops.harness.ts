@@ -26,7 +26,13 @@ export interface EllaOpsHarness {
  * whose supervisord does not answer. `extraInstances` adds instances (ELLA databases...).
  */
 export async function startEllaOps(
-  options: { databaseUrl?: string; ellaUrl?: string; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    databaseUrl?: string;
+    ellaUrl?: string;
+    backupUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+  } = {},
 ): Promise<EllaOpsHarness> {
   const prod = await startSupervisord();
   const dr = await startSupervisord({ autostart: false }).catch(async (error: unknown) => {
@@ -40,7 +46,7 @@ export async function startEllaOps(
   const common = {
     databaseUrl: options.databaseUrl ?? offlineDatabase,
     ellaUrl: options.ellaUrl ?? `${closed}/`,
-    backupUrl: 'file:///tmp/ella-backups',
+    backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
   };
   const instances = [
     {
@@ -66,7 +72,7 @@ export async function startEllaOps(
       supervisorUrl: `${closed}/RPC2`,
       databaseUrl: offlineDatabase,
       ellaUrl: `${closed}/`,
-      backupUrl: 'file:///tmp/ella-backups',
+      backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
     },
   ];
   try {

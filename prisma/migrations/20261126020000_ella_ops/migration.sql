@@ -16,3 +16,28 @@ CREATE TABLE "ella_ops"."broadcast_end" (
 
 -- CreateIndex
 CREATE INDEX "broadcast_end_ends_at_idx" ON "ella_ops"."broadcast_end"("ends_at");
+
+-- CreateEnum
+CREATE TYPE "ella_ops"."EllaBackupStatus" AS ENUM ('running', 'verified', 'failed', 'deleted');
+
+-- CreateTable
+CREATE TABLE "ella_ops"."backup" (
+    "id" BIGSERIAL NOT NULL,
+    "instance" TEXT NOT NULL,
+    "object" TEXT NOT NULL,
+    "status" "ella_ops"."EllaBackupStatus" NOT NULL,
+    "size_bytes" BIGINT,
+    "sha256" TEXT,
+    "started_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finished_at" TIMESTAMPTZ(3),
+    "verified_at" TIMESTAMPTZ(3),
+    "deleted_at" TIMESTAMPTZ(3),
+    "error" TEXT,
+    "created_by" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+
+    CONSTRAINT "backup_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "backup_instance_started_at_idx" ON "ella_ops"."backup"("instance", "started_at" DESC);
