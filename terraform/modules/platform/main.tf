@@ -95,6 +95,7 @@ locals {
       # Read-only people and accounts (the viewer role); operators are OPERATOR_EMAILS.
       VIEWER_EMAILS         = join(",", local.ella_ops.viewer_emails)
       HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
+      BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
     }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url

@@ -130,6 +130,9 @@ variable "app_settings" {
       # HEALTH_WINDOW_MINUTES (null: 15). The instances are the secret ELLA_INSTANCES (see its README):
       # the service needs network egress to each ELLA VM's supervisord and database (a VPC connector).
       health_window_minutes = optional(number)
+      # BACKUP_KEEP_DAYS (null: 30). Backups go where each instance's backupUrl says (gs://...): give
+      # the app's service account roles/storage.objectUser on those buckets.
+      backup_keep_days = optional(number)
       # SUPERVISOR_TIMEOUT_MS, ELLA_TIMEOUT_MS, ...
       env = optional(map(string), {})
     }), {})
