@@ -13,6 +13,9 @@ import { Clock, SystemClock } from './clock.js';
 import { ELLA_OPS_CONFIG, type EllaOpsConfig } from './config.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InstancesController } from './instances/instances.controller.js';
+import { AlertsService } from './monitor/alerts.service.js';
+import { MonitorChecks } from './monitor/monitor-checks.service.js';
+import { MonitorJob } from './monitor/monitor.job.js';
 import { ProcessesController } from './processes/processes.controller.js';
 import { ProcessesService } from './processes/processes.service.js';
 import { SupervisorClients } from './supervisor/supervisor-clients.js';
@@ -51,6 +54,9 @@ export class AppModule {
         UiExceptionsService,
         HealthService,
         BackupsService,
+        MonitorChecks,
+        AlertsService,
+        MonitorJob,
       ],
     };
   }

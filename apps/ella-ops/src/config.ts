@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { baseSchema, checkBaseRules, ConfigError, loadConfig } from '@app/config';
+import { emailList } from '@app/identifiers';
 import type { EllaInstance } from './instances/instance.types.js';
 import { parseInstances } from './instances/parse-instances.util.js';
 
@@ -18,6 +19,16 @@ export const ellaOpsSchema = baseSchema
     HEALTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     /** Backups older than this many days are deleted, never the newest verified one. */
     BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** The monitor job's alerts go to these addresses (none: alerts are kept, not emailed). */
+    ONCALL_EMAILS: emailList(),
+    /** A reminder while a problem lasts, this often. */
+    ALERT_REPEAT_HOURS: z.coerce.number().int().min(1).max(168).default(4),
+    /** Over this share of 5xx answers in the health window is a problem. */
+    HEALTH_MAX_5XX_RATE: z.coerce.number().min(0).max(1).default(0.05),
+    /** Over this p95 response time in the health window is a problem. */
+    HEALTH_MAX_P95_MS: z.coerce.number().int().min(1).max(600_000).default(3000),
+    /** A newest verified backup older than this is a problem. */
+    BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(26),
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);

@@ -41,3 +41,21 @@ CREATE TABLE "ella_ops"."backup" (
 
 -- CreateIndex
 CREATE INDEX "backup_instance_started_at_idx" ON "ella_ops"."backup"("instance", "started_at" DESC);
+
+-- CreateTable
+CREATE TABLE "ella_ops"."alert" (
+    "id" BIGSERIAL NOT NULL,
+    "key" TEXT NOT NULL,
+    "instance" TEXT NOT NULL,
+    "check" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "started_at" TIMESTAMPTZ(3) NOT NULL,
+    "last_sent_at" TIMESTAMPTZ(3) NOT NULL,
+    "reminders" INTEGER NOT NULL DEFAULT 0,
+    "cleared_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "alert_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "alert_key_cleared_at_idx" ON "ella_ops"."alert"("key", "cleared_at");
