@@ -96,6 +96,7 @@ locals {
       VIEWER_EMAILS         = join(",", local.ella_ops.viewer_emails)
       HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
       BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
+      ONCALL_EMAILS         = join(",", local.ella_ops.oncall_emails)
     }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url

@@ -133,6 +133,9 @@ variable "app_settings" {
       # BACKUP_KEEP_DAYS (null: 30). Backups go where each instance's backupUrl says (gs://...): give
       # the app's service account roles/storage.objectUser on those buckets.
       backup_keep_days = optional(number)
+      # ONCALL_EMAILS: where the monitor job's alerts go.
+      oncall_emails = optional(list(string), [])
+      # ALERT_REPEAT_HOURS, HEALTH_MAX_5XX_RATE, HEALTH_MAX_P95_MS, BACKUP_MAX_AGE_HOURS, ... go in env.
       # SUPERVISOR_TIMEOUT_MS, ELLA_TIMEOUT_MS, ...
       env = optional(map(string), {})
     }), {})
