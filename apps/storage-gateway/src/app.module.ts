@@ -1,12 +1,4 @@
-import {
-  type DynamicModule,
-  Inject,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  RequestMethod,
-} from '@nestjs/common';
-import express from 'express';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
 import { AppConfigModule } from '@app/config';
 import { bearerFor, GoogleModule, ID_TOKEN_PROVIDER, type IdTokenProvider } from '@app/google';
@@ -36,6 +28,7 @@ import { QuotesService } from './quotes/quotes.service.js';
 import { RenewalsJob } from './renewals/renewals.job.js';
 import { StorageSeeder } from './seed/storage-seeder.js';
 import { QueuedOrderTasks } from './tasks/queued-order-tasks.js';
+import { ResumeOrdersJob } from './tasks/resume-orders.job.js';
 import { ApplyAccessTask, CheckPaymentTask, ProvisionTask, SyncMembersTask } from './tasks/storage-tasks.js';
 import { VouchersService } from './vouchers/vouchers.service.js';
 
@@ -47,7 +40,7 @@ export const APP = 'storage-gateway';
  * and Cloud Tasks call the job and task routes with bearer tokens (PlatformModule's guard).
  */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: StorageGatewayConfig, overrides: { clock?: Clock } = {}): DynamicModule {
     const settings: StorageSettings = {
       quoteValidDays: config.QUOTE_VALID_DAYS,
@@ -132,6 +125,7 @@ export class AppModule implements NestModule {
         ProvisionTask,
         ApplyAccessTask,
         SyncMembersTask,
+        ResumeOrdersJob,
         ...(config.STORAGE_SEED_FILE === undefined
           ? []
           : [
@@ -144,17 +138,5 @@ export class AppModule implements NestModule {
             ]),
       ],
     };
-  }
-
-  constructor(@Inject(STORAGE_GATEWAY_CONFIG) private readonly config: StorageGatewayConfig) {}
-
-  /**
-   * A purchase order arrives as the PDF itself, read as bytes up to PO_MAX_BYTES: a larger body is
-   * refused with 413 before it is read whole.
-   */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(express.raw({ type: () => true, limit: this.config.PO_MAX_BYTES }))
-      .forRoutes({ path: 'api/orders/:id/documents', method: RequestMethod.POST });
   }
 }

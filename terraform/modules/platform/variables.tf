@@ -151,6 +151,20 @@ variable "app_settings" {
       # LOOKUP_BATCH_SIZE, SYNC_MAX_CHANGE_RATIO, SYNC_MAX_CHANGES, SYNC_EXTERNAL_INACTIVE_MONTHS, ...
       env = optional(map(string), {})
     })
+    essm-sync = object({
+      termtime_url                = string # TERMTIME_URL: TermTime's API root (https://<host>/v1/api)
+      termtime_campus             = string # TERMTIME_CAMPUS: the campus (code or name) Booker's buildings go under
+      termtime_default_department = string # TERMTIME_DEFAULT_DEPARTMENT: department code of new rooms
+      termtime_capacity_type      = string # TERMTIME_CAPACITY_TYPE: activity type code capacities go under
+      booker_url                  = string # BOOKER_URL: Booker's root
+      booker_username             = string # BOOKER_USERNAME (secret BOOKER_PASSWORD)
+      events_window_start         = string # EVENTS_WINDOW_START: YYYY-MM-DD or a TermTime timeframe code
+      events_window_end           = string # EVENTS_WINDOW_END: YYYY-MM-DD or a TermTime timeframe code
+      events_booking_types        = string # EVENTS_BOOKING_TYPES: Lecture=LEC,...,*=<default>
+      ops_email                   = string # OPS_EMAIL: refused and failed runs, new conflicts
+      # EVENTS_MERGE_SHARED_ROOMS, EVENTS_MAX_CANCEL_RATIO, EVENTS_MAX_CHANGE_RATIO, ROOMS_MAX_DELETE, ...
+      env = optional(map(string), {})
+    })
   })
 
   validation {

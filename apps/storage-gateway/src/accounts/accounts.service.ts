@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { type AuditInput, JobRunRepository } from '@app/jobs';
 import { type CalendarDate, calendarDateOf, daysBetween } from '../domain/calendar.util.js';
@@ -98,7 +98,7 @@ export class AccountsService {
   async handOwnership(person: Person, id: string, newOwner: string, reason?: string): Promise<AccountDetail> {
     return this.change(person, id, async (tx, row) => {
       if (!person.admin && row.ownerEmail !== person.email) {
-        throw conflict('only the Data Owner can hand the account on');
+        throw new ForbiddenException('Only the Data Owner can hand the account on');
       }
       if (row.ownerEmail === newOwner) return [];
       await tx.storageAccount.update({ where: { id }, data: { ownerEmail: newOwner } });

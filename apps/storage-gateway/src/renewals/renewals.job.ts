@@ -79,7 +79,8 @@ export class RenewalsJob implements JobHandler {
       async (tx) => {
         const ids = (kind: 'expire' | 'suspend') =>
           actions.filter((a) => a.kind === kind).map((a) => a.account.id);
-        // Each update re-checks the state it expects, so a renewal completed since the read is left alone.
+        // Each update re-checks the state (and, for reminders, the expiry) it expects, so a renewal
+        // completed since the read is left alone.
         const expired = await tx.$queryRaw<{ id: string }[]>`
         UPDATE storage.account SET state = 'expired', updated_at = now()
          WHERE id = ANY(${ids('expire')}::uuid[]) AND state = 'active' AND expires_on <= ${asDate(today)}::date
@@ -94,8 +95,10 @@ export class RenewalsJob implements JobHandler {
         );
         const reminded = await tx.$queryRaw<{ id: string; due: number }[]>`
         UPDATE storage.account a SET reminders_sent = array_append(a.reminders_sent, r.due), updated_at = now()
-          FROM unnest(${reminders.map((r) => r.account.id)}::uuid[], ${reminders.map((r) => r.daysBefore)}::int[]) AS r(id, due)
-         WHERE a.id = r.id AND a.state = 'active' AND NOT (r.due = ANY(a.reminders_sent))
+          FROM unnest(${reminders.map((r) => r.account.id)}::uuid[], ${reminders.map((r) => r.daysBefore)}::int[],
+                      ${reminders.map((r) => r.account.expiresOn)}::date[]) AS r(id, due, expires_on)
+         WHERE a.id = r.id AND a.state = 'active' AND a.expires_on = r.expires_on
+           AND NOT (r.due = ANY(a.reminders_sent))
         RETURNING a.id, r.due`;
 
         const done = new Set([...expired, ...suspended].map((r) => r.id));

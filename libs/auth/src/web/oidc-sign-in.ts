@@ -72,7 +72,7 @@ export class OidcSignIn {
       throw new SignInRefusedError(`sign-in response refused: ${describe(error)}`, { cause: error });
     }
     if (claims === undefined) throw new SignInRefusedError('sign-in response refused: no ID token');
-    return this.person(claims);
+    return personFromClaims(claims, this.groupsClaim);
   }
 
   /** The provider's end-session URL that brings the browser back to `returnTo`, if it has one. */
@@ -85,21 +85,6 @@ export class OidcSignIn {
       client_id: this.options.clientId,
       post_logout_redirect_uri: postLogoutRedirectUri,
     });
-  }
-
-  private person(claims: Record<string, unknown>): SignedInPerson {
-    const { sub, email, email_verified: emailVerified, name } = claims;
-    if (typeof sub !== 'string' || sub === '')
-      throw new SignInRefusedError('sign-in response refused: no subject');
-    // An address the provider has not verified names nobody: roles are given by address.
-    const verified = typeof email === 'string' && email !== '' && emailVerified !== false;
-    const groups = claims[this.groupsClaim];
-    return {
-      subject: sub,
-      ...(verified ? { email } : {}),
-      ...(typeof name === 'string' && name !== '' ? { name: name.slice(0, 200) } : {}),
-      groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
-    };
   }
 
   private async discover(): Promise<Configuration> {
@@ -122,6 +107,23 @@ export class OidcSignIn {
       });
     return this.configuration;
   }
+}
+
+/** Who signed in, from the ID token's claims (`sub` required). */
+export function personFromClaims(claims: Record<string, unknown>, groupsClaim: string): SignedInPerson {
+  const { sub, email, email_verified: emailVerified, name } = claims;
+  if (typeof sub !== 'string' || sub === '')
+    throw new SignInRefusedError('sign-in response refused: no subject');
+  // An address the provider has not verified names nobody: roles are given by address. Only a
+  // boolean `true` is verified: a missing claim, `"true"` or `"false"` are not.
+  const verified = typeof email === 'string' && email !== '' && emailVerified === true;
+  const groups = claims[groupsClaim];
+  return {
+    subject: sub,
+    ...(verified ? { email } : {}),
+    ...(typeof name === 'string' && name !== '' ? { name: name.slice(0, 200) } : {}),
+    groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+  };
 }
 
 /**

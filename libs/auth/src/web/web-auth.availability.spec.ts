@@ -92,6 +92,18 @@ describe("when IAP's keys cannot be fetched", () => {
     expect(response.status).toBe(503);
     expect(response.json<{ message: string }>().message).toBe('could not fetch the IAP signing keys');
   });
+
+  it('answers sign-out with 503, not 500', async () => {
+    const header = 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJ4In0.c2ln';
+    const response = await new TestBrowser().request(`${t.baseUrl}/auth/logout`, {
+      method: 'POST',
+      headers: { 'x-goog-iap-jwt-assertion': header },
+    });
+    expect(response.status).toBe(503);
+    expect(response.json<{ message: string }>().message).toBe(
+      'could not fetch the IAP signing keys; try again in a moment',
+    );
+  });
 });
 
 @Controller()

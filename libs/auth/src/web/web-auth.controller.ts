@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth.decorators.js';
-import { csrfProblem } from './csrf.util.js';
+import { crossSiteProblem, csrfProblem } from './csrf.util.js';
 import { returnToProblem } from './return-to.util.js';
 import { CurrentUser, SignedIn } from './web-auth.decorators.js';
 import { SignInRefusedError, SignInUnavailableError } from './web-auth.errors.js';
@@ -82,13 +82,18 @@ export class WebAuthController {
 
   /**
    * Ends the session: the cookie is cleared, and with a provider that can end its own session the
-   * browser is sent there (it comes back to `/`). A request with a live session needs its CSRF token,
-   * so another site cannot sign people out.
+   * browser is sent there (it comes back to `/`). Another site cannot sign people out: a request the
+   * browser says comes from elsewhere (`Sec-Fetch-Site` not `same-origin`, or an `Origin` that is not
+   * this app) is refused with or without a session, since a cross-site request may come without the
+   * session cookie and still have its clearing `Set-Cookie` applied. A request with a live session
+   * also needs its CSRF token.
    */
   @Public()
   @Post('logout')
   async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const identified = await this.sessions.identify(request);
+    const crossSite = crossSiteProblem(request, this.sessions.options.baseUrl);
+    if (crossSite !== undefined) throw new ForbiddenException(crossSite);
+    const identified = await unavailableAs503(() => this.sessions.identify(request), this.logger);
     if (identified.kind === 'user') {
       const problem = csrfProblem(
         request,

@@ -584,6 +584,31 @@ describe('web sign-in with a real OIDC provider', () => {
     it('signs out a browser with no session without asking for a token', async () => {
       const response = await new TestBrowser().request(`${base}/auth/logout`, { method: 'POST' });
       expect(response.status).toBe(303);
+      const sameSite = await new TestBrowser().request(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { 'sec-fetch-site': 'same-origin', origin: base },
+      });
+      expect(sameSite.status).toBe(303);
+    });
+
+    it.each([
+      ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+      ['an Origin that is another site', { origin: 'https://elsewhere.example' }],
+    ])('refuses a sign-out from another site (%s), with or without a session', async (_name, headers) => {
+      const stranger = await new TestBrowser().request(`${base}/auth/logout`, { method: 'POST', headers });
+      expect(stranger.status).toBe(403);
+      expect(stranger.headers.getSetCookie()).toEqual([]);
+
+      const browser = new TestBrowser();
+      await signIn(browser, 'rr101');
+      const token = (await me(browser)).json<WebUser>().csrfToken ?? '';
+      const forged = await browser.request(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { ...headers, 'x-csrf-token': token },
+      });
+      expect(forged.status).toBe(403);
+      expect((await me(browser)).status).toBe(200);
     });
   });
 });

@@ -201,6 +201,18 @@ describe('GcsObjectStore (real @google-cloud/storage client, HTTP to a local ser
     await expect(store.get('purchase-orders/o-2/def.pdf')).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('lists sorted by code unit, as the folder store does (upper case before "_" before lower case)', async () => {
+    for (const name of ['sort/a.txt', 'sort/_x.txt', 'sort/B.txt', 'sort/a-b.txt']) {
+      await store.put(name, Buffer.from('x'), { contentType: 'text/plain' });
+    }
+    expect((await store.list('sort/')).map((o) => o.name)).toEqual([
+      'sort/B.txt',
+      'sort/_x.txt',
+      'sort/a-b.txt',
+      'sort/a.txt',
+    ]);
+  });
+
   it('refuses unsafe names before any request', async () => {
     await expect(store.put('../x', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(
       InvalidObjectNameError,

@@ -3,7 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Bucket, File, FileMetadata, StorageOptions } from '@google-cloud/storage';
 import { lazy } from '../lazy.util.js';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
-import { ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  compareObjectNames,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 export interface GcsObjectStoreOptions {
   bucket: string;
@@ -88,7 +94,7 @@ export class GcsObjectStore implements ObjectStore {
     const [files] = await (await this.bucket()).getFiles({ prefix, autoPaginate: true });
     return files
       .map((file) => describe(file.name, file.metadata))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareObjectNames(a.name, b.name));
   }
 
   private async file(name: string, generation?: string | number): Promise<File> {

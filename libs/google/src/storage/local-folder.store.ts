@@ -5,7 +5,13 @@ import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
-import { ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  compareObjectNames,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 const descriptionSchema = z.object({
   contentType: z.string(),
@@ -88,7 +94,7 @@ export class LocalFolderStore implements ObjectStore {
     const names = entries
       .map((entry) => entry.split(path.sep).join('/'))
       .filter((name) => name.startsWith(prefix) && !name.split('/').pop()?.startsWith('.tmp-'))
-      .sort();
+      .sort(compareObjectNames);
     const found: StoredObject[] = [];
     for (const name of names) {
       if (!(await stat(this.pathOf(this.objects, name))).isFile()) continue;
@@ -97,17 +103,20 @@ export class LocalFolderStore implements ObjectStore {
     return found;
   }
 
+  /** An object is a file with its description; a folder (made by a longer name) or a lone file is not. */
   private async describe(name: string): Promise<StoredObject> {
     let size: number;
+    let text: string;
     try {
-      size = (await stat(this.pathOf(this.objects, name))).size;
+      const info = await stat(this.pathOf(this.objects, name));
+      if (!info.isFile()) throw new ObjectNotFoundError(name);
+      size = info.size;
+      text = await readFile(this.pathOf(this.meta, name) + '.json', 'utf8');
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFoundError(name);
       throw error;
     }
-    const description = descriptionSchema.parse(
-      JSON.parse(await readFile(this.pathOf(this.meta, name) + '.json', 'utf8')),
-    );
+    const description = descriptionSchema.parse(JSON.parse(text));
     return { name, size, ...description };
   }
 
@@ -132,5 +141,7 @@ async function writeWhole(file: string, content: Buffer | string | Readable): Pr
 }
 
 function isMissing(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  // ENOTDIR: a segment of the name is a file (`a` stored, `a/b` asked for).
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }

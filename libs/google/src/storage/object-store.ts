@@ -35,6 +35,11 @@ export interface ObjectStore {
   list(prefix: string): Promise<StoredObject[]>;
 }
 
+/** The order `list()` answers in, the same in every store: by UTF-16 code unit, never by locale. */
+export function compareObjectNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Nest injection token for the app's ObjectStore. */
 export const OBJECT_STORE = Symbol('OBJECT_STORE');
 
