@@ -75,6 +75,7 @@ class TasksNotConfigured extends NotConfigured implements TaskQueue {
 }
 class StorageNotConfigured extends NotConfigured implements ObjectStore {
   put = () => this.fail();
+  putStream = () => this.fail();
   get = () => this.fail();
   exists = () => this.fail();
   delete = () => this.fail();

@@ -25,6 +25,7 @@ module "platform" {
     "lookup-gitlab-sync" = 2
     "storage-gateway"    = 2
     "essm-sync"          = 1
+    "ella-ops"           = 1
   }
   deletion_protection = true
 

@@ -43,6 +43,7 @@ locals {
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
   essm_sync          = var.app_settings["essm-sync"]
   storage_gateway    = var.app_settings["storage-gateway"]
+  ella_ops           = var.app_settings["ella-ops"]
 
   # Cloud Run's service URLs and runtime accounts are deterministic (modules/cloud-run-service), so an
   # app's settings can name another app, or itself, without a cycle through the module's outputs.
@@ -94,6 +95,13 @@ locals {
       TASKS_SERVICE_ACCOUNT = local.storage_tasks_account
       TASKS_TARGET_URL      = local.service_url["storage-gateway"]
     }
+    "ella-ops" = {
+      # Read-only people and accounts (the viewer role); operators are OPERATOR_EMAILS.
+      VIEWER_EMAILS         = join(",", local.ella_ops.viewer_emails)
+      HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
+      BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
+      ONCALL_EMAILS         = join(",", local.ella_ops.oncall_emails)
+    }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
       GITLAB_IDENTITY_PROVIDER = local.lookup_gitlab_sync.gitlab_identity_provider
@@ -125,6 +133,8 @@ locals {
       ["SESSION_SECRET", "STORAGE_BACKEND_TOKEN"],
       local.storage_gateway.auth_mode == "oidc" ? ["OIDC_CLIENT_SECRET"] : [],
     )
+    # The instance list holds supervisord passwords and database URLs: a secret, as a whole.
+    "ella-ops" = ["ELLA_INSTANCES"]
     "lookup-gitlab-sync" = [
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",

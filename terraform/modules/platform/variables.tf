@@ -124,6 +124,21 @@ variable "app_settings" {
       # RENEWAL_REMINDER_DAYS, RENEWAL_GRACE_DAYS, QUOTE_VALID_DAYS, PO_MAX_BYTES, ...
       env = optional(map(string), {})
     })
+    ella-ops = optional(object({
+      # VIEWER_EMAILS: people who see processes, broadcasts, UI exceptions and health, and change nothing.
+      viewer_emails = optional(list(string), [])
+      # HEALTH_WINDOW_MINUTES (null: 15). The instances are the secret ELLA_INSTANCES (see its README):
+      # the service needs network egress to each ELLA VM's supervisord and database (a VPC connector).
+      health_window_minutes = optional(number)
+      # BACKUP_KEEP_DAYS (null: 30). Backups go where each instance's backupUrl says (gs://...): give
+      # the app's service account roles/storage.objectUser on those buckets.
+      backup_keep_days = optional(number)
+      # ONCALL_EMAILS: where the monitor job's alerts go.
+      oncall_emails = optional(list(string), [])
+      # ALERT_REPEAT_HOURS, HEALTH_MAX_5XX_RATE, HEALTH_MAX_P95_MS, BACKUP_MAX_AGE_HOURS, ... go in env.
+      # SUPERVISOR_TIMEOUT_MS, ELLA_TIMEOUT_MS, ...
+      env = optional(map(string), {})
+    }), {})
     lookup-gitlab-sync = object({
       gitlab_url               = string                    # GITLAB_URL: the GitLab instance it manages
       gitlab_identity_provider = optional(string)          # GITLAB_IDENTITY_PROVIDER (null: the app's default)

@@ -149,6 +149,25 @@ describe('GcsObjectStore (real @google-cloud/storage client, HTTP to a local ser
     });
   });
 
+  it('uploads an object from a stream in one multipart request', async () => {
+    const { Readable: ReadableStream } = await import('node:stream');
+    const before = server.requests.length;
+    const stored = await store.putStream(
+      'dumps/prod/1.dump',
+      ReadableStream.from([Buffer.from('PGDMP'), Buffer.from(' rest')]),
+      { contentType: 'application/octet-stream', metadata: { sha256: 'abc' } },
+    );
+    expect(stored).toEqual({
+      name: 'dumps/prod/1.dump',
+      size: 10,
+      contentType: 'application/octet-stream',
+      metadata: { sha256: 'abc' },
+    });
+    const upload = new URL(server.requests[before]?.path ?? '', 'http://gcs');
+    expect(upload.searchParams.get('uploadType')).toBe('multipart');
+    expect(objects.get('dumps/prod/1.dump')?.content).toEqual(Buffer.from('PGDMP rest'));
+  });
+
   it('gets the described generation as a stream', async () => {
     const { object, content } = await store.get('purchase-orders/o-1/abc.pdf');
     expect(object).toEqual({

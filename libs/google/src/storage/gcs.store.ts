@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Bucket, File, FileMetadata, StorageOptions } from '@google-cloud/storage';
 import { lazy } from '../lazy.util.js';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
@@ -45,6 +46,18 @@ export class GcsObjectStore implements ObjectStore {
       contentType: options.contentType,
       metadata: { ...options.metadata },
     };
+  }
+
+  async putStream(name: string, content: Readable, options: PutOptions): Promise<StoredObject> {
+    const file = await this.file(name);
+    const metadata = { contentType: options.contentType, metadata: { ...options.metadata } };
+    // One streamed multipart request: Cloud Storage makes the object only once the upload completes.
+    await pipeline(
+      content,
+      file.createWriteStream({ resumable: false, contentType: options.contentType, metadata }),
+    );
+    const [written] = await file.getMetadata();
+    return describe(name, written);
   }
 
   async get(name: string): Promise<{ object: StoredObject; content: Readable }> {

@@ -44,6 +44,37 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     expect(await store.exists('purchase-orders/o-1/abc.pdf')).toBe(true);
   });
 
+  it('puts an object from a stream, and a failing stream leaves nothing behind', async () => {
+    const { Readable: ReadableStream } = await import('node:stream');
+    const written = await store.putStream(
+      'dumps/a.dump',
+      ReadableStream.from([Buffer.from('part 1, '), Buffer.from('part 2')]),
+      {
+        contentType: 'application/octet-stream',
+        metadata: { sha256: 'x' },
+      },
+    );
+    expect(written).toEqual({
+      name: 'dumps/a.dump',
+      size: 14,
+      contentType: 'application/octet-stream',
+      metadata: { sha256: 'x' },
+    });
+    expect(await text((await store.get('dumps/a.dump')).content)).toBe('part 1, part 2');
+    async function* failing() {
+      yield Buffer.from('half');
+      await Promise.resolve();
+      throw new Error('pg_dump died');
+    }
+    await expect(
+      store.putStream('dumps/b.dump', ReadableStream.from(failing()), {
+        contentType: 'application/octet-stream',
+      }),
+    ).rejects.toThrow('pg_dump died');
+    expect(await store.exists('dumps/b.dump')).toBe(false);
+    expect((await readdir(path.join(root, 'objects', 'dumps'))).sort()).toEqual(['a.dump']);
+  });
+
   it('keeps objects private to the owner (0600) and leaves no temporary file behind', async () => {
     await store.put('private/x.txt', Buffer.from('x'), { contentType: 'text/plain' });
     const mode = (await stat(path.join(root, 'objects/private/x.txt'))).mode & 0o777;

@@ -48,6 +48,19 @@ export class LocalFolderStore implements ObjectStore {
     return { name, size: content.length, ...description };
   }
 
+  async putStream(name: string, content: Readable, options: PutOptions): Promise<StoredObject> {
+    const file = this.pathOf(this.objects, name);
+    const metaFile = this.pathOf(this.meta, name) + '.json';
+    const description = { contentType: options.contentType, metadata: { ...options.metadata } };
+    await Promise.all([
+      mkdir(path.dirname(file), { recursive: true, mode: 0o700 }),
+      mkdir(path.dirname(metaFile), { recursive: true, mode: 0o700 }),
+    ]);
+    await writeWhole(metaFile, JSON.stringify(description));
+    await writeWhole(file, content);
+    return { name, size: (await stat(file)).size, ...description };
+  }
+
   async get(name: string): Promise<{ object: StoredObject; content: Readable }> {
     const object = await this.describe(name);
     return { object, content: createReadStream(this.pathOf(this.objects, name)) };
@@ -116,7 +129,7 @@ export class LocalFolderStore implements ObjectStore {
   }
 }
 
-async function writeWhole(file: string, content: Buffer | string): Promise<void> {
+async function writeWhole(file: string, content: Buffer | string | Readable): Promise<void> {
   const temporary = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
   try {
     await writeFile(temporary, content, { mode: 0o600 });
