@@ -127,17 +127,20 @@ function checkEnv(env, field, fail, simulatorNames, appNames = []) {
     if (!ENV_NAME.test(key)) fail(`${field}.${key}`, 'is not an environment variable name (A-Z, 0-9, _)');
     if (typeof value !== 'string') fail(`${field}.${key}`, 'must be a string');
     for (const [, placeholder] of value.matchAll(PLACEHOLDER)) {
-      const [kind, name] = placeholder.split('.', 2);
+      const [kind, name, part, ...rest] = placeholder.split('.');
       const known =
-        placeholder === 'root' ||
-        placeholder === 'self' ||
-        (kind === 'secret' && /^[a-zA-Z]+$/.test(name ?? '')) ||
-        (kind === 'simulator' && simulatorNames.includes(name)) ||
-        (kind === 'app' && appNames.includes(name));
+        rest.length === 0 &&
+        (placeholder === 'root' ||
+          placeholder === 'self' ||
+          (kind === 'secret' && part === undefined && /^[a-zA-Z]+$/.test(name ?? '')) ||
+          (kind === 'simulator' &&
+            simulatorNames.includes(name) &&
+            (part === undefined || part === 'host')) ||
+          (kind === 'app' && part === undefined && appNames.includes(name)));
       if (!known) {
         fail(
           `${field}.${key}`,
-          `uses {${placeholder}}; known: {root}, {self}, {secret.<name>}, {simulator.<one of this app's simulators>}, {app.<an app of the manifest>}`,
+          `uses {${placeholder}}; known: {root}, {self}, {secret.<name>}, {simulator.<one of this app's simulators>} (or its {simulator.<name>.host}), {app.<an app of the manifest>}`,
         );
       }
     }
@@ -155,9 +158,12 @@ export function loadManifest(file = manifestFile) {
   return checkManifest(parsed, path.relative(repositoryRoot, file) || file);
 }
 
+/** `127.0.0.1:4120` of `http://127.0.0.1:4120/api`: for a simulator that also speaks another protocol. */
+const hostOf = (url) => (typeof url === 'string' ? new URL(url).host : undefined);
+
 /**
  * Fills a localEnv value's placeholders: {root}, {self} (the app's own URL), {secret.<name>},
- * {simulator.<name>}, {app.<name>} (another app's URL). A placeholder
+ * {simulator.<name>} (its URL) or {simulator.<name>.host} (its host:port), {app.<name>} (another app's URL). A placeholder
  * with no value is an error naming it (a secret never made, a simulator that did not start).
  */
 export function fillPlaceholders(
@@ -166,7 +172,7 @@ export function fillPlaceholders(
   where = value,
 ) {
   return value.replace(PLACEHOLDER, (_match, placeholder) => {
-    const [kind, name] = placeholder.split('.', 2);
+    const [kind, name, part] = placeholder.split('.', 3);
     const filled =
       placeholder === 'root'
         ? root
@@ -175,7 +181,9 @@ export function fillPlaceholders(
           : kind === 'secret'
             ? secrets[name]
             : kind === 'simulator'
-              ? simulatorUrls[name]
+              ? part === 'host'
+                ? hostOf(simulatorUrls[name])
+                : simulatorUrls[name]
               : kind === 'app'
                 ? appUrls[name]
                 : undefined;

@@ -116,6 +116,9 @@ describe('manifest checks', () => {
     };
     expect(fillPlaceholders('{root}/data/sheets', context)).toBe('/repo/data/sheets');
     expect(fillPlaceholders('{simulator.gitlab}', context)).toBe('http://127.0.0.1:4101');
+    expect(fillPlaceholders('postgresql://u@{simulator.gitlab.host}/db', context)).toBe(
+      'postgresql://u@127.0.0.1:4101/db',
+    );
     expect(() => fillPlaceholders('{simulator.lookup}', context, 'app.LOOKUP_URL')).toThrow(
       'app.LOOKUP_URL: no value for {simulator.lookup}',
     );
@@ -136,9 +139,9 @@ describe('adding an app to the manifest', () => {
       apps: unknown[];
     };
     manifest.apps.push({
-      name: 'ella-ops',
-      port: 3006,
-      summary: 'ELLA operations',
+      name: 'sample-ops',
+      port: 3099,
+      summary: 'a sample app',
       simulators: ['gitlab'],
       localEnv: { ELLA_GITLAB_URL: '{simulator.gitlab}', ELLA_DIR: '{root}/data/ella' },
       jobs: [{ name: 'dispatch-outbox', schedule: '*/5 * * * *' }],
@@ -152,21 +155,21 @@ describe('adding an app to the manifest', () => {
   it('puts it in compose (with its simulator and mounts), the build matrix and nest-cli.json', async () => {
     const files = Object.fromEntries((await generatedFiles(root)).map((f) => [f.file, f.expected]));
     const compose = files['docker/compose.yaml'] ?? '';
-    expect(compose).toContain('  ella-ops:\n');
-    expect(compose).toContain("      PORT: '3006'");
+    expect(compose).toContain('  sample-ops:\n');
+    expect(compose).toContain("      PORT: '3099'");
     expect(compose).toContain("      ELLA_GITLAB_URL: 'http://127.0.0.1:4101'");
     expect(compose).toContain('      - ../data/ella:/app/data/ella:ro');
-    expect(compose).toContain('  ella-ops-gitlab-simulator:\n');
-    expect(compose).toContain('    network_mode: service:ella-ops');
+    expect(compose).toContain('  sample-ops-gitlab-simulator:\n');
+    expect(compose).toContain('    network_mode: service:sample-ops');
     const { apps } = JSON.parse(await readFile(path.join(repositoryRoot, 'apps/manifest.json'), 'utf8')) as {
       apps: { name: string }[];
     };
     expect(files['.gitlab-ci.yml']).toContain(
-      `- APP: [${[...apps.map((app) => app.name), 'ella-ops'].join(', ')}]`,
+      `- APP: [${[...apps.map((app) => app.name), 'sample-ops'].join(', ')}]`,
     );
     expect(JSON.parse(files['nest-cli.json'] ?? '{}')).toMatchObject({
       projects: {
-        'ella-ops': { type: 'application', sourceRoot: 'apps/ella-ops/src' },
+        'sample-ops': { type: 'application', sourceRoot: 'apps/sample-ops/src' },
         db: { type: 'library' },
       },
     });

@@ -41,6 +41,8 @@ async function localSecrets() {
     cufsClientSecret: () => randomBytes(12).toString('hex'),
     sessionSecret: () => randomBytes(32).toString('hex'),
     storageBackendToken: () => `local-backend-${randomBytes(12).toString('hex')}`,
+    viewerToken: () => `local-viewer-${randomBytes(12).toString('hex')}`,
+    ellaSupervisorPassword: () => randomBytes(12).toString('hex'),
   };
   const missing = Object.keys(made).filter((name) => kept[name] === undefined);
   if (missing.length === 0) return kept;
@@ -207,6 +209,9 @@ children.forEach(({ app }, i) =>
 );
 console.log(`\n  job token:       ${secrets.jobToken}`);
 console.log(`  operator token:  ${secrets.operatorToken}`);
+if (children.some(({ app }) => app.localEnv?.VIEWER_TOKEN !== undefined)) {
+  console.log(`  viewer token:    ${secrets.viewerToken} (ella-ops: reads, no actions)`);
+}
 console.log("\n  try (a dry run of each app's first job):");
 for (const { app } of children) {
   const job = app.jobs[0];

@@ -1,3 +1,4 @@
+import { TestBrowser } from '@app/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -60,13 +61,14 @@ describe('npm start', () => {
     expect(output).toContain(`covid-pool           ${url(3001, '')}`);
     expect(output).toContain(`lookup-gitlab-sync   ${url(3004, '')}`);
     expect(output).toContain(`cufs-api             ${url(3003, '')}`);
+    expect(output).toContain(`storage-gateway      ${url(3002, '')}`);
     expect(output).not.toContain('not healthy');
     const secrets = JSON.parse(await readFile(path.join(dataDir, 'local-secrets.json'), 'utf8')) as {
       jobToken: string;
     };
     expect(output).toContain(secrets.jobToken);
 
-    for (const port of [3001, 3003, 3004]) {
+    for (const port of [3001, 3002, 3003, 3004]) {
       expect((await fetch(url(port, '/readyz'))).status).toBe(200);
     }
     const run = await fetch(url(3001, '/jobs/import-all?dry_run=1'), {
@@ -103,6 +105,20 @@ describe('npm start', () => {
     expect(checked.status).toBe(200);
     expect(await checked.json()).toMatchObject({ valid: true, kind: 'gl' });
     expect(await (await fetch(url(3003, '/readyz'))).json()).toMatchObject({ cufs: 'ok' });
+
+    // storage-gateway: a person signs in through the local OIDC provider and sees the demo products.
+    expect((await fetch(url(3002, '/api/products'))).status).toBe(401);
+    const browser = new TestBrowser();
+    const chooser = await browser.follow(url(3002, '/auth/login?returnTo=%2Fapi%2Fproducts'));
+    const action = /<form method="post" action="([^"]+)"/.exec(chooser.text)?.[1] ?? '';
+    const products = await browser.follow(new URL(action, chooser.url).href, { form: { person: 'rr101' } });
+    expect(products.status).toBe(200);
+    expect(products.json<{ code: string }[]>().map((p) => p.code)).toEqual(['IFS', 'RCS', 'RDS', 'RFS']);
+    const renewals = await fetch(url(3002, '/jobs/renewals?dry_run=1'), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secrets.jobToken}` },
+    });
+    expect(renewals.status).toBe(200);
 
     const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
     started.kill('SIGINT');

@@ -41,7 +41,22 @@ describe('parseMainArguments', () => {
     [['--port', '6000'], { PORT: '5000' }, { port: 6000, host: '127.0.0.1', seedFile: undefined }],
     [['--host', '0.0.0.0', '--seed', 'x.json'], {}, { port: 0, host: '0.0.0.0', seedFile: 'x.json' }],
   ])('reads %j (env %j)', (argv, env, expected) => {
-    expect(parseMainArguments(argv, env)).toEqual(expected);
+    expect(parseMainArguments(argv, env)).toEqual({ ...expected, demo: {} });
+  });
+
+  it('reads the whole-number demo options a simulator declares, and only those', () => {
+    expect(parseMainArguments(['--activities', '6000', '--rooms=400'], {}, ['activities', 'rooms'])).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      seedFile: undefined,
+      demo: { activities: 6000, rooms: 400 },
+    });
+    expect(() => parseMainArguments(['--activities', 'many'], {}, ['activities'])).toThrow(
+      '--activities must be a whole number, got "many"',
+    );
+    expect(() => parseMainArguments(['--activities', '6'], {}, [])).toThrow(
+      'unknown argument "--activities"',
+    );
   });
 
   it.each([

@@ -5,8 +5,13 @@ import { SeedError, type Simulator } from './simulator.js';
 export interface SimulatorMain<S extends Simulator<TSeed>, TSeed> {
   /** Makes the simulator from the environment (tokens, passwords...). */
   create(env: NodeJS.ProcessEnv): S;
-  /** The data served when no `--seed` is given (demo data). */
-  demoSeed(env: NodeJS.ProcessEnv): TSeed | Promise<TSeed>;
+  /** The data served when no `--seed` is given (demo data), shaped by the `demoOptions` given. */
+  demoSeed(env: NodeJS.ProcessEnv, options: Readonly<Record<string, number>>): TSeed | Promise<TSeed>;
+  /**
+   * Whole-number options the demo data takes (`--activities 6000`), each with its meaning: the
+   * command line accepts them beside `--port`, `--host` and `--seed`.
+   */
+  demoOptions?: Readonly<Record<string, string>>;
   /**
    * Reads `--seed FILE`; default: a JSON file checked with the simulator's `parseSeed`. A simulator
    * whose data comes in another form (a folder of workbooks) reads it here.
@@ -20,6 +25,8 @@ export interface MainArguments {
   port: number;
   host: string;
   seedFile: string | undefined;
+  /** The demo options given (`--activities 6000` → `{ activities: 6000 }`). */
+  demo: Record<string, number>;
 }
 
 /** Command-line usage, printed with an argument error. */
@@ -27,23 +34,39 @@ export const SIMULATOR_USAGE =
   'usage: node dist/simulators/<name>/main.js [--port N] [--host 127.0.0.1] [--seed FILE]' +
   ' (PORT in the environment when --port is absent; default: any free port)';
 
-/** Parses `--port N`, `--host H`, `--seed FILE` (or `--x=value`); throws naming the bad argument. */
-export function parseMainArguments(argv: readonly string[], env: NodeJS.ProcessEnv = {}): MainArguments {
+/**
+ * Parses `--port N`, `--host H`, `--seed FILE` and the simulator's whole-number `demoOptions` (or
+ * `--x=value`); throws naming the bad argument.
+ */
+export function parseMainArguments(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  demoOptions: readonly string[] = [],
+): MainArguments {
   const values = new Map<string, string>();
+  const demo: Record<string, number> = {};
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i] ?? '';
-    const match = /^--(port|host|seed)(?:=(.*))?$/.exec(argument);
-    if (match === null) throw new Error(`unknown argument ${JSON.stringify(argument)}`);
-    const [, key = '', inline] = match;
+    const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(argument);
+    const [, key = '', inline] = match ?? [];
+    const known = ['port', 'host', 'seed'].includes(key);
+    if (match === null || (!known && !demoOptions.includes(key)))
+      throw new Error(`unknown argument ${JSON.stringify(argument)}`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') throw new Error(`--${key} needs a value`);
-    values.set(key, value);
+    if (known) {
+      values.set(key, value);
+    } else {
+      if (!/^\d+$/.test(value))
+        throw new Error(`--${key} must be a whole number, got ${JSON.stringify(value)}`);
+      demo[key] = Number(value);
+    }
   }
   const portText = values.get('port') ?? env['PORT'] ?? '0';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65_535)
     throw new Error(`--port (or PORT) must be a port number 0-65535, got ${JSON.stringify(portText)}`);
-  return { port, host: values.get('host') ?? '127.0.0.1', seedFile: values.get('seed') };
+  return { port, host: values.get('host') ?? '127.0.0.1', seedFile: values.get('seed'), demo };
 }
 
 /** Reads a JSON seed file and checks it with the simulator's `parseSeed`. */
@@ -68,11 +91,11 @@ export async function startSimulatorMain<S extends Simulator<TSeed>, TSeed>(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ simulator: S; line: Record<string, unknown> }> {
-  const args = parseMainArguments(argv, env);
+  const args = parseMainArguments(argv, env, Object.keys(main.demoOptions ?? {}));
   const simulator = main.create(env);
   const seed =
     args.seedFile === undefined
-      ? await main.demoSeed(env)
+      ? await main.demoSeed(env, args.demo)
       : await (main.loadSeed?.(simulator, args.seedFile) ?? readSeedFile(simulator, args.seedFile));
   simulator.seed(seed);
   await simulator.start(args.port, args.host);
@@ -94,7 +117,10 @@ export async function runSimulatorMain<S extends Simulator<TSeed>, TSeed>(
   try {
     started = await startSimulatorMain(main, process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${SIMULATOR_USAGE}\n`);
+    const extra = Object.entries(main.demoOptions ?? {})
+      .map(([name, meaning]) => `  --${name} N: ${meaning}\n`)
+      .join('');
+    process.stderr.write(`${(error as Error).message}\n${SIMULATOR_USAGE}\n${extra}`);
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify(started.line)}\n`);

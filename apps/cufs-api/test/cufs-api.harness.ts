@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService } from '@nestjs/common';
 import type request from 'supertest';
 import { configureService } from '@app/service';
 import { startTestApp } from '@app/testing';
@@ -35,9 +35,13 @@ export interface CufsApiHarness {
 /**
  * The real AppModule on a test database, its real CUFS client (OAuth2) talking HTTP to the CUFS
  * simulator. Overridden: the client's timeout and retry delays (short, so a CUFS that never answers
- * fails in a fraction of a second) and the cache's clock.
+ * fails in about two seconds) and the cache's clock.
  */
-export async function startCufsApiHarness(env: Record<string, string> = {}): Promise<CufsApiHarness> {
+export async function startCufsApiHarness(
+  env: Record<string, string> = {},
+  /** When given, every log line (message and fields, as JSON) is kept here. */
+  logLines?: string[],
+): Promise<CufsApiHarness> {
   const clock = { now: Date.parse(`${DATE}T09:00:00Z`) };
   let reader: CachedCufsReader | undefined;
   let cufsClient: CufsClient | undefined;
@@ -61,12 +65,17 @@ export async function startCufsApiHarness(env: Record<string, string> = {}): Pro
       }),
     appModule: (config) => AppModule.forRoot(config),
     configure: (app) => configureService(app, { app: 'cufs-api', description: 'test' }),
+    logger: logLines === undefined ? false : recordingLogger(logLines),
     override: (module, { config }) => {
+      const logger = new Logger('CufsClient');
       cufsClient = new CufsClient({
         baseUrl: config.CUFS_URL,
         auth: cufsAuthFrom(config),
-        timeoutMs: 300,
-        deadlineMs: 800,
+        onRetry: (info) => logger.warn({ event: 'cufs_retry', ...info }),
+        // Short enough that a CUFS that never answers fails a check in about 2 s, long enough for a
+        // loaded machine to answer every real read within one attempt.
+        timeoutMs: 1000,
+        deadlineMs: 2100,
         maxAttempts: 2,
         baseDelayMs: 1,
       });
@@ -101,5 +110,21 @@ export async function startCufsApiHarness(env: Record<string, string> = {}): Pro
       cache.clear();
     },
     close: started.close,
+  };
+}
+
+/** A Nest logger keeping each line with all its arguments as JSON. */
+function recordingLogger(lines: string[]): LoggerService {
+  const record =
+    (level: string) =>
+    (...parts: unknown[]): void => {
+      lines.push(`${level}: ${JSON.stringify(parts)}`);
+    };
+  return {
+    log: record('log'),
+    error: record('error'),
+    warn: record('warn'),
+    debug: record('debug'),
+    verbose: record('verbose'),
   };
 }

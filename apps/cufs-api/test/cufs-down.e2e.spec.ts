@@ -62,6 +62,39 @@ describe('cufs-api when CUFS cannot answer: 503 with Retry-After, never valid: f
     expect(response.body).toMatchObject({ valid: false, problems: [{ part: 'code', code: 'wrong-shape' }] });
   });
 
+  it('answers valid: false with the local problems when CUFS is down but the code is already wrong', async () => {
+    t.cufs.control.addFault({ path: '/api/v1', status: 503 });
+    const response = await check('U.PN.PNLI.AAAA.ELKZ.0001').expect(200);
+    expect(response.body).toMatchObject({
+      valid: false,
+      normalised: 'U.PN.PNLI.AAAA.ELKZ.0001',
+      problems: [{ part: 'spare', code: 'malformed' }],
+    });
+    expect(response.body.problems).toHaveLength(1);
+    expect(response.body.description).toMatch(/CUFS could not be asked/);
+    // The parts CUFS would have checked are not known to be right.
+    const ok = Object.fromEntries(
+      (response.body.parts as { name: string; ok: boolean }[]).map((part) => [part.name, part.ok]),
+    );
+    expect(ok).toEqual({
+      entity: true,
+      department: false,
+      'cost-centre': false,
+      'source-of-funds': false,
+      'transaction-code': false,
+      spare: false,
+    });
+  });
+
+  it('answers valid: false for a grant whose task is malformed when CUFS answers 500', async () => {
+    t.cufs.control.addFault({ path: '/api/v1', status: 500 });
+    const response = await check('ZZAG001/RG12345/x!/other costs').expect(200);
+    expect(response.body).toMatchObject({ valid: false, problems: [{ part: 'task', code: 'malformed' }] });
+    expect(response.body.problems).toHaveLength(1);
+    expect(response.body.description).toMatch(/CUFS could not be asked/);
+    expect((response.body.parts as { ok: boolean }[]).every((part) => !part.ok)).toBe(true);
+  });
+
   it('stays ready when CUFS is down, and says so on /readyz', async () => {
     t.cufs.control.addFault({ path: '/api/v1', status: 503 });
     const ready = await t.server().get('/readyz').expect(200);

@@ -293,5 +293,8 @@ describe('cufs-api end to end: checks through the real client and the CUFS simul
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/finance-codes/check', '/purchase-orders/{number}', '/healthz', '/readyz']),
     );
+    expect(Object.keys(document.body.paths['/finance-codes/check'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '503']),
+    );
   });
 });

@@ -1,12 +1,4 @@
-import {
-  type DynamicModule,
-  Inject,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  RequestMethod,
-} from '@nestjs/common';
-import express from 'express';
+import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
 import { AppConfigModule } from '@app/config';
 import { bearerFor, GoogleModule, ID_TOKEN_PROVIDER, type IdTokenProvider } from '@app/google';
@@ -36,6 +28,7 @@ import { QuotesService } from './quotes/quotes.service.js';
 import { RenewalsJob } from './renewals/renewals.job.js';
 import { StorageSeeder } from './seed/storage-seeder.js';
 import { QueuedOrderTasks } from './tasks/queued-order-tasks.js';
+import { ResumeOrdersJob } from './tasks/resume-orders.job.js';
 import { ApplyAccessTask, CheckPaymentTask, ProvisionTask, SyncMembersTask } from './tasks/storage-tasks.js';
 import { VouchersService } from './vouchers/vouchers.service.js';
 import { configureWebForms, WEB_CONTROLLERS, WEB_PROVIDERS } from './web/web.parts.js';
@@ -76,7 +69,7 @@ export class AppModule implements NestModule {
                   }
                 : {
                     kind: 'local',
-                    targetUrl: `http://127.0.0.1:${config.PORT}`,
+                    targetUrl: config.TASKS_TARGET_URL ?? `http://127.0.0.1:${config.PORT}`,
                     queueName: config.TASKS_QUEUE,
                     bearerToken: config.JOB_TOKEN ?? '',
                   },
@@ -134,6 +127,7 @@ export class AppModule implements NestModule {
         ProvisionTask,
         ApplyAccessTask,
         SyncMembersTask,
+        ResumeOrdersJob,
         ...WEB_PROVIDERS,
         ...(config.STORAGE_SEED_FILE === undefined
           ? []
@@ -151,14 +145,8 @@ export class AppModule implements NestModule {
 
   constructor(@Inject(STORAGE_GATEWAY_CONFIG) private readonly config: StorageGatewayConfig) {}
 
-  /**
-   * A purchase order arrives as the PDF itself, read as bytes up to PO_MAX_BYTES: a larger body is
-   * refused with 413 before it is read whole.
-   */
+  /** The pages' forms that may carry a purchase order PDF are read before the guards check their CSRF token. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(express.raw({ type: () => true, limit: this.config.PO_MAX_BYTES }))
-      .forRoutes({ path: 'api/orders/:id/documents', method: RequestMethod.POST });
     configureWebForms(consumer, this.config.PO_MAX_BYTES);
   }
 }

@@ -30,7 +30,7 @@ export const storageGatewaySchema = baseSchema
       .default('storage-gateway'),
     /** The service account whose OIDC token Cloud Tasks sends to this service. */
     TASKS_SERVICE_ACCOUNT: z.email().optional(),
-    /** This service's own URL, where Cloud Tasks delivers (cloud-tasks mode). */
+    /** Where tasks are delivered: this service's own URL (required with cloud-tasks; local default: 127.0.0.1 and PORT). */
     TASKS_TARGET_URL: z.url().optional(),
     RENEWAL_REMINDER_DAYS: listFromEnv()
       .pipe(

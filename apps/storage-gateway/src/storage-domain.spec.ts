@@ -428,7 +428,7 @@ describe('accounts', () => {
     const { order } = await newStorage(ann);
     const id = order.account.id;
     await accounts.addManager(ann, id, bob.email);
-    await expect(accounts.handOwnership(bob, id, bob.email)).rejects.toMatchObject({ status: 409 });
+    await expect(accounts.handOwnership(bob, id, bob.email)).rejects.toMatchObject({ status: 403 });
     const after = await accounts.handOwnership(ann, id, bob.email, 'leaving the lab');
     expect(after).toMatchObject({ owner: 'bob@cam.ac.uk', managers: ['ann@cam.ac.uk'] });
     const audit = await prisma.auditEvent.findFirst({

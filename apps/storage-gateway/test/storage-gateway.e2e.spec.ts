@@ -371,3 +371,105 @@ describe('administrators', () => {
     expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(409);
   });
 });
+
+describe("an account's people over HTTP", () => {
+  it('owner hands on, projects and members: 401 unauthenticated, 403 without CSRF, 400 bad input, 404 not yours', async () => {
+    const { order } = await buy(rosa, 'finance_code', 'U.PN.PNLI.AAAA.ELKZ.0000');
+    const id = order.account.id as string;
+    const base = `/api/accounts/${id}`;
+    // unauthenticated
+    for (const [method, path] of [
+      ['POST', `${base}/owner`],
+      ['POST', `${base}/projects`],
+      ['PUT', `${base}/projects/${id}/members/x@example.ac.uk`],
+      ['DELETE', `${base}/managers/x@example.ac.uk`],
+    ] as const) {
+      expect(
+        (
+          await fetch(`${h.baseUrl}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(401);
+    }
+    // with the session but without the CSRF token
+    expect(
+      (await rosa.browser.request(`${h.baseUrl}${base}/projects`, { json: { name: 'imaging' } })).status,
+    ).toBe(403);
+    // bad input, each naming its field
+    expect((await rosa.send('POST', `${base}/projects`, { name: 'Has Spaces' })).body.problems[0].field).toBe(
+      'name',
+    );
+    expect((await rosa.send('POST', `${base}/owner`, { email: 'nobody' })).body.problems[0].field).toBe(
+      'email',
+    );
+    // not yours
+    expect((await dev.send('POST', `${base}/projects`, { name: 'imaging' })).status).toBe(404);
+
+    const withProject = await rosa.send('POST', `${base}/projects`, { name: 'imaging' });
+    expect(withProject.status).toBe(201);
+    const projectId = withProject.body.projects[0].id as string;
+    const member = await rosa.send(
+      'PUT',
+      `${base}/projects/${projectId}/members/${encodeURIComponent('Dev.User@Uni.Example.ac.uk')}`,
+      { role: 'user' },
+    );
+    expect(member.body.projects[0].users).toEqual(['dev.user@uni.example.ac.uk']);
+    expect(
+      (await rosa.send('PUT', `${base}/projects/${projectId}/members/x@example.ac.uk`, { role: 'owner' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await rosa.send('DELETE', `${base}/projects/${projectId}/members/dev.user@uni.example.ac.uk`)).body
+        .projects[0].users,
+    ).toEqual([]);
+
+    // the owner hands on (any case of the address), stays a manager; the new owner sees it as theirs
+    const handed = await rosa.send('POST', `${base}/owner`, {
+      email: dev.email.toUpperCase(),
+      reason: 'moving on',
+    });
+    expect(handed.body).toMatchObject({ owner: dev.email, managers: [rosa.email] });
+    expect((await dev.get(base)).body.myRole).toBe('owner');
+    // a manager who is not the owner may not hand it on
+    expect((await rosa.send('POST', `${base}/owner`, { email: rosa.email })).status).toBe(403);
+  });
+});
+
+describe('retrying an order', () => {
+  it("administrators queue an order's work again; others may not; an order with nothing pending has nothing to retry", async () => {
+    const { order } = await buy(rosa, 'finance_code', 'U.PN.PNLI.AAAA.ELKZ.0000');
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/retry`)).status).toBe(409); // awaiting approval
+
+    // the backend is down when the order is approved: provisioning waits for a retry
+    h.holdRetries();
+    h.backend.control.addFault({ path: '/api/v1', status: 503 });
+    h.attempts.length = 0;
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(200);
+    while (!h.attempts.some((a) => a.job === 'provision')) await new Promise((r) => setTimeout(r, 10));
+    expect(h.attempts.find((a) => a.job === 'provision')).toMatchObject({ status: 503 });
+    expect((await rosa.get(`/api/orders/${order.id}`)).body.state).toBe('provisioning');
+
+    // fixed: an administrator retries at once rather than waiting for the queue
+    h.backend.reset();
+    expect((await rosa.send('POST', `/api/admin/orders/${order.id}/retry`)).status).toBe(403);
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/retry`)).status).toBe(200);
+    while ((await rosa.get(`/api/orders/${order.id}`)).body.state !== 'completed')
+      await new Promise((r) => setTimeout(r, 20));
+    h.releaseRetries();
+    await h.queue.drained();
+    expect(h.backend.allocation(order.account.reference)).toMatchObject({ quotaTb: 2, access: 'read-write' });
+  });
+
+  it('refuses an unauthenticated upload before reading its body', async () => {
+    const { order } = await buy(rosa, 'purchase_order', 'PN100001');
+    const response = await fetch(`${h.baseUrl}/api/orders/${order.id}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: pdf(),
+    });
+    expect(response.status).toBe(401);
+  });
+});

@@ -42,7 +42,12 @@ export class AuthModule {
 export function createVerifier(options: AuthOptions): CallerVerifier {
   switch (options.mode) {
     case 'token':
-      return new TokenVerifier(options.jobToken, options.operatorToken, options.exportToken);
+      return new TokenVerifier(
+        options.jobToken,
+        options.operatorToken,
+        options.exportToken,
+        options.viewerToken,
+      );
     case 'oidc':
       return new OidcVerifier(options);
     case 'iam':

@@ -4,12 +4,13 @@ export type AuthMode = 'token' | 'oidc' | 'iam';
 /**
  * `job`: schedulers and task queues, which run jobs. `operator`: people and their tools.
  * `export`: the downstream puller of an export, which may read that export and nothing else.
+ * `viewer`: people and tools that read an app's operator views (e.g. ella-ops) and change nothing.
  */
-export type Role = 'job' | 'operator' | 'export';
+export type Role = 'job' | 'operator' | 'export' | 'viewer';
 
 /** Who called: set on `request.principal` by the guard and injected with `@CurrentPrincipal()`. */
 export interface Principal {
-  /** `token:job` / `token:operator` / `token:export` in token mode, the token's `sub` claim otherwise. */
+  /** `token:job` / `token:operator` / `token:export` / `token:viewer` in token mode, the token's `sub` claim otherwise. */
   subject: string;
   email?: string;
   roles: Role[];
@@ -24,6 +25,8 @@ export interface AuthOptions {
   operatorToken?: string;
   /** token mode: shared secret for the export puller; unset means no one has the export role in token mode. */
   exportToken?: string;
+  /** token mode: shared secret for read-only viewers; unset means no one is a viewer in token mode. */
+  viewerToken?: string;
   /** oidc mode: the exact `aud` a token must carry. */
   audience?: string;
   /** oidc/iam: service accounts allowed to call job endpoints. */
@@ -32,6 +35,8 @@ export interface AuthOptions {
   operatorEmails: string[];
   /** oidc/iam: service accounts allowed to read exports (and nothing else). */
   exportEmails?: string[];
+  /** oidc/iam: people and accounts with the read-only viewer role. */
+  viewerEmails?: string[];
   /** oidc: where Google's signing keys are published. Defaults to {@link GOOGLE_JWKS_URL}. */
   jwksUrl?: string;
   /**

@@ -7,15 +7,18 @@ export class EmailAllowList {
   private readonly job: Set<string>;
   private readonly operator: Set<string>;
   private readonly export: Set<string>;
+  private readonly viewer: Set<string>;
 
   constructor(
     jobEmails: readonly string[],
     operatorEmails: readonly string[],
     exportEmails: readonly string[] = [],
+    viewerEmails: readonly string[] = [],
   ) {
     this.job = new Set(jobEmails.map(normalise));
     this.operator = new Set(operatorEmails.map(normalise));
     this.export = new Set(exportEmails.map(normalise));
+    this.viewer = new Set(viewerEmails.map(normalise));
   }
 
   rolesFor(email: string): Role[] {
@@ -24,6 +27,7 @@ export class EmailAllowList {
     if (this.job.has(key)) roles.push('job');
     if (this.operator.has(key)) roles.push('operator');
     if (this.export.has(key)) roles.push('export');
+    if (this.viewer.has(key)) roles.push('viewer');
     return roles;
   }
 }

@@ -22,7 +22,12 @@ export class IamVerifier extends CallerVerifier {
 
   constructor(options: AuthOptions) {
     super();
-    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails, options.exportEmails);
+    this.allowList = new EmailAllowList(
+      options.jobEmails,
+      options.operatorEmails,
+      options.exportEmails,
+      options.viewerEmails,
+    );
   }
 
   async verify(headers: RequestWithPrincipal['headers']): Promise<Principal> {

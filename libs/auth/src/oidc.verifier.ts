@@ -30,7 +30,12 @@ export class OidcVerifier extends CallerVerifier {
       throw new Error('AuthOptions.audience is required in oidc mode');
     }
     this.audience = options.audience;
-    this.allowList = new EmailAllowList(options.jobEmails, options.operatorEmails, options.exportEmails);
+    this.allowList = new EmailAllowList(
+      options.jobEmails,
+      options.operatorEmails,
+      options.exportEmails,
+      options.viewerEmails,
+    );
     this.jwksUrl = new URL(options.jwksUrl ?? GOOGLE_JWKS_URL);
     this.jwksCooldownMs = options.jwksCooldownMs;
   }

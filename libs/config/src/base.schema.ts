@@ -26,6 +26,9 @@ export const baseSchema = z.object({
   /** The export role (an export puller: reads the export, nothing else): token mode, then oidc/iam. */
   EXPORT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPORT_ALLOWED_EMAILS: emailList(),
+  /** The viewer role (reads operator views, changes nothing): token mode, then oidc/iam. */
+  VIEWER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  VIEWER_EMAILS: emailList(),
   OIDC_AUDIENCE: z.string().optional(),
   OIDC_JWKS_URL: z.url().default('https://www.googleapis.com/oauth2/v3/certs'),
   JOBS_FORCE_DRY_RUN: booleanFromEnv(false),
@@ -71,6 +74,16 @@ export function checkBaseRules(config: BaseConfig, ctx: z.RefinementCtx): void {
       code: 'custom',
       path: ['EXPORT_TOKEN'],
       message: 'must differ from JOB_TOKEN and OPERATOR_TOKEN',
+    });
+  }
+  if (
+    config.VIEWER_TOKEN !== undefined &&
+    [config.JOB_TOKEN, config.OPERATOR_TOKEN, config.EXPORT_TOKEN].includes(config.VIEWER_TOKEN)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VIEWER_TOKEN'],
+      message: 'must differ from JOB_TOKEN, OPERATOR_TOKEN and EXPORT_TOKEN',
     });
   }
   if (config.NODE_ENV === 'production' && config.DATABASE_URL === undefined) {

@@ -52,6 +52,10 @@ describe('loadConfig', () => {
     [{ JOB_AUTH_MODE: 'oidc' }, /OIDC_AUDIENCE: is required when JOB_AUTH_MODE=oidc/],
     [{ JOB_AUTH_MODE: 'iam' }, /JOB_ALLOWED_EMAILS: is required when JOB_AUTH_MODE=iam/],
     [{ NODE_ENV: 'production' }, /DATABASE_URL: is required in production/],
+    [
+      { OPERATOR_TOKEN: 'the-same-secret-0123456789', VIEWER_TOKEN: 'the-same-secret-0123456789' },
+      /VIEWER_TOKEN: must differ from JOB_TOKEN, OPERATOR_TOKEN and EXPORT_TOKEN/,
+    ],
   ])('enforces cross-variable rule %#', (overrides, expected) => {
     expect(() => loadConfig(schema, { ...valid, ...overrides })).toThrow(expected);
   });

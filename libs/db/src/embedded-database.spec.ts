@@ -15,12 +15,13 @@ async function client(url: string): Promise<pg.Client> {
 
 describe('embedded database', () => {
   let db: EmbeddedDatabase;
+  // PGlite's start takes seconds, and more on a busy machine.
   beforeAll(async () => {
     db = await startEmbeddedDatabase();
     const setup = await client(db.url);
     await setup.query('CREATE TABLE t (id int PRIMARY KEY, note text)');
     await setup.end();
-  });
+  }, 120_000);
   afterAll(() => db.stop());
 
   it('serves many connections running parameterised queries at once without mixing them up', async () => {
@@ -103,16 +104,23 @@ describe('DbModule without a database URL', () => {
     return moduleRef;
   }
 
+  // Two starts of PGlite (WebAssembly PostgreSQL) and a migration of every schema: tens of seconds on
+  // a busy two-core machine, so this test has more time than the default; each start is closed even
+  // when an assertion fails, so no database outlives the test.
   it('starts the embedded database, migrates it, and keeps the data across restarts', async () => {
     const first = await boot();
-    const prisma = first.get(PrismaService);
-    await prisma.jobRun.create({
-      data: { app: 'test', job: 'kept', trigger: 'http', dryRun: false, status: 'succeeded' },
-    });
-    await first.close();
-
+    try {
+      await first.get(PrismaService).jobRun.create({
+        data: { app: 'test', job: 'kept', trigger: 'http', dryRun: false, status: 'succeeded' },
+      });
+    } finally {
+      await first.close();
+    }
     const second = await boot();
-    expect(await second.get(PrismaService).jobRun.count({ where: { job: 'kept' } })).toBe(1);
-    await second.close();
-  });
+    try {
+      expect(await second.get(PrismaService).jobRun.count({ where: { job: 'kept' } })).toBe(1);
+    } finally {
+      await second.close();
+    }
+  }, 180_000);
 });

@@ -33,7 +33,7 @@ export type TaskQueueSettings =
       /** The service the tasks go to (its Cloud Run URL). */
       targetUrl: string;
       serviceAccountEmail: string;
-      /** Default: targetUrl. */
+      /** Default: targetUrl without a trailing "/". */
       audience?: string;
     }
   | {
@@ -75,6 +75,7 @@ class TasksNotConfigured extends NotConfigured implements TaskQueue {
 }
 class StorageNotConfigured extends NotConfigured implements ObjectStore {
   put = () => this.fail();
+  putStream = () => this.fail();
   get = () => this.fail();
   exists = () => this.fail();
   delete = () => this.fail();

@@ -12,3 +12,4 @@ export {
 export { isRetryableStatus, retryDelayMs } from './retry.util.js';
 export { UpstreamError } from './upstream.error.js';
 export { createLimiter, mapWithConcurrency, type Limiter } from './concurrency.js';
+export { describeIssuePath, parseResponse, UnexpectedResponseError } from './response.js';

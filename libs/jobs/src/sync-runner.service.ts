@@ -106,6 +106,8 @@ export class SyncRunner {
   ): string | undefined {
     const verdict = checkSafetyLimits(run.changes.length, job.considered(run.plan), run.limits ?? {});
     if (!verdict.allowed) return verdict.reason;
+    // An approved run (no limits) goes past the app's rule too when that rule is a limit.
+    if (run.limits === null && job.refusalApprovable === true) return undefined;
     return job.refusal?.(run.plan) ?? undefined;
   }
 

@@ -136,6 +136,12 @@ export interface SyncDefinition<Snapshot, Plan, Change, Applied, Summary extends
   /** A refusal rule of the app's beyond the limits (e.g. a sheet that would delete everything), or null. */
   refusal?(plan: Plan): string | null;
   /**
+   * True when `refusal` is a safety limit of the app's (essm-sync's cancellation limits): an
+   * operator's approval goes past it as it goes past `limits`. Otherwise (the default) the rule holds
+   * on an approved run too (covid-pool's "the sheet would delete every student").
+   */
+  refusalApprovable?: boolean;
+  /**
    * Identifies a change across runs (e.g. `42:block`): a refused plan is stored by these keys and an
    * approval applies the fresh changes whose key it approved. Without it no plan is stored.
    */

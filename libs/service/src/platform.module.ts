@@ -9,7 +9,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { HealthModule } from './health.controller.js';
 
 /**
- * What every app stands on, wired from the shared settings: database, job/operator/export auth, the job
+ * What every app stands on, wired from the shared settings: database, job/operator/export/viewer auth, the job
  * contract, email, health endpoints and the catch-all error filter.
  */
 @Module({})
@@ -31,10 +31,12 @@ export class PlatformModule {
           jobToken: config.JOB_TOKEN,
           operatorToken: config.OPERATOR_TOKEN,
           exportToken: config.EXPORT_TOKEN,
+          viewerToken: config.VIEWER_TOKEN,
           audience: config.OIDC_AUDIENCE,
           jobEmails: config.JOB_ALLOWED_EMAILS,
           operatorEmails: config.OPERATOR_EMAILS,
           exportEmails: config.EXPORT_ALLOWED_EMAILS,
+          viewerEmails: config.VIEWER_EMAILS,
           jwksUrl: config.OIDC_JWKS_URL,
         }),
         JobsModule.forRootAsync({ useFactory: () => ({ app, forceDryRun: config.JOBS_FORCE_DRY_RUN }) }),

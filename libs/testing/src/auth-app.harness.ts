@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal, Public, type RequestWithPrincipal, Ro
 
 /**
  * The routes every auth spec exercises: a default (job) route, an operator route, an either route,
- * an export-or-operator route, a public one.
+ * an export-or-operator route, a viewer-or-operator route, a public one.
  */
 @Controller()
 export class AuthTestController {
@@ -28,6 +28,12 @@ export class AuthTestController {
   @Roles('export', 'operator')
   @Get('export')
   export(@CurrentPrincipal() principal: Principal) {
+    return { principal };
+  }
+
+  @Roles('viewer', 'operator')
+  @Get('view')
+  view(@CurrentPrincipal() principal: Principal) {
     return { principal };
   }
 

@@ -88,6 +88,11 @@ export class TestBrowser {
     return this.matching(new URL(url)).find((c) => c.name === name)?.value;
   }
 
+  /** The names of the cookies the jar would send to `url`. */
+  cookieNames(url: string): string[] {
+    return this.matching(new URL(url)).map((c) => c.name);
+  }
+
   /** Puts (or replaces) a cookie as if a server had set it, for tampering tests. */
   setCookie(url: string, name: string, value: string, path = '/'): void {
     const host = new URL(url).hostname;

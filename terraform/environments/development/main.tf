@@ -24,6 +24,8 @@ module "platform" {
     "covid-pool"         = 2
     "lookup-gitlab-sync" = 2
     "storage-gateway"    = 2
+    "essm-sync"          = 1
+    "ella-ops"           = 1
   }
   deletion_protection = false # services and migrate job can be destroyed; the database stays protected
 

@@ -24,6 +24,8 @@ module "platform" {
     "covid-pool"         = 3
     "lookup-gitlab-sync" = 2
     "storage-gateway"    = 2
+    "essm-sync"          = 1
+    "ella-ops"           = 1
   }
   deletion_protection = true
 

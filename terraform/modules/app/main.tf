@@ -6,6 +6,14 @@
 # with the signature removed, so the app cannot verify it again (oidc mode would refuse every call
 # behind Cloud Run's check); in iam mode it reads the verified email claim and checks it against
 # JOB_ALLOWED_EMAILS. The service is never public, which is what makes that safe.
+#
+# An app people reach from a browser (var.public) is public instead, and verifies the ID tokens
+# itself: JOB_AUTH_MODE=oidc with its own URL as the audience (Cloud Run passes the token on intact
+# when it does not check it).
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
 
 locals {
   labels = merge(var.labels, { app = var.name })
@@ -15,10 +23,16 @@ locals {
   has_jobs        = length(var.jobs) > 0
   scheduler_email = local.has_jobs ? google_service_account.scheduler[0].email : null
 
-  auth_env = {
-    JOB_AUTH_MODE      = "iam"
-    JOB_ALLOWED_EMAILS = join(",", concat(local.has_jobs ? [local.scheduler_email] : [], var.extra_job_callers))
-  }
+  # The service's deterministic URL (modules/cloud-run-service): the ID tokens' audience.
+  url = "https://${var.name}-${data.google_project.this.number}.${var.region}.run.app"
+
+  auth_env = merge(
+    {
+      JOB_AUTH_MODE      = var.public ? "oidc" : "iam"
+      JOB_ALLOWED_EMAILS = join(",", concat(local.has_jobs ? [local.scheduler_email] : [], var.extra_job_callers))
+    },
+    var.public ? { OIDC_AUDIENCE = local.url } : {},
+  )
 }
 
 module "secret" {
@@ -54,6 +68,7 @@ module "service" {
   request_timeout_seconds = var.request_timeout_seconds
   ingress                 = var.ingress
   invokers                = var.invokers
+  public                  = var.public
   labels                  = local.labels
   deletion_protection     = var.deletion_protection
 }

@@ -141,3 +141,13 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "public" {
+  description = <<-EOT
+    A service people reach from their browsers (web sign-in): public at Cloud Run, with
+    JOB_AUTH_MODE=oidc so that the app verifies the Scheduler's and Cloud Tasks' ID tokens itself
+    (audience: the service URL). Otherwise private, with JOB_AUTH_MODE=iam.
+  EOT
+  type        = bool
+  default     = false
+}

@@ -159,3 +159,13 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "public" {
+  description = <<-EOT
+    Let anyone reach the service (run.invoker for allUsers). Only for an app that authenticates every
+    route itself: people by its web sign-in, jobs and tasks by verifying Google's ID tokens
+    (JOB_AUTH_MODE=oidc; the app module sets it with this).
+  EOT
+  type        = bool
+  default     = false
+}

@@ -41,7 +41,9 @@ locals {
   covid_pool         = var.app_settings["covid-pool"]
   cufs_api           = var.app_settings["cufs-api"]
   lookup_gitlab_sync = var.app_settings["lookup-gitlab-sync"]
+  essm_sync          = var.app_settings["essm-sync"]
   storage_gateway    = var.app_settings["storage-gateway"]
+  ella_ops           = var.app_settings["ella-ops"]
 
   # Cloud Run's service URLs and runtime accounts are deterministic (modules/cloud-run-service), so an
   # app's settings can name another app, or itself, without a cycle through the module's outputs.
@@ -52,6 +54,9 @@ locals {
   # Named here, not read from the modules below: those grant to its account, so they come after it.
   storage_documents_bucket = "${var.project_id}-storage-documents"
   storage_tasks_queue      = "storage-gateway"
+  # Apps people reach from a browser with the app's own sign-in (behind IAP, the load balancer and
+  # IAP are in front instead: not set up here).
+  public_apps = local.storage_gateway.auth_mode == "oidc" ? ["storage-gateway"] : []
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
   # ones are left out (the app's default). One app setting = one line here, plus one attribute in
@@ -90,6 +95,13 @@ locals {
       TASKS_SERVICE_ACCOUNT = local.storage_tasks_account
       TASKS_TARGET_URL      = local.service_url["storage-gateway"]
     }
+    "ella-ops" = {
+      # Read-only people and accounts (the viewer role); operators are OPERATOR_EMAILS.
+      VIEWER_EMAILS         = join(",", local.ella_ops.viewer_emails)
+      HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
+      BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
+      ONCALL_EMAILS         = join(",", local.ella_ops.oncall_emails)
+    }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
       GITLAB_IDENTITY_PROVIDER = local.lookup_gitlab_sync.gitlab_identity_provider
@@ -100,6 +112,18 @@ locals {
       LOOKUP_CLIENT_ID         = local.lookup_gitlab_sync.lookup_client_id
       OPS_EMAIL                = local.lookup_gitlab_sync.ops_email
     }
+    "essm-sync" = {
+      TERMTIME_URL                = local.essm_sync.termtime_url
+      TERMTIME_CAMPUS             = local.essm_sync.termtime_campus
+      TERMTIME_DEFAULT_DEPARTMENT = local.essm_sync.termtime_default_department
+      TERMTIME_CAPACITY_TYPE      = local.essm_sync.termtime_capacity_type
+      BOOKER_URL                  = local.essm_sync.booker_url
+      BOOKER_USERNAME             = local.essm_sync.booker_username
+      EVENTS_WINDOW_START         = local.essm_sync.events_window_start
+      EVENTS_WINDOW_END           = local.essm_sync.events_window_end
+      EVENTS_BOOKING_TYPES        = local.essm_sync.events_booking_types
+      OPS_EMAIL                   = local.essm_sync.ops_email
+    }
   }
 
   # Each app's settings read from Secret Manager, besides DATABASE_URL and SMTP_URL.
@@ -109,10 +133,13 @@ locals {
       ["SESSION_SECRET", "STORAGE_BACKEND_TOKEN"],
       local.storage_gateway.auth_mode == "oidc" ? ["OIDC_CLIENT_SECRET"] : [],
     )
+    # The instance list holds supervisord passwords and database URLs: a secret, as a whole.
+    "ella-ops" = ["ELLA_INSTANCES"]
     "lookup-gitlab-sync" = [
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",
     ]
+    "essm-sync" = ["TERMTIME_API_KEY", "BOOKER_PASSWORD"]
   }
 
   # Members allowed through the invoker check besides the operators: covid-pool's downstream systems
@@ -241,6 +268,7 @@ module "apps" {
   }
 
   invokers          = merge(local.operator_invokers, try(local.app_invokers[each.key], {}))
+  public            = contains(local.public_apps, each.key)
   extra_job_callers = try(local.app_job_callers[each.key], [])
 
   cloud_sql_instances     = local.cloud_sql_instances

@@ -124,6 +124,21 @@ variable "app_settings" {
       # RENEWAL_REMINDER_DAYS, RENEWAL_GRACE_DAYS, QUOTE_VALID_DAYS, PO_MAX_BYTES, ...
       env = optional(map(string), {})
     })
+    ella-ops = optional(object({
+      # VIEWER_EMAILS: people who see processes, broadcasts, UI exceptions and health, and change nothing.
+      viewer_emails = optional(list(string), [])
+      # HEALTH_WINDOW_MINUTES (null: 15). The instances are the secret ELLA_INSTANCES (see its README):
+      # the service needs network egress to each ELLA VM's supervisord and database (a VPC connector).
+      health_window_minutes = optional(number)
+      # BACKUP_KEEP_DAYS (null: 30). Backups go where each instance's backupUrl says (gs://...): give
+      # the app's service account roles/storage.objectUser on those buckets.
+      backup_keep_days = optional(number)
+      # ONCALL_EMAILS: where the monitor job's alerts go.
+      oncall_emails = optional(list(string), [])
+      # ALERT_REPEAT_HOURS, HEALTH_MAX_5XX_RATE, HEALTH_MAX_P95_MS, BACKUP_MAX_AGE_HOURS, ... go in env.
+      # SUPERVISOR_TIMEOUT_MS, ELLA_TIMEOUT_MS, ...
+      env = optional(map(string), {})
+    }), {})
     lookup-gitlab-sync = object({
       gitlab_url               = string                    # GITLAB_URL: the GitLab instance it manages
       gitlab_identity_provider = optional(string)          # GITLAB_IDENTITY_PROVIDER (null: the app's default)
@@ -134,6 +149,20 @@ variable "app_settings" {
       lookup_client_id         = optional(string)          # LOOKUP_CLIENT_ID (oauth2; secret LOOKUP_CLIENT_SECRET)
       ops_email                = string                    # OPS_EMAIL: where refused runs and changes are reported
       # LOOKUP_BATCH_SIZE, SYNC_MAX_CHANGE_RATIO, SYNC_MAX_CHANGES, SYNC_EXTERNAL_INACTIVE_MONTHS, ...
+      env = optional(map(string), {})
+    })
+    essm-sync = object({
+      termtime_url                = string # TERMTIME_URL: TermTime's API root (https://<host>/v1/api)
+      termtime_campus             = string # TERMTIME_CAMPUS: the campus (code or name) Booker's buildings go under
+      termtime_default_department = string # TERMTIME_DEFAULT_DEPARTMENT: department code of new rooms
+      termtime_capacity_type      = string # TERMTIME_CAPACITY_TYPE: activity type code capacities go under
+      booker_url                  = string # BOOKER_URL: Booker's root
+      booker_username             = string # BOOKER_USERNAME (secret BOOKER_PASSWORD)
+      events_window_start         = string # EVENTS_WINDOW_START: YYYY-MM-DD or a TermTime timeframe code
+      events_window_end           = string # EVENTS_WINDOW_END: YYYY-MM-DD or a TermTime timeframe code
+      events_booking_types        = string # EVENTS_BOOKING_TYPES: Lecture=LEC,...,*=<default>
+      ops_email                   = string # OPS_EMAIL: refused and failed runs, new conflicts
+      # EVENTS_MERGE_SHARED_ROOMS, EVENTS_MAX_CANCEL_RATIO, EVENTS_MAX_CHANGE_RATIO, ROOMS_MAX_DELETE, ...
       env = optional(map(string), {})
     })
   })

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '@app/http';
@@ -21,7 +23,7 @@ describe('CufsClient against the CUFS simulator', () => {
     new CufsClient({
       baseUrl: simulator.url,
       auth: auth === 'basic' ? { kind: 'basic', ...BASIC } : { kind: 'oauth2', ...OAUTH },
-      timeoutMs: 500,
+      timeoutMs: 2000,
       maxAttempts: 3,
       baseDelayMs: 1,
       now,
@@ -141,6 +143,48 @@ describe('CufsClient against the CUFS simulator', () => {
       expect(error).toMatchObject({ name: 'UpstreamError', status: 401 });
       expect(inspect(error, { depth: 20, showHidden: true })).not.toContain('not-the-secret-1');
       expect(cufs.calls).toBe(0);
+    });
+  });
+
+  describe('a 404 that is not CUFS saying "not found"', () => {
+    let html: Server;
+    let htmlUrl = '';
+
+    beforeAll(async () => {
+      // A proxy or a wrong CUFS_URL: every path is an HTML 404 page.
+      html = createServer((_req, res) => {
+        res.writeHead(404, { 'Content-Type': 'text/html' });
+        res.end('<html><body>Not Found</body></html>');
+      });
+      await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+      htmlUrl = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => html.close(() => resolve())));
+
+    it('throws an UpstreamError for an HTML 404, never null', async () => {
+      const cufs = client('basic', { baseUrl: htmlUrl });
+      const error = await cufs.getValue('department', 'PN').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ system: 'CUFS', status: 404 });
+      await expect(cufs.getProject('ZZAG001')).rejects.toBeInstanceOf(UpstreamError);
+      await expect(cufs.getPurchaseOrder('PN100001')).rejects.toBeInstanceOf(UpstreamError);
+    });
+
+    it('throws an UpstreamError for a JSON 404 whose error is not "not_found"', async () => {
+      simulator.control.addFault({
+        path: '/api/v1/projects',
+        status: 404,
+        body: { error: 'gone' },
+        times: 1,
+      });
+      await expect(client('basic').getProject('ZZAG001')).rejects.toMatchObject({
+        name: 'UpstreamError',
+        status: 404,
+      });
+    });
+
+    it('readiness is not ok for an HTML 404', async () => {
+      expect(await client('basic', { baseUrl: htmlUrl }).reachability()).toBe('unreachable');
     });
   });
 

@@ -39,9 +39,10 @@ const DEFAULT_TOKEN_LIFETIME_S = 300;
 /**
  * CUFS, read-only: value sets, projects and purchase orders. Authenticated by HTTP Basic or by an
  * OAuth2 client-credentials token (cached until shortly before it expires; one renewal at a time;
- * fetched again once on a 401). A record CUFS does not have is `null`; anything else that is not an
- * answer (unreachable, timeout, 5xx after retries, 401/403, a body that is not the model) throws an
- * `UpstreamError`: the caller must treat it as "unknown", never as "does not exist".
+ * fetched again once on a 401). A record CUFS does not have (a 404 whose JSON body is
+ * `{"error":"not_found"}`) is `null`; anything else that is not an answer (unreachable, timeout, 5xx
+ * after retries, 401/403, any other 404, a body that is not the model) throws an `UpstreamError`: the
+ * caller must treat it as "unknown", never as "does not exist".
  */
 export class CufsClient implements CufsReader {
   /** Reads: timeouts, retries and the call counter. */
@@ -129,7 +130,8 @@ export class CufsClient implements CufsReader {
         validateStatus: () => true,
       });
       if (response.status === 401 || response.status === 403) return 'refused';
-      return response.status < 500 ? 'ok' : 'unreachable';
+      const answered = (response.status >= 200 && response.status < 300) || isCufsNotFound(response);
+      return answered ? 'ok' : 'unreachable';
     } catch (error) {
       if (error instanceof UpstreamError && (error.status === 401 || error.status === 400)) return 'refused';
       return 'unreachable';
@@ -151,7 +153,7 @@ export class CufsClient implements CufsReader {
   private async get(url: string, what: string): Promise<unknown> {
     let authorization = await this.authorization();
     try {
-      return await this.getOnce(url, authorization);
+      return await this.getOnce(url, authorization, what);
     } catch (error) {
       if (this.auth.kind !== 'oauth2' || !isAxiosError(error) || error.response?.status !== 401) {
         throw upstreamError(what, error);
@@ -161,18 +163,21 @@ export class CufsClient implements CufsReader {
     if (this.token !== undefined && `Bearer ${this.token.value}` === authorization) this.token = undefined;
     authorization = await this.authorization();
     try {
-      return await this.getOnce(url, authorization);
+      return await this.getOnce(url, authorization, what);
     } catch (error) {
       throw upstreamError(what, error);
     }
   }
 
-  private async getOnce(url: string, authorization: string): Promise<unknown> {
+  /** The body, or null for CUFS's own not-found answer; any other 404 (a proxy, a wrong URL) throws. */
+  private async getOnce(url: string, authorization: string, what: string): Promise<unknown> {
     const response = await this.http.get<unknown>(url, {
       headers: { Authorization: authorization },
       validateStatus: (status) => (status >= 200 && status < 300) || status === 404,
     });
-    return response.status === 404 ? null : response.data;
+    if (response.status !== 404) return response.data;
+    if (isCufsNotFound(response)) return null;
+    throw new UpstreamError(SYSTEM, `${what} failed: HTTP 404 that is not CUFS's not-found answer`, 404);
   }
 
   private async authorization(): Promise<string> {
@@ -226,6 +231,17 @@ export class CufsClient implements CufsReader {
     this.token = { value: parsed.data.access_token, renewAt: this.now() + lifetimeMs - margin };
     return this.token.value;
   }
+}
+
+/** CUFS's "no such record": a 404 whose JSON body is `{"error":"not_found"}`, nothing else. */
+function isCufsNotFound(response: { status: number; data: unknown }): boolean {
+  const { data } = response;
+  return (
+    response.status === 404 &&
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { error?: unknown }).error === 'not_found'
+  );
 }
 
 /** Wraps a failure without the AxiosError, whose config holds the credentials. */

@@ -99,4 +99,37 @@ describe('LookupCache', () => {
     await cache.get('a', () => Promise.resolve('A'));
     expect(cache.size).toBe(0);
   });
+
+  it('does not keep what a load started before clear() answers afterwards', async () => {
+    const cache = make(() => 0);
+    const loads = deferredLoads<string>();
+    const before = cache.get('a', loads.load);
+    cache.clear();
+    loads.pending[0]?.resolve('old');
+    // Its own caller still hears the answer; the cache does not keep it.
+    expect(await before).toBe('old');
+    expect(cache.size).toBe(0);
+    const after = cache.get('a', loads.load);
+    expect(loads.pending).toHaveLength(2);
+    loads.pending[1]?.resolve('new');
+    expect(await after).toBe('new');
+    expect(await cache.get('a', loads.load)).toBe('new');
+  });
+
+  it('after clear(), a lookup does not join a load started before it, and keeps single flight', async () => {
+    const cache = make(() => 0);
+    const loads = deferredLoads<string>();
+    const before = cache.get('a', loads.load);
+    cache.clear();
+    const first = cache.get('a', loads.load);
+    expect(loads.pending).toHaveLength(2);
+    // The old load ending must not drop the new one from the lookups in flight.
+    loads.pending[0]?.resolve('old');
+    await before;
+    const second = cache.get('a', loads.load);
+    expect(loads.pending).toHaveLength(2);
+    loads.pending[1]?.resolve('new');
+    expect(await Promise.all([first, second])).toEqual(['new', 'new']);
+    expect(await cache.get('a', loads.load)).toBe('new');
+  });
 });

@@ -25,6 +25,8 @@ export class LookupCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly inFlight = new Map<string, Promise<T | null>>();
   private readonly now: () => number;
+  /** Bumped by clear(): a load started in an earlier generation is not kept. */
+  private generation = 0;
 
   constructor(private readonly options: LookupCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -44,19 +46,25 @@ export class LookupCache<T> {
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
     const startedAt = this.now();
-    const loading = load()
+    const generation = this.generation;
+    const loading: Promise<T | null> = load()
       .then((value) => {
         const ttl = value === null ? this.options.negativeTtlMs : this.options.positiveTtlMs;
-        if (ttl > 0) this.store(key, { value, expiresAt: startedAt + ttl });
+        if (ttl > 0 && generation === this.generation) this.store(key, { value, expiresAt: startedAt + ttl });
         return value;
       })
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        if (this.inFlight.get(key) === loading) this.inFlight.delete(key);
+      });
     this.inFlight.set(key, loading);
     return loading;
   }
 
+  /** Forgets every entry; loads in flight still answer their callers but are not kept or joined. */
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
+    this.inFlight.clear();
   }
 
   private store(key: string, entry: Entry<T>): void {

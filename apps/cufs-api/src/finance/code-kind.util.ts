@@ -11,13 +11,22 @@ const GL_SEPARATORS = /[\s.-]+/;
 /**
  * The kind of code, from its shape: a `/` makes a grant code (`ZZAG001/RG12345/1/other costs`), two
  * or more parts separated by `.`, `-` or spaces a general ledger code (`U.PN.PNLI.AAAA.ELKZ.0000`),
- * one word of letters and digits a purchase order number (`PN100001`); anything else is null.
+ * one word of letters and digits a purchase order number (`PN100001`, also written `PN 100001` or
+ * `PN-100001`); anything else is null.
  */
 export function recogniseKind(code: string): CodeKind | null {
   const text = code.trim();
   if (text === '' || !CODE_CHARACTERS.test(text)) return null;
   if (text.includes('/')) return 'grant';
   const segments = glSegments(text);
+  // `PN 100001`, `PN-100001`: a purchase order number typed with a separator, not a two-part GL code.
+  if (
+    segments.length === 2 &&
+    !text.includes('.') &&
+    /^[A-Z]{2}$/.test(segments[0] ?? '') &&
+    /^\d+$/.test(segments[1] ?? '')
+  )
+    return 'purchase-order';
   if (segments.length >= 2) return 'gl';
   if (segments.length === 1 && /^[A-Za-z0-9]+$/.test(text)) return 'purchase-order';
   return null;

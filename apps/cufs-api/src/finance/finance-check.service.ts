@@ -34,7 +34,9 @@ export interface CheckRequest {
 /**
  * "Can this be charged?": the local syntax check first, then every well-formed part against CUFS at
  * once (one round trip of latency), through the cache. Every problem is reported in one answer. When
- * CUFS cannot say, the answer is CufsUnavailableError, never `valid: false`.
+ * CUFS cannot say, the answer is CufsUnavailableError, never `valid: false`, unless the local check
+ * already found problems: then `valid: false` with those, the parts CUFS would have checked `ok: false`
+ * and a description saying CUFS could not be asked.
  */
 @Injectable()
 export class FinanceCheckService {
@@ -65,8 +67,13 @@ export class FinanceCheckService {
     const syntax = checkPurchaseOrderSyntax(number);
     const order =
       syntax.problems.length === 0
-        ? await this.read(() => this.cufs.getPurchaseOrder(syntax.normalised))
+        ? await this.read(() => this.cufs.getPurchaseOrder(syntax.normalised), syntax)
         : undefined;
+    if (order === NOT_ASKED)
+      return notAsked(
+        syntax,
+        purchaseOrderFindings(syntax, undefined, this.rules.purchaseOrderSupplier, amount),
+      );
     return answer(syntax, purchaseOrderFindings(syntax, order, this.rules.purchaseOrderSupplier, amount));
   }
 
@@ -75,9 +82,11 @@ export class FinanceCheckService {
     const asked = syntax.parts.filter(
       (part): part is typeof part & { name: GlLookupPart } => part.wellFormed && part.name in GL_LOOKUPS,
     );
-    const records = await this.read(() =>
-      Promise.all(asked.map((part) => this.cufs.getValue(GL_LOOKUPS[part.name], part.value))),
+    const records = await this.read(
+      () => Promise.all(asked.map((part) => this.cufs.getValue(GL_LOOKUPS[part.name], part.value))),
+      syntax,
     );
+    if (records === NOT_ASKED) return notAsked(syntax, glFindings(syntax, {}, date));
     const lookups: GlLookups = {};
     asked.forEach((part, index) => {
       lookups[part.name] = records[index];
@@ -89,21 +98,45 @@ export class FinanceCheckService {
     const syntax = checkGrantSyntax(code);
     const project = syntax.parts.find((part) => part.name === 'project');
     const record =
-      project?.wellFormed === true ? await this.read(() => this.cufs.getProject(project.value)) : undefined;
+      project?.wellFormed === true
+        ? await this.read(() => this.cufs.getProject(project.value), syntax)
+        : undefined;
+    if (record === NOT_ASKED) return notAsked(syntax, grantFindings(syntax, undefined, date));
     return answer(syntax, grantFindings(syntax, record, date));
   }
 
-  /** Runs CUFS reads; a failure to read is "unknown", reported as CufsUnavailableError. */
-  private async read<T>(reads: () => Promise<T>): Promise<T> {
+  /**
+   * Runs CUFS reads; a failure to read is "unknown", reported as CufsUnavailableError, or NOT_ASKED
+   * when the local check already found problems (the code is invalid whatever CUFS would say).
+   */
+  private async read<T>(reads: () => Promise<T>, syntax: SyntaxResult): Promise<T | typeof NOT_ASKED> {
     try {
       return await reads();
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       // The message names the kind of read and the status, never the code or a credential.
       this.logger.warn({ event: 'cufs_unavailable', reason: error.message, status: error.status });
+      if (syntax.problems.length > 0) return NOT_ASKED;
       throw new CufsUnavailableError(CUFS_RETRY_AFTER_SECONDS, { cause: error });
     }
   }
+}
+
+/** CUFS could not be asked, but the local check found problems. */
+const NOT_ASKED = Symbol('not asked');
+
+/** The local problems only: every part CUFS would have checked is `ok: false` (not known to be right). */
+function notAsked(
+  syntax: SyntaxResult,
+  findings: { parts: CheckPart[]; problems: CheckProblem[] },
+): CheckAnswer {
+  return {
+    ...answer(syntax, findings),
+    valid: false,
+    description:
+      'CUFS could not be asked, so only the local check was made: the code is invalid for the problems listed, ' +
+      'and parts CUFS would have checked are not ok.',
+  };
 }
 
 function answer(

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@app/openapi';
+import { ApiOperation, ApiResponse, ApiTags } from '@app/openapi';
 import { Roles } from '@app/auth';
 import { ZodBody, ZodQuery, ZodValidationPipe } from '@app/validation';
 import type { z } from 'zod';
@@ -21,6 +21,21 @@ import type { CheckAnswer } from './finance.types.js';
 @Controller()
 @Roles('job')
 @UseFilters(CufsUnavailableFilter)
+@ApiResponse({
+  status: 200,
+  description: '{ valid, kind, normalised, description, parts, problems }: every problem found',
+})
+@ApiResponse({
+  status: 400,
+  description: 'Bad input: { message, problems: [{ field, message }] }; CUFS was not asked',
+})
+@ApiResponse({ status: 401, description: 'No credentials, or credentials we do not know' })
+@ApiResponse({ status: 403, description: 'A caller that is not one of the allowed services' })
+@ApiResponse({
+  status: 503,
+  description:
+    'CUFS could not be reached: the code was not checked (neither valid nor invalid); Retry-After says when to try again',
+})
 export class FinanceController {
   constructor(private readonly checks: FinanceCheckService) {}
 

@@ -17,6 +17,7 @@ describe('purchase order syntax', () => {
   it.each([
     ['PN100001', 'PN100001'],
     [' pn100001 ', 'PN100001'],
+    ['pn-100 001', 'PN100001'],
   ])('%j reads as %s', (number, normalised) => {
     expect(checkPurchaseOrderSyntax(number)).toMatchObject({ normalised, problems: [] });
   });

@@ -3,9 +3,9 @@ import type { CheckPart, CheckProblem, SyntaxResult } from './finance.types.js';
 
 const PURCHASE_ORDER = /^[A-Z]{2}[A-Z0-9]{1,18}$/;
 
-/** A purchase order number, upper case, without spaces around. */
+/** A purchase order number, upper case, without spaces or `-` (`pn-100001` is `PN100001`). */
 export function normalisePurchaseOrder(number: string): string {
-  return number.trim().toUpperCase();
+  return number.replace(/[\s-]+/g, '').toUpperCase();
 }
 
 /** The local check of a purchase order number: the department's two letters, then letters or digits. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { type AuditInput, JobRunRepository } from '@app/jobs';
 import { type CalendarDate, calendarDateOf, daysBetween } from '../domain/calendar.util.js';
@@ -35,17 +35,22 @@ export class AccountsService {
     private readonly tasks: OrderTasks,
   ) {}
 
-  /** The accounts a person belongs to in any role, newest first: one statement per relation, whatever their number. */
+  /**
+   * The accounts a person belongs to in any role, newest first. Their ids come from one statement of
+   * three index lookups (owner, Data Manager, project member), so the cost follows the person's
+   * accounts, not all of them; then one statement per relation, whatever their number.
+   */
   async listMine(person: Person): Promise<AccountSummary[]> {
     const today = this.clock.today();
+    const ids = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM storage.account WHERE owner_email = ${person.email}
+      UNION SELECT account_id FROM storage.account_manager WHERE email = ${person.email}
+      UNION SELECT p.account_id FROM storage.project p
+              JOIN storage.project_member m ON m.project_id = p.id
+             WHERE m.email = ${person.email}`;
+    if (ids.length === 0) return [];
     const rows = await this.prisma.storageAccount.findMany({
-      where: {
-        OR: [
-          { ownerEmail: person.email },
-          { managers: { some: { email: person.email } } },
-          { projects: { some: { members: { some: { email: person.email } } } } },
-        ],
-      },
+      where: { id: { in: ids.map((r) => r.id) } },
       include: withPeople,
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     });
@@ -93,7 +98,7 @@ export class AccountsService {
   async handOwnership(person: Person, id: string, newOwner: string, reason?: string): Promise<AccountDetail> {
     return this.change(person, id, async (tx, row) => {
       if (!person.admin && row.ownerEmail !== person.email) {
-        throw conflict('only the Data Owner can hand the account on');
+        throw new ForbiddenException('Only the Data Owner can hand the account on');
       }
       if (row.ownerEmail === newOwner) return [];
       await tx.storageAccount.update({ where: { id }, data: { ownerEmail: newOwner } });

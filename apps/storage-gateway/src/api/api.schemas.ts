@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { emailAddress, plainText } from '@app/identifiers';
 
+/** An address as people are known here: lower case (the signed-in person's address is lowered too). */
+export const personEmail = emailAddress.transform((email) => email.toLowerCase());
 export const emailBody = z.strictObject({
-  email: emailAddress,
+  email: personEmail,
   reason: plainText({ maxLength: 500 }).optional(),
 });
 export const projectBody = z.strictObject({

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -7,10 +6,12 @@ import {
   Param,
   Post,
   Put,
+  PayloadTooLargeException,
+  Req,
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ADMIN_ROLE, CurrentUser, SignedIn, type WebUser } from '@app/auth';
 import { ApiOperation, ApiTags } from '@app/openapi';
@@ -32,6 +33,7 @@ import { QuotesService } from '../quotes/quotes.service.js';
 import { VouchersService, type VoucherView } from '../vouchers/vouchers.service.js';
 import {
   emailBody,
+  personEmail,
   memberBody,
   projectBody,
   queueQuery,
@@ -41,7 +43,7 @@ import {
 } from './api.schemas.js';
 import { personOf } from './person.util.js';
 import { invalid } from '../domain/storage-errors.js';
-import { emailAddress } from '@app/identifiers';
+import { StorageSettings } from '../domain/storage-settings.js';
 
 const listQuery = z.strictObject({ limit: limitQuery({ default: 50, max: 500 }) });
 
@@ -107,6 +109,7 @@ export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly documents: PurchaseOrderDocuments,
+    private readonly settings: StorageSettings,
   ) {}
 
   @Post()
@@ -149,17 +152,14 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Upload the purchase order (a PDF as the request body, Content-Type application/pdf)',
   })
-  upload(
+  async upload(
     @CurrentUser() user: WebUser,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Req() req: Request,
   ): Promise<PurchaseOrderDocumentView> {
-    if (!Buffer.isBuffer(body)) {
-      throw invalid('Send the PDF as the request body', [
-        { field: 'file', message: 'the body must be the PDF itself, with Content-Type: application/pdf' },
-      ]);
-    }
-    return this.documents.upload(personOf(user), id, body);
+    // Read here, after the guards, so that nobody unauthenticated makes the app read a large body.
+    const content = await readBody(req, this.settings.poMaxBytes);
+    return this.documents.upload(personOf(user), id, content);
   }
 
   @Get(':id/documents')
@@ -327,6 +327,13 @@ export class AdminController {
     return this.orders.reject(personOf(user), id, body.reason);
   }
 
+  @Post('orders/:id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Queue an order's pending work again now (payment check or provisioning)" })
+  retry(@CurrentUser() user: WebUser, @Param('id') id: string): Promise<OrderView> {
+    return this.orders.retry(personOf(user), id);
+  }
+
   @Put('products/:code')
   @ApiOperation({
     summary: 'Create or change a product and its price (quotes keep the price they were made with)',
@@ -371,10 +378,29 @@ export class AdminController {
 }
 
 function parsedEmail(text: string): string {
-  const parsed = emailAddress.safeParse(text);
+  const parsed = personEmail.safeParse(text);
   if (!parsed.success)
     throw invalid('The address is not valid', [
       { field: 'email', message: parsed.error.issues[0]?.message ?? 'is not an email address' },
     ]);
   return parsed.data;
+}
+
+/** The request body, at most `limit` bytes: a larger one is refused (413) as soon as it is known to be. */
+async function readBody(req: Request, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new PayloadTooLargeException(`The document must be at most ${(limit / 1024 / 1024).toFixed(1)} MB`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -7,7 +7,7 @@ import { calendarDateOf, compareDates } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
 import { APP_NAME, type Person, SYSTEM_ACTOR } from '../domain/person.js';
 import { conflict, invalid, notFound } from '../domain/storage-errors.js';
-import { OrderTasks } from '../domain/order-tasks.js';
+import { OrderTasks, type OrderTaskName } from '../domain/order-tasks.js';
 import {
   type OrderActor,
   type OrderEvent,
@@ -122,10 +122,14 @@ export class OrdersService {
           where: {
             createdBy_idempotencyKey: { createdBy: person.email, idempotencyKey: input.idempotencyKey },
           },
-          select: { id: true },
+          select: { id: true, quoteId: true },
         });
-        if (again !== null) return this.show(person, again.id);
-        throw conflict('the quote has been ordered already');
+        if (again !== null && again.quoteId === input.quoteId) return this.show(person, again.id);
+        throw conflict(
+          again !== null
+            ? 'this idempotency key was used for another order'
+            : 'the quote has been ordered already',
+        );
       }
       throw error;
     }
@@ -147,12 +151,18 @@ export class OrdersService {
     // finds the first's order.
     const twin = await tx.storageOrder.findUnique({
       where: { createdBy_idempotencyKey: { createdBy: person.email, idempotencyKey: input.idempotencyKey } },
-      select: { id: true },
+      select: { id: true, quoteId: true },
     });
-    if (twin !== null) return twin.id;
+    if (twin !== null) {
+      if (twin.quoteId !== input.quoteId) throw conflict('this idempotency key was used for another order');
+      return twin.id;
+    }
+    // New storage: whoever asked for the quote. An account's quote: whoever manages the account now
+    // (a manager removed since quoting may no longer order for it).
     const mine =
-      quote.createdBy === person.email ||
-      (quote.account !== null && managesAccount(roleIn({ ...quote.account, projects: [] }, person.email)));
+      quote.account === null
+        ? quote.createdBy === person.email
+        : managesAccount(roleIn({ ...quote.account, projects: [] }, person.email));
     if (!mine) throw notFound('quote');
     if (quote.order !== null) throw conflict(`the quote has been ordered already (${quote.order.reference})`);
     const validUntil = calendarDateOf(quote.validUntil);
@@ -233,13 +243,21 @@ export class OrdersService {
 
   /**
    * An increase or a renewal is ordered one at a time per account, and only while the account is as
-   * it was quoted: provisioning sets the size the quote promised, which would undo a change made
-   * since.
+   * it was quoted: provisioning sets the size and expiry the quote promised, which would undo a
+   * change made since (an increase completed after a renewal was quoted, a second renewal of the
+   * same term).
    */
   private async checkAccountUnchanged(
     tx: PrismaTx,
     accountId: string,
-    quote: { kind: string; sizeTb: number; chargedTb: number; createdAt: Date },
+    quote: {
+      kind: string;
+      sizeTb: number;
+      chargedTb: number;
+      createdAt: Date;
+      periodStart: Date;
+      periodEnd: Date;
+    },
   ): Promise<void> {
     await tx.$queryRaw`SELECT 1 FROM storage.account WHERE id = ${accountId}::uuid FOR UPDATE`;
     const open = await tx.storageOrder.findFirst({
@@ -250,10 +268,20 @@ export class OrdersService {
       throw conflict(`the account has an order in progress (${open.reference}): wait for it, or cancel it`);
     const account = await tx.storageAccount.findUniqueOrThrow({
       where: { id: accountId },
-      select: { sizeTb: true, state: true },
+      select: { sizeTb: true, state: true, expiresOn: true },
     });
-    const expected = quote.kind === 'increase' ? quote.sizeTb - quote.chargedTb : account.sizeTb;
-    if (account.sizeTb !== expected || account.state === 'closed') {
+    const completedSince = await tx.storageOrder.findFirst({
+      where: { accountId, state: 'completed', updatedAt: { gt: quote.createdAt } },
+      select: { reference: true },
+    });
+    const expiry = account.expiresOn?.getTime();
+    const unchanged =
+      account.state !== 'closed' &&
+      completedSince === null &&
+      (quote.kind === 'increase'
+        ? account.sizeTb === quote.sizeTb - quote.chargedTb && expiry === quote.periodEnd.getTime()
+        : expiry === quote.periodStart.getTime());
+    if (!unchanged) {
       throw invalid('The account has changed since the quote', [
         { field: 'quoteId', message: 'the account changed after this quote was made: ask for a new one' },
       ]);
@@ -374,9 +402,57 @@ export class OrdersService {
   async approve(admin: Person, id: string, reason?: string): Promise<OrderView> {
     if (!admin.admin) throw new ForbiddenException('Only administrators approve orders');
     const move = await this.move(id, 'approve', 'administrator', admin.email, { reason, decided: true });
-    if (!move.changed) throw conflict(move.message ?? 'the order cannot be approved');
+    // Approving again an order already approved queues its provisioning again (the same task id:
+    // one task), so an approval whose queueing failed after it committed is not stranded.
+    if (!move.changed && move.order.state !== 'approved') {
+      throw conflict(move.message ?? 'the order cannot be approved');
+    }
     await this.tasks.enqueue('provision', { orderId: id }, `provision-${id}`);
     return move.order;
+  }
+
+  /**
+   * Orders waiting for work that should have happened by `before` (a task lost, retries used up, the
+   * backend down for longer than the queue retries): their task is queued again under a new id (the
+   * handlers act only on the state they expect, so an extra delivery is harmless). Returns the
+   * orders queued again. One statement to find them.
+   */
+  async resumeStalled(before: Date, attempt: string): Promise<{ reference: string; task: OrderTaskName }[]> {
+    const stalled = await this.prisma.storageOrder.findMany({
+      where: {
+        state: { in: ['submitted', 'checking_payment', 'approved', 'provisioning'] },
+        updatedAt: { lt: before },
+      },
+      select: { id: true, reference: true, state: true },
+      orderBy: { updatedAt: 'asc' },
+      take: 1000,
+    });
+    const queued: { reference: string; task: OrderTaskName }[] = [];
+    for (const order of stalled) {
+      const task: OrderTaskName =
+        order.state === 'submitted' || order.state === 'checking_payment' ? 'check-payment' : 'provision';
+      await this.tasks.enqueue(task, { orderId: order.id }, `${task}-${order.id}-${attempt}`);
+      queued.push({ reference: order.reference, task });
+    }
+    return queued;
+  }
+
+  /** An administrator queues an order's pending work again now (after fixing what made it fail). */
+  async retry(admin: Person, id: string): Promise<OrderView> {
+    if (!admin.admin) throw new ForbiddenException('Only administrators retry orders');
+    const order = await this.show(admin, id);
+    if (!['submitted', 'checking_payment', 'approved', 'provisioning'].includes(order.state)) {
+      throw conflict(
+        `order ${order.reference} is ${order.state.replace('_', ' ')}: there is nothing to retry`,
+      );
+    }
+    const task: OrderTaskName =
+      order.state === 'submitted' || order.state === 'checking_payment' ? 'check-payment' : 'provision';
+    await this.audit.audit(APP_NAME, admin.email, null, [
+      { action: 'order.retry', entityType: 'order', entityId: id, after: { task } },
+    ]);
+    await this.tasks.enqueue(task, { orderId: id }, `${task}-${id}-retry-${this.clock.now().getTime()}`);
+    return order;
   }
 
   async reject(admin: Person, id: string, reason: string | undefined): Promise<OrderView> {

@@ -33,3 +33,17 @@ export interface Product extends ProductInput {
   updatedAt: string;
   updatedBy: string;
 }
+
+/** What a product sells, as administrators set it (prices are data, never code). */
+export interface ProductTerms {
+  code: string;
+  name: string;
+  /** Pence per TB per year. */
+  pricePerTbYear: number;
+  minTb: number;
+  maxTb: number;
+  stepTb: number;
+  /** Terms that may be bought, in years. */
+  termsYears: readonly number[];
+  active: boolean;
+}

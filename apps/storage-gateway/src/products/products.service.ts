@@ -3,8 +3,7 @@ import { PrismaService, type StorageProduct } from '@app/db';
 import { JobRunRepository } from '@app/jobs';
 import { APP_NAME, type Person } from '../domain/person.js';
 import { notFound } from '../domain/storage-errors.js';
-import type { ProductTerms } from '../quotes/pricing.util.js';
-import type { Product, ProductInput } from './product.types.js';
+import type { Product, ProductInput, ProductTerms } from './product.types.js';
 
 /** Products and prices: everyone signed in reads those on sale; administrators read and write all. */
 @Injectable()

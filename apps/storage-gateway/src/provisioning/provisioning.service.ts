@@ -5,6 +5,7 @@ import { accessFor } from '../accounts/account-state.util.js';
 import { StorageBackendClient, StorageBackendRefusal } from '../backend/storage-backend.client.js';
 import { addYears, calendarDateOf } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
+import { OrderTasks } from '../domain/order-tasks.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { asDate } from '../domain/calendar.util.js';
 
@@ -30,6 +31,7 @@ export class ProvisioningService {
     private readonly orders: OrdersService,
     private readonly backend: StorageBackendClient,
     private readonly clock: Clock,
+    private readonly tasks: OrderTasks,
   ) {}
 
   async provision(orderId: string): Promise<TaskOutcome> {
@@ -106,6 +108,14 @@ export class ProvisioningService {
         return events;
       },
     });
+    // Projects made while the account was pending reach the backend now.
+    if (completed.changed && quote.kind === 'new') {
+      await this.tasks.enqueue(
+        'sync-members',
+        { accountId: account.id },
+        `sync-members-${account.id}-provisioned`,
+      );
+    }
     return completed.changed
       ? { outcome: 'done', detail: `order ${order.reference} completed` }
       : {
@@ -130,11 +140,9 @@ export class ProvisioningService {
       if (error instanceof StorageBackendRefusal) return { outcome: 'refused', detail: error.message };
       throw error;
     }
-    // Recorded only if the state is still the one applied: a renewal completed meanwhile has its own.
-    await this.prisma.storageAccount.updateMany({
-      where: { id: accountId, state: account.state },
-      data: { backendAccess: access },
-    });
+    // What the backend was told, whatever the state is now: if a renewal completed meanwhile, the
+    // next renewals run sees the two differ and applies the access again.
+    await this.prisma.storageAccount.update({ where: { id: accountId }, data: { backendAccess: access } });
     return { outcome: 'done', detail: `${account.reference} is ${access}` };
   }
 

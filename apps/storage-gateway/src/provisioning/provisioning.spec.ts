@@ -55,7 +55,7 @@ beforeAll(async () => {
     maxAttempts: 2,
     baseDelayMs: 1,
   });
-  provisioning = new ProvisioningService(prisma, orders, backend, clock);
+  provisioning = new ProvisioningService(prisma, orders, backend, clock, new NoTasks());
   await products.put(admin, 'RFS', {
     name: 'Research File Share',
     description: 'shares',

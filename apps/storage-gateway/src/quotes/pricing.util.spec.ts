@@ -63,6 +63,18 @@ describe('priceQuote: new storage', () => {
     expect(result).toEqual({ ok: false, problems: problems.map(([field, message]) => ({ field, message })) });
   });
 
+  it('renews and increases accounts on a product no longer sold, but sells it to nobody new', () => {
+    const withdrawn = { ...RFS, active: false };
+    expect(priceQuote(withdrawn, { kind: 'increase', account: account(), addTb: 1 }, today).ok).toBe(true);
+    expect(
+      priceQuote(
+        withdrawn,
+        { kind: 'renewal', account: account({ expiresOn: d('2026-12-31') }), sizeTb: 5, years: 1 },
+        today,
+      ).ok,
+    ).toBe(true);
+  });
+
   it('refuses a product that is no longer sold', () => {
     expect(priceQuote({ ...RFS, active: false }, { kind: 'new', sizeTb: 1, years: 1 }, today)).toEqual({
       ok: false,
@@ -77,13 +89,12 @@ describe('priceQuote: an increase is priced pro rata to the expiry', () => {
     ['95 of 365 days', d('2027-03-01'), 2, 7_236],
     // a whole year left costs a whole year
     ['a whole year', d('2027-11-26'), 1, 13_900],
-    // 461 days left, in a licence year (2027-03-01 to 2028-03-01) of 366 days: 13,900 × 461 / 366
-    [
-      'more than a year left, in a leap year of 366 days',
-      d('2028-03-01'),
-      1,
-      Math.round((13_900 * 461) / 366),
-    ],
+    // a whole licence year (2027-03-01 to 2028-03-01) plus 95 days of the current one (2026-03-01 to
+    // 2027-03-01, 365 days): 13,900 × (365 + 95) / 365 = 17,517.8 → 17,518
+    ['a whole year and part of the current one', d('2028-03-01'), 1, 17_518],
+    // the current licence year 2026-03-01 to 2027-03-01 has 365 days; the one before 2028-03-01 has
+    // 366, which does not matter: only the current year is split
+    ['the current licence year decides the share', d('2027-03-01'), 1, 3_618],
     ['one day left', d('2026-11-27'), 1, 38],
   ])('%s', (_label, expiresOn, addTb, amount) => {
     const result = priceQuote(RFS, { kind: 'increase', account: account({ expiresOn }), addTb }, today);
@@ -178,6 +189,25 @@ describe('priceQuote: a renewal runs from the current expiry', () => {
   ])('refuses %s', (_label, over, problems) => {
     const result = priceQuote(RFS, { kind: 'renewal', account: account(over), sizeTb: 5, years: 1 }, today);
     expect(result).toEqual({ ok: false, problems: problems.map(([field, message]) => ({ field, message })) });
+  });
+});
+
+describe('priceQuote: a renewal must reach past today', () => {
+  it('refuses a backdated term that would already have ended, and takes a longer one', () => {
+    const long = account({ state: 'suspended', expiresOn: d('2025-02-01') });
+    expect(priceQuote(RFS, { kind: 'renewal', account: long, sizeTb: 5, years: 1 }, today)).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'years',
+          message: 'a renewal from the expiry on 2025-02-01 for 1 year would end by today: renew for longer',
+        },
+      ],
+    });
+    expect(priceQuote(RFS, { kind: 'renewal', account: long, sizeTb: 5, years: 2 }, today)).toMatchObject({
+      ok: true,
+      quote: { periodStart: '2025-02-01', periodEnd: '2027-02-01' },
+    });
   });
 });
 

@@ -1,20 +1,9 @@
+import type { ProductTerms } from '../products/product.types.js';
 import { addYears, type CalendarDate, compareDates, daysBetween, addDays } from '../domain/calendar.util.js';
 
-/** What a product sells, as administrators set it (prices are data, never code). */
-export interface ProductTerms {
-  code: string;
-  name: string;
-  /** Pence per TB per year. */
-  pricePerTbYear: number;
-  minTb: number;
-  maxTb: number;
-  stepTb: number;
-  /** Terms that may be bought, in years. */
-  termsYears: readonly number[];
-  active: boolean;
-}
-
 /** The account a quote for an increase or a renewal is made for. */
+export type { ProductTerms };
+
 export interface AccountTerms {
   productCode: string;
   sizeTb: number;
@@ -69,7 +58,11 @@ export function priceQuote(
   renewalWindowDays = DEFAULT_RENEWAL_WINDOW_DAYS,
 ): PricingResult {
   const problems: QuoteProblem[] = [];
-  if (!product.active) problems.push({ field: 'product', message: `${product.name} is no longer sold` });
+  // A withdrawn product is no longer sold to new buyers; accounts that hold it may still be renewed
+  // and increased, so that nobody's storage is stranded.
+  if (!product.active && request.kind === 'new') {
+    problems.push({ field: 'product', message: `${product.name} is no longer sold` });
+  }
 
   if (request.kind === 'new') {
     checkSize(product, request.sizeTb, 'sizeTb', problems);
@@ -133,11 +126,26 @@ export function priceQuote(
       });
     }
     if (problems.length > 0) return { ok: false, problems };
-    const yearDays = daysBetween(addYears(account.expiresOn, -1), account.expiresOn);
+    // Whole licence years still to run after the current one, and the share of the current licence
+    // year (the one today falls in) by its own length.
+    let currentYearEnd = account.expiresOn;
+    let wholeYears = 0;
+    while (compareDates(addYears(currentYearEnd, -1), today) > 0) {
+      currentYearEnd = addYears(currentYearEnd, -1);
+      wholeYears += 1;
+    }
+    const yearDays = daysBetween(addYears(currentYearEnd, -1), currentYearEnd);
+    const daysInCurrentYear = daysBetween(today, currentYearEnd);
     const amount = roundedPence(
-      BigInt(request.addTb) * BigInt(product.pricePerTbYear) * BigInt(daysLeft),
+      BigInt(request.addTb) *
+        BigInt(product.pricePerTbYear) *
+        BigInt(wholeYears * yearDays + daysInCurrentYear),
       BigInt(yearDays),
     );
+    const share =
+      wholeYears > 0
+        ? `(${wholeYears} whole year${wholeYears === 1 ? '' : 's'} + ${daysInCurrentYear}/${yearDays} of a year)`
+        : `${daysInCurrentYear}/${yearDays} of a year`;
     return {
       ok: true,
       quote: {
@@ -150,7 +158,7 @@ export function priceQuote(
         amountPence: amount,
         periodStart: today,
         periodEnd: account.expiresOn,
-        explanation: `${request.addTb} TB × ${pounds(product.pricePerTbYear)} per TB per year × ${daysLeft}/${yearDays} of a year (from ${today} to the expiry on ${account.expiresOn})`,
+        explanation: `${request.addTb} TB × ${pounds(product.pricePerTbYear)} per TB per year × ${share} (from ${today} to the expiry on ${account.expiresOn})`,
       },
     };
   }
@@ -167,6 +175,14 @@ export function priceQuote(
   }
   checkSize(product, request.sizeTb, 'sizeTb', problems);
   checkTerm(product, request.years, problems);
+  // Backdated to the expiry, the new term must still reach past today: paying for a term that has
+  // already ended would leave the storage expired.
+  if (compareDates(addYears(account.expiresOn, request.years), today) <= 0) {
+    problems.push({
+      field: 'years',
+      message: `a renewal from the expiry on ${account.expiresOn} for ${plural(request.years, 'year')} would end by today: renew for longer`,
+    });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const start = account.expiresOn;
   const end = addYears(start, request.years);

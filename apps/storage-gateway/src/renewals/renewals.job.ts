@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/db';
 import { Job, type AuditInput, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
 import { EmailOutbox } from '@app/notifications';
+import { mapWithConcurrency } from '@app/http';
 import type { AccountState } from '../accounts/account-state.util.js';
 import { calendarDateOf, type CalendarDate } from '../domain/calendar.util.js';
 import { Clock } from '../domain/clock.js';
@@ -23,6 +24,10 @@ export interface RenewalsSummary {
 }
 
 const LISTED = 200;
+/** The renewals transaction: minutes at most, even for a first run over every account. */
+const RUN_TRANSACTION_TIMEOUT_MS = 300_000;
+/** apply-access tasks queued at once. */
+const TASK_ENQUEUE_CONCURRENCY = 16;
 
 /**
  * `POST /jobs/renewals`, daily: reminders before expiry (each sent once), read-only at expiry,
@@ -70,65 +75,76 @@ export class RenewalsJob implements JobHandler {
     }
 
     ctx.assertLockHeld();
-    const changed = await this.prisma.$transaction(async (tx) => {
-      const ids = (kind: 'expire' | 'suspend') =>
-        actions.filter((a) => a.kind === kind).map((a) => a.account.id);
-      // Each update re-checks the state it expects, so a renewal completed since the read is left alone.
-      const expired = await tx.$queryRaw<{ id: string }[]>`
+    const changed = await this.prisma.$transaction(
+      async (tx) => {
+        const ids = (kind: 'expire' | 'suspend') =>
+          actions.filter((a) => a.kind === kind).map((a) => a.account.id);
+        // Each update re-checks the state (and, for reminders, the expiry) it expects, so a renewal
+        // completed since the read is left alone.
+        const expired = await tx.$queryRaw<{ id: string }[]>`
         UPDATE storage.account SET state = 'expired', updated_at = now()
          WHERE id = ANY(${ids('expire')}::uuid[]) AND state = 'active' AND expires_on <= ${asDate(today)}::date
         RETURNING id`;
-      const suspended = await tx.$queryRaw<{ id: string }[]>`
+        const suspended = await tx.$queryRaw<{ id: string }[]>`
         UPDATE storage.account SET state = 'suspended', updated_at = now()
          WHERE id = ANY(${ids('suspend')}::uuid[]) AND state IN ('active', 'expired')
            AND expires_on + ${this.settings.graceDays}::int <= ${asDate(today)}::date
         RETURNING id`;
-      const reminders = actions.filter(
-        (a): a is Extract<RenewalAction, { kind: 'remind' }> => a.kind === 'remind',
-      );
-      const reminded = await tx.$queryRaw<{ id: string; due: number }[]>`
+        const reminders = actions.filter(
+          (a): a is Extract<RenewalAction, { kind: 'remind' }> => a.kind === 'remind',
+        );
+        const reminded = await tx.$queryRaw<{ id: string; due: number }[]>`
         UPDATE storage.account a SET reminders_sent = array_append(a.reminders_sent, r.due), updated_at = now()
-          FROM unnest(${reminders.map((r) => r.account.id)}::uuid[], ${reminders.map((r) => r.daysBefore)}::int[]) AS r(id, due)
-         WHERE a.id = r.id AND a.state = 'active' AND NOT (r.due = ANY(a.reminders_sent))
+          FROM unnest(${reminders.map((r) => r.account.id)}::uuid[], ${reminders.map((r) => r.daysBefore)}::int[],
+                      ${reminders.map((r) => r.account.expiresOn)}::date[]) AS r(id, due, expires_on)
+         WHERE a.id = r.id AND a.state = 'active' AND a.expires_on = r.expires_on
+           AND NOT (r.due = ANY(a.reminders_sent))
         RETURNING a.id, r.due`;
 
-      const done = new Set([...expired, ...suspended].map((r) => r.id));
-      const remindedIds = new Set(reminded.map((r) => `${r.id}:${r.due}`));
-      const applied = actions.filter((a) =>
-        a.kind === 'remind'
-          ? remindedIds.has(`${a.account.id}:${a.daysBefore}`)
-          : a.kind === 'reapply-access' || done.has(a.account.id),
-      );
-      const audits: AuditInput[] = applied
-        .filter((a) => a.kind === 'expire' || a.kind === 'suspend')
-        .map((a) => ({
-          action: a.kind === 'expire' ? 'account.expire' : 'account.suspend',
-          entityType: 'account',
-          entityId: a.account.id,
-          before: { state: a.account.state },
-          after: { state: a.kind === 'expire' ? 'expired' : 'suspended' },
-          reason: `expiry on ${a.account.expiresOn}`,
-        }));
-      await ctx.auditMany(audits, tx);
-      summary.emailsQueued = await this.outbox.sendEmails(
-        applied
-          .filter((a): a is Exclude<RenewalAction, { kind: 'reapply-access' }> => a.kind !== 'reapply-access')
-          .filter((a) => a.account.recipients.length > 0)
-          .map((a) => renewalEmail(a, today, this.settings.graceDays)),
-        tx,
-      );
-      return applied;
-    });
+        const done = new Set([...expired, ...suspended].map((r) => r.id));
+        const remindedIds = new Set(reminded.map((r) => `${r.id}:${r.due}`));
+        const applied = actions.filter((a) =>
+          a.kind === 'remind'
+            ? remindedIds.has(`${a.account.id}:${a.daysBefore}`)
+            : a.kind === 'reapply-access' || done.has(a.account.id),
+        );
+        const audits: AuditInput[] = applied
+          .filter((a) => a.kind === 'expire' || a.kind === 'suspend')
+          .map((a) => ({
+            action: a.kind === 'expire' ? 'account.expire' : 'account.suspend',
+            entityType: 'account',
+            entityId: a.account.id,
+            before: { state: a.account.state },
+            after: { state: a.kind === 'expire' ? 'expired' : 'suspended' },
+            reason: `expiry on ${a.account.expiresOn}`,
+          }));
+        await ctx.auditMany(audits, tx);
+        summary.emailsQueued = await this.outbox.sendEmails(
+          applied
+            .filter(
+              (a): a is Exclude<RenewalAction, { kind: 'reapply-access' }> => a.kind !== 'reapply-access',
+            )
+            .filter((a) => a.account.recipients.length > 0)
+            .map((a) => renewalEmail(a, today, this.settings.graceDays)),
+          tx,
+        );
+        return applied;
+        // A first day with thousands of changes takes seconds (the default allows five).
+      },
+      { timeout: RUN_TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+    );
 
-    // The backend's access follows the state: one task per account and day (a repeated run queues nothing new).
-    for (const action of changed) {
-      if (action.kind === 'remind') continue;
-      await this.tasks.enqueue(
+    // The backend's access follows the state: one task per account and day (a repeated run queues
+    // nothing new), queued a few at a time (each is a Cloud Tasks call). A failure here fails the run;
+    // the accounts it missed are queued again by the next run, which sees their backend access behind.
+    const accessChanges = changed.filter((a) => a.kind !== 'remind');
+    await mapWithConcurrency(accessChanges, TASK_ENQUEUE_CONCURRENCY, (action) =>
+      this.tasks.enqueue(
         'apply-access',
         { accountId: action.account.id },
         `apply-access-${action.account.id}-${today}`,
-      );
-    }
+      ),
+    );
     summary.reminders = changed.filter((a) => a.kind === 'remind').length;
     summary.expired = changed.filter((a) => a.kind === 'expire').length;
     summary.suspended = changed.filter((a) => a.kind === 'suspend').length;

@@ -43,14 +43,8 @@ export function csrfProblem(
   secrets: readonly string[],
 ): string | undefined {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
-  const site = single(request.headers['sec-fetch-site']);
-  if (site !== undefined && site !== 'same-origin') {
-    return `cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)})`;
-  }
-  const origin = single(request.headers.origin);
-  if (origin !== undefined && origin !== expectedOrigin) {
-    return 'cross-origin request refused (Origin is not this site)';
-  }
+  const crossSite = crossSiteProblem(request, expectedOrigin);
+  if (crossSite !== undefined) return crossSite;
   const fromHeader = single(request.headers[CSRF_HEADER]);
   const body = request.body;
   const fromForm =
@@ -62,6 +56,25 @@ export function csrfProblem(
     return `missing CSRF token: send the ${CSRF_FIELD} form field or the X-CSRF-Token header`;
   }
   if (!isCsrfTokenValid(presented, sessionKey, secrets)) return 'CSRF token is not valid for this session';
+  return undefined;
+}
+
+/**
+ * Why a request is refused as coming from another site, or undefined: a `Sec-Fetch-Site` that is
+ * present and not `same-origin`, or an `Origin` that is present and not this site.
+ */
+export function crossSiteProblem(
+  request: Pick<CsrfRequest, 'headers'>,
+  expectedOrigin: string,
+): string | undefined {
+  const site = single(request.headers['sec-fetch-site']);
+  if (site !== undefined && site !== 'same-origin') {
+    return `cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)})`;
+  }
+  const origin = single(request.headers.origin);
+  if (origin !== undefined && origin !== expectedOrigin) {
+    return 'cross-origin request refused (Origin is not this site)';
+  }
   return undefined;
 }
 

@@ -66,13 +66,13 @@ export class OidcSignIn {
       });
       claims = tokens.claims();
     } catch (error) {
-      if (error instanceof TypeError) {
+      if (error instanceof TypeError || isProviderFault(error)) {
         throw new SignInUnavailableError('the identity provider could not be reached', { cause: error });
       }
       throw new SignInRefusedError(`sign-in response refused: ${describe(error)}`, { cause: error });
     }
     if (claims === undefined) throw new SignInRefusedError('sign-in response refused: no ID token');
-    return this.person(claims);
+    return personFromClaims(claims, this.groupsClaim);
   }
 
   /** The provider's end-session URL that brings the browser back to `returnTo`, if it has one. */
@@ -85,21 +85,6 @@ export class OidcSignIn {
       client_id: this.options.clientId,
       post_logout_redirect_uri: postLogoutRedirectUri,
     });
-  }
-
-  private person(claims: Record<string, unknown>): SignedInPerson {
-    const { sub, email, email_verified: emailVerified, name } = claims;
-    if (typeof sub !== 'string' || sub === '')
-      throw new SignInRefusedError('sign-in response refused: no subject');
-    // An address the provider has not verified names nobody: roles are given by address.
-    const verified = typeof email === 'string' && email !== '' && emailVerified !== false;
-    const groups = claims[this.groupsClaim];
-    return {
-      subject: sub,
-      ...(verified ? { email } : {}),
-      ...(typeof name === 'string' && name !== '' ? { name: name.slice(0, 200) } : {}),
-      groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
-    };
   }
 
   private async discover(): Promise<Configuration> {
@@ -122,6 +107,35 @@ export class OidcSignIn {
       });
     return this.configuration;
   }
+}
+
+/** Who signed in, from the ID token's claims (`sub` required). */
+export function personFromClaims(claims: Record<string, unknown>, groupsClaim: string): SignedInPerson {
+  const { sub, email, email_verified: emailVerified, name } = claims;
+  if (typeof sub !== 'string' || sub === '')
+    throw new SignInRefusedError('sign-in response refused: no subject');
+  // An address the provider has not verified names nobody: roles are given by address. Only a
+  // boolean `true` is verified: a missing claim, `"true"` or `"false"` are not.
+  const verified = typeof email === 'string' && email !== '' && emailVerified === true;
+  const groups = claims[groupsClaim];
+  return {
+    subject: sub,
+    ...(verified ? { email } : {}),
+    ...(typeof name === 'string' && name !== '' ? { name: name.slice(0, 200) } : {}),
+    groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+  };
+}
+
+/**
+ * A 5xx from the provider's token or keys endpoint: its fault, not the response's, so the answer is a
+ * 503 (try again), not a refusal. openid-client carries the status on its error or on the Response
+ * it keeps as the cause.
+ */
+function isProviderFault(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number') return status >= 500;
+  return error.cause instanceof Response && error.cause.status >= 500;
 }
 
 function describe(error: unknown): string {

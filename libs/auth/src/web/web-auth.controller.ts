@@ -12,12 +12,12 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth.decorators.js';
-import { csrfProblem } from './csrf.util.js';
+import { crossSiteProblem, csrfProblem } from './csrf.util.js';
 import { returnToProblem } from './return-to.util.js';
 import { CurrentUser, SignedIn } from './web-auth.decorators.js';
 import { SignInRefusedError, SignInUnavailableError } from './web-auth.errors.js';
 import type { WebUser } from './web-auth.types.js';
-import { nowSeconds, WebSessions } from './web-sessions.service.js';
+import { nowSeconds, STATE_FORMAT, WebSessions } from './web-sessions.service.js';
 
 /** IAP's documented path that clears its sign-in cookie (served by IAP, in front of the app). */
 export const IAP_CLEAR_LOGIN_PATH = '/_gcp_iap/clear_login_cookie';
@@ -52,14 +52,19 @@ export class WebAuthController {
     const oidc = this.sessions.oidc;
     if (oidc === undefined)
       throw new BadRequestException('sign-in is done by IAP here; there is no callback');
-    // Whatever happens next, this sign-in attempt is over.
-    response.setHeader('Set-Cookie', this.sessions.clearSignInCookie());
-    const state = this.sessions.signInState(request);
+    const stateParameter = request.query['state'];
+    const state =
+      typeof stateParameter === 'string' && STATE_FORMAT.test(stateParameter)
+        ? this.sessions.signInState(request, stateParameter)
+        : undefined;
     if (state === undefined) {
       throw new BadRequestException(
         'sign-in was not started in this browser, or took longer than 10 minutes: start again at /auth/login',
       );
     }
+    // Whatever happens next, this sign-in attempt is over.
+    const clearSignIn = this.sessions.clearSignInCookie(state.state);
+    response.setHeader('Set-Cookie', clearSignIn);
     const currentUrl = new URL(request.originalUrl, this.sessions.options.baseUrl);
     const person = await unavailableAs503(async () => {
       try {
@@ -70,20 +75,25 @@ export class WebAuthController {
       }
     }, this.logger);
     const { cookie } = this.sessions.startSession(person);
-    response.setHeader('Set-Cookie', [this.sessions.clearSignInCookie(), cookie]);
+    response.setHeader('Set-Cookie', [clearSignIn, cookie]);
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(302, state.returnTo);
   }
 
   /**
    * Ends the session: the cookie is cleared, and with a provider that can end its own session the
-   * browser is sent there (it comes back to `/`). A request with a live session needs its CSRF token,
-   * so another site cannot sign people out.
+   * browser is sent there (it comes back to `/`). Another site cannot sign people out: a request the
+   * browser says comes from elsewhere (`Sec-Fetch-Site` not `same-origin`, or an `Origin` that is not
+   * this app) is refused with or without a session, since a cross-site request may come without the
+   * session cookie and still have its clearing `Set-Cookie` applied. A request with a live session
+   * also needs its CSRF token.
    */
   @Public()
   @Post('logout')
   async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const identified = await this.sessions.identify(request);
+    const crossSite = crossSiteProblem(request, this.sessions.options.baseUrl);
+    if (crossSite !== undefined) throw new ForbiddenException(crossSite);
+    const identified = await unavailableAs503(() => this.sessions.identify(request), this.logger);
     if (identified.kind === 'user') {
       const problem = csrfProblem(
         request,

@@ -18,7 +18,7 @@ const STRANGER_SECRET = 'someone-elses-secret-0123456789abcdefgh';
 const JOB_TOKEN = 'web-spec-job-token-0123456789';
 const OPERATOR_TOKEN = 'web-spec-operator-token-0123456789';
 const COOKIE = 'usp_session';
-const SIGN_IN_COOKIE = 'usp_session-signin';
+const SIGN_IN_PREFIX = 'usp_session-signin-';
 const IDLE_SECONDS = 30 * 60;
 const EMAIL_ADMIN = { id: 'ea404', name: 'Eve Email-Admin', email: 'ea404@uni.example.ac.uk', groups: [] };
 
@@ -84,6 +84,22 @@ describe('web sign-in with a real OIDC provider', () => {
   }
 
   const me = async (browser: TestBrowser) => browser.request(`${base}/auth/me`);
+  /** The names of the sign-in cookies this browser holds (one per sign-in in progress). */
+  const signInCookies = (browser: TestBrowser) =>
+    browser.cookieNames(base).filter((name) => name.startsWith(SIGN_IN_PREFIX));
+  /** The one sign-in cookie in progress: its name, value and what it holds. */
+  const signInCookie = (browser: TestBrowser) => {
+    const [name = ''] = signInCookies(browser);
+    const value = browser.cookie(base, name) ?? '';
+    const held = JSON.parse(Buffer.from(value.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      state: string;
+      nonce: string;
+      verifier: string;
+      returnTo: string;
+      exp: number;
+    };
+    return { name, value, held };
+  };
 
   describe('signing in', () => {
     it('runs the authorization code flow with PKCE and lands on returnTo with a session', async () => {
@@ -104,7 +120,7 @@ describe('web sign-in with a real OIDC provider', () => {
       }
       const signInCookie = login.headers.getSetCookie()[0] ?? '';
       expect(signInCookie).toMatch(
-        /^usp_session-signin=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/,
+        /^usp_session-signin-[A-Za-z0-9_-]{16}=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/,
       );
 
       const chooser = await browser.follow(login.location ?? '');
@@ -120,7 +136,24 @@ describe('web sign-in with a real OIDC provider', () => {
         roles: [],
         via: 'session',
       });
-      expect(browser.cookie(base, SIGN_IN_COOKIE)).toBeUndefined();
+      expect(signInCookies(browser)).toEqual([]);
+    });
+
+    it('completes two sign-ins started at once in one browser (two tabs), each to its own returnTo', async () => {
+      const browser = new TestBrowser();
+      const first = await browser.follow(`${base}/auth/login?returnTo=%2Fpage%3Ftab%3D1`);
+      const second = await browser.follow(`${base}/auth/login?returnTo=%2Fpage%3Ftab%3D2`);
+      expect(signInCookies(browser)).toHaveLength(2);
+      for (const [chooser, tab] of [
+        [first, '1'],
+        [second, '2'],
+      ] as const) {
+        const action = /<form method="post" action="([^"]+)"/.exec(chooser.text)?.[1] ?? '';
+        const landed = await browser.follow(new URL(action, chooser.url).href, { form: { person: 'rr101' } });
+        expect(landed.url).toBe(`${base}/page?tab=${tab}`);
+        expect(landed.status).toBe(200);
+      }
+      expect(signInCookies(browser)).toEqual([]);
     });
 
     it('sets a small, signed, HttpOnly, SameSite=Lax session cookie holding no token', async () => {
@@ -175,27 +208,30 @@ describe('web sign-in with a real OIDC provider', () => {
     it('refuses a state that is not the one this browser was given', async () => {
       const browser = new TestBrowser();
       const callback = new URL(await callbackUrlFor(browser, 'rr101'));
-      callback.searchParams.set('state', 'forged-state-value-000000000000');
+      const state = callback.searchParams.get('state') ?? '';
+      // The same start (so this browser's sign-in cookie is found), another ending.
+      callback.searchParams.set('state', `${state.slice(0, 16)}${'A'.repeat(27)}`);
       const response = await browser.request(callback.href);
       expect(response.status).toBe(400);
       expect(response.json<{ message: string }>().message).toMatch(/^sign-in response refused: .*state/);
       expect(browser.cookie(base, COOKIE)).toBeUndefined();
+      // Another state altogether names no sign-in of this browser; none at all neither.
+      for (const other of ['forged-state-value-000000000000', '', 'a b']) {
+        callback.searchParams.set('state', other);
+        const refused = await browser.request(callback.href);
+        expect(refused.status).toBe(400);
+        expect(refused.json<{ message: string }>().message).toMatch(
+          /^sign-in was not started in this browser/,
+        );
+      }
     });
 
     it('refuses an ID token whose nonce is not the one this sign-in sent', async () => {
       const browser = new TestBrowser();
       const callback = await callbackUrlFor(browser, 'rr101');
       // A sign-in cookie validly signed (this test holds the key) for the same state and verifier, another nonce.
-      const original = JSON.parse(
-        Buffer.from((browser.cookie(base, SIGN_IN_COOKIE) ?? '').split('.')[0] ?? '', 'base64url').toString(
-          'utf8',
-        ),
-      );
-      browser.setCookie(
-        base,
-        SIGN_IN_COOKIE,
-        sealSignIn({ ...original, nonce: 'another-nonce-0000000000000' }, [SECRET]),
-      );
+      const { name, held } = signInCookie(browser);
+      browser.setCookie(base, name, sealSignIn({ ...held, nonce: 'another-nonce-0000000000000' }, [SECRET]));
       const response = await browser.request(callback);
       expect(response.status).toBe(400);
       expect(response.json<{ message: string }>().message).toMatch(/^sign-in response refused: .*nonce/);
@@ -205,16 +241,8 @@ describe('web sign-in with a real OIDC provider', () => {
     it('refuses a code exchanged with another PKCE verifier', async () => {
       const browser = new TestBrowser();
       const callback = await callbackUrlFor(browser, 'rr101');
-      const original = JSON.parse(
-        Buffer.from((browser.cookie(base, SIGN_IN_COOKIE) ?? '').split('.')[0] ?? '', 'base64url').toString(
-          'utf8',
-        ),
-      );
-      browser.setCookie(
-        base,
-        SIGN_IN_COOKIE,
-        sealSignIn({ ...original, verifier: 'v'.repeat(43) }, [SECRET]),
-      );
+      const { name, held } = signInCookie(browser);
+      browser.setCookie(base, name, sealSignIn({ ...held, verifier: 'v'.repeat(43) }, [SECRET]));
       const response = await browser.request(callback);
       expect(response.status).toBe(400);
       expect(response.json<{ message: string }>().message).toMatch(
@@ -235,32 +263,43 @@ describe('web sign-in with a real OIDC provider', () => {
     it('refuses a forged or expired sign-in cookie, and a code used twice', async () => {
       const browser = new TestBrowser();
       const callback = await callbackUrlFor(browser, 'rr101');
-      const genuine = browser.cookie(base, SIGN_IN_COOKIE) ?? '';
-      const original = JSON.parse(Buffer.from(genuine.split('.')[0] ?? '', 'base64url').toString('utf8'));
+      const { name, value: genuine, held } = signInCookie(browser);
       for (const forged of [
-        sealSignIn(original, [STRANGER_SECRET]),
-        sealSignIn({ ...original, exp: Math.floor(Date.now() / 1000) - 1 }, [SECRET]),
+        sealSignIn(held, [STRANGER_SECRET]),
+        sealSignIn({ ...held, exp: Math.floor(Date.now() / 1000) - 1 }, [SECRET]),
         `${genuine.slice(0, -2)}AA`,
       ]) {
-        browser.setCookie(base, SIGN_IN_COOKIE, forged);
+        browser.setCookie(base, name, forged);
         expect((await browser.request(callback)).status).toBe(400);
       }
-      browser.setCookie(base, SIGN_IN_COOKIE, genuine);
+      browser.setCookie(base, name, genuine);
       expect((await browser.request(callback)).status).toBe(302);
-      browser.setCookie(base, SIGN_IN_COOKIE, genuine);
+      browser.setCookie(base, name, genuine);
       const replay = await browser.request(callback);
       expect(replay.status).toBe(400);
       expect(replay.json<{ message: string }>().message).toMatch(/^sign-in response refused: invalid_grant/);
     });
 
+    it('answers 503 when the provider fails at the token exchange, and signs in on a fresh attempt', async () => {
+      const browser = new TestBrowser();
+      const callback = await callbackUrlFor(browser, 'rr101');
+      t.provider?.control.addFault({ method: 'POST', path: '/token', status: 503, times: 1 });
+      const failed = await browser.request(callback);
+      expect(failed.status).toBe(503);
+      expect(failed.json<{ message: string }>().message).toBe(
+        'the identity provider could not be reached; try again in a moment',
+      );
+      expect(browser.cookie(base, COOKIE)).toBeUndefined();
+      // The provider remembers the person: a fresh attempt comes straight back, signed in.
+      const landed = await browser.follow(`${base}/auth/login?returnTo=%2Fpage`);
+      expect(landed.url).toBe(`${base}/page`);
+      expect(landed.status).toBe(200);
+    });
+
     it("passes on the provider's refusal as a 400", async () => {
       const browser = new TestBrowser();
       await browser.request(`${base}/auth/login`);
-      const state = JSON.parse(
-        Buffer.from((browser.cookie(base, SIGN_IN_COOKIE) ?? '').split('.')[0] ?? '', 'base64url').toString(
-          'utf8',
-        ),
-      ).state;
+      const { state } = signInCookie(browser).held;
       const iss = encodeURIComponent(t.provider?.issuer ?? '');
       const response = await browser.request(
         `${base}/auth/callback?error=access_denied&state=${state}&iss=${iss}`,
@@ -292,7 +331,7 @@ describe('web sign-in with a real OIDC provider', () => {
       expect(response.status).toBe(400);
       const body = response.json<{ problems: { field: string }[] }>();
       expect(body.problems.map((p) => p.field)).toEqual(['returnTo']);
-      expect(browser.cookie(base, SIGN_IN_COOKIE)).toBeUndefined();
+      expect(signInCookies(browser)).toEqual([]);
     });
 
     it('refuses returnTo given twice', async () => {
@@ -545,6 +584,31 @@ describe('web sign-in with a real OIDC provider', () => {
     it('signs out a browser with no session without asking for a token', async () => {
       const response = await new TestBrowser().request(`${base}/auth/logout`, { method: 'POST' });
       expect(response.status).toBe(303);
+      const sameSite = await new TestBrowser().request(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { 'sec-fetch-site': 'same-origin', origin: base },
+      });
+      expect(sameSite.status).toBe(303);
+    });
+
+    it.each([
+      ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+      ['an Origin that is another site', { origin: 'https://elsewhere.example' }],
+    ])('refuses a sign-out from another site (%s), with or without a session', async (_name, headers) => {
+      const stranger = await new TestBrowser().request(`${base}/auth/logout`, { method: 'POST', headers });
+      expect(stranger.status).toBe(403);
+      expect(stranger.headers.getSetCookie()).toEqual([]);
+
+      const browser = new TestBrowser();
+      await signIn(browser, 'rr101');
+      const token = (await me(browser)).json<WebUser>().csrfToken ?? '';
+      const forged = await browser.request(`${base}/auth/logout`, {
+        method: 'POST',
+        headers: { ...headers, 'x-csrf-token': token },
+      });
+      expect(forged.status).toBe(403);
+      expect((await me(browser)).status).toBe(200);
     });
   });
 });

@@ -30,6 +30,10 @@ interface IncomingRequest {
 }
 
 export const CALLBACK_PATH = '/auth/callback';
+/** How much of the state names the sign-in cookie: enough to tell attempts apart, not the whole value. */
+const SIGN_IN_COOKIE_STATE_CHARACTERS = 16;
+/** What a state we made looks like (openid-client's `randomState`: 43 base64url characters). */
+export const STATE_FORMAT = /^[A-Za-z0-9_-]{16,200}$/;
 
 /** The session cookie and the sign-in cookie: making, reading, renewing and clearing them; IAP's header in IAP mode. */
 @Injectable()
@@ -84,21 +88,40 @@ export class WebSessions {
     return serializeCookie(this.sessionCookie, '', { path: '/', secure: this.secure, maxAgeSeconds: 0 });
   }
 
+  /**
+   * The sign-in cookie of one attempt, named after the start of its state, so that sign-ins started
+   * in two tabs at once each find their own when the provider sends the browser back.
+   */
+  signInCookieName(state: string): string {
+    return `${this.signInCookie}-${state.slice(0, SIGN_IN_COOKIE_STATE_CHARACTERS)}`;
+  }
+
   signInCookieHeader(state: SignInState): string {
-    return serializeCookie(this.signInCookie, sealSignIn(state, this.options.sessionSecrets), {
+    return serializeCookie(
+      this.signInCookieName(state.state),
+      sealSignIn(state, this.options.sessionSecrets),
+      {
+        path: '/',
+        secure: this.secure,
+        maxAgeSeconds: SIGN_IN_TTL_SECONDS,
+      },
+    );
+  }
+
+  clearSignInCookie(state: string): string {
+    return serializeCookie(this.signInCookieName(state), '', {
       path: '/',
       secure: this.secure,
-      maxAgeSeconds: SIGN_IN_TTL_SECONDS,
+      maxAgeSeconds: 0,
     });
   }
 
-  clearSignInCookie(): string {
-    return serializeCookie(this.signInCookie, '', { path: '/', secure: this.secure, maxAgeSeconds: 0 });
-  }
-
-  /** The sign-in this browser started here, unless it is missing, forged or older than ten minutes. */
-  signInState(request: IncomingRequest): SignInState | undefined {
-    const value = parseCookies(request.headers.cookie).get(this.signInCookie);
+  /**
+   * The sign-in this browser started here for the `state` the provider sent back, unless it is
+   * missing, forged or older than ten minutes. (Whether the whole state matches is openid-client's check.)
+   */
+  signInState(request: IncomingRequest, state: string): SignInState | undefined {
+    const value = parseCookies(request.headers.cookie).get(this.signInCookieName(state));
     return value === undefined ? undefined : openSignIn(value, this.options.sessionSecrets, nowSeconds());
   }
 

@@ -16,6 +16,8 @@ import { MetadataIdTokenProvider } from './metadata-id-token.provider.js';
 class MetadataServer {
   identityRequests: { audience: string | null; flavor: string | undefined }[] = [];
   lifetimeSeconds = 3600;
+  /** The clock the tokens' iat and exp are made from (a test that moves time sets its own). */
+  clock: () => number = Date.now;
   private constructor(
     private readonly server: Server,
     readonly host: string,
@@ -33,7 +35,7 @@ class MetadataServer {
       if (url.pathname === '/computeMetadata/v1/instance/service-accounts/default/identity' && self) {
         const audience = url.searchParams.get('audience');
         self.identityRequests.push({ audience, flavor });
-        const now = Math.floor(Date.now() / 1000);
+        const now = Math.floor(self.clock() / 1000);
         void keys
           .sign({ claims: { aud: audience, email: JOB_EMAIL, iat: now, exp: now + self.lifetimeSeconds } })
           .then((token) => res.writeHead(200, { 'content-type': 'application/text' }).end(token));
@@ -79,6 +81,7 @@ describe('service-to-service ID tokens', () => {
   beforeEach(() => {
     metadata.identityRequests = [];
     metadata.lifetimeSeconds = 3600;
+    metadata.clock = Date.now;
   });
   afterAll(async () => {
     if (saved.host === undefined) delete process.env.GCE_METADATA_HOST;
@@ -102,7 +105,10 @@ describe('service-to-service ID tokens', () => {
   });
 
   it('caches the token until shortly before it expires, one fetch per audience', async () => {
-    let now = Date.now();
+    // One clock for the provider and the token's exp, moved by the test: no wall-clock time involved.
+    const start = Date.now();
+    let now = start;
+    metadata.clock = () => now;
     const provider = new MetadataIdTokenProvider({ refreshBeforeMs: 300_000, now: () => now });
     const first = await provider.token(AUDIENCE);
     const [second, third] = await Promise.all([provider.token(AUDIENCE), provider.token(AUDIENCE)]);
@@ -114,11 +120,12 @@ describe('service-to-service ID tokens', () => {
       'https://other-service.example',
     ]);
 
-    now += 3600_000 - 300_000 - 1_000; // just before the refresh point: still cached
+    // exp is start + 3600 s (to the second below), so the refresh point is within 1 s before start + 3300 s.
+    now = start + 3_298_000; // before the refresh point: still cached
     expect(await provider.token(AUDIENCE)).toBe(first);
     expect(metadata.identityRequests).toHaveLength(2);
-    now += 2_000; // within five minutes of exp: fetched again
-    await provider.token(AUDIENCE);
+    now = start + 3_300_000; // at or past the refresh point, five minutes before exp: fetched again
+    expect(await provider.token(AUDIENCE)).not.toBe(first);
     expect(metadata.identityRequests).toHaveLength(3);
   });
 

@@ -149,6 +149,25 @@ describe('GcsObjectStore (real @google-cloud/storage client, HTTP to a local ser
     });
   });
 
+  it('uploads an object from a stream in one multipart request', async () => {
+    const { Readable: ReadableStream } = await import('node:stream');
+    const before = server.requests.length;
+    const stored = await store.putStream(
+      'dumps/prod/1.dump',
+      ReadableStream.from([Buffer.from('PGDMP'), Buffer.from(' rest')]),
+      { contentType: 'application/octet-stream', metadata: { sha256: 'abc' } },
+    );
+    expect(stored).toEqual({
+      name: 'dumps/prod/1.dump',
+      size: 10,
+      contentType: 'application/octet-stream',
+      metadata: { sha256: 'abc' },
+    });
+    const upload = new URL(server.requests[before]?.path ?? '', 'http://gcs');
+    expect(upload.searchParams.get('uploadType')).toBe('multipart');
+    expect(objects.get('dumps/prod/1.dump')?.content).toEqual(Buffer.from('PGDMP rest'));
+  });
+
   it('gets the described generation as a stream', async () => {
     const { object, content } = await store.get('purchase-orders/o-1/abc.pdf');
     expect(object).toEqual({
@@ -180,6 +199,18 @@ describe('GcsObjectStore (real @google-cloud/storage client, HTTP to a local ser
     expect(await store.delete('purchase-orders/o-2/def.pdf')).toBe(false);
     expect(await store.exists('purchase-orders/o-2/def.pdf')).toBe(false);
     await expect(store.get('purchase-orders/o-2/def.pdf')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('lists sorted by code unit, as the folder store does (upper case before "_" before lower case)', async () => {
+    for (const name of ['sort/a.txt', 'sort/_x.txt', 'sort/B.txt', 'sort/a-b.txt']) {
+      await store.put(name, Buffer.from('x'), { contentType: 'text/plain' });
+    }
+    expect((await store.list('sort/')).map((o) => o.name)).toEqual([
+      'sort/B.txt',
+      'sort/_x.txt',
+      'sort/a-b.txt',
+      'sort/a.txt',
+    ]);
   });
 
   it('refuses unsafe names before any request', async () => {

@@ -1,8 +1,15 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Bucket, File, FileMetadata, StorageOptions } from '@google-cloud/storage';
 import { lazy } from '../lazy.util.js';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
-import { ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  compareObjectNames,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 export interface GcsObjectStoreOptions {
   bucket: string;
@@ -41,6 +48,18 @@ export class GcsObjectStore implements ObjectStore {
     };
   }
 
+  async putStream(name: string, content: Readable, options: PutOptions): Promise<StoredObject> {
+    const file = await this.file(name);
+    const metadata = { contentType: options.contentType, metadata: { ...options.metadata } };
+    // One streamed multipart request: Cloud Storage makes the object only once the upload completes.
+    await pipeline(
+      content,
+      file.createWriteStream({ resumable: false, contentType: options.contentType, metadata }),
+    );
+    const [written] = await file.getMetadata();
+    return describe(name, written);
+  }
+
   async get(name: string): Promise<{ object: StoredObject; content: Readable }> {
     const file = await this.file(name);
     let metadata: FileMetadata;
@@ -75,7 +94,7 @@ export class GcsObjectStore implements ObjectStore {
     const [files] = await (await this.bucket()).getFiles({ prefix, autoPaginate: true });
     return files
       .map((file) => describe(file.name, file.metadata))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareObjectNames(a.name, b.name));
   }
 
   private async file(name: string, generation?: string | number): Promise<File> {

@@ -44,6 +44,37 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     expect(await store.exists('purchase-orders/o-1/abc.pdf')).toBe(true);
   });
 
+  it('puts an object from a stream, and a failing stream leaves nothing behind', async () => {
+    const { Readable: ReadableStream } = await import('node:stream');
+    const written = await store.putStream(
+      'dumps/a.dump',
+      ReadableStream.from([Buffer.from('part 1, '), Buffer.from('part 2')]),
+      {
+        contentType: 'application/octet-stream',
+        metadata: { sha256: 'x' },
+      },
+    );
+    expect(written).toEqual({
+      name: 'dumps/a.dump',
+      size: 14,
+      contentType: 'application/octet-stream',
+      metadata: { sha256: 'x' },
+    });
+    expect(await text((await store.get('dumps/a.dump')).content)).toBe('part 1, part 2');
+    async function* failing() {
+      yield Buffer.from('half');
+      await Promise.resolve();
+      throw new Error('pg_dump died');
+    }
+    await expect(
+      store.putStream('dumps/b.dump', ReadableStream.from(failing()), {
+        contentType: 'application/octet-stream',
+      }),
+    ).rejects.toThrow('pg_dump died');
+    expect(await store.exists('dumps/b.dump')).toBe(false);
+    expect((await readdir(path.join(root, 'objects', 'dumps'))).sort()).toEqual(['a.dump']);
+  });
+
   it('keeps objects private to the owner (0600) and leaves no temporary file behind', async () => {
     await store.put('private/x.txt', Buffer.from('x'), { contentType: 'text/plain' });
     const mode = (await stat(path.join(root, 'objects/private/x.txt'))).mode & 0o777;
@@ -77,6 +108,18 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     await expect(store.get('list/c.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('lists sorted by code unit, as the bucket store does (upper case before "_" before lower case)', async () => {
+    for (const name of ['sort/a.txt', 'sort/_x.txt', 'sort/B.txt', 'sort/a-b.txt']) {
+      await store.put(name, Buffer.from('x'), { contentType: 'text/plain' });
+    }
+    expect((await store.list('sort/')).map((o) => o.name)).toEqual([
+      'sort/B.txt',
+      'sort/_x.txt',
+      'sort/a-b.txt',
+      'sort/a.txt',
+    ]);
+  });
+
   it('deletes, saying whether there was an object', async () => {
     await store.put('delete/me.txt', Buffer.from('x'), { contentType: 'text/plain' });
     expect(await store.delete('delete/me.txt')).toBe(true);
@@ -98,6 +141,31 @@ describe('LocalFolderStore (a bucket as a folder)', () => {
     await expect(store.exists(name)).rejects.toBeInstanceOf(InvalidObjectNameError);
     await expect(store.delete(name)).rejects.toBeInstanceOf(InvalidObjectNameError);
     expect(await text((await import('node:fs')).createReadStream(outside))).toBe('not yours');
+  });
+
+  it('says a folder made by a longer name is not an object, without naming a path of the machine', async () => {
+    await store.put('nested/a/b', Buffer.from('b'), { contentType: 'text/plain' });
+    const error = await store.get('nested/a').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect((error as Error).message).not.toContain(root);
+    expect(await store.exists('nested/a')).toBe(false);
+    // A name below an object (a file): ENOTDIR, also not found.
+    await expect(store.get('nested/a/b/c')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await store.exists('nested/a/b/c')).toBe(false);
+    expect((await store.list('nested/')).map((o) => o.name)).toEqual(['nested/a/b']);
+  });
+
+  it('says an object whose description is missing is not found', async () => {
+    await store.put('undescribed/x.txt', Buffer.from('x'), { contentType: 'text/plain' });
+    await rm(path.join(root, 'meta/undescribed/x.txt.json'));
+    await expect(store.get('undescribed/x.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('refuses a name with a ".tmp-" segment, which list() would hide', async () => {
+    await expect(
+      store.put('hidden/.tmp-1', Buffer.from('x'), { contentType: 'text/plain' }),
+    ).rejects.toBeInstanceOf(InvalidObjectNameError);
+    expect(await store.list('hidden/')).toEqual([]);
   });
 
   it('refuses an unsafe prefix', async () => {

@@ -5,7 +5,13 @@ import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { assertObjectName, assertObjectPrefix } from './object-name.util.js';
-import { ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import {
+  compareObjectNames,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
 
 const descriptionSchema = z.object({
   contentType: z.string(),
@@ -17,6 +23,7 @@ const descriptionSchema = z.object({
  * `<root>/meta/<name>.json` its content type and metadata. Files are readable by their owner only
  * (0600; "never public"), written to a temporary file and renamed, so an object exists only whole.
  * Names are checked before any path is made, and the path is checked to stay inside the folder.
+ * Unlike a bucket, a folder cannot hold both `a` and `a/b`: the second put fails (ENOTDIR/EISDIR).
  */
 export class LocalFolderStore implements ObjectStore {
   private readonly objects: string;
@@ -39,6 +46,19 @@ export class LocalFolderStore implements ObjectStore {
     await writeWhole(metaFile, JSON.stringify(description));
     await writeWhole(file, content);
     return { name, size: content.length, ...description };
+  }
+
+  async putStream(name: string, content: Readable, options: PutOptions): Promise<StoredObject> {
+    const file = this.pathOf(this.objects, name);
+    const metaFile = this.pathOf(this.meta, name) + '.json';
+    const description = { contentType: options.contentType, metadata: { ...options.metadata } };
+    await Promise.all([
+      mkdir(path.dirname(file), { recursive: true, mode: 0o700 }),
+      mkdir(path.dirname(metaFile), { recursive: true, mode: 0o700 }),
+    ]);
+    await writeWhole(metaFile, JSON.stringify(description));
+    await writeWhole(file, content);
+    return { name, size: (await stat(file)).size, ...description };
   }
 
   async get(name: string): Promise<{ object: StoredObject; content: Readable }> {
@@ -74,7 +94,7 @@ export class LocalFolderStore implements ObjectStore {
     const names = entries
       .map((entry) => entry.split(path.sep).join('/'))
       .filter((name) => name.startsWith(prefix) && !name.split('/').pop()?.startsWith('.tmp-'))
-      .sort();
+      .sort(compareObjectNames);
     const found: StoredObject[] = [];
     for (const name of names) {
       if (!(await stat(this.pathOf(this.objects, name))).isFile()) continue;
@@ -83,17 +103,20 @@ export class LocalFolderStore implements ObjectStore {
     return found;
   }
 
+  /** An object is a file with its description; a folder (made by a longer name) or a lone file is not. */
   private async describe(name: string): Promise<StoredObject> {
     let size: number;
+    let text: string;
     try {
-      size = (await stat(this.pathOf(this.objects, name))).size;
+      const info = await stat(this.pathOf(this.objects, name));
+      if (!info.isFile()) throw new ObjectNotFoundError(name);
+      size = info.size;
+      text = await readFile(this.pathOf(this.meta, name) + '.json', 'utf8');
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFoundError(name);
       throw error;
     }
-    const description = descriptionSchema.parse(
-      JSON.parse(await readFile(this.pathOf(this.meta, name) + '.json', 'utf8')),
-    );
+    const description = descriptionSchema.parse(JSON.parse(text));
     return { name, size, ...description };
   }
 
@@ -106,7 +129,7 @@ export class LocalFolderStore implements ObjectStore {
   }
 }
 
-async function writeWhole(file: string, content: Buffer | string): Promise<void> {
+async function writeWhole(file: string, content: Buffer | string | Readable): Promise<void> {
   const temporary = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
   try {
     await writeFile(temporary, content, { mode: 0o600 });
@@ -118,5 +141,7 @@ async function writeWhole(file: string, content: Buffer | string): Promise<void>
 }
 
 function isMissing(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  // ENOTDIR: a segment of the name is a file (`a` stored, `a/b` asked for).
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }

@@ -9,6 +9,9 @@ describe('objectNameProblem', () => {
     'names with spaces/and ünïcode.txt',
     '..hidden/x',
     'x../y',
+    'x.tmp-y',
+    'a/b.tmp-',
+    'tmp-a/.tmp',
   ])('accepts %j', (name) => {
     expect(objectNameProblem(name)).toBeNull();
   });
@@ -22,6 +25,8 @@ describe('objectNameProblem', () => {
     ['C:/Windows/x', 'starts with a drive letter'],
     ['a\\..\\b', 'contains "\\"'],
     ['a/./b', 'contains a "." segment'],
+    ['.tmp-1234', 'contains a segment starting with ".tmp-" (kept for temporary files)'],
+    ['a/.tmp-x/b', 'contains a segment starting with ".tmp-" (kept for temporary files)'],
     ['a//b', 'contains an empty segment ("//" or a trailing "/")'],
     ['a/', 'contains an empty segment ("//" or a trailing "/")'],
     ['a\nb', 'contains a control character'],

@@ -1,6 +1,6 @@
 /** What an object name must be, in words for errors. */
 export const OBJECT_NAME_RULE =
-  'a relative path of 1 to 1024 bytes: segments of printable characters separated by single "/", no "." or ".." segment, no "\\", no leading "/"';
+  'a relative path of 1 to 1024 bytes: segments of printable characters separated by single "/", no "." or ".." segment or one starting with ".tmp-", no "\\", no leading "/"';
 
 /**
  * Why an object name is refused, or null when it is safe: a name must mean the same object in a
@@ -19,6 +19,10 @@ export function objectNameProblem(name: string): string | null {
   if (segments.some((segment) => segment === '..')) return 'contains a ".." segment';
   if (segments.some((segment) => segment === '.')) return 'contains a "." segment';
   if (segments.some((segment) => segment === '')) return 'contains an empty segment ("//" or a trailing "/")';
+  // The local folder store writes `.tmp-<uuid>` files before renaming them, and its list() hides them.
+  if (segments.some((segment) => segment.startsWith('.tmp-'))) {
+    return 'contains a segment starting with ".tmp-" (kept for temporary files)';
+  }
   return null;
 }
 

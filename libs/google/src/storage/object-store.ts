@@ -21,6 +21,11 @@ export interface StoredObject {
 export interface ObjectStore {
   /** Writes the object whole (replacing one of that name); it exists only once completely written. */
   put(name: string, content: Buffer, options: PutOptions): Promise<StoredObject>;
+  /**
+   * Writes the object from a stream, never holding it whole in memory (database dumps); like `put`,
+   * it exists only once completely written, and a failing stream leaves nothing behind.
+   */
+  putStream(name: string, content: Readable, options: PutOptions): Promise<StoredObject>;
   /** The object's content as a stream, with its description; ObjectNotFoundError when absent. */
   get(name: string): Promise<{ object: StoredObject; content: Readable }>;
   exists(name: string): Promise<boolean>;
@@ -28,6 +33,11 @@ export interface ObjectStore {
   delete(name: string): Promise<boolean>;
   /** The objects whose name starts with `prefix`, sorted by name. */
   list(prefix: string): Promise<StoredObject[]>;
+}
+
+/** The order `list()` answers in, the same in every store: by UTF-16 code unit, never by locale. */
+export function compareObjectNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Nest injection token for the app's ObjectStore. */

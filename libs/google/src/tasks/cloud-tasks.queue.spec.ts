@@ -65,7 +65,7 @@ describe('CloudTasksQueue', () => {
       headers: { 'Content-Type': 'application/json' },
       oidcToken: {
         serviceAccountEmail: 'storage-gateway-tasks@uni-services.iam.gserviceaccount.com',
-        audience: 'https://storage-gateway-abc123-nw.a.run.app/',
+        audience: 'https://storage-gateway-abc123-nw.a.run.app',
       },
     });
     // POST, in the REST transport's enum encoding.

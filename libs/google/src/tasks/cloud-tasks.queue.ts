@@ -15,7 +15,7 @@ export interface CloudTasksQueueOptions {
   targetUrl: string;
   /** The service account whose Google-signed ID token Cloud Tasks sends with each task. */
   serviceAccountEmail: string;
-  /** The ID token's audience; default `targetUrl` (what the target's oidc guard expects). */
+  /** The ID token's audience; default `targetUrl` without a trailing `/` (the target's OIDC_AUDIENCE). */
   audience?: string;
   /** Longest one delivery may take (Cloud Tasks' dispatchDeadline: 15 s to 30 min). Default 10 min. */
   dispatchDeadlineSeconds?: number;
@@ -93,7 +93,7 @@ export class CloudTasksQueue implements TaskQueue {
           body: Buffer.from(taskBody(task)),
           oidcToken: {
             serviceAccountEmail: this.options.serviceAccountEmail,
-            audience: this.options.audience ?? this.options.targetUrl,
+            audience: this.options.audience ?? this.options.targetUrl.replace(/\/+$/, ''),
           },
         },
         dispatchDeadline: { seconds: deadline },

@@ -13,7 +13,7 @@ interface Delivery {
 }
 
 /** What the handler answers to each delivery of a task id, in order; then 200. */
-type Script = { status: number; retryAfter?: string }[];
+type Script = { status: number; retryAfter?: string; location?: string }[];
 
 /**
  * A target app: `POST /tasks/:job` records each delivery and answers as the test scripted it for
@@ -35,8 +35,11 @@ describe('LocalTaskQueue delivering to an HTTP endpoint', () => {
       const next = scripts.get(id)?.shift();
       if (next === undefined) return void res.json({ ok: true });
       if (next.retryAfter !== undefined) res.set('Retry-After', next.retryAfter);
+      if (next.location !== undefined) res.set('Location', next.location);
       res.status(next.status).json({ ok: false });
     });
+    // Where a redirect points: answers 200 to anything, so following it would look like success.
+    app.all('/elsewhere', (_req, res) => void res.json({ ok: true }));
     target = await listen(app);
   });
   afterEach(async () => {
@@ -139,6 +142,18 @@ describe('LocalTaskQueue delivering to an HTTP endpoint', () => {
     expect(deliveriesOf(id)).toHaveLength(3);
     // 7 s asked (more than the 100 ms backoff); then 0 s asked, so the 200 ms backoff stands.
     expect(waits).toEqual([7_000, 200]);
+  });
+
+  it('treats a 303 as a failure to retry, as Cloud Tasks does, never following it', async () => {
+    const tasks = queue();
+    const id = taskId('provision', 'order-303');
+    scripts.set(id, [{ status: 303, location: '/elsewhere' }]);
+    await tasks.enqueue({ job: 'provision', id });
+    await tasks.drained();
+    expect(deliveriesOf(id)).toHaveLength(2);
+    expect(deliveriesOf(id)[1]?.headers['x-cloudtasks-taskpreviousresponse']).toBe('303');
+    expect(tasks.task(id)?.attempts.map((a) => a.status)).toEqual([303, 200]);
+    expect(waits).toEqual([100]);
   });
 
   it('gives up after maxAttempts, as Cloud Tasks drops the task', async () => {

@@ -190,6 +190,8 @@ export class LocalTaskQueue implements TaskQueue {
         method: 'POST',
         headers,
         body,
+        // Cloud Tasks does not follow redirects: a 3xx is a failed attempt, retried like any non-2xx.
+        redirect: 'manual',
         signal: AbortSignal.any([
           this.stopping.signal,
           AbortSignal.timeout(this.options.dispatchDeadlineMs ?? 600_000),

@@ -1,0 +1,63 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule } from '@app/config';
+import { PlatformModule } from '@app/service';
+import { EllaAudit } from './audit/ella-audit.js';
+import { BackupsController } from './backups/backups.controller.js';
+import { BackupsService } from './backups/backups.service.js';
+import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
+import { BroadcastsService } from './broadcasts/broadcasts.service.js';
+import { EllaDatabases } from './ella-db/ella-databases.js';
+import { InstanceHealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
+import { Clock, SystemClock } from './clock.js';
+import { ELLA_OPS_CONFIG, type EllaOpsConfig } from './config.js';
+import { InstanceRegistry } from './instances/instance-registry.js';
+import { InstancesController } from './instances/instances.controller.js';
+import { AlertsService } from './monitor/alerts.service.js';
+import { MonitorChecks } from './monitor/monitor-checks.service.js';
+import { MonitorJob } from './monitor/monitor.job.js';
+import { ProcessesController } from './processes/processes.controller.js';
+import { ProcessesService } from './processes/processes.service.js';
+import { SupervisorClients } from './supervisor/supervisor-clients.js';
+import { UiExceptionsController } from './ui-exceptions/ui-exceptions.controller.js';
+import { UiExceptionsService } from './ui-exceptions/ui-exceptions.service.js';
+
+export const APP = 'ella-ops';
+
+/**
+ * ella-ops: one operations gateway for every ELLA instance. `config` is the validated environment
+ * with its instance list (tests pass their own). Viewers read, operators act (bearer roles `viewer`
+ * and `operator`); every action is audited with its reason.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: EllaOpsConfig, overrides: { clock?: Clock } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(APP, config), AppConfigModule.forRoot(ELLA_OPS_CONFIG, config)],
+      controllers: [
+        InstancesController,
+        ProcessesController,
+        BroadcastsController,
+        UiExceptionsController,
+        InstanceHealthController,
+        BackupsController,
+      ],
+      providers: [
+        { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
+        { provide: InstanceRegistry, useValue: new InstanceRegistry(config.instances) },
+        { provide: SupervisorClients, useValue: new SupervisorClients(config.SUPERVISOR_TIMEOUT_MS) },
+        { provide: EllaDatabases, useFactory: () => new EllaDatabases(config.ELLA_TIMEOUT_MS) },
+        EllaAudit,
+        ProcessesService,
+        BroadcastsService,
+        UiExceptionsService,
+        HealthService,
+        BackupsService,
+        MonitorChecks,
+        AlertsService,
+        MonitorJob,
+      ],
+    };
+  }
+}

@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '@app/config';
+import { loadEllaOpsConfig } from './config.js';
+
+const SECRET = 'sup3r-s3cret-password';
+const prod = {
+  name: 'prod',
+  role: 'primary',
+  supervisorUrl: 'http://ella-prod:9001/RPC2',
+  supervisorUsername: 'ops',
+  supervisorPassword: SECRET,
+  databaseUrl: `postgresql://ella:${SECRET}@db/ella`,
+  ellaUrl: 'https://ella.example.org/',
+  backupUrl: 'gs://ella-backups/prod',
+};
+const dr = { ...prod, name: 'dr', role: 'failover', primary: 'prod', backupUrl: 'file:///var/backups/ella' };
+const env = (instances: unknown, extra: Record<string, string> = {}) => ({
+  JOB_TOKEN: 'ella-ops-job-token-0123456789',
+  ELLA_INSTANCES: typeof instances === 'string' ? instances : JSON.stringify(instances),
+  ...extra,
+});
+
+function problems(input: NodeJS.ProcessEnv): string {
+  try {
+    loadEllaOpsConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).not.toContain(SECRET);
+    return message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('ella-ops settings', () => {
+  it('reads the instances, with defaults', () => {
+    const config = loadEllaOpsConfig(env([prod, dr]));
+    expect(config.PORT).toBe(3006);
+    expect(config.HEALTH_WINDOW_MINUTES).toBe(15);
+    expect(config.instances.map((i) => [i.name, i.role, i.primary])).toEqual([
+      ['prod', 'primary', undefined],
+      ['dr', 'failover', 'prod'],
+    ]);
+  });
+
+  it('reads them from ELLA_INSTANCES_FILE', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ella-ops-config-'));
+    try {
+      const file = path.join(dir, 'instances.json');
+      await writeFile(file, JSON.stringify([prod]));
+      const config = loadEllaOpsConfig({
+        JOB_TOKEN: 'ella-ops-job-token-0123456789',
+        ELLA_INSTANCES_FILE: file,
+      });
+      expect(config.instances).toHaveLength(1);
+      expect(
+        problems({ JOB_TOKEN: 'ella-ops-job-token-0123456789', ELLA_INSTANCES_FILE: path.join(dir, 'none') }),
+      ).toContain('ELLA_INSTANCES_FILE: names a file that cannot be read');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs exactly one of ELLA_INSTANCES and ELLA_INSTANCES_FILE', () => {
+    expect(problems({ JOB_TOKEN: 'ella-ops-job-token-0123456789' })).toContain(
+      'ELLA_INSTANCES: or ELLA_INSTANCES_FILE is required',
+    );
+    expect(problems(env([prod], { ELLA_INSTANCES_FILE: '/x' }))).toContain(
+      'ELLA_INSTANCES: and ELLA_INSTANCES_FILE: give one, not both',
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    ['not JSON', '[{', 'ELLA_INSTANCES: is not valid JSON'],
+    ['not an array', { name: 'prod' }, 'ELLA_INSTANCES: must be a JSON array of instances'],
+    ['empty', [], 'ELLA_INSTANCES: must list at least one instance'],
+    [
+      'a bad role',
+      [{ ...prod, role: 'main' }],
+      'instance "prod": role: must be primary, failover or staging',
+    ],
+    [
+      'a bad supervisor URL',
+      [{ ...prod, supervisorUrl: `ftp://${SECRET}` }],
+      'instance "prod": supervisorUrl: must be an http:// or https:// URL',
+    ],
+    [
+      'a bad database URL',
+      [{ ...prod, databaseUrl: `mysql://${SECRET}` }],
+      'instance "prod": databaseUrl: must be a postgresql:// URL',
+    ],
+    [
+      'a bad backup URL',
+      [{ ...prod, backupUrl: 's3://bucket' }],
+      'instance "prod": backupUrl: must be gs://bucket/prefix or file:///path',
+    ],
+    ['a missing field', [{ ...prod, ellaUrl: undefined }], 'instance "prod": ellaUrl: is required'],
+    ['an unknown field', [{ ...prod, colour: 'red' }], 'instance "prod": colour: not a known field'],
+    ['a bad name', [{ ...prod, name: 'Prod VM' }], 'instance #1: name: must be 1-40 lowercase letters'],
+    ['a name given twice', [prod, prod], 'instance "prod": name: is given twice'],
+    [
+      'a failover without primary',
+      [prod, { ...dr, primary: undefined }],
+      'instance "dr": primary: is required for a failover',
+    ],
+    [
+      'a failover of nobody',
+      [prod, { ...dr, primary: 'other' }],
+      'instance "dr": primary: names no instance in the list',
+    ],
+    [
+      'a failover of a staging',
+      [{ ...prod, role: 'staging' }, dr],
+      'instance "dr": primary: names an instance whose role is not primary',
+    ],
+    [
+      'a primary naming a primary',
+      [{ ...prod, primary: 'dr' }, dr],
+      'instance "prod": primary: only a failover names a primary',
+    ],
+    [
+      'a username without password',
+      [{ ...prod, supervisorPassword: undefined }],
+      'instance "prod": supervisorPassword: supervisorUsername and supervisorPassword go together',
+    ],
+  ])('refuses %s, naming the instance and field but no value', (_case, instances, expected) => {
+    expect(problems(env(instances))).toContain(expected);
+  });
+});

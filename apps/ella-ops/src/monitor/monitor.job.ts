@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@app/db';
+import { Job, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
+import { BroadcastsService } from '../broadcasts/broadcasts.service.js';
+import { Clock } from '../clock.js';
+import { InstanceRegistry } from '../instances/instance-registry.js';
+import { AlertsService } from './alerts.service.js';
+import { MonitorChecks } from './monitor-checks.service.js';
+import { keyOf } from './monitor.types.js';
+
+export interface MonitorSummary {
+  message: string;
+  problems: { key: string; message: string }[];
+  opened: string[];
+  reminded: string[];
+  cleared: string[];
+  broadcastsDeactivated: string[];
+}
+
+/**
+ * `POST /jobs/monitor` (Cloud Scheduler, every few minutes): checks every instance, then opens,
+ * reminds and clears alerts (emails to ONCALL_EMAILS), and deactivates broadcasts whose end has
+ * passed. A dry run checks and plans the same way and changes nothing.
+ */
+@Injectable()
+@Job({
+  name: 'monitor',
+  description: 'Check every ELLA instance, email the on-duty list, end expired broadcasts',
+})
+export class MonitorJob implements JobHandler {
+  constructor(
+    private readonly registry: InstanceRegistry,
+    private readonly checks: MonitorChecks,
+    private readonly alerts: AlertsService,
+    private readonly broadcasts: BroadcastsService,
+    private readonly prisma: PrismaService,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(ctx: JobContext): Promise<JobOutcome<MonitorSummary>> {
+    const now = this.clock.now();
+    const findings = await Promise.all(
+      this.registry.instances.map((instance) => this.checks.check(instance, now)),
+    );
+    const plan = await this.alerts.plan(findings, now);
+    const expired = await this.prisma.ellaBroadcastEnd.findMany({
+      where: { deactivatedAt: null, endsAt: { lte: now } },
+    });
+    const ended: string[] = [];
+    if (!ctx.dryRun) {
+      ctx.assertLockHeld();
+      await this.alerts.apply(plan, now);
+      for (const end of expired) {
+        try {
+          await this.broadcasts.deactivate(
+            end.instance,
+            end.broadcastId,
+            'its end time passed',
+            'job:monitor',
+          );
+        } catch {
+          // Already inactive (deactivated in ELLA), or its instance is gone: it has ended either way.
+          await this.prisma.ellaBroadcastEnd.update({
+            where: { instance_broadcastId: { instance: end.instance, broadcastId: end.broadcastId } },
+            data: { deactivatedAt: now },
+          });
+        }
+        ended.push(`${end.instance}/${end.broadcastId}`);
+      }
+    }
+    const problems = findings.flatMap((f) => f.problems).map((p) => ({ key: keyOf(p), message: p.message }));
+    const summary: MonitorSummary = {
+      message: `${problems.length} problem(s) on ${findings.length} instance(s); alerts opened ${plan.open.length}, reminded ${plan.remind.length}, cleared ${plan.clear.length}${ctx.dryRun ? ' (dry run: nothing sent or changed)' : ''}`,
+      problems,
+      opened: plan.open.map(keyOf),
+      reminded: plan.remind.map((r) => r.key),
+      cleared: plan.clear.map((c) => c.key),
+      broadcastsDeactivated: ctx.dryRun ? expired.map((e) => `${e.instance}/${e.broadcastId}`) : ended,
+    };
+    return { status: 'succeeded', summary };
+  }
+}

@@ -1,0 +1,24 @@
+import type { EllaInstance } from '../instances/instance.types.js';
+import { SupervisorClient } from './supervisor.client.js';
+
+/** One supervisord client per instance, made on first use. */
+export class SupervisorClients {
+  private readonly clients = new Map<string, SupervisorClient>();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  for(instance: EllaInstance): SupervisorClient {
+    let client = this.clients.get(instance.name);
+    if (client === undefined) {
+      client = new SupervisorClient({
+        instance: instance.name,
+        url: instance.supervisorUrl,
+        username: instance.supervisorUsername,
+        password: instance.supervisorPassword,
+        timeoutMs: this.timeoutMs,
+      });
+      this.clients.set(instance.name, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,110 @@
+import { configureService } from '@app/service';
+import { startTestApp, type TestApp } from '@app/testing';
+import { AppModule } from '../src/app.module.js';
+import type { Clock } from '../src/clock.js';
+import { type EllaOpsConfig, loadEllaOpsConfig } from '../src/config.js';
+import { freePort, startSupervisord, type TestSupervisord } from './supervisord.harness.js';
+
+export const JOB_TOKEN = 'ella-ops-e2e-job-token-0123456789';
+export const OPERATOR_TOKEN = 'ella-ops-e2e-operator-token-0123456789';
+export const VIEWER_TOKEN = 'ella-ops-e2e-viewer-token-0123456789';
+export const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
+export const viewer = { Authorization: `Bearer ${VIEWER_TOKEN}` };
+export const job = { Authorization: `Bearer ${JOB_TOKEN}` };
+
+export interface EllaOpsHarness {
+  t: TestApp<EllaOpsConfig, Record<never, never>, false>;
+  /** The primary's supervisord (programs running) and its failover's (programs stopped). */
+  prod: TestSupervisord;
+  dr: TestSupervisord;
+  close(): Promise<void>;
+}
+
+/**
+ * ella-ops as production wires it, on its own test database, with two real supervisords: `prod` (a
+ * primary, its programs running) and `dr` (its failover, stopped); `offline` is a staging instance
+ * whose supervisord does not answer. `extraInstances` adds instances (ELLA databases...).
+ */
+export async function startEllaOps(
+  options: {
+    databaseUrl?: string;
+    ellaUrl?: string;
+    backupUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+  } = {},
+): Promise<EllaOpsHarness> {
+  const prod = await startSupervisord();
+  const dr = await startSupervisord({ autostart: false }).catch(async (error: unknown) => {
+    await prod.close();
+    throw error;
+  });
+  // A port nothing listens on: the offline instance's supervisord, database and ELLA.
+  const closedPort = await freePort();
+  const closed = `http://127.0.0.1:${closedPort}`;
+  const offlineDatabase = `postgresql://postgres@127.0.0.1:${closedPort}/ella`;
+  const common = {
+    databaseUrl: options.databaseUrl ?? offlineDatabase,
+    ellaUrl: options.ellaUrl ?? `${closed}/`,
+    backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
+  };
+  const instances = [
+    {
+      name: 'prod',
+      role: 'primary',
+      supervisorUrl: prod.url,
+      supervisorUsername: prod.username,
+      supervisorPassword: prod.password,
+      ...common,
+    },
+    {
+      name: 'dr',
+      role: 'failover',
+      primary: 'prod',
+      supervisorUrl: dr.url,
+      supervisorUsername: dr.username,
+      supervisorPassword: dr.password,
+      ...common,
+    },
+    {
+      name: 'offline',
+      role: 'staging',
+      supervisorUrl: `${closed}/RPC2`,
+      databaseUrl: offlineDatabase,
+      ellaUrl: `${closed}/`,
+      backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
+    },
+  ];
+  try {
+    await Promise.all([prod.settled(), dr.settled()]);
+    const t = await startTestApp({
+      config: ({ db }) =>
+        loadEllaOpsConfig({
+          NODE_ENV: 'test',
+          PORT: '3006',
+          DATABASE_URL: db.url,
+          JOB_TOKEN,
+          OPERATOR_TOKEN,
+          VIEWER_TOKEN,
+          LOG_LEVEL: 'silent',
+          ELLA_INSTANCES: JSON.stringify(instances),
+          SUPERVISOR_TIMEOUT_MS: '5000',
+          ...options.env,
+        }),
+      appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
+      configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
+    });
+    return {
+      t,
+      prod,
+      dr,
+      async close() {
+        await t.close();
+        await Promise.all([prod.close(), dr.close()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([prod.close(), dr.close()]);
+    throw error;
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { mergeSettings, SettingsFileError, settingsOfFile, withEnvironment } from './yaml-settings.js';
+
+const SETTINGS = new Set([
+  'TERMTIME_URL',
+  'TERMTIME_API_KEY',
+  'EVENTS_BOOKING_TYPES',
+  'EVENTS_MERGE_SHARED_ROOMS',
+  'OPS_EMAIL',
+  'EVENTS_WINDOW_START',
+]);
+
+describe('settingsOfFile', () => {
+  it('reads nested and flat keys, scalars as text, maps as maps', () => {
+    const result = settingsOfFile(
+      'base.yaml',
+      [
+        'termtime:',
+        '  url: https://tt.example/v1/api',
+        'EVENTS_MERGE_SHARED_ROOMS: true',
+        'events:',
+        '  booking_types:',
+        '    Lecture: LEC',
+        '  window_start: 2025-09-01',
+        'ops_email: [a@example.ac.uk, b@example.ac.uk]',
+      ].join('\n'),
+      SETTINGS,
+    );
+    expect(result.values).toEqual({
+      TERMTIME_URL: 'https://tt.example/v1/api',
+      EVENTS_MERGE_SHARED_ROOMS: 'true',
+      EVENTS_BOOKING_TYPES: { Lecture: 'LEC' },
+      EVENTS_WINDOW_START: '2025-09-01',
+      OPS_EMAIL: 'a@example.ac.uk,b@example.ac.uk',
+    });
+    expect(result.origins.TERMTIME_URL).toBe('base.yaml: termtime.url');
+  });
+
+  it.each([
+    ['termtime:\n  colour: blue\n', /base.yaml: termtime.colour is not a setting/],
+    ['- a\n- b\n', /base.yaml: must be a map/],
+    ['termtime: [\n', /base.yaml line \d+: not valid YAML/],
+  ])('refuses %j naming the file and key', (text, message) => {
+    expect(() => settingsOfFile('base.yaml', text, SETTINGS)).toThrow(SettingsFileError);
+    expect(() => settingsOfFile('base.yaml', text, SETTINGS)).toThrow(message);
+  });
+
+  it('an empty file sets nothing', () => {
+    expect(settingsOfFile('empty.yaml', '', SETTINGS).values).toEqual({});
+  });
+});
+
+describe('mergeSettings and withEnvironment', () => {
+  const base = settingsOfFile(
+    'base.yaml',
+    'termtime: {url: https://a.example, api_key: base}\nevents: {booking_types: {Lecture: LEC, Seminar: SEM}}\n',
+    SETTINGS,
+  );
+  const secrets = settingsOfFile(
+    'secrets.yaml',
+    'termtime: {api_key: secret}\nevents: {booking_types: {Seminar: TUT}}\n',
+    SETTINGS,
+  );
+
+  it('merges left to right, maps key by key', () => {
+    const merged = mergeSettings([base, secrets]);
+    expect(merged.values).toEqual({
+      TERMTIME_URL: 'https://a.example',
+      TERMTIME_API_KEY: 'secret',
+      EVENTS_BOOKING_TYPES: { Lecture: 'LEC', Seminar: 'TUT' },
+    });
+    expect(merged.origins.TERMTIME_API_KEY).toBe('secrets.yaml: termtime.api_key');
+  });
+
+  it('lets the environment override, and only with settings', () => {
+    const result = withEnvironment(
+      mergeSettings([base, secrets]),
+      { TERMTIME_API_KEY: 'from-env', PATH: '/bin', TERMTIME_URL: '' },
+      SETTINGS,
+    );
+    expect(result.values.TERMTIME_API_KEY).toBe('from-env');
+    expect(result.values.TERMTIME_URL).toBe('https://a.example');
+    expect(result.values).not.toHaveProperty('PATH');
+    expect(result.origins.TERMTIME_API_KEY).toBe('environment variable TERMTIME_API_KEY');
+  });
+});

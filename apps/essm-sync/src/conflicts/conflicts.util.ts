@@ -1,0 +1,138 @@
+import { formatLondon } from '../time/london-time.util.js';
+import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../timetable/events.types.js';
+import { isActive, isOurs } from '../timetable/ownership.util.js';
+
+/** One side of a conflict from TermTime: the events of one booking of ours-to-be. */
+export interface TermTimeSide {
+  reference: string;
+  start: string;
+  end: string;
+  events: Pick<EventInRoom, 'activityCode' | 'activityName' | 'eventId'>[];
+}
+
+/** A Booker booking that is not ours. */
+export interface BookerSide {
+  bookingId: number;
+  title: string;
+  start: string;
+  end: string;
+}
+
+export type Conflict =
+  | { kind: 'termtime_overlap'; roomCode: string; first: TermTimeSide; second: TermTimeSide }
+  | { kind: 'booker_overlap'; roomCode: string; event: TermTimeSide; booking: BookerSide };
+
+export interface ConflictsReport {
+  conflicts: Conflict[];
+  counts: { termtimeOverlaps: number; bookerOverlaps: number };
+}
+
+function sideOf(booking: DesiredBooking): TermTimeSide {
+  return {
+    reference: booking.reference,
+    start: booking.request.start,
+    end: booking.request.end,
+    events: booking.members.map(({ activityCode, activityName, eventId }) => ({
+      activityCode,
+      activityName,
+      eventId,
+    })),
+  };
+}
+
+/** A stable identity of a conflict, to tell new conflicts from those already reported. */
+export function conflictKey(conflict: Conflict): string {
+  return conflict.kind === 'termtime_overlap'
+    ? `tt:${conflict.first.reference}|${conflict.second.reference}`
+    : `bk:${conflict.event.reference}|${conflict.booking.bookingId}`;
+}
+
+interface Interval<T> {
+  startMs: number;
+  endMs: number;
+  item: T;
+}
+
+/** Pairs of overlapping intervals (touching ends do not overlap), by a sweep over the start times. */
+function overlaps<T>(intervals: Interval<T>[]): [Interval<T>, Interval<T>][] {
+  const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+  const pairs: [Interval<T>, Interval<T>][] = [];
+  let open: Interval<T>[] = [];
+  for (const current of sorted) {
+    open = open.filter((other) => other.endMs > current.startMs);
+    for (const other of open) pairs.push([other, current]);
+    open.push(current);
+  }
+  return pairs;
+}
+
+/**
+ * The pre-flight: bookings the timetable calls for that overlap in one room (after merging, when
+ * on: events merged into one booking do not conflict), and those that overlap an active Booker
+ * booking that is not ours. Each conflict names both sides.
+ */
+export function findConflicts(
+  desired: readonly DesiredBooking[],
+  bookings: readonly BookerBookingLike[],
+): ConflictsReport {
+  const byRoom = new Map<number, DesiredBooking[]>();
+  for (const booking of desired) {
+    const list = byRoom.get(booking.request.roomId);
+    if (list === undefined) byRoom.set(booking.request.roomId, [booking]);
+    else list.push(booking);
+  }
+  const conflicts: Conflict[] = [];
+  for (const list of byRoom.values()) {
+    const pairs = overlaps(list.map((item) => ({ startMs: item.startMs, endMs: item.endMs, item })));
+    for (const [first, second] of pairs) {
+      conflicts.push({
+        kind: 'termtime_overlap',
+        roomCode: first.item.members[0]?.roomCode ?? '',
+        first: sideOf(first.item),
+        second: sideOf(second.item),
+      });
+    }
+  }
+  const termtimeOverlaps = conflicts.length;
+
+  const foreignByRoom = new Map<number, BookerBookingLike[]>();
+  for (const booking of bookings) {
+    if (!isActive(booking) || isOurs(booking)) continue;
+    const list = foreignByRoom.get(booking.roomId);
+    if (list === undefined) foreignByRoom.set(booking.roomId, [booking]);
+    else list.push(booking);
+  }
+  type Tagged = { ours?: DesiredBooking; theirs?: BookerBookingLike };
+  for (const [room, theirs] of foreignByRoom) {
+    const ours = byRoom.get(room) ?? [];
+    if (ours.length === 0) continue;
+    const intervals: Interval<Tagged>[] = [
+      ...ours.map((item) => ({ startMs: item.startMs, endMs: item.endMs, item: { ours: item } })),
+      ...theirs.map((item) => ({
+        startMs: Date.parse(item.start),
+        endMs: Date.parse(item.end),
+        item: { theirs: item },
+      })),
+    ];
+    for (const [a, b] of overlaps(intervals)) {
+      const event = a.item.ours ?? b.item.ours;
+      const booking = a.item.theirs ?? b.item.theirs;
+      if (event === undefined || booking === undefined) continue;
+      conflicts.push({
+        kind: 'booker_overlap',
+        roomCode: event.members[0]?.roomCode ?? '',
+        event: sideOf(event),
+        booking: {
+          bookingId: booking.id,
+          title: booking.title,
+          start: formatLondon(Date.parse(booking.start)),
+          end: formatLondon(Date.parse(booking.end)),
+        },
+      });
+    }
+  }
+  return {
+    conflicts,
+    counts: { termtimeOverlaps, bookerOverlaps: conflicts.length - termtimeOverlaps },
+  };
+}

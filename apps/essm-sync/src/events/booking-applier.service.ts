@@ -1,0 +1,324 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createLimiter, type Limiter } from '@app/http';
+import type { ApplyEnding, AuditInput, JobContext, SyncApplier } from '@app/jobs';
+import {
+  BookerAuthError,
+  BookerClient,
+  BookerConflictError,
+  BookerError,
+  BookerNotFoundError,
+} from '../booker/booker.client.js';
+import { ConflictsService } from '../conflicts/conflicts.service.js';
+import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
+import { LinkRepository } from '../timetable/link.repository.js';
+import type { BookingFailure, EventsApplied, EventsDecision, EventsRun } from './events-decision.js';
+import { isOurs } from '../timetable/ownership.util.js';
+import type { EventChange } from './events-plan.util.js';
+import type { BookingLink, DesiredBooking } from '../timetable/events.types.js';
+
+/** Changes per database write (links and audit rows in one transaction after the batch's calls). */
+export const BOOKING_BATCH = 200;
+/** Failures in a row other than 409s after which the run stops: a cause common to every booking. */
+export const MAX_FAILURES_IN_ROW = 25;
+
+export interface BookingApplyState {
+  applied: EventsApplied;
+  limiter: Limiter;
+  total: number;
+  sent: number;
+  failuresInRow: number;
+  note: string;
+  startedAt: number;
+  callsBefore: number;
+}
+
+type Outcome =
+  | { ok: true; link?: BookingLink; remove?: string; audit: AuditInput }
+  | { ok: false; failure: BookingFailure; remove?: string; stop?: string };
+
+function linkOf(reference: string, bookingId: number, booking: DesiredBooking): BookingLink {
+  return {
+    reference,
+    bookingId,
+    hash: booking.hash,
+    roomCode: booking.members[0]?.roomCode ?? '',
+    eventIds: booking.members.map((member) => member.eventId),
+    startsAt: new Date(booking.startMs),
+  };
+}
+
+function briefly(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    message
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .at(-1)
+      ?.slice(0, 300) ?? message
+  );
+}
+
+/**
+ * Applies the events plan to Booker: cancellations, then updates, then creations within each batch
+ * (the plan is in that order), at most EVENTS_APPLY_CONCURRENCY calls in flight. A 409 or another
+ * refusal of one booking is recorded (with the bookings in the way) and the run goes on; the next
+ * run plans that booking again. Booker refusing our credentials, or MAX_FAILURES_IN_ROW failures
+ * in a row, stops the run. Links and audit rows are written after each batch in one transaction;
+ * a booking made but not yet linked is found by its reference next time, never made twice.
+ */
+@Injectable()
+export class BookingApplier implements SyncApplier<EventsDecision, EventChange, BookingApplyState> {
+  readonly batchSize = BOOKING_BATCH;
+
+  constructor(
+    private readonly booker: BookerClient,
+    private readonly repository: LinkRepository,
+    private readonly conflicts: ConflictsService,
+    @Inject(ESSM_CONFIG) private readonly config: EssmSyncConfig,
+  ) {}
+
+  start(_ctx: JobContext, run: EventsRun): BookingApplyState {
+    const { approval } = run;
+    return {
+      applied: {
+        created: 0,
+        recreated: 0,
+        updated: 0,
+        cancelled: 0,
+        adopted: 0,
+        droppedLinks: 0,
+        failed: 0,
+        notAttempted: 0,
+        failures: [],
+        newConflicts: 0,
+        calls: { booker: 0 },
+        applyMs: 0,
+      },
+      limiter: createLimiter(this.config.EVENTS_APPLY_CONCURRENCY),
+      total: run.changes.length,
+      sent: 0,
+      failuresInRow: 0,
+      note:
+        approval === undefined
+          ? ''
+          : `; approved by ${approval.approvedBy} (refused run ${approval.refusedRunId})`,
+      startedAt: Date.now(),
+      callsBefore: this.booker.calls,
+    };
+  }
+
+  /** The pre-flight report, then the link fixes (adoptions, dropped links) that need no call. */
+  async begin(ctx: JobContext, run: EventsRun, state: BookingApplyState): Promise<string | undefined> {
+    try {
+      state.applied.newConflicts = await this.conflicts.record(ctx, run.plan.conflicts);
+    } catch (error) {
+      return `the database failed while storing the pre-flight report: ${briefly(error)}`;
+    }
+    const fixes = run.plan.plan.linkFixes;
+    if (fixes.length === 0) return undefined;
+    const upserts: BookingLink[] = [];
+    const removals: string[] = [];
+    const audits: AuditInput[] = [];
+    for (const fix of fixes) {
+      if (fix.kind === 'adopt') {
+        upserts.push(linkOf(fix.reference, fix.bookingId, fix.booking));
+        audits.push({
+          action: 'essm.booking.adopted',
+          entityType: 'booker_booking',
+          entityId: String(fix.bookingId),
+          after: { reference: fix.reference },
+          reason: `our booking found in Booker by its reference with no link (a run stopped before linking it)${state.note}`,
+        });
+      } else {
+        removals.push(fix.reference);
+        audits.push({
+          action: 'essm.link.dropped',
+          entityType: 'booker_booking',
+          entityId: String(fix.bookingId),
+          before: { reference: fix.reference },
+          reason: `the event left TermTime and its booking is already cancelled or gone in Booker${state.note}`,
+        });
+      }
+    }
+    try {
+      await this.repository.writeLinks(ctx.runId, upserts, removals, (tx) => ctx.auditMany(audits, tx));
+    } catch (error) {
+      return `the database failed while recording adopted and dropped links: ${briefly(error)}`;
+    }
+    state.applied.adopted = upserts.length;
+    state.applied.droppedLinks = removals.length;
+    return undefined;
+  }
+
+  async applyBatch(
+    ctx: JobContext,
+    batch: EventChange[],
+    state: BookingApplyState,
+    run: EventsRun,
+  ): Promise<string | undefined> {
+    const outcomes: Outcome[] = [];
+    let stop: string | undefined;
+    for (const kind of ['cancel', 'update', 'create'] as const) {
+      const ofKind = batch.filter((change) => change.kind === kind);
+      await Promise.all(
+        ofKind.map((change) =>
+          state.limiter.run(async () => {
+            if (stop !== undefined) return;
+            state.sent += 1;
+            const outcome = await this.applyOne(change, run.plan, state.note);
+            outcomes.push(outcome);
+            if (outcome.ok) {
+              state.failuresInRow = 0;
+              return;
+            }
+            if (outcome.failure.status !== 409) state.failuresInRow += 1;
+            stop ??= outcome.stop;
+            if (state.failuresInRow >= MAX_FAILURES_IN_ROW) {
+              stop ??=
+                `Booker failed ${state.failuresInRow} bookings in a row (the last: ${outcome.failure.message}), ` +
+                'which points to a cause common to every booking: stopped';
+            }
+          }),
+        ),
+      );
+      if (stop !== undefined) break;
+    }
+    this.tally(state.applied, outcomes);
+    const upserts = outcomes.flatMap((o) => (o.ok && o.link !== undefined ? [o.link] : []));
+    const removals = outcomes.flatMap((o) => (o.remove !== undefined ? [o.remove] : []));
+    const audits = outcomes.flatMap((o) => (o.ok ? [o.audit] : []));
+    try {
+      await this.repository.writeLinks(ctx.runId, upserts, removals, (tx) => ctx.auditMany(audits, tx));
+    } catch (error) {
+      return `the database failed while recording Booker's answers: ${briefly(error)}`;
+    }
+    return stop;
+  }
+
+  end(state: BookingApplyState, ending: ApplyEnding): void {
+    const { applied } = state;
+    if (ending.stoppedBecause !== undefined) applied.aborted = ending.stoppedBecause;
+    applied.notAttempted = state.total - state.sent;
+    applied.calls.booker = this.booker.calls - state.callsBefore;
+    applied.applyMs = Date.now() - state.startedAt;
+  }
+
+  failure(state: BookingApplyState): string | undefined {
+    return state.applied.aborted;
+  }
+
+  private tally(applied: EventsApplied, outcomes: readonly Outcome[]): void {
+    for (const outcome of outcomes) {
+      if (!outcome.ok) {
+        applied.failed += 1;
+        applied.failures.push(outcome.failure);
+        continue;
+      }
+      switch (outcome.audit.action) {
+        case 'essm.booking.created':
+          applied.created += 1;
+          break;
+        case 'essm.booking.recreated':
+          applied.recreated += 1;
+          break;
+        case 'essm.booking.updated':
+          applied.updated += 1;
+          break;
+        default:
+          applied.cancelled += 1;
+      }
+    }
+  }
+
+  private async applyOne(change: EventChange, decision: EventsDecision, note: string): Promise<Outcome> {
+    const bookingId = change.kind === 'create' ? undefined : change.bookingId;
+    try {
+      switch (change.kind) {
+        case 'cancel':
+          try {
+            await this.booker.cancelBooking(change.bookingId);
+          } catch (error) {
+            // Gone already: what the cancellation wanted.
+            if (!(error instanceof BookerNotFoundError)) throw error;
+          }
+          return {
+            ok: true,
+            remove: change.reference,
+            audit: {
+              action: 'essm.booking.cancelled',
+              entityType: 'booker_booking',
+              entityId: String(change.bookingId),
+              before: { reference: change.reference, eventIds: change.eventIds, roomCode: change.roomCode },
+              after: { status: 'Cancelled' },
+              reason:
+                (change.why === 'gone'
+                  ? 'its TermTime event is no longer scheduled in this room'
+                  : 'a booking of ours that no TermTime event calls for') + note,
+            },
+          };
+        case 'update':
+          await this.booker.updateBooking(change.bookingId, change.booking.request);
+          return {
+            ok: true,
+            link: linkOf(change.reference, change.bookingId, change.booking),
+            audit: {
+              action: 'essm.booking.updated',
+              entityType: 'booker_booking',
+              entityId: String(change.bookingId),
+              after: change.booking.request,
+              reason: `its TermTime event changed${note}`,
+            },
+          };
+        case 'create': {
+          const created = await this.booker.createBooking(change.booking.request);
+          const recreated = change.recreates !== undefined;
+          return {
+            ok: true,
+            link: linkOf(change.reference, created.id, change.booking),
+            audit: {
+              action: recreated ? 'essm.booking.recreated' : 'essm.booking.created',
+              entityType: 'booker_booking',
+              entityId: String(created.id),
+              ...(recreated ? { before: change.recreates } : {}),
+              after: change.booking.request,
+              reason:
+                (recreated
+                  ? `our booking ${change.recreates?.bookingId} was ${change.recreates?.status === 'missing' ? 'deleted' : 'cancelled'} in Booker while its event is still scheduled`
+                  : 'a TermTime event scheduled in this room') +
+                (created.foundAfterLostAnswer ? '; found by its reference after a lost answer' : '') +
+                note,
+            },
+          };
+        }
+      }
+    } catch (error) {
+      const failure: BookingFailure = {
+        kind: change.kind,
+        reference: change.reference,
+        ...(bookingId === undefined ? {} : { bookingId }),
+        message: briefly(error),
+      };
+      if (error instanceof BookerError && error.status !== undefined) failure.status = error.status;
+      if (error instanceof BookerConflictError) {
+        failure.conflictingBookings = error.conflictingBookingIds.map((id) => {
+          const booking = decision.bookingsById.get(id);
+          return {
+            id,
+            title: booking?.title ?? '(not in the bookings read)',
+            start: booking?.start ?? '',
+            end: booking?.end ?? '',
+            ours: booking === undefined ? false : isOurs(booking),
+          };
+        });
+      }
+      if (error instanceof BookerNotFoundError && change.kind === 'update') {
+        // Deleted since we read Booker: drop the link, the next run re-creates it.
+        return { ok: false, failure, remove: change.reference };
+      }
+      if (error instanceof BookerAuthError) {
+        return { ok: false, failure, stop: `Booker refused our credentials: ${failure.message}` };
+      }
+      return { ok: false, failure };
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it } from '@jest/globals';
+import { hashRequest } from '../timetable/desired-bookings.util.js';
+import { cancellationRefusal, eventChangeKey, type EventsPlan, planEvents } from './events-plan.util.js';
+import type { BookerBookingLike, BookingLink, DesiredBooking } from '../timetable/events.types.js';
+
+function desired(id: string, overrides: { start?: string; title?: string } = {}): DesiredBooking {
+  const start = overrides.start ?? '2025-10-20T09:00:00+01:00';
+  const startMs = Date.parse(start);
+  const request = {
+    roomId: 11,
+    start: start,
+    end: new Date(startMs + 3_600_000).toISOString().replace('.000Z', '+00:00'),
+    title: overrides.title ?? `Activity ${id}`,
+    description: `event ${id}`,
+    externalReference: `termtime:${id}@R1`,
+    expectedAttendees: 10,
+    bookingType: 'LEC',
+  };
+  return {
+    reference: request.externalReference,
+    request,
+    hash: hashRequest(request),
+    startMs,
+    endMs: startMs + 3_600_000,
+    members: [],
+  };
+}
+
+function link(d: DesiredBooking, bookingId: number, hash = d.hash): BookingLink {
+  return {
+    reference: d.reference,
+    bookingId,
+    hash,
+    roomCode: 'R1',
+    eventIds: [d.reference],
+    startsAt: new Date(d.startMs),
+  };
+}
+
+function booking(
+  d: DesiredBooking,
+  id: number,
+  overrides: Partial<BookerBookingLike> = {},
+): BookerBookingLike {
+  return {
+    id: id,
+    roomId: d.request.roomId,
+    start: d.request.start,
+    end: d.request.end,
+    title: d.request.title,
+    externalReference: d.reference,
+    status: 'Confirmed',
+    ...overrides,
+  };
+}
+
+const a = desired('A');
+const b = desired('B');
+const aMoved = desired('A', { start: '2025-10-21T09:00:00+01:00' });
+const foreign: BookerBookingLike = {
+  id: 900,
+  roomId: 11,
+  start: '2025-10-20T09:00:00+01:00',
+  end: '2025-10-20T10:00:00+01:00',
+  title: 'Society meeting',
+  externalReference: 'society-42',
+  status: 'Confirmed',
+};
+
+const WINDOW = { fromMs: Date.parse('2025-10-01T00:00:00+01:00'), toMs: Date.parse('2026-01-01T00:00:00Z') };
+
+function kinds(plan: EventsPlan): string[] {
+  return plan.changes.map(eventChangeKey);
+}
+
+type Case = {
+  name: string;
+  desired: DesiredBooking[];
+  links: BookingLink[];
+  bookings: BookerBookingLike[];
+  changes: string[];
+  fixes?: string[];
+  counts?: Partial<EventsPlan['counts']>;
+};
+
+const cases: Case[] = [
+  {
+    name: 'first run: everything is created',
+    desired: [a, b],
+    links: [],
+    bookings: [],
+    changes: ['create:termtime:A@R1', 'create:termtime:B@R1'],
+    counts: { creates: 2, ourBookings: 0 },
+  },
+  {
+    name: 'unchanged: no call',
+    desired: [a, b],
+    links: [link(a, 1), link(b, 2)],
+    bookings: [booking(a, 1), booking(b, 2)],
+    changes: [],
+    counts: { unchanged: 2, ourBookings: 2 },
+  },
+  {
+    name: 'a moved event is updated',
+    desired: [aMoved],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1)],
+    changes: ['update:termtime:A@R1'],
+  },
+  {
+    name: 'an event gone from TermTime has its booking cancelled',
+    desired: [a],
+    links: [link(a, 1), link(b, 2)],
+    bookings: [booking(a, 1), booking(b, 2)],
+    changes: ['cancel:termtime:B@R1'],
+    counts: { cancellations: 1 },
+  },
+  {
+    name: 'a booking cancelled by hand in Booker is re-created',
+    desired: [a],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1, { status: 'Cancelled' })],
+    changes: ['create:termtime:A@R1'],
+    counts: { recreates: 1, creates: 0 },
+  },
+  {
+    name: 'a booking deleted from Booker is re-created',
+    desired: [a],
+    links: [link(a, 1)],
+    bookings: [],
+    changes: ['create:termtime:A@R1'],
+    counts: { recreates: 1 },
+  },
+  {
+    name: 'no link but our booking is in Booker (a run stopped halfway): adopted, no call',
+    desired: [a],
+    links: [],
+    bookings: [booking(a, 5)],
+    changes: [],
+    fixes: ['adopt:termtime:A@R1:5'],
+  },
+  {
+    name: 'no link and our booking in Booker differs: updated, not duplicated',
+    desired: [aMoved],
+    links: [],
+    bookings: [booking(a, 5)],
+    changes: ['update:termtime:A@R1'],
+  },
+  {
+    name: 'gone from TermTime and already cancelled in Booker: the link is dropped, no call',
+    desired: [],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1, { status: 'Cancelled' })],
+    changes: [],
+    fixes: ['drop:termtime:A@R1:1'],
+  },
+  {
+    name: 'a stray booking of ours no event calls for is cancelled',
+    desired: [],
+    links: [],
+    bookings: [booking(b, 7)],
+    changes: ['cancel:termtime:B@R1'],
+  },
+  {
+    name: 'a booking of ours in the margin of the read, outside the window, is not judged',
+    desired: [],
+    links: [],
+    bookings: [booking(desired('Z', { start: '2025-09-30T09:00:00+01:00' }), 8)],
+    changes: [],
+  },
+  {
+    name: 'a booking that is not ours is never touched',
+    desired: [a],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1), foreign, { ...foreign, id: 901, externalReference: null }],
+    changes: [],
+    counts: { notOurs: 2 },
+  },
+  {
+    name: 'cancellations, then updates, then creations',
+    desired: [aMoved, desired('C')],
+    links: [link(a, 1), link(b, 2)],
+    bookings: [booking(a, 1), booking(b, 2)],
+    changes: ['cancel:termtime:B@R1', 'update:termtime:A@R1', 'create:termtime:C@R1'],
+  },
+];
+
+describe('planEvents', () => {
+  it.each(cases)('$name', (c) => {
+    const plan = planEvents({
+      desired: c.desired,
+      skipped: [],
+      links: c.links,
+      bookings: c.bookings,
+      window: WINDOW,
+    });
+    expect(kinds(plan)).toEqual(c.changes);
+    expect(plan.linkFixes.map((fix) => `${fix.kind}:${fix.reference}:${fix.bookingId}`)).toEqual(
+      c.fixes ?? [],
+    );
+    if (c.counts !== undefined) expect(plan.counts).toMatchObject(c.counts);
+  });
+
+  it('counts skips by reason', () => {
+    const plan = planEvents({
+      desired: [],
+      skipped: [
+        { reason: 'virtual', activityCode: 'X' },
+        { reason: 'virtual', activityCode: 'Y' },
+        { reason: 'room_none', activityCode: 'Z' },
+      ],
+      links: [],
+      bookings: [],
+      window: WINDOW,
+    });
+    expect(plan.counts.skipped).toBe(3);
+    expect(plan.counts.skippedBy).toEqual({ virtual: 2, room_none: 1 });
+  });
+});
+
+describe('cancellationRefusal', () => {
+  const plan = (cancellations: number, ourBookings: number) =>
+    ({ counts: { cancellations, ourBookings } }) as unknown as EventsPlan;
+  it.each([
+    [0, 0, { maxCancelRatio: 0.05 }, null],
+    [1, 100, { maxCancelRatio: 0.05 }, null],
+    [5, 100, { maxCancelRatio: 0.05 }, null],
+    [6, 100, { maxCancelRatio: 0.05 }, /EVENTS_MAX_CANCEL_RATIO/],
+    [3, 100, { maxCancelRatio: 0.05, maxCancellations: 2 }, /EVENTS_MAX_CANCELLATIONS \(2\)/],
+    [1, 0, { maxCancelRatio: 0.05 }, /EVENTS_MAX_CANCEL_RATIO/],
+  ])('%i cancellations of %i bookings with %j', (cancellations, ours, limits, expected) => {
+    const reason = cancellationRefusal(plan(cancellations, ours), limits);
+    if (expected === null) expect(reason).toBeNull();
+    else expect(reason).toMatch(expected);
+  });
+});

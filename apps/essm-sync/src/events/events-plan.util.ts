@@ -1,0 +1,252 @@
+import { isActive, isOurs } from '../timetable/ownership.util.js';
+import type {
+  BookerBookingLike,
+  BookingLink,
+  DesiredBooking,
+  SkippedEvent,
+} from '../timetable/events.types.js';
+
+/** A call the plan makes to Booker. */
+export type EventChange =
+  | {
+      kind: 'cancel';
+      reference: string;
+      bookingId: number;
+      /** `gone`: the event left TermTime; `stray`: a booking of ours no event or link calls for. */
+      why: 'gone' | 'stray';
+      eventIds: string[];
+      roomCode: string;
+    }
+  | { kind: 'update'; reference: string; bookingId: number; booking: DesiredBooking }
+  | {
+      kind: 'create';
+      reference: string;
+      booking: DesiredBooking;
+      /** Set when our booking was cancelled or deleted in Booker by someone: re-created. */
+      recreates?: { bookingId: number; status: 'cancelled' | 'missing' };
+    };
+
+/** A change of the link table alone (no call to Booker). */
+export type LinkFix =
+  /** Our booking found in Booker with no link (a run stopped after creating it): linked. */
+  | { kind: 'adopt'; reference: string; bookingId: number; booking: DesiredBooking }
+  /** A link whose event is gone and whose booking is cancelled or gone already: dropped. */
+  | { kind: 'drop'; reference: string; bookingId: number };
+
+export interface EventsPlanInput {
+  desired: readonly DesiredBooking[];
+  skipped: readonly SkippedEvent[];
+  /** Link rows whose booking starts inside the window (the others are outside what was read). */
+  links: readonly BookingLink[];
+  /** Every Booker booking read (the window and a day either side), cancelled ones included. */
+  bookings: readonly BookerBookingLike[];
+  /**
+   * The window's instants [fromMs, toMs): a stray booking of ours is cancelled only inside it (the
+   * read's margins hold bookings of events outside the window, which this run does not judge).
+   */
+  window: { fromMs: number; toMs: number };
+}
+
+export interface EventsPlanCounts {
+  desired: number;
+  unchanged: number;
+  creates: number;
+  recreates: number;
+  updates: number;
+  cancellations: number;
+  adopted: number;
+  droppedLinks: number;
+  skipped: number;
+  skippedBy: Partial<Record<SkippedEvent['reason'], number>>;
+  /** Active bookings of ours in Booker: the base of the cancellation ratio. */
+  ourBookings: number;
+  /** Active bookings in the window that are not ours (never touched). */
+  notOurs: number;
+}
+
+export interface EventsPlan {
+  /** Cancellations, then updates, then creations: the order they are applied in. */
+  changes: EventChange[];
+  linkFixes: LinkFix[];
+  counts: EventsPlanCounts;
+}
+
+function sameAsSent(booking: BookerBookingLike, desired: DesiredBooking): boolean {
+  const sent = desired.request;
+  return (
+    booking.roomId === sent.roomId &&
+    Date.parse(booking.start) === desired.startMs &&
+    Date.parse(booking.end) === desired.endMs &&
+    booking.title === sent.title &&
+    (booking.description == null || booking.description === sent.description) &&
+    (booking.expectedAttendees == null || booking.expectedAttendees === sent.expectedAttendees) &&
+    (booking.bookingType == null || booking.bookingType === sent.bookingType)
+  );
+}
+
+/**
+ * The events plan: compares what the timetable calls for with the link table and Booker.
+ * - linked and unchanged (same hash) with its booking active: nothing;
+ * - linked, changed: update; linked but its booking cancelled or gone in Booker: re-create;
+ * - not linked: our booking with its reference found active in Booker is adopted (updated if it
+ *   differs), else created: a run stopped halfway never leaves a duplicate;
+ * - linked but no longer called for: cancelled if active, the link dropped if not;
+ * - an active booking of ours neither linked nor called for: cancelled (`stray`);
+ * - a booking that is not ours is never touched.
+ */
+export function planEvents(input: EventsPlanInput): EventsPlan {
+  const byId = new Map<number, BookerBookingLike>();
+  const activeOursByReference = new Map<string, BookerBookingLike>();
+  let notOurs = 0;
+  for (const booking of input.bookings) {
+    byId.set(booking.id, booking);
+    if (!isActive(booking)) continue;
+    if (isOurs(booking)) activeOursByReference.set(booking.externalReference as string, booking);
+    else notOurs += 1;
+  }
+  const links = new Map(input.links.map((link) => [link.reference, link]));
+  const cancels: EventChange[] = [];
+  const updates: EventChange[] = [];
+  const creates: EventChange[] = [];
+  const linkFixes: LinkFix[] = [];
+  const accounted = new Set<number>();
+  let unchanged = 0;
+  let recreates = 0;
+
+  for (const desired of input.desired) {
+    const { reference } = desired;
+    const link = links.get(reference);
+    if (link !== undefined) {
+      const booking = byId.get(link.bookingId);
+      if (booking !== undefined && isActive(booking)) {
+        accounted.add(booking.id);
+        if (link.hash === desired.hash) unchanged += 1;
+        else updates.push({ kind: 'update', reference, bookingId: booking.id, booking: desired });
+        continue;
+      }
+      const found = activeOursByReference.get(reference);
+      if (found !== undefined) {
+        // Linked to an old booking, but an active one with our reference exists: that one is ours.
+        accounted.add(found.id);
+        adoptOrUpdate(found, desired, linkFixes, updates);
+        continue;
+      }
+      recreates += 1;
+      creates.push({
+        kind: 'create',
+        reference,
+        booking: desired,
+        recreates: { bookingId: link.bookingId, status: booking === undefined ? 'missing' : 'cancelled' },
+      });
+      continue;
+    }
+    const found = activeOursByReference.get(reference);
+    if (found !== undefined) {
+      accounted.add(found.id);
+      adoptOrUpdate(found, desired, linkFixes, updates);
+      continue;
+    }
+    creates.push({ kind: 'create', reference, booking: desired });
+  }
+
+  const desiredReferences = new Set(input.desired.map((desired) => desired.reference));
+  for (const link of input.links) {
+    if (desiredReferences.has(link.reference)) continue;
+    const booking = byId.get(link.bookingId);
+    if (booking !== undefined && isActive(booking)) {
+      accounted.add(booking.id);
+      cancels.push({
+        kind: 'cancel',
+        reference: link.reference,
+        bookingId: link.bookingId,
+        why: 'gone',
+        eventIds: link.eventIds,
+        roomCode: link.roomCode,
+      });
+    } else {
+      linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
+    }
+  }
+  for (const [reference, booking] of activeOursByReference) {
+    if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
+    const startMs = Date.parse(booking.start);
+    if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
+    cancels.push({
+      kind: 'cancel',
+      reference,
+      bookingId: booking.id,
+      why: 'stray',
+      eventIds: [],
+      roomCode: '',
+    });
+  }
+
+  const skippedBy: EventsPlanCounts['skippedBy'] = {};
+  for (const skip of input.skipped) skippedBy[skip.reason] = (skippedBy[skip.reason] ?? 0) + 1;
+  return {
+    changes: [...cancels, ...updates, ...creates],
+    linkFixes,
+    counts: {
+      desired: input.desired.length,
+      unchanged,
+      creates: creates.length - recreates,
+      recreates,
+      updates: updates.length,
+      cancellations: cancels.length,
+      adopted: linkFixes.filter((fix) => fix.kind === 'adopt').length,
+      droppedLinks: linkFixes.filter((fix) => fix.kind === 'drop').length,
+      skipped: input.skipped.length,
+      skippedBy,
+      ourBookings: activeOursByReference.size,
+      notOurs,
+    },
+  };
+}
+
+function adoptOrUpdate(
+  found: BookerBookingLike,
+  desired: DesiredBooking,
+  linkFixes: LinkFix[],
+  updates: EventChange[],
+): void {
+  if (sameAsSent(found, desired)) {
+    linkFixes.push({
+      kind: 'adopt',
+      reference: desired.reference,
+      bookingId: found.id,
+      booking: desired,
+    });
+  } else {
+    updates.push({
+      kind: 'update',
+      reference: desired.reference,
+      bookingId: found.id,
+      booking: desired,
+    });
+  }
+}
+
+/** Identifies a change across runs (a refused plan is stored by it; an approval applies the same keys). */
+export function eventChangeKey(change: EventChange): string {
+  return `${change.kind}:${change.reference}`;
+}
+
+/** The app's own refusal rule: too many cancellations of our bookings. */
+export function cancellationRefusal(
+  plan: EventsPlan,
+  limits: { maxCancelRatio: number; maxCancellations?: number },
+): string | null {
+  const cancellations = plan.counts.cancellations;
+  if (cancellations === 0) return null;
+  if (limits.maxCancellations !== undefined && cancellations > limits.maxCancellations) {
+    return `${cancellations} cancellations, more than EVENTS_MAX_CANCELLATIONS (${limits.maxCancellations})`;
+  }
+  const base = Math.max(1, plan.counts.ourBookings);
+  if (cancellations / base > limits.maxCancelRatio) {
+    return (
+      `${cancellations} cancellations of our ${plan.counts.ourBookings} booking(s), more than ` +
+      `EVENTS_MAX_CANCEL_RATIO (${Math.round(limits.maxCancelRatio * 1000) / 10}%)`
+    );
+  }
+  return null;
+}

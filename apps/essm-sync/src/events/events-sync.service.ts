@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Approval,
+  type JobContext,
+  opsEmails,
+  type SyncDefinition,
+  type SyncOutcome,
+  SyncRunner,
+} from '@app/jobs';
+import { EmailOutbox } from '@app/notifications';
+import type { BookerBooking } from '../booker/booker.types.js';
+import { ConflictsService } from '../conflicts/conflicts.service.js';
+import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
+import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
+import type { EventsDecision } from './events-decision.js';
+import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
+import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
+import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
+import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
+
+export type EventsSyncDefinition = SyncDefinition<
+  EventsSnapshot,
+  EventsDecision,
+  EventChange,
+  BookingApplyState,
+  EventsRunSummary
+>;
+
+/**
+ * sync-events on the sync runner: read TermTime, Booker and our links whole (or fail, changing
+ * nothing); the pre-flight and the plan on the same read; the limits (EVENTS_MAX_CHANGE_RATIO of
+ * the bookings in play, and the cancellation limits as this app's refusal rule); then cancellations,
+ * updates and creations in batches; refused and failed runs emailed to OPS_EMAIL.
+ */
+@Injectable()
+export class EventsSyncService {
+  readonly definition: EventsSyncDefinition;
+
+  constructor(
+    private readonly runner: SyncRunner,
+    reader: EventsReader,
+    conflicts: ConflictsService,
+    applier: BookingApplier,
+    outbox: EmailOutbox,
+    @Inject(ESSM_CONFIG) config: EssmSyncConfig,
+  ) {
+    const cancelLimits = {
+      maxCancelRatio: config.EVENTS_MAX_CANCEL_RATIO,
+      ...(config.EVENTS_MAX_CANCELLATIONS === undefined
+        ? {}
+        : { maxCancellations: config.EVENTS_MAX_CANCELLATIONS }),
+    };
+    this.definition = {
+      read: () => reader.read(),
+      plan: (snapshot) => Promise.resolve(decide(snapshot, conflicts)),
+      changes: (decision) => decision.plan.changes,
+      considered: (decision) =>
+        Math.max(1, decision.plan.counts.desired + decision.plan.counts.cancellations),
+      limits: { maxChangeRatio: config.EVENTS_MAX_CHANGE_RATIO },
+      refusal: (decision) => cancellationRefusal(decision.plan, cancelLimits),
+      // An operator's approval goes past these limits as it does past the change ratio.
+      refusalApprovable: true,
+      changeKey: eventChangeKey,
+      apply: applier,
+      describe: (run, applied, ending) => describeEventsRun(run, applied?.applied, ending),
+      notifier: opsEmails(outbox, config.OPS_EMAIL, {
+        refused: eventsRefusedEmail,
+        failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
+      }),
+      approvalAuditAction: 'essm.sync_events.approved',
+    };
+  }
+
+  run(ctx: JobContext): Promise<SyncOutcome<EventsRunSummary>> {
+    return this.runner.run(ctx, this.definition);
+  }
+
+  runApproved(ctx: JobContext, approval: Approval): Promise<SyncOutcome<EventsRunSummary>> {
+    return this.runner.run(ctx, this.definition, approval);
+  }
+}
+
+/** The decision from a snapshot: the bookings called for, the pre-flight and the plan. Pure. */
+export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): EventsDecision {
+  const desired = conflicts.desired(snapshot);
+  const { from, to } = windowInstants(snapshot.window);
+  const plan = planEvents({
+    desired: desired.bookings,
+    skipped: desired.skipped,
+    links: snapshot.links,
+    bookings: snapshot.bookings,
+    window: { fromMs: from.getTime(), toMs: to.getTime() },
+  });
+  const bookingsById = new Map<number, BookerBooking>(
+    snapshot.bookings.map((booking) => [booking.id, booking]),
+  );
+  return {
+    window: snapshot.window,
+    plan,
+    skipped: desired.skipped,
+    conflicts: conflicts.report(desired, snapshot),
+    bookingsById,
+    read: {
+      activities: snapshot.activities.length,
+      eventsInRooms: desired.eventsInRooms,
+      bookings: snapshot.bookings.length,
+      links: snapshot.links.length,
+      calls: snapshot.calls,
+      readMs: snapshot.readMs,
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  desiredBookings,
+  type DesiredOptions,
+  referenceOf,
+  REFERENCE_PREFIX,
+} from './desired-bookings.util.js';
+import type { BookerRoomLike, TermTimeActivityLike } from './events.types.js';
+
+const rooms: BookerRoomLike[] = [
+  { id: 11, code: 'SCI-101', bookable: true },
+  { id: 12, code: 'SCI-102', bookable: true },
+  { id: 13, code: 'OLD-1', bookable: false },
+];
+
+const options: DesiredOptions = {
+  bookingTypes: { Lecture: 'LEC', '*': 'TEACH' },
+  mergeSharedRooms: false,
+  window: { start: '2025-09-01', end: '2026-06-30' },
+};
+
+function activity(overrides: Partial<TermTimeActivityLike> = {}): TermTimeActivityLike {
+  return {
+    code: 'CHEM101-LEC-01',
+    name: 'Chemistry lecture',
+    type: 'Lecture',
+    size: 112,
+    virtual: false,
+    scheduled: true,
+    scheduledRooms: ['SCI-101'],
+    events: [{ uniqueId: 'E1', date: '2025-10-20', startTime: '09:00', endTime: '10:00' }],
+    ...overrides,
+  };
+}
+
+describe('desiredBookings', () => {
+  it('makes one booking per event per room, converted from London time', () => {
+    const result = desiredBookings([activity({ scheduledRooms: ['SCI-101', 'SCI-102'] })], rooms, options);
+    expect(result.skipped).toEqual([]);
+    expect(result.bookings.map((b) => b.request)).toEqual([
+      {
+        roomId: 11,
+        start: '2025-10-20T09:00:00+01:00',
+        end: '2025-10-20T10:00:00+01:00',
+        title: 'Chemistry lecture',
+        description: 'TermTime activity CHEM101-LEC-01; event E1',
+        externalReference: 'termtime:E1@SCI-101',
+        expectedAttendees: 112,
+        bookingType: 'LEC',
+      },
+      expect.objectContaining({ roomId: 12, externalReference: 'termtime:E1@SCI-102' }),
+    ]);
+  });
+
+  it('uses the events of the week after the autumn change in GMT', () => {
+    const result = desiredBookings(
+      [activity({ events: [{ uniqueId: 'E2', date: '2025-10-27', startTime: '09:00', endTime: '10:00' }] })],
+      rooms,
+      options,
+    );
+    expect(result.bookings[0]?.request.start).toBe('2025-10-27T09:00:00+00:00');
+  });
+
+  it('maps types through the table, with * as the default', () => {
+    const result = desiredBookings([activity({ type: 'Seminar' })], rooms, options);
+    expect(result.bookings[0]?.request.bookingType).toBe('TEACH');
+  });
+
+  type SkipCase = [string, Partial<TermTimeActivityLike>, DesiredOptions, string];
+  const skips: SkipCase[] = [
+    ['virtual activities', { virtual: true }, options, 'virtual'],
+    ['events without a room', { scheduledRooms: [] }, options, 'no_room'],
+    ['the room code None', { scheduledRooms: ['None'] }, options, 'room_none'],
+    ['rooms Booker does not have', { scheduledRooms: ['NOPE'] }, options, 'unknown_room'],
+    ['rooms that are not bookable', { scheduledRooms: ['OLD-1'] }, options, 'room_not_bookable'],
+    [
+      'types with no booking type',
+      { type: 'Exam' },
+      { ...options, bookingTypes: { Lecture: 'LEC' } },
+      'unmapped_type',
+    ],
+    [
+      'events outside the window',
+      { events: [{ uniqueId: 'E9', date: '2026-07-01', startTime: '09:00', endTime: '10:00' }] },
+      options,
+      'outside_window',
+    ],
+    [
+      'events that end before they start',
+      { events: [{ uniqueId: 'E9', date: '2025-10-20', startTime: '10:00', endTime: '09:00' }] },
+      options,
+      'bad_time',
+    ],
+    [
+      'events with unreadable times',
+      { events: [{ uniqueId: 'E9', date: '20/10/2025', startTime: '10:00', endTime: '11:00' }] },
+      { ...options, window: { start: '', end: '~' } },
+      'bad_time',
+    ],
+  ];
+  it.each(skips)('skips and counts %s', (_name, overrides, opts, reason) => {
+    const result = desiredBookings([activity(overrides)], rooms, opts);
+    expect(result.bookings).toEqual([]);
+    expect(result.skipped.map((skip) => skip.reason)).toEqual([reason]);
+  });
+
+  it('keeps shared-room events apart unless merging is on', () => {
+    const cohorts = [
+      activity({ code: 'A', name: 'Cohort A', size: 30 }),
+      activity({
+        code: 'B',
+        name: 'Cohort B',
+        size: 40,
+        events: [{ uniqueId: 'E7', date: '2025-10-20', startTime: '09:00', endTime: '10:00' }],
+      }),
+    ];
+    expect(desiredBookings(cohorts, rooms, options).bookings).toHaveLength(2);
+    const merged = desiredBookings(cohorts, rooms, { ...options, mergeSharedRooms: true });
+    expect(merged.bookings).toHaveLength(1);
+    expect(merged.bookings[0]?.request).toMatchObject({
+      title: 'Cohort A / Cohort B',
+      externalReference: 'termtime:E1+E7@SCI-101',
+      expectedAttendees: 70,
+      description: 'TermTime activities A, B; events E1, E7',
+    });
+    expect(merged.bookings[0]?.members.map((m) => m.activityCode)).toEqual(['A', 'B']);
+  });
+
+  it('does not merge events at different times in one room', () => {
+    const merged = desiredBookings(
+      [
+        activity({ code: 'A' }),
+        activity({
+          code: 'B',
+          events: [{ uniqueId: 'E7', date: '2025-10-20', startTime: '09:30', endTime: '10:30' }],
+        }),
+      ],
+      rooms,
+      { ...options, mergeSharedRooms: true },
+    );
+    expect(merged.bookings).toHaveLength(2);
+  });
+
+  it('keeps references within 255 characters for large merged groups', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `EVENT-WITH-A-LONG-ID-${i}`);
+    const reference = referenceOf(ids, 'SCI-101');
+    expect(reference.length).toBeLessThanOrEqual(255);
+    expect(reference.startsWith(REFERENCE_PREFIX)).toBe(true);
+    expect(reference).toBe(referenceOf(ids, 'SCI-101'));
+  });
+
+  it('changes the hash when what is sent changes, not otherwise', () => {
+    const a = desiredBookings([activity()], rooms, options).bookings[0];
+    const b = desiredBookings([activity()], rooms, options).bookings[0];
+    const c = desiredBookings([activity({ size: 113 })], rooms, options).bookings[0];
+    expect(a?.hash).toBe(b?.hash);
+    expect(a?.hash).not.toBe(c?.hash);
+  });
+});

@@ -1,0 +1,237 @@
+import { createHash, hash } from 'node:crypto';
+import { formatLondon, londonToInstant, WallTimeError } from '../time/london-time.util.js';
+import type {
+  BookerRoomLike,
+  BookingRequest,
+  DesiredBooking,
+  EventInRoom,
+  SkippedEvent,
+  TermTimeActivityLike,
+} from './events.types.js';
+
+/** Every booking of ours carries a reference starting so: what tells our bookings from anyone else's. */
+export const REFERENCE_PREFIX = 'termtime:';
+const MAX_REFERENCE = 255;
+const MAX_TITLE = 200;
+/** TermTime's placeholder for "no room". */
+const NO_ROOM = 'None';
+
+export interface DesiredOptions {
+  /** Activity type name -> Booker booking type; `*` is the default for types not listed. */
+  bookingTypes: Readonly<Record<string, string>>;
+  mergeSharedRooms: boolean;
+  /** Inclusive `YYYY-MM-DD` window of event dates. */
+  window: { start: string; end: string };
+}
+
+export interface DesiredBookings {
+  bookings: DesiredBooking[];
+  skipped: SkippedEvent[];
+  /** Events in rooms considered (before merging). */
+  eventsInRooms: number;
+}
+
+/** Our reference for one event in one room, or for a merged group (all its events, one room). */
+export function referenceOf(eventIds: readonly string[], roomCode: string): string {
+  const plain = `${REFERENCE_PREFIX}${eventIds.join('+')}@${roomCode}`;
+  if (plain.length <= MAX_REFERENCE) return plain;
+  // Too many events for Booker's 255 characters: the first, their number and a digest of them all.
+  const digest = createHash('sha256').update(eventIds.join('+')).digest('hex').slice(0, 16);
+  return `${REFERENCE_PREFIX}${eventIds[0] ?? ''}+${eventIds.length - 1}more#${digest}@${roomCode}`.slice(
+    0,
+    MAX_REFERENCE,
+  );
+}
+
+export function hashRequest(request: BookingRequest): string {
+  const canonical = JSON.stringify([
+    request.roomId,
+    request.start,
+    request.end,
+    request.title,
+    request.description,
+    request.externalReference,
+    request.expectedAttendees,
+    request.bookingType,
+  ]);
+  return hash('sha256', canonical, 'hex').slice(0, 32);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+interface Candidate {
+  member: EventInRoom;
+  room: BookerRoomLike;
+  startMs: number;
+  endMs: number;
+  size: number;
+  bookingType: string;
+}
+
+/**
+ * The bookings the timetable calls for: each event of a scheduled activity in each of its
+ * scheduled rooms, in the window, converted to instants; skips counted with their reason. With
+ * `mergeSharedRooms`, events in one room at the same times are one booking naming all of them.
+ */
+export function desiredBookings(
+  activities: readonly TermTimeActivityLike[],
+  rooms: readonly BookerRoomLike[],
+  options: DesiredOptions,
+): DesiredBookings {
+  const roomsByCode = new Map(rooms.map((room) => [room.code, room]));
+  const instants = new Map<string, number>();
+  const instant = (date: string, time: string): number => {
+    const key = `${date} ${time}`;
+    let value = instants.get(key);
+    if (value === undefined) {
+      value = londonToInstant(date, time);
+      instants.set(key, value);
+    }
+    return value;
+  };
+  // Intl is slow for tens of thousands of events; a term has a few hundred distinct instants.
+  const formatted = new Map<number, string>();
+  const format = (instantMs: number): string => {
+    let value = formatted.get(instantMs);
+    if (value === undefined) {
+      value = formatLondon(instantMs);
+      formatted.set(instantMs, value);
+    }
+    return value;
+  };
+  const skipped: SkippedEvent[] = [];
+  const candidates: Candidate[] = [];
+  for (const activity of activities) {
+    const skip = (
+      reason: SkippedEvent['reason'],
+      extra: Omit<SkippedEvent, 'reason' | 'activityCode'> = {},
+    ) => skipped.push({ reason, activityCode: activity.code, ...extra });
+    const { events } = activity;
+    if (activity.virtual) {
+      for (const event of events) skip('virtual', { eventId: event.uniqueId });
+      continue;
+    }
+    if (!activity.scheduled && events.length === 0) continue;
+    const roomCodes = activity.scheduledRooms;
+    const bookingType = options.bookingTypes[activity.type] ?? options.bookingTypes['*'];
+    for (const event of events) {
+      if (event.date < options.window.start || event.date > options.window.end) {
+        skip('outside_window', { eventId: event.uniqueId });
+        continue;
+      }
+      if (roomCodes.length === 0) {
+        skip('no_room', { eventId: event.uniqueId });
+        continue;
+      }
+      for (const roomCode of roomCodes) {
+        const at = { eventId: event.uniqueId, roomCode };
+        if (roomCode === NO_ROOM) {
+          skip('room_none', at);
+          continue;
+        }
+        const room = roomsByCode.get(roomCode);
+        if (room === undefined) {
+          skip('unknown_room', { ...at, detail: 'no Booker room has this code' });
+          continue;
+        }
+        if (!room.bookable) {
+          skip('room_not_bookable', at);
+          continue;
+        }
+        if (bookingType === undefined) {
+          skip('unmapped_type', {
+            ...at,
+            detail: `activity type '${activity.type}' is not in EVENTS_BOOKING_TYPES`,
+          });
+          continue;
+        }
+        let startMs: number;
+        let endMs: number;
+        try {
+          startMs = instant(event.date, event.startTime);
+          endMs = instant(event.date, event.endTime);
+        } catch (error) {
+          if (!(error instanceof WallTimeError)) throw error;
+          skip('bad_time', { ...at, detail: error.message });
+          continue;
+        }
+        if (endMs <= startMs) {
+          skip('bad_time', {
+            ...at,
+            detail: `ends (${event.endTime}) before it starts (${event.startTime})`,
+          });
+          continue;
+        }
+        candidates.push({
+          member: {
+            activityCode: activity.code,
+            activityName: activity.name,
+            eventId: event.uniqueId,
+            roomCode,
+            date: event.date,
+            startTime: event.startTime,
+            endTime: event.endTime,
+          },
+          room,
+          startMs,
+          endMs,
+          size: Math.max(0, Math.trunc(activity.size)),
+          bookingType,
+        });
+      }
+    }
+  }
+  const groups = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const key = options.mergeSharedRooms
+      ? `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`
+      : `${candidate.member.eventId}@${candidate.member.roomCode}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [candidate]);
+    else group.push(candidate);
+  }
+  const bookings: DesiredBooking[] = [];
+  for (const group of groups.values()) {
+    group.sort((a, b) =>
+      a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
+    );
+    bookings.push(bookingOf(group, format));
+  }
+  bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+  return { bookings, skipped, eventsInRooms: candidates.length };
+}
+
+function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {
+  const first = group[0];
+  const members = group.map((candidate) => candidate.member);
+  const reference = referenceOf(
+    members.map((member) => member.eventId),
+    first.member.roomCode,
+  );
+  const names = [...new Set(members.map((member) => member.activityName))];
+  const codes = [...new Set(members.map((member) => member.activityCode))];
+  const request: BookingRequest = {
+    roomId: first.room.id,
+    start: format(first.startMs),
+    end: format(first.endMs),
+    title: truncate(names.join(' / '), MAX_TITLE),
+    description: truncate(
+      `TermTime ${codes.length === 1 ? 'activity' : 'activities'} ${codes.join(', ')}; ` +
+        `${members.length === 1 ? 'event' : 'events'} ${members.map((m) => m.eventId).join(', ')}`,
+      2000,
+    ),
+    externalReference: reference,
+    expectedAttendees: group.reduce((sum, candidate) => sum + candidate.size, 0),
+    bookingType: first.bookingType,
+  };
+  return {
+    reference,
+    request,
+    hash: hashRequest(request),
+    startMs: first.startMs,
+    endMs: first.endMs,
+    members,
+  };
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { activeOurs, type EssmHarness, job, startEssmHarness } from './essm.harness.js';
+
+let h: EssmHarness;
+
+beforeAll(async () => {
+  h = await startEssmHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  await h.reset();
+});
+
+async function syncEvents(query = '') {
+  const response = await h.server().post(`/jobs/sync-events${query}`).set(job);
+  return response;
+}
+
+function bookerWrites(): number {
+  return h.booker.control.calls.filter((call) => call.method !== 'GET' && call.path !== '/api/auth').length;
+}
+
+describe('sync-events end to end', () => {
+  it('first run creates a booking per event and room; a repeated run makes no call beyond the reads', async () => {
+    const first = await syncEvents();
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('succeeded');
+    const summary = first.body.summary;
+    const created = summary.applied.created;
+    expect(created).toBeGreaterThan(0);
+    expect(summary.plan.skippedBy).toMatchObject({
+      virtual: expect.any(Number),
+      room_none: expect.any(Number),
+    });
+    expect(activeOurs(h.booker)).toHaveLength(created);
+    const links = await h.prisma.essmBookingLink.count();
+    expect(links).toBe(created);
+
+    const failed = summary.applied.failed;
+    expect(failed).toBeGreaterThan(0); // the term's deliberate conflicts: 409s, retried each run
+
+    h.booker.control.reset();
+    const second = await syncEvents();
+    expect(second.body.status).toBe('succeeded');
+    expect(second.body.summary.plan).toMatchObject({
+      creates: failed,
+      updates: 0,
+      cancellations: 0,
+      recreates: 0,
+    });
+    expect(second.body.summary.plan.unchanged).toBe(created);
+    // Only the bookings refused last time are tried again: the rest makes no call.
+    expect(bookerWrites()).toBe(failed);
+  });
+
+  it('a dry run plans and changes nothing', async () => {
+    const dry = await syncEvents('?dry_run=1');
+    expect(dry.body.status).toBe('succeeded');
+    expect(dry.body.dryRun).toBe(true);
+    expect(dry.body.summary.changes.creates.length).toBeGreaterThan(0);
+    expect(activeOurs(h.booker)).toHaveLength(0);
+    expect(await h.prisma.essmBookingLink.count()).toBe(0);
+  });
+
+  it('updates a moved event, cancels a deleted one, re-creates one cancelled by hand, leaves others alone', async () => {
+    await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const activityOf = (eventId: string) =>
+      h.term.termtime.activities.find((a) => a.events.some((e) => e.uniqueId === eventId));
+    const picked = [] as {
+      activity: NonNullable<ReturnType<typeof activityOf>>;
+      link: (typeof links)[number];
+    }[];
+    for (const link of links) {
+      const activity = activityOf(link.eventIds[0] ?? '');
+      if (activity === undefined || activity.scheduledRooms.length !== 1) continue;
+      if (picked.some((p) => p.activity.code === activity.code)) continue;
+      const allLinked = activity.events.every((e) => links.some((l) => l.eventIds.includes(e.uniqueId)));
+      if (allLinked && activity.events[0]?.uniqueId === link.eventIds[0]) picked.push({ activity, link });
+      if (picked.length === 3) break;
+    }
+    const [moved, removed, other] = picked.map((p) => p.activity);
+    if (moved === undefined || removed === undefined || other === undefined)
+      throw new Error('term too small');
+    h.termtime.updateActivity(moved.code, (a) => ({
+      ...a,
+      events: a.events.map((e, i) => (i === 0 ? { ...e, startTime: '07:00', endTime: '07:50' } : e)),
+    }));
+    h.termtime.updateActivity(removed.code, () => null);
+    const otherRef = `termtime:${other.events[0]?.uniqueId}@${other.scheduledRooms[0]}`;
+    const otherBooking = activeOurs(h.booker).find((b) => b.ExternalReference === otherRef);
+    if (otherBooking === undefined) throw new Error('no booking for the other activity');
+    h.booker.cancelByHand(otherBooking.OptimeIndex);
+    const foreignBefore = h.booker.bookings().filter((b) => b.CreatedBy === 'someone.else');
+
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(run.body.summary.plan).toMatchObject({
+      updates: 1,
+      cancellations: removed.events.length,
+      recreates: 1,
+    });
+    expect(run.body.summary.applied).toMatchObject({
+      updated: 1,
+      cancelled: removed.events.length,
+      recreated: 1,
+    });
+    const movedRef = `termtime:${moved.events[0]?.uniqueId}@${moved.scheduledRooms[0]}`;
+    const movedBooking = activeOurs(h.booker).find((b) => b.ExternalReference === movedRef);
+    expect(movedBooking?.StartTime).toMatch(/T07:00:00\+0[01]:00$/);
+    for (const event of removed.events) {
+      const ref = `termtime:${event.uniqueId}@${removed.scheduledRooms[0]}`;
+      expect(activeOurs(h.booker).find((b) => b.ExternalReference === ref)).toBeUndefined();
+    }
+    expect(activeOurs(h.booker).filter((b) => b.ExternalReference === otherRef)).toHaveLength(1);
+    const recreated = run.body.summary.changes.creates.find(
+      (c: { reference: string }) => c.reference === otherRef,
+    );
+    expect(recreated.recreates).toEqual({
+      bookingId: otherBooking.OptimeIndex,
+      status: 'cancelled',
+    });
+    expect(h.booker.bookings().filter((b) => b.CreatedBy === 'someone.else')).toEqual(foreignBefore);
+  });
+
+  it('a 409 on one booking does not stop the others, is listed with the booking in the way, and is retried', async () => {
+    const first = await syncEvents();
+    const failures = first.body.summary.failures as {
+      status: number;
+      conflictingBookings: { id: number }[];
+    }[];
+    // The generated term has one Booker booking of someone else over a TermTime event.
+    const foreignOverlap = h.term.quirks.foreignBookings[0];
+    const blocked = failures.find((f) => f.conflictingBookings?.some((b) => b.id === foreignOverlap));
+    expect(blocked?.status).toBe(409);
+    expect(first.body.status).toBe('succeeded');
+    expect(first.body.summary.applied.created).toBeGreaterThan(0);
+
+    h.booker.cancelByHand(foreignOverlap);
+    const second = await syncEvents();
+    expect(second.body.summary.applied.created).toBeGreaterThanOrEqual(1);
+    expect(
+      second.body.summary.failures.some((f: { conflictingBookings?: { id: number }[] }) =>
+        f.conflictingBookings?.some((b) => b.id === foreignOverlap),
+      ),
+    ).toBe(false);
+  });
+
+  it('a failed read changes nothing', async () => {
+    h.booker.control.addFault({ method: 'GET', path: '/api/booker/bookings', status: 500, times: 10 });
+    const run = await syncEvents();
+    expect(run.status).toBe(500);
+    expect(run.body.status).toBe('failed');
+    expect(activeOurs(h.booker)).toHaveLength(0);
+    expect(await h.prisma.essmBookingLink.count()).toBe(0);
+  });
+
+  it('a run killed halfway leaves nothing the next run cannot finish, and no duplicate', async () => {
+    const first = await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ take: 3 });
+    // As if the run had made these bookings but died before linking them.
+    await h.prisma.essmBookingLink.deleteMany({
+      where: { reference: { in: links.map((l) => l.reference) } },
+    });
+    const before = activeOurs(h.booker).length;
+    const run = await syncEvents();
+    expect(run.body.summary.plan.adopted).toBe(3);
+    expect(run.body.summary.plan.creates).toBe(first.body.summary.applied.failed);
+    expect(activeOurs(h.booker)).toHaveLength(before);
+    expect(await h.prisma.essmBookingLink.count()).toBe(before);
+  });
+
+  it('audits every change with the run id', async () => {
+    const run = await syncEvents();
+    const audits = await h.prisma.auditEvent.count({
+      where: { runId: run.body.id, action: 'essm.booking.created' },
+    });
+    expect(audits).toBe(run.body.summary.applied.created);
+  });
+});

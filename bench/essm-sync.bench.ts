@@ -1,0 +1,292 @@
+// `npm run bench -- essm-sync`: the essm-sync app, built and run as in production
+// (dist/apps/essm-sync/main.js, its own process, a fresh migrated database), against the TermTime and
+// Booker simulators in this process with 50 ms injected on every API call. One term: 6,000
+// activities, 48,000 events across 400 rooms (generated, without the quirks, so every event books),
+// Booker writes at EVENTS_APPLY_CONCURRENCY=8.
+// Measures three sync-events runs (first, no change, 2% of events changed) and, in the same process,
+// the same reads alone through the app's own clients. Reports calls against the minimum the data
+// needs (reads + one write per change), the no-change run's wall time against the reads alone, and
+// the app's peak resident memory (VmHWM). Prints one JSON line.
+// Options: BENCH_ACTIVITIES (6000), BENCH_ROOMS (400), BENCH_WEEKS (8), BENCH_LATENCY_MS (50),
+// BENCH_APP_NODE_OPTIONS (the app's NODE_OPTIONS, e.g. `--max-old-space-size=256` as a memory-limited
+// container would size its heap; unset: Node's default for this machine's memory).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adminQuery, migrate, startEmbeddedDatabase, withDatabaseName } from '@app/db';
+import { BookerSimulator } from '../simulators/booker/booker.simulator.js';
+import { generateTerm } from '../simulators/termtime/generate-term.js';
+import { TermTimeSimulator, TERMTIME_API_PATH } from '../simulators/termtime/termtime.simulator.js';
+import { freePort, importDist } from './bench.util.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 6000);
+const ROOMS = Number(process.env['BENCH_ROOMS'] ?? 400);
+const WEEKS = Number(process.env['BENCH_WEEKS'] ?? 8);
+const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
+const APP_NODE_OPTIONS = process.env['BENCH_APP_NODE_OPTIONS'] ?? '';
+const CONCURRENCY = 8;
+const PAGE_SIZE = 500;
+const WINDOW = { start: '2025-10-01', end: '2025-12-31' };
+const JOB_TOKEN = `bench-job-${randomBytes(12).toString('hex')}`;
+const TERMTIME_KEY = 'BenchTermTimeKey0001';
+const BOOKER = { username: 'essm-bench', password: randomBytes(12).toString('hex') };
+const ADMIN_URL =
+  process.env['BENCH_DATABASE_URL'] ??
+  process.env['TEST_DATABASE_URL'] ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
+
+type BookerClientModule = typeof import('../apps/essm-sync/src/booker/booker.client.js');
+type TermTimeClientModule = typeof import('../apps/essm-sync/src/termtime/termtime.client.js');
+
+async function freshDatabase(): Promise<{ url: string; kind: string; drop(): Promise<void> }> {
+  const migrations = path.join(root, 'prisma/migrations');
+  try {
+    await adminQuery(ADMIN_URL, 'SELECT 1');
+  } catch {
+    const embedded = await startEmbeddedDatabase();
+    await migrate(embedded.url, migrations);
+    return { url: embedded.url, kind: 'embedded', drop: () => embedded.stop() };
+  }
+  const name = `usp_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(ADMIN_URL, `CREATE DATABASE "${name}"`);
+  const url = withDatabaseName(ADMIN_URL, name);
+  await migrate(url, migrations);
+  return {
+    url,
+    kind: 'postgresql',
+    drop: () => adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined),
+  };
+}
+
+async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'dist/apps/essm-sync/main.js')], {
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: APP_NODE_OPTIONS, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the app exited at start: ${stderr.slice(-2000)}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the app did not become healthy in 30 s');
+}
+
+async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Peak resident memory of a process (Linux VmHWM), in MB. */
+async function peakRssMb(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? null : Math.round(Number(kb) / 1024);
+}
+
+interface RunSummary {
+  status: string;
+  error: string | null;
+  summary: {
+    plan: { desired: number; creates: number; updates: number; cancellations: number; recreates: number };
+    applied?: { created: number; updated: number; cancelled: number; failed: number };
+  };
+}
+
+/** POST with the job token and no client-side time limit (fetch gives up on headers after 300 s). */
+function post(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { Authorization: `Bearer ${JOB_TOKEN}` } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(new Error(`HTTP ${response.statusCode}: not JSON (${String(error)})`));
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: BookerSimulator) {
+  termtime.control.calls = [];
+  booker.control.calls = [];
+  const started = performance.now();
+  const body = (await post(`${appUrl}/jobs/sync-events`)) as RunSummary;
+  const wallMs = Math.round(performance.now() - started);
+  if (body.status !== 'succeeded') throw new Error(`the sync-events run ${body.status}: ${body.error ?? ''}`);
+  const { plan, applied } = body.summary;
+  const calls = {
+    termtime: termtime.control.calls.length,
+    booker: booker.control.calls.length,
+    bookerWrites: booker.control.calls.filter((c) => c.method !== 'GET' && c.path !== '/api/auth').length,
+  };
+  return {
+    wallMs,
+    changes: plan.creates + plan.updates + plan.cancellations + plan.recreates,
+    plan: { creates: plan.creates, updates: plan.updates, cancellations: plan.cancellations },
+    failed: applied?.failed ?? 0,
+    calls: { ...calls, total: calls.termtime + calls.booker },
+  };
+}
+
+async function main(): Promise<void> {
+  const term = generateTerm({
+    seed: 20_261_126,
+    activities: ACTIVITIES,
+    rooms: ROOMS,
+    weeks: WEEKS,
+    quirks: false,
+  });
+  const termtime = new TermTimeSimulator({ apiKey: TERMTIME_KEY });
+  const booker = new BookerSimulator({ username: BOOKER.username, password: BOOKER.password });
+  termtime.seed(term.termtime);
+  booker.seed(term.booker);
+  await termtime.start();
+  await booker.start();
+  termtime.control.latencyMs = LATENCY_MS;
+  booker.control.latencyMs = LATENCY_MS;
+  const termtimeUrl = `${termtime.url}${TERMTIME_API_PATH}`;
+  const db = await freshDatabase();
+  let child: ChildProcess | undefined;
+  try {
+    const app = await startApp({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      JOB_AUTH_MODE: 'token',
+      JOB_TOKEN,
+      TERMTIME_URL: termtimeUrl,
+      TERMTIME_API_KEY: TERMTIME_KEY,
+      TERMTIME_CAMPUS: 'MAIN',
+      TERMTIME_DEFAULT_DEPARTMENT: 'UNIV',
+      TERMTIME_CAPACITY_TYPE: 'LEC',
+      BOOKER_URL: booker.url,
+      BOOKER_USERNAME: BOOKER.username,
+      BOOKER_PASSWORD: BOOKER.password,
+      BOOKER_PAGE_SIZE: String(PAGE_SIZE),
+      EVENTS_WINDOW_START: WINDOW.start,
+      EVENTS_WINDOW_END: WINDOW.end,
+      EVENTS_BOOKING_TYPES: '*=TEACH',
+      EVENTS_MAX_CHANGE_RATIO: '1',
+      EVENTS_APPLY_CONCURRENCY: String(CONCURRENCY),
+      OPS_EMAIL: 'essm-ops@bench.invalid',
+      JOBS_FORCE_DRY_RUN: 'false',
+    });
+    child = app.child;
+    const peakAfterBootMb = await peakRssMb(child.pid);
+
+    const first = await timedRun(app.url, termtime, booker);
+    const peakAfterFirstMb = await peakRssMb(child.pid);
+    const noChange = await timedRun(app.url, termtime, booker);
+    const peakAfterNoChangeMb = await peakRssMb(child.pid);
+    // 2% of the events change: every event of 2% of the activities (a bigger class: new attendees).
+    const changedActivities = term.termtime.activities.filter((_, i) => i % 50 === 0);
+    for (const activity of changedActivities)
+      termtime.updateActivity(activity.code, (a) => ({ ...a, size: a.size + 1 }));
+    const changedEvents = changedActivities.reduce((sum, a) => sum + a.events.length, 0);
+    const twoPercent = await timedRun(app.url, termtime, booker);
+    const peakMb = await peakRssMb(child.pid);
+
+    // The reads alone, through the app's own clients (one sign-in, rooms, every page of bookings,
+    // activities), as a run does them, with nothing planned or written.
+    const { BookerClient } = await importDist<BookerClientModule>('apps/essm-sync/booker/booker.client.js');
+    const { TermTimeClient } = await importDist<TermTimeClientModule>(
+      'apps/essm-sync/termtime/termtime.client.js',
+    );
+    const bookerClient = new BookerClient({ baseUrl: booker.url, ...BOOKER, pageSize: PAGE_SIZE });
+    const termtimeClient = new TermTimeClient({ baseUrl: termtimeUrl, apiKey: TERMTIME_KEY });
+    termtime.control.calls = [];
+    booker.control.calls = [];
+    const started = performance.now();
+    await Promise.all([
+      termtimeClient.listActivities(),
+      bookerClient.listRooms(),
+      bookerClient.listBookings({ start: '2025-09-30', end: '2026-01-01' }),
+    ]);
+    const readsMs = Math.round(performance.now() - started);
+    const readCalls = termtime.control.calls.length + booker.control.calls.length;
+
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    // Minimum reads: activities (1), rooms (1), bookings pages (at least 1), and one sign-in to
+    // Booker per token (the first run of a fresh process; the token outlives the others).
+    const pagesFor = (bookings: number) => Math.max(1, Math.ceil(bookings / PAGE_SIZE));
+    const minimumReads = (bookings: number, signIn: boolean) => 2 + pagesFor(bookings) + (signIn ? 1 : 0);
+    const events = term.stats.events;
+    const line = {
+      bench: 'essm-sync',
+      database: db.kind,
+      latencyMsPerCall: LATENCY_MS,
+      applyConcurrency: CONCURRENCY,
+      data: { activities: term.stats.activities, events, rooms: term.stats.rooms, changedEvents },
+      firstRun: {
+        ...first,
+        minimumCalls: minimumReads(0, true) + first.changes,
+        callsVsMinimum: ratio(first.calls.total, minimumReads(0, true) + first.changes),
+      },
+      noChangeRun: {
+        ...noChange,
+        minimumCalls: minimumReads(events, false),
+        callsVsMinimum: ratio(noChange.calls.total, minimumReads(events, false)),
+      },
+      twoPercentRun: {
+        ...twoPercent,
+        minimumCalls: minimumReads(events, false) + changedEvents,
+        callsVsMinimum: ratio(twoPercent.calls.total, minimumReads(events, false) + changedEvents),
+      },
+      readsAlone: { wallMs: readsMs, calls: readCalls },
+      ratios: {
+        noChangeRunVsReadsAlone: ratio(noChange.wallMs, readsMs),
+        twoPercentRunVsReadsAlone: ratio(twoPercent.wallMs, readsMs),
+      },
+      appNodeOptions: APP_NODE_OPTIONS,
+      appPeakRssMb: {
+        afterBoot: peakAfterBootMb,
+        afterFirstRun: peakAfterFirstMb,
+        afterNoChangeRun: peakAfterNoChangeMb,
+        atEnd: peakMb,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    if (child !== undefined) await stopApp(child);
+    await termtime.close();
+    await booker.close();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `essm-sync bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
