@@ -487,6 +487,15 @@ describe('what the pages ask', () => {
     expect(mine).not.toContain(done.order.id);
     expect(mine.indexOf(first.order.id)).toBeLessThan(mine.indexOf(second.order.id));
     expect((await orders.inProgress(eve, 50)).map((o) => o.id)).toEqual([first.order.id]);
+    expect((await orders.inProgress(eve, 50))[0]).toEqual({
+      id: first.order.id,
+      reference: first.order.reference,
+      state: 'submitted',
+      kind: 'new',
+      sizeTb: 5,
+      product: { name: 'Research File Share' },
+      account: { id: first.order.account.id, name: 'Imaging data' },
+    });
     expect((await orders.inProgress(ann, 50)).map((o) => o.id)).not.toContain(first.order.id);
   });
 

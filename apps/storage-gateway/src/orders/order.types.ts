@@ -54,3 +54,14 @@ export interface OrderView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Where an order stands, in a list of orders in progress. */
+export interface OrderProgress {
+  id: string;
+  reference: string;
+  state: OrderState;
+  kind: 'new' | 'increase' | 'renewal';
+  sizeTb: number;
+  product: { name: string };
+  account: { id: string; name: string };
+}

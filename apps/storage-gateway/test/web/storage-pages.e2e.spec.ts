@@ -91,11 +91,15 @@ suite(title, () => {
       await h.queue.drained();
       await rosa.reload();
       await expect(rosa.textContent('#order-state')).resolves.toBe('Awaiting approval');
+      await rosa.goto(`${h.baseUrl}/`);
+      expect(await rosa.textContent(`li:has(a[href="/orders/${orderId}"])`)).toContain(
+        'Research Data Store, 5 TB for Lattice runs — Awaiting approval',
+      );
 
       await approve(orderId);
       await expect(ada.textContent('#order-state')).resolves.toBe('Completed');
 
-      await rosa.reload();
+      await rosa.goto(`${h.baseUrl}/orders/${orderId}`);
       await expect(rosa.textContent('#order-state')).resolves.toBe('Completed');
       await rosa.click('text=See it');
       rosaAccountId = new URL(rosa.url()).pathname.split('/')[2] ?? '';
