@@ -9,6 +9,7 @@ import { APP_NAME, type Person, SYSTEM_ACTOR } from '../domain/person.js';
 import { conflict, invalid, notFound } from '../domain/storage-errors.js';
 import { OrderTasks, type OrderTaskName } from '../domain/order-tasks.js';
 import {
+  ORDER_STATES,
   type OrderActor,
   type OrderEvent,
   type OrderState,
@@ -361,7 +362,8 @@ export class OrdersService {
    */
   async inProgress(person: Person, limit: number): Promise<OrderProgress[]> {
     // One statement, whatever the number of orders and accounts (the My storage page's budget).
-    const terminal = [...TERMINAL_ORDER_STATES] as string[];
+    // The open states by name, compared as the enum, so that PostgreSQL can use the (state, created_at) index.
+    const open = ORDER_STATES.filter((state) => !TERMINAL_ORDER_STATES.includes(state));
     const rows = await this.prisma.$queryRaw<
       {
         id: string;
@@ -380,7 +382,7 @@ export class OrdersService {
         JOIN storage.quote q ON q.id = o.quote_id
         JOIN storage.product p ON p.code = q.product_code
         JOIN storage.account a ON a.id = o.account_id
-       WHERE o.state::text <> ALL (${terminal})
+       WHERE o.state = ANY (${open}::storage."StorageOrderState"[])
          AND (o.created_by = ${person.email}
               OR a.owner_email = ${person.email}
               OR EXISTS (SELECT 1 FROM storage.account_manager m
