@@ -52,6 +52,16 @@ describe('desiredBookings', () => {
     ]);
   });
 
+  it('books a room listed twice once per event, with the size counted once', () => {
+    const result = desiredBookings([activity({ scheduledRooms: ['SCI-101', 'SCI-101'] })], rooms, options);
+    expect(result.bookings).toHaveLength(1);
+    expect(result.bookings[0]?.request).toMatchObject({
+      externalReference: 'termtime:E1@SCI-101',
+      expectedAttendees: 112,
+      description: 'TermTime activity CHEM101-LEC-01; event E1',
+    });
+  });
+
   it('uses the events of the week after the autumn change in GMT', () => {
     const result = desiredBookings(
       [activity({ events: [{ uniqueId: 'E2', date: '2025-10-27', startTime: '09:00', endTime: '10:00' }] })],
