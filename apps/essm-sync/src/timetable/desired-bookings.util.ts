@@ -105,7 +105,11 @@ export function desiredBookings(
     return value;
   };
   const skipped: SkippedEvent[] = [];
+  const bookings: DesiredBooking[] = [];
+  // Merging groups candidates by room and times; otherwise each is its booking at once (an event
+  // lists a room once), so none is held.
   const candidates: Candidate[] = [];
+  let eventsInRooms = 0;
   for (const activity of activities) {
     const skip = (
       reason: SkippedEvent['reason'],
@@ -168,7 +172,8 @@ export function desiredBookings(
           });
           continue;
         }
-        candidates.push({
+        eventsInRooms += 1;
+        const candidate: Candidate = {
           member: {
             activityCode: activity.code,
             activityName: activity.name,
@@ -183,11 +188,12 @@ export function desiredBookings(
           endMs,
           size: Math.max(0, Math.trunc(activity.size)),
           bookingType,
-        });
+        };
+        if (options.mergeSharedRooms) candidates.push(candidate);
+        else bookings.push(bookingOf([candidate], format));
       }
     }
   }
-  const bookings: DesiredBooking[] = [];
   if (options.mergeSharedRooms) {
     const groups = new Map<string, Candidate[]>();
     for (const candidate of candidates) {
@@ -202,13 +208,9 @@ export function desiredBookings(
       );
       bookings.push(bookingOf(group, format));
     }
-  } else {
-    // One booking per event in a room (an event lists a room once): no grouping to hold.
-    for (const candidate of candidates) bookings.push(bookingOf([candidate], format));
   }
-  candidates.length = 0;
   bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
-  return { bookings, skipped, eventsInRooms: candidates.length };
+  return { bookings, skipped, eventsInRooms };
 }
 
 function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {
