@@ -7,9 +7,12 @@
 // the same reads alone through the app's own clients. Reports calls against the minimum the data
 // needs (reads + one write per change), the no-change run's wall time against the reads alone, and
 // the app's peak resident memory (VmHWM). Prints one JSON line.
+// The app starts as production starts it: with the memory settings Terraform gives essm-sync
+// (NODE_OPTIONS: the heap flags; MALLOC_ARENA_MAX), read from terraform/modules/platform/main.tf
+// (the bench fails if it cannot find them).
 // Options: BENCH_ACTIVITIES (6000), BENCH_ROOMS (400), BENCH_WEEKS (8), BENCH_LATENCY_MS (50),
-// BENCH_APP_NODE_OPTIONS (the app's NODE_OPTIONS, e.g. `--max-old-space-size=256` as a memory-limited
-// container would size its heap; unset: Node's default for this machine's memory).
+// BENCH_APP_NODE_OPTIONS (instead of production's NODE_OPTIONS, to try other heap flags; set it
+// empty for Node's default sizing, which follows the machine's memory, not a container's).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -27,7 +30,6 @@ const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 6000);
 const ROOMS = Number(process.env['BENCH_ROOMS'] ?? 400);
 const WEEKS = Number(process.env['BENCH_WEEKS'] ?? 8);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
-const APP_NODE_OPTIONS = process.env['BENCH_APP_NODE_OPTIONS'] ?? '';
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
 const WINDOW = { start: '2025-10-01', end: '2025-12-31' };
@@ -41,6 +43,19 @@ const ADMIN_URL =
 
 type BookerClientModule = typeof import('../apps/essm-sync/src/booker/booker.client.js');
 type TermTimeClientModule = typeof import('../apps/essm-sync/src/termtime/termtime.client.js');
+
+/** essm-sync's memory settings in production: its `NAME = "..."` lines in the platform's Terraform. */
+async function productionMemoryEnv(): Promise<{ NODE_OPTIONS: string; MALLOC_ARENA_MAX: string }> {
+  const file = path.join(root, 'terraform/modules/platform/main.tf');
+  const text = await readFile(file, 'utf8');
+  const block = /"essm-sync" = \{([^}]*)\}/.exec(text)?.[1] ?? '';
+  const valueOf = (name: string): string => {
+    const value = new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, 'm').exec(block)?.[1];
+    if (value === undefined) throw new Error(`no ${name} for essm-sync in ${path.relative(root, file)}`);
+    return value;
+  };
+  return { NODE_OPTIONS: valueOf('NODE_OPTIONS'), MALLOC_ARENA_MAX: valueOf('MALLOC_ARENA_MAX') };
+}
 
 async function freshDatabase(): Promise<{ url: string; kind: string; drop(): Promise<void> }> {
   const migrations = path.join(root, 'prisma/migrations');
@@ -66,7 +81,7 @@ async function startApp(env: Record<string, string>): Promise<{ url: string; chi
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'dist/apps/essm-sync/main.js')], {
     cwd: root,
-    env: { ...process.env, NODE_OPTIONS: APP_NODE_OPTIONS, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -159,6 +174,11 @@ async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: Boo
 }
 
 async function main(): Promise<void> {
+  const production = await productionMemoryEnv();
+  const memoryEnv = {
+    ...production,
+    NODE_OPTIONS: process.env['BENCH_APP_NODE_OPTIONS'] ?? production.NODE_OPTIONS,
+  };
   const term = generateTerm({
     seed: 20_261_126,
     activities: ACTIVITIES,
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | undefined;
   try {
     const app = await startApp({
+      ...memoryEnv,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.url,
@@ -267,7 +288,9 @@ async function main(): Promise<void> {
         noChangeRunVsReadsAlone: ratio(noChange.wallMs, readsMs),
         twoPercentRunVsReadsAlone: ratio(twoPercent.wallMs, readsMs),
       },
-      appNodeOptions: APP_NODE_OPTIONS,
+      appMemoryEnv: memoryEnv,
+      appNodeOptionsFrom:
+        process.env['BENCH_APP_NODE_OPTIONS'] === undefined ? 'terraform' : 'BENCH_APP_NODE_OPTIONS',
       appPeakRssMb: {
         afterBoot: peakAfterBootMb,
         afterFirstRun: peakAfterFirstMb,

@@ -36,7 +36,8 @@ export class SyncRunner {
       const floor = approval === undefined ? job.readFloor : undefined;
       const previous =
         floor !== undefined && floor.minRatio > 0 ? await this.runs.findLastReadSize(ctx.app, ctx.job) : null;
-      const snapshot = await job.read(ctx);
+      // Held only until planned: the apply, often the longest part, runs without the whole read.
+      let snapshot: Snapshot | undefined = await job.read(ctx);
       readSize = job.readFloor?.size(snapshot);
       const concluded = await job.conclude?.(snapshot, ctx);
       if (concluded !== undefined) return sized(concluded);
@@ -49,6 +50,7 @@ export class SyncRunner {
             `read by the last successful run ${previous.runId}: a truncated or empty read?`;
       }
       const plan = await job.plan(snapshot, ctx, refusedBecause !== undefined);
+      snapshot = undefined;
       const run = this.select(ctx, job, plan, approval, refusedBecause);
 
       const refusal = run.refusedBecause ?? this.refusal(job, run);

@@ -123,6 +123,12 @@ locals {
       EVENTS_WINDOW_END           = local.essm_sync.events_window_end
       EVENTS_BOOKING_TYPES        = local.essm_sync.events_booking_types
       OPS_EMAIL                   = local.essm_sync.ops_email
+      # Memory sized for a 512Mi instance (apps/essm-sync/README.md, "Performance"): Node's default
+      # sizes the heap by the host's memory, not the container's, and let a term's sync (48,000
+      # events) reach 720 MB resident. A smaller heap and two malloc arenas keep it near 300 MB.
+      # `npm run bench -- essm-sync` starts the app with these very values.
+      NODE_OPTIONS     = "--max-old-space-size=144 --max-semi-space-size=2"
+      MALLOC_ARENA_MAX = "2"
     }
   }
 

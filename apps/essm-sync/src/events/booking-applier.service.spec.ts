@@ -96,7 +96,9 @@ const foreign: BookerBooking = {
 
 function run(changes: EventChange[]): EventsRun {
   const decision = {
-    bookingsById: new Map([[900, foreign]]),
+    bookingsById: new Map([
+      [900, { title: foreign.title, start: foreign.start, end: foreign.end, ours: false }],
+    ]),
     plan: { linkFixes: [] },
   } as unknown as EventsDecision;
   return { runId: 'r', plan: decision, changes, limits: null };

@@ -12,7 +12,6 @@ import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { LinkRepository } from '../timetable/link.repository.js';
 import type { BookingFailure, EventsApplied, EventsDecision, EventsRun } from './events-decision.js';
-import { isOurs } from '../timetable/ownership.util.js';
 import type { EventChange } from './events-plan.util.js';
 import type { BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
@@ -307,7 +306,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
             title: booking?.title ?? '(not in the bookings read)',
             start: booking?.start ?? '',
             end: booking?.end ?? '',
-            ours: booking === undefined ? false : isOurs(booking),
+            ours: booking?.ours ?? false,
           };
         });
       }

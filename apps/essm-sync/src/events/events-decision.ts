@@ -1,11 +1,19 @@
 import type { ApprovalSelection, SyncRun } from '@app/jobs';
-import type { BookerBooking } from '../booker/booker.types.js';
 import type { ConflictsReport } from '../conflicts/conflicts.util.js';
 import type { EventsWindow } from '../timetable/events-reader.service.js';
 import type { EventChange, EventsPlan } from './events-plan.util.js';
 import type { SkippedEvent } from '../timetable/events.types.js';
 
 export const SYNC_EVENTS_JOB = 'sync-events';
+
+/** What a 409's details say of a booking in the way (its id is the key): no more is kept. */
+export interface BookingInTheWay {
+  title: string;
+  start: string;
+  end: string;
+  /** A booking of this app. */
+  ours: boolean;
+}
 
 /** What a sync-events run found and decided before changing anything. */
 export interface EventsDecision {
@@ -14,8 +22,8 @@ export interface EventsDecision {
   skipped: SkippedEvent[];
   /** The pre-flight on the same read. */
   conflicts: ConflictsReport;
-  /** Every booking read, by id: names the bookings a 409 says are in the way. */
-  bookingsById: ReadonlyMap<number, BookerBooking>;
+  /** Every active booking read, by id, as far as a 409's details name it: the bookings in the way. */
+  bookingsById: ReadonlyMap<number, BookingInTheWay>;
   read: {
     activities: number;
     eventsInRooms: number;

@@ -1,10 +1,5 @@
 import { isActive, isOurs } from '../timetable/ownership.util.js';
-import type {
-  BookerBookingLike,
-  BookingLink,
-  DesiredBooking,
-  SkippedEvent,
-} from '../timetable/events.types.js';
+import type { BookerBookingLike, DesiredBooking, LinkRead, SkippedEvent } from '../timetable/events.types.js';
 
 /** A call the plan makes to Booker. */
 export type EventChange =
@@ -37,7 +32,7 @@ export interface EventsPlanInput {
   desired: readonly DesiredBooking[];
   skipped: readonly SkippedEvent[];
   /** Link rows whose booking starts inside the window (the others are outside what was read). */
-  links: readonly BookingLink[];
+  links: readonly LinkRead[];
   /** Every Booker booking read (the window and a day either side), cancelled ones included. */
   bookings: readonly BookerBookingLike[];
   /**

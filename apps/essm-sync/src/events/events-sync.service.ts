@@ -8,14 +8,14 @@ import {
   SyncRunner,
 } from '@app/jobs';
 import { EmailOutbox } from '@app/notifications';
-import type { BookerBooking } from '../booker/booker.types.js';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
-import type { EventsDecision } from './events-decision.js';
+import type { BookingInTheWay, EventsDecision } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
+import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
 export type EventsSyncDefinition = SyncDefinition<
@@ -91,9 +91,14 @@ export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): E
     bookings: snapshot.bookings,
     window: { fromMs: from.getTime(), toMs: to.getTime() },
   });
-  const bookingsById = new Map<number, BookerBooking>(
-    snapshot.bookings.map((booking) => [booking.id, booking]),
-  );
+  // Only what a 409's details name, of the bookings that can be in the way (not cancelled): the
+  // snapshot, with the rest of every booking, is dropped once planned.
+  const bookingsById = new Map<number, BookingInTheWay>();
+  for (const booking of snapshot.bookings) {
+    if (!isActive(booking)) continue;
+    const { title, start, end } = booking;
+    bookingsById.set(booking.id, { title, start, end, ours: isOurs(booking) });
+  }
   return {
     window: snapshot.window,
     plan,

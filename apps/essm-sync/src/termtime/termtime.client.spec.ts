@@ -277,6 +277,21 @@ describe('TermTimeClient against the TermTime simulator', () => {
     );
   });
 
+  it('refuses an activities answer that is not a list, naming the top level', async () => {
+    simulator.control.addFault({
+      path: '/v1/api/activities',
+      status: 200,
+      times: 1,
+      body: { activities: [] },
+    });
+    const failure = await client()
+      .listActivities()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UnexpectedResponseError);
+    expect((failure as UnexpectedResponseError).field).toBe('(top level)');
+    expect((failure as Error).message).toMatch(/^TermTime: unexpected activities list: \(top level\): /);
+  });
+
   it('fails a read whose connection is refused, saying so', async () => {
     const closed = new TermTimeSimulator({ apiKey: KEY });
     await closed.start();

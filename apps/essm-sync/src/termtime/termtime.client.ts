@@ -1,6 +1,14 @@
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, parseResponse } from '@app/http';
+import {
+  createHttpClient,
+  describeIssuePath,
+  type HttpClient,
+  HttpPolicy,
+  isAxiosError,
+  parseResponse,
+  UnexpectedResponseError,
+} from '@app/http';
 import { TERMTIME, TermTimeError, termTimeCodeMeaning } from './termtime.errors.js';
 import type {
   CreateBuildingInput,
@@ -20,6 +28,7 @@ import type {
 } from './termtime.types.js';
 import {
   activitiesSchema,
+  activitySchema,
   buildingsSchema,
   campusesSchema,
   createdSchema,
@@ -108,7 +117,7 @@ export class TermTimeClient {
 
   /** Every activity with its events, in one call. */
   listActivities(): Promise<TermTimeActivity[]> {
-    return this.read('activities', activitiesSchema, 'activities list');
+    return this.readList('activities', activitySchema, activitiesSchema, 'activities list');
   }
 
   listRooms(): Promise<TermTimeRoom[]> {
@@ -207,6 +216,46 @@ export class TermTimeClient {
   private async read<S extends z.ZodType>(path: string, schema: S, response: string): Promise<z.output<S>> {
     const answer = await this.send(`reading the ${response}`, () => this.http.get<unknown>(path));
     return parseResponse(schema, answer.data, { system: TERMTIME, response, status: answer.status });
+  }
+
+  /**
+   * A long list (a term's activities: tens of thousands of events), parsed item by item, each raw
+   * item let go once parsed: the answer, zod's copy and the result are never all whole at once.
+   * The first malformed item throws as `read` would, naming `[index].field`.
+   */
+  private async readList<S extends z.ZodType>(
+    path: string,
+    itemSchema: S,
+    listSchema: z.ZodType,
+    response: string,
+  ): Promise<z.output<S>[]> {
+    const answer = await this.send(`reading the ${response}`, () => this.http.get<unknown>(path));
+    const where = { system: TERMTIME, response, status: answer.status };
+    const items: unknown = answer.data;
+    if (!Array.isArray(items)) {
+      parseResponse(listSchema, items, where);
+      throw new UnexpectedResponseError(TERMTIME, response, '(top level)', ['not a list'], answer.status);
+    }
+    const parsed: z.output<S>[] = new Array<z.output<S>>(items.length);
+    for (let index = 0; index < items.length; index++) {
+      const result = itemSchema.safeParse(items[index]);
+      if (!result.success) {
+        const issues = result.error.issues.slice(0, 10);
+        const problems = issues.map(
+          (issue) => `${describeIssuePath([index, ...issue.path])}: ${issue.message}`,
+        );
+        throw new UnexpectedResponseError(
+          TERMTIME,
+          response,
+          describeIssuePath([index, ...(issues[0]?.path ?? [])]),
+          problems,
+          answer.status,
+        );
+      }
+      parsed[index] = result.data;
+      items[index] = undefined;
+    }
+    return parsed;
   }
 
   private async create(operation: string, path: string, params: Params, body?: unknown): Promise<void> {

@@ -47,41 +47,41 @@ const eventSchema = z
     path: ['endTime'],
   });
 
-export const activitiesSchema = z.array(
-  z
-    .object({
-      code: z.string().min(1),
-      name: text,
-      type: text,
-      size: z.number().nonnegative().nullish(),
-      planSize: z.number().nonnegative().nullish(),
-      scheduled: flag,
-      virtual: flag,
-      scheduledRooms: z.array(z.string()).nullish(),
-      departmentCode: optionalText,
-      moduleCode: optionalText,
-      events: z.array(eventSchema).nullish(),
-    })
-    .transform((wire): TermTimeActivity => ({
-      code: wire.code,
-      name: wire.name,
-      type: wire.type,
-      size: Math.round(wire.size ?? wire.planSize ?? 0),
-      scheduled: wire.scheduled,
-      virtual: wire.virtual,
-      scheduledRooms: wire.scheduledRooms ?? [],
-      departmentCode: wire.departmentCode,
-      moduleCode: wire.moduleCode,
-      events: (wire.events ?? []).map((event) => ({
-        uniqueId: event.uniqueId,
-        date: event.date,
-        startTime: event.startTime,
-        endTime: event.endTime,
-        durationMinutes: event.activityDurationMins,
-        week: event.week,
-      })),
+export const activitySchema = z
+  .object({
+    code: z.string().min(1),
+    name: text,
+    type: text,
+    size: z.number().nonnegative().nullish(),
+    planSize: z.number().nonnegative().nullish(),
+    scheduled: flag,
+    virtual: flag,
+    scheduledRooms: z.array(z.string()).nullish(),
+    departmentCode: optionalText,
+    moduleCode: optionalText,
+    events: z.array(eventSchema).nullish(),
+  })
+  .transform((wire): TermTimeActivity => ({
+    code: wire.code,
+    name: wire.name,
+    type: wire.type,
+    size: Math.round(wire.size ?? wire.planSize ?? 0),
+    scheduled: wire.scheduled,
+    virtual: wire.virtual,
+    scheduledRooms: wire.scheduledRooms ?? [],
+    departmentCode: wire.departmentCode,
+    moduleCode: wire.moduleCode,
+    events: (wire.events ?? []).map((event) => ({
+      uniqueId: event.uniqueId,
+      date: event.date,
+      startTime: event.startTime,
+      endTime: event.endTime,
+      durationMinutes: event.activityDurationMins,
+      week: event.week,
     })),
-);
+  }));
+
+export const activitiesSchema = z.array(activitySchema);
 
 export const roomsSchema = z.array(
   z

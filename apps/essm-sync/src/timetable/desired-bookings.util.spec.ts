@@ -37,6 +37,7 @@ describe('desiredBookings', () => {
   it('makes one booking per event per room, converted from London time', () => {
     const result = desiredBookings([activity({ scheduledRooms: ['SCI-101', 'SCI-102'] })], rooms, options);
     expect(result.skipped).toEqual([]);
+    expect(result.eventsInRooms).toBe(2);
     expect(result.bookings.map((b) => b.request)).toEqual([
       {
         roomId: 11,
@@ -50,6 +51,17 @@ describe('desiredBookings', () => {
       },
       expect.objectContaining({ roomId: 12, externalReference: 'termtime:E1@SCI-102' }),
     ]);
+  });
+
+  it('books a room listed twice once per event, with the size counted once', () => {
+    const result = desiredBookings([activity({ scheduledRooms: ['SCI-101', 'SCI-101'] })], rooms, options);
+    expect(result.bookings).toHaveLength(1);
+    expect(result.eventsInRooms).toBe(1);
+    expect(result.bookings[0]?.request).toMatchObject({
+      externalReference: 'termtime:E1@SCI-101',
+      expectedAttendees: 112,
+      description: 'TermTime activity CHEM101-LEC-01; event E1',
+    });
   });
 
   it('uses the events of the week after the autumn change in GMT', () => {
@@ -117,6 +129,7 @@ describe('desiredBookings', () => {
     expect(desiredBookings(cohorts, rooms, options).bookings).toHaveLength(2);
     const merged = desiredBookings(cohorts, rooms, { ...options, mergeSharedRooms: true });
     expect(merged.bookings).toHaveLength(1);
+    expect(merged.eventsInRooms).toBe(2);
     expect(merged.bookings[0]?.request).toMatchObject({
       title: 'Cohort A / Cohort B',
       externalReference: 'termtime:E1+E7@SCI-101',

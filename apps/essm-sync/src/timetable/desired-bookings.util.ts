@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { formatLondon, londonToInstant, WallTimeError } from '../time/london-time.util.js';
 import type {
   BookerRoomLike,
@@ -33,7 +33,8 @@ export interface DesiredBookings {
 
 /** Our reference for one event in one room, or for a merged group (all its events, one room). */
 export function referenceOf(eventIds: readonly string[], roomCode: string): string {
-  const plain = `${REFERENCE_PREFIX}${eventIds.join('+')}@${roomCode}`;
+  // join, not a template: one flat string (a template's pieces stay linked, in each of 48,000).
+  const plain = [REFERENCE_PREFIX, eventIds.join('+'), '@', roomCode].join('');
   if (plain.length <= MAX_REFERENCE) return plain;
   // Too many events for Booker's 255 characters: the first, their number and a digest of them all.
   const digest = createHash('sha256').update(eventIds.join('+')).digest('hex').slice(0, 16);
@@ -54,7 +55,9 @@ export function hashRequest(request: BookingRequest): string {
     request.expectedAttendees,
     request.bookingType,
   ]);
-  return hash('sha256', canonical, 'hex').slice(0, 32);
+  // The first 16 bytes, in hex: the first 32 characters of the whole digest's hex, as one flat string
+  // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings).
+  return createHash('sha256').update(canonical).digest().subarray(0, 16).toString('hex');
 }
 
 function truncate(text: string, max: number): string {
@@ -102,7 +105,11 @@ export function desiredBookings(
     return value;
   };
   const skipped: SkippedEvent[] = [];
+  const bookings: DesiredBooking[] = [];
+  // Merging groups candidates by room and times; otherwise each is its booking at once (an event
+  // lists a room once), so none is held.
   const candidates: Candidate[] = [];
+  let eventsInRooms = 0;
   for (const activity of activities) {
     const skip = (
       reason: SkippedEvent['reason'],
@@ -114,7 +121,8 @@ export function desiredBookings(
       continue;
     }
     if (!activity.scheduled && events.length === 0) continue;
-    const roomCodes = activity.scheduledRooms;
+    // A room listed twice is one booking per event, as the reference (event and room) says.
+    const roomCodes = [...new Set(activity.scheduledRooms)];
     const bookingType = options.bookingTypes[activity.type] ?? options.bookingTypes['*'];
     for (const event of events) {
       if (event.date < options.window.start || event.date > options.window.end) {
@@ -164,7 +172,8 @@ export function desiredBookings(
           });
           continue;
         }
-        candidates.push({
+        eventsInRooms += 1;
+        const candidate: Candidate = {
           member: {
             activityCode: activity.code,
             activityName: activity.name,
@@ -179,28 +188,29 @@ export function desiredBookings(
           endMs,
           size: Math.max(0, Math.trunc(activity.size)),
           bookingType,
-        });
+        };
+        if (options.mergeSharedRooms) candidates.push(candidate);
+        else bookings.push(bookingOf([candidate], format));
       }
     }
   }
-  const groups = new Map<string, Candidate[]>();
-  for (const candidate of candidates) {
-    const key = options.mergeSharedRooms
-      ? `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`
-      : `${candidate.member.eventId}@${candidate.member.roomCode}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [candidate]);
-    else group.push(candidate);
-  }
-  const bookings: DesiredBooking[] = [];
-  for (const group of groups.values()) {
-    group.sort((a, b) =>
-      a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
-    );
-    bookings.push(bookingOf(group, format));
+  if (options.mergeSharedRooms) {
+    const groups = new Map<string, Candidate[]>();
+    for (const candidate of candidates) {
+      const key = `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [candidate]);
+      else group.push(candidate);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b) =>
+        a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
+      );
+      bookings.push(bookingOf(group, format));
+    }
   }
   bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
-  return { bookings, skipped, eventsInRooms: candidates.length };
+  return { bookings, skipped, eventsInRooms };
 }
 
 function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {
@@ -218,8 +228,12 @@ function bookingOf(group: Candidate[], format: (instantMs: number) => string): D
     end: format(first.endMs),
     title: truncate(names.join(' / '), MAX_TITLE),
     description: truncate(
-      `TermTime ${codes.length === 1 ? 'activity' : 'activities'} ${codes.join(', ')}; ` +
-        `${members.length === 1 ? 'event' : 'events'} ${members.map((m) => m.eventId).join(', ')}`,
+      [
+        `TermTime ${codes.length === 1 ? 'activity' : 'activities'} `,
+        codes.join(', '),
+        `; ${members.length === 1 ? 'event' : 'events'} `,
+        members.map((m) => m.eventId).join(', '),
+      ].join(''),
       2000,
     ),
     externalReference: reference,

@@ -6,7 +6,7 @@ import { LinkRepository } from './link.repository.js';
 import { TermTimeClient } from '../termtime/termtime.client.js';
 import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
-import type { BookingLink } from './events.types.js';
+import type { LinkRead } from './events.types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ export interface EventsSnapshot {
   /** Booker's bookings from the day before the window to the day after (cancelled ones too). */
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
-  links: BookingLink[];
+  links: LinkRead[];
   calls: { termtime: number; booker: number };
   readMs: number;
 }

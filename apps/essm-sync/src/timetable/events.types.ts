@@ -61,6 +61,9 @@ export interface BookingLink {
   startsAt: Date;
 }
 
+/** A link as a run reads it: what the plan compares (the start only selects the rows). */
+export type LinkRead = Omit<BookingLink, 'startsAt'>;
+
 /** Why an event in a room gets no booking. */
 export type SkipReason =
   | 'virtual'

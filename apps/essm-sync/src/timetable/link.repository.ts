@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type PrismaTx } from '@app/db';
-import type { BookingLink } from './events.types.js';
+import type { BookingLink, LinkRead } from './events.types.js';
 
 type InTx = (tx: PrismaTx) => Promise<void>;
 
@@ -10,7 +10,7 @@ export class LinkRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Links whose booking starts in [from, to): those a run that read this window may judge. */
-  async findLinksStartingBetween(from: Date, to: Date): Promise<BookingLink[]> {
+  async findLinksStartingBetween(from: Date, to: Date): Promise<LinkRead[]> {
     return this.prisma.essmBookingLink.findMany({
       where: { startsAt: { gte: from, lt: to } },
       select: {
@@ -19,7 +19,6 @@ export class LinkRepository {
         hash: true,
         roomCode: true,
         eventIds: true,
-        startsAt: true,
       },
     });
   }
