@@ -3,7 +3,7 @@ import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
 import { AppConfigModule } from '@app/config';
 import { bearerFor, GoogleModule, ID_TOKEN_PROVIDER, type IdTokenProvider } from '@app/google';
 import { PrismaService } from '@app/db';
-import { PlatformModule } from '@app/service';
+import { PlatformModule, UNMATCHED_ROUTE_PAGE } from '@app/service';
 import { AccountsService } from './accounts/accounts.service.js';
 import {
   AccountsController,
@@ -51,6 +51,9 @@ export class AppModule implements NestModule {
     };
     return {
       module: AppModule,
+      // Global for one export: the 404 page the platform's error filter (in PlatformModule) asks for.
+      global: true,
+      exports: [UNMATCHED_ROUTE_PAGE],
       imports: [
         PlatformModule.forRoot(APP, config),
         AppConfigModule.forRoot(STORAGE_GATEWAY_CONFIG, config),

@@ -1,7 +1,25 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Inject,
+  Logger,
+  NotFoundException,
+  Optional,
+} from '@nestjs/common';
 import { DatabaseBusyException, mapPrismaError } from '@app/db';
 import { requestContext } from '@app/logging';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+
+/**
+ * An app with pages gives this (a global provider) to answer a browser's GET of an address that
+ * matches no route with its own 404 page; without it, or for anything else, the answer is JSON.
+ */
+export interface UnmatchedRoutePage {
+  render(host: ArgumentsHost): void;
+}
+export const UNMATCHED_ROUTE_PAGE = Symbol('UNMATCHED_ROUTE_PAGE');
 
 /**
  * The one place errors become HTTP: HttpExceptions keep their status and body (malformed JSON
@@ -15,8 +33,19 @@ import type { Response } from 'express';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() @Inject(UNMATCHED_ROUTE_PAGE) private readonly page?: UnmatchedRoutePage) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (this.page !== undefined && exception instanceof NotFoundException) {
+      const request = host.switchToHttp().getRequest<Request & { route?: unknown }>();
+      // No route matched (express sets req.route on a match), and a browser asked for a page.
+      const browser = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+      if (request.route === undefined && browser) {
+        this.page.render(host);
+        return;
+      }
+    }
     const mapped = mapPrismaError(exception);
     if (mapped instanceof DatabaseBusyException) {
       const correlationId = requestContext.getStore()?.requestId ?? null;

@@ -1,5 +1,9 @@
 export { bootstrapService, configureService, runService, type ServiceOptions } from './bootstrap.js';
 export { HealthModule } from './health.controller.js';
-export { AllExceptionsFilter } from './all-exceptions.filter.js';
+export {
+  AllExceptionsFilter,
+  UNMATCHED_ROUTE_PAGE,
+  type UnmatchedRoutePage,
+} from './all-exceptions.filter.js';
 export { PlatformModule } from './platform.module.js';
 export { READINESS_REPORTERS, type ReadinessReporter } from './readiness.js';

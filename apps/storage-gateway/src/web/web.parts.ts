@@ -1,4 +1,5 @@
-import { type MiddlewareConsumer, RequestMethod } from '@nestjs/common';
+import { type MiddlewareConsumer, NotFoundException, RequestMethod } from '@nestjs/common';
+import { UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
 import { AccountPagesController } from './account.pages.controller.js';
 import { AdminPagesController } from './admin.pages.controller.js';
 import { Assets } from './assets.js';
@@ -22,6 +23,14 @@ export const WEB_PROVIDERS = [
   PagesRenderer,
   PageErrorsFilter,
   FormOrders,
+  // A browser asking for an address that matches no route gets the 404 page (the platform's filter asks).
+  {
+    provide: UNMATCHED_ROUTE_PAGE,
+    inject: [PageErrorsFilter],
+    useFactory: (pages: PageErrorsFilter): UnmatchedRoutePage => ({
+      render: (host) => pages.catch(new NotFoundException('There is no page at this address.'), host),
+    }),
+  },
 ];
 
 /** Forms that may carry the purchase order PDF are read (file included) before the guards check CSRF. */

@@ -329,3 +329,32 @@ describe('headers', () => {
     expect((await fetch(`${h.baseUrl}/static/0000000000000000/app.css`)).status).toBe(404);
   });
 });
+
+describe('an address that matches no route', () => {
+  it('is the 404 page for a browser, and stays JSON for the API, other methods and the probes', async () => {
+    const page = await fetch(`${h.baseUrl}/no/such/page`, {
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('Page not found');
+    expect(html).not.toMatch(/Cannot GET|at [A-Za-z]+ \(/);
+
+    const api = await fetch(`${h.baseUrl}/api/no-such-thing`, { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/^application\/json/);
+    const post = await fetch(`${h.baseUrl}/no/such/page`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+    });
+    expect(post.status).toBe(404);
+    expect(post.headers.get('content-type')).toMatch(/^application\/json/);
+    // a route that matched and found nothing keeps its own answer
+    const missing = await fetch(`${h.baseUrl}/api/orders/00000000-0000-4000-8000-000000000000`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(missing.status).toBe(401);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
