@@ -510,3 +510,23 @@ describe('what the pages ask', () => {
     expect(await orders.findByKey(eve, made.idempotencyKey)).toBeNull();
   });
 });
+
+describe('orders whose task was lost', () => {
+  it('are found by how long they have waited; a dry run queues nothing, a real one queues each pending task', async () => {
+    const { order } = await newStorage(ann);
+    await orders.move(order.id, 'start_payment_check', 'system');
+    tasks.enqueued.length = 0;
+    const later = new Date('2026-11-26T12:00:00Z');
+    const found = await orders.resumeStalled(later, null);
+    expect(found).toContainEqual({ reference: order.reference, task: 'check-payment' });
+    expect(tasks.enqueued).toEqual([]);
+    await orders.resumeStalled(later, 'resume-2026112612');
+    expect(tasks.enqueued).toContainEqual({
+      name: 'check-payment',
+      body: { orderId: order.id },
+      taskId: `check-payment-${order.id}-resume-2026112612`,
+    });
+    // waited less than that: not concerned
+    expect(await orders.resumeStalled(new Date('2020-01-01T00:00:00Z'), null)).toEqual([]);
+  });
+});

@@ -127,3 +127,23 @@ function past(event: OrderEvent): string {
       return 'completed';
   }
 }
+
+/**
+ * The task an order in this state waits for (`check-payment` before the payment is decided,
+ * `provision` once approved), or null when it waits for a person or is over.
+ */
+export function pendingTask(state: OrderState): 'check-payment' | 'provision' | null {
+  switch (state) {
+    case 'submitted':
+    case 'checking_payment':
+      return 'check-payment';
+    case 'approved':
+    case 'provisioning':
+      return 'provision';
+    default:
+      return null;
+  }
+}
+
+/** States in which an order waits for one of the app's own tasks. */
+export const WAITING_FOR_TASK: readonly OrderState[] = ORDER_STATES.filter((s) => pendingTask(s) !== null);

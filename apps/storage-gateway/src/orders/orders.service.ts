@@ -10,6 +10,8 @@ import { conflict, invalid, notFound } from '../domain/storage-errors.js';
 import { OrderTasks, type OrderTaskName } from '../domain/order-tasks.js';
 import {
   ORDER_STATES,
+  pendingTask,
+  WAITING_FOR_TASK,
   type OrderActor,
   type OrderEvent,
   type OrderState,
@@ -441,24 +443,25 @@ export class OrdersService {
   /**
    * Orders waiting for work that should have happened by `before` (a task lost, retries used up, the
    * backend down for longer than the queue retries): their task is queued again under a new id (the
-   * handlers act only on the state they expect, so an extra delivery is harmless). Returns the
-   * orders queued again. One statement to find them.
+   * handlers act only on the state they expect, so an extra delivery is harmless). With `attempt`
+   * null (a dry run) nothing is queued. Returns the orders concerned; one statement finds them.
    */
-  async resumeStalled(before: Date, attempt: string): Promise<{ reference: string; task: OrderTaskName }[]> {
+  async resumeStalled(
+    before: Date,
+    attempt: string | null,
+  ): Promise<{ reference: string; task: OrderTaskName }[]> {
     const stalled = await this.prisma.storageOrder.findMany({
-      where: {
-        state: { in: ['submitted', 'checking_payment', 'approved', 'provisioning'] },
-        updatedAt: { lt: before },
-      },
+      where: { state: { in: [...WAITING_FOR_TASK] }, updatedAt: { lt: before } },
       select: { id: true, reference: true, state: true },
       orderBy: { updatedAt: 'asc' },
       take: 1000,
     });
     const queued: { reference: string; task: OrderTaskName }[] = [];
     for (const order of stalled) {
-      const task: OrderTaskName =
-        order.state === 'submitted' || order.state === 'checking_payment' ? 'check-payment' : 'provision';
-      await this.tasks.enqueue(task, { orderId: order.id }, `${task}-${order.id}-${attempt}`);
+      const task = pendingTask(order.state);
+      if (task === null) continue;
+      if (attempt !== null)
+        await this.tasks.enqueue(task, { orderId: order.id }, `${task}-${order.id}-${attempt}`);
       queued.push({ reference: order.reference, task });
     }
     return queued;
@@ -468,13 +471,12 @@ export class OrdersService {
   async retry(admin: Person, id: string): Promise<OrderView> {
     if (!admin.admin) throw new ForbiddenException('Only administrators retry orders');
     const order = await this.show(admin, id);
-    if (!['submitted', 'checking_payment', 'approved', 'provisioning'].includes(order.state)) {
+    const task = pendingTask(order.state);
+    if (task === null) {
       throw conflict(
         `order ${order.reference} is ${order.state.replace('_', ' ')}: there is nothing to retry`,
       );
     }
-    const task: OrderTaskName =
-      order.state === 'submitted' || order.state === 'checking_payment' ? 'check-payment' : 'provision';
     await this.audit.audit(APP_NAME, admin.email, null, [
       { action: 'order.retry', entityType: 'order', entityId: id, after: { task } },
     ]);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/db';
 import { Job, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
 import { Clock } from '../domain/clock.js';
 import { OrdersService } from '../orders/orders.service.js';
@@ -22,27 +21,20 @@ export interface ResumeOrdersSummary {
 @Job({ name: 'resume-orders', description: 'Queue again the work of orders whose task was lost' })
 export class ResumeOrdersJob implements JobHandler<ResumeOrdersSummary> {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly orders: OrdersService,
     private readonly clock: Clock,
   ) {}
 
   async run(ctx: JobContext): Promise<JobOutcome<ResumeOrdersSummary>> {
     const before = new Date(this.clock.now().getTime() - STALLED_AFTER_MS);
+    const hour = this.clock
+      .now()
+      .toISOString()
+      .slice(0, 13)
+      .replace(/[^0-9]/g, '');
+    // A dry run finds the same orders and queues nothing.
+    const queued = await this.orders.resumeStalled(before, ctx.dryRun ? null : `resume-${hour}`);
     if (ctx.dryRun) {
-      const stalled = await this.prisma.storageOrder.findMany({
-        where: {
-          state: { in: ['submitted', 'checking_payment', 'approved', 'provisioning'] },
-          updatedAt: { lt: before },
-        },
-        select: { reference: true, state: true },
-        orderBy: { updatedAt: 'asc' },
-        take: 1000,
-      });
-      const queued = stalled.map((o) => ({
-        reference: o.reference,
-        task: o.state === 'submitted' || o.state === 'checking_payment' ? 'check-payment' : 'provision',
-      }));
       return {
         status: 'succeeded',
         summary: {
@@ -52,12 +44,6 @@ export class ResumeOrdersJob implements JobHandler<ResumeOrdersSummary> {
         },
       };
     }
-    const hour = this.clock
-      .now()
-      .toISOString()
-      .slice(0, 13)
-      .replace(/[^0-9]/g, '');
-    const queued = await this.orders.resumeStalled(before, `resume-${hour}`);
     return {
       status: 'succeeded',
       summary: { stalled: queued.length, queued, message: `${queued.length} order(s) queued again` },
