@@ -87,7 +87,12 @@ async function main(): Promise<void> {
   const prisma = new PrismaService({ url: platform.url, poolSize: 3, connectTimeoutMs: 5000 });
   const registry = new InstanceRegistry(config.instances);
   const databases = new EllaDatabases(config.ELLA_TIMEOUT_MS);
-  const health = new HealthService(registry, databases, new SupervisorClients(1000), config);
+  const health = new HealthService(
+    registry,
+    databases,
+    new SupervisorClients({ timeoutMs: 1000, readAttempts: 1 }),
+    config,
+  );
   const ella = registry.get('bench');
   const from = new Date(NOW.getTime() - WINDOW_MS);
 

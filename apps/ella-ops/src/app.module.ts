@@ -46,7 +46,13 @@ export class AppModule {
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
         { provide: InstanceRegistry, useValue: new InstanceRegistry(config.instances) },
-        { provide: SupervisorClients, useValue: new SupervisorClients(config.SUPERVISOR_TIMEOUT_MS) },
+        {
+          provide: SupervisorClients,
+          useValue: new SupervisorClients({
+            timeoutMs: config.SUPERVISOR_TIMEOUT_MS,
+            readAttempts: config.SUPERVISOR_READ_ATTEMPTS,
+          }),
+        },
         { provide: EllaDatabases, useFactory: () => new EllaDatabases(config.ELLA_TIMEOUT_MS) },
         EllaAudit,
         ProcessesService,

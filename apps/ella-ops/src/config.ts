@@ -11,8 +11,10 @@ export const ellaOpsSchema = baseSchema
     /** The instances as a JSON array (see the README); or ELLA_INSTANCES_FILE, a file holding it. */
     ELLA_INSTANCES: z.string().optional(),
     ELLA_INSTANCES_FILE: z.string().optional(),
-    /** How long one supervisord call may take before the instance counts as unreachable. */
+    /** How long one supervisord call (one attempt) may take before the instance counts as unreachable. */
     SUPERVISOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Attempts in all for a supervisord read that fails (actions are never repeated). */
+    SUPERVISOR_READ_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
     /** How long a query on an instance's ELLA database, or a call to its API, may take. */
     ELLA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** The health window when a request gives none. */

@@ -10,6 +10,7 @@ import {
   supervisordInstalled,
   type TestSupervisord,
 } from './supervisord.harness.js';
+import { startSilentServer } from './silent-server.js';
 
 const describeWith = supervisordInstalled ? describe : describe.skip;
 
@@ -81,6 +82,50 @@ describeWith('SupervisorClient against a real supervisord', () => {
     expect(tail.overflow).toBe(false);
   });
 
+  it('asks a read again after a 503 with Retry-After (honoured), and never repeats an action', async () => {
+    const proxy = await startFaultyProxy(s.url);
+    try {
+      const delays: number[] = [];
+      const client = new SupervisorClient({
+        instance: 'prod',
+        url: proxy.url,
+        username: s.username,
+        password: s.password,
+        timeoutMs: 5000,
+        sleep: (ms) => {
+          delays.push(ms);
+          return Promise.resolve();
+        },
+      });
+      proxy.failures.push({ status: 503, retryAfter: '1' });
+      expect((await client.getProcessInfo('api')).statename).toBe('RUNNING');
+      expect(delays).toEqual([1000]);
+      expect(client.policy.calls).toBe(2);
+      expect(proxy.forwarded).toBe(1);
+
+      for (const status of [503, 429, 500]) {
+        proxy.failures.push({ status, retryAfter: '0' });
+        await expect(client.stopProcess('api')).rejects.toThrow(
+          `supervisord of instance "prod" is unreachable: it answered HTTP ${status}`,
+        );
+      }
+      expect(client.policy.calls).toBe(5);
+      expect(proxy.forwarded).toBe(1);
+      expect(delays).toEqual([1000]);
+      expect((await s.client.getProcessInfo('api')).statename).toBe('RUNNING');
+
+      // A Retry-After longer than a read may wait fails at once, and 401 is never asked again.
+      proxy.failures.push({ status: 503, retryAfter: '30' });
+      await expect(client.getState()).rejects.toThrow('it answered HTTP 503');
+      proxy.failures.push({ status: 401 });
+      await expect(client.getState()).rejects.toThrow('it refused the credentials (HTTP 401)');
+      expect(client.policy.calls).toBe(7);
+      expect(delays).toEqual([1000]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses wrong credentials as unreachable, naming the instance (502)', async () => {
     const wrong = new SupervisorClient({
       instance: 'prod',
@@ -118,24 +163,136 @@ describe('SupervisorClient without a supervisord', () => {
     );
   });
 
-  it('reports a server that never answers as a timeout', async () => {
-    const net = await import('node:net');
-    const sockets: import('node:net').Socket[] = [];
-    const server = net.createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as { port: number };
+  it('gives a hung supervisord one attempt per read attempt, each cut at the timeout', async () => {
+    const hung = await startSilentServer();
     try {
       const client = new SupervisorClient({
         instance: 'slow',
-        url: `http://127.0.0.1:${port}/RPC2`,
+        url: `${hung.url}/RPC2`,
         timeoutMs: 200,
+        readAttempts: 2,
       });
+      const started = performance.now();
       await expect(client.getState()).rejects.toThrow(
         'supervisord of instance "slow" is unreachable: no answer within 200 ms',
       );
+      const elapsed = performance.now() - started;
+      expect(client.policy.calls).toBe(2);
+      expect(hung.requests).toBe(2);
+      // Two attempts of 200 ms and one backoff (at most 2 s); no attempt waits for ever.
+      expect(elapsed).toBeGreaterThanOrEqual(390);
+      expect(elapsed).toBeLessThan(4000);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await hung.close();
     }
   });
+
+  it('sends an action to a hung supervisord once, and reads once with readAttempts 1', async () => {
+    const hung = await startSilentServer();
+    try {
+      const client = new SupervisorClient({
+        instance: 'slow',
+        url: `${hung.url}/RPC2`,
+        timeoutMs: 200,
+        readAttempts: 3,
+      });
+      await expect(client.stopProcess('api')).rejects.toThrow(
+        'supervisord of instance "slow" is unreachable: no answer within 200 ms',
+      );
+      await expect(client.startAllProcesses()).rejects.toThrow('no answer within 200 ms');
+      expect(client.policy.calls).toBe(2);
+      expect(hung.requests).toBe(2);
+      const once = new SupervisorClient({
+        instance: 'slow',
+        url: `${hung.url}/RPC2`,
+        timeoutMs: 200,
+        readAttempts: 1,
+      });
+      await expect(once.getAllProcessInfo()).rejects.toThrow('no answer within 200 ms');
+      expect(once.policy.calls).toBe(1);
+      expect(hung.requests).toBe(3);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('does not repeat a read that got a refused connection more than readAttempts times', async () => {
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as { port: number };
+        server.close(() => resolve(p));
+      });
+    });
+    const delays: number[] = [];
+    const client = new SupervisorClient({
+      instance: 'down',
+      url: `http://127.0.0.1:${port}/RPC2`,
+      timeoutMs: 2000,
+      readAttempts: 3,
+      sleep: (ms) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await expect(client.getProcessInfo('api')).rejects.toThrow('connection refused');
+    expect(client.policy.calls).toBe(3);
+    expect(delays).toHaveLength(2);
+    await expect(client.startProcess('api')).rejects.toThrow('connection refused');
+    expect(client.policy.calls).toBe(4);
+    expect(delays).toHaveLength(2);
+  });
 });
+
+interface FaultyProxy {
+  url: string;
+  /** The next requests get these answers instead of supervisord's (first first). */
+  failures: { status: number; retryAfter?: string }[];
+  /** Requests passed on to supervisord. */
+  readonly forwarded: number;
+  close(): Promise<void>;
+}
+
+/** A proxy in front of a real supervisord that answers the next requests with HTTP errors when told. */
+async function startFaultyProxy(target: string): Promise<FaultyProxy> {
+  const http = await import('node:http');
+  const failures: FaultyProxy['failures'] = [];
+  let forwarded = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const failure = failures.shift();
+      if (failure !== undefined) {
+        res.writeHead(
+          failure.status,
+          failure.retryAfter === undefined ? {} : { 'retry-after': failure.retryAfter },
+        );
+        res.end('failing on purpose');
+        return;
+      }
+      forwarded += 1;
+      void fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml', authorization: req.headers.authorization ?? '' },
+        body: Buffer.concat(chunks),
+      }).then(async (answer) => {
+        res.writeHead(answer.status, { 'content-type': 'text/xml' });
+        res.end(await answer.text());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/RPC2`,
+    failures,
+    get forwarded() {
+      return forwarded;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AttemptTimeoutError, HttpPolicy } from '@app/http';
 import { ELLA_OPS_CONFIG, type EllaOpsConfig } from '../config.js';
 import { EllaDatabases } from '../ella-db/ella-databases.js';
 import { InstanceRegistry } from '../instances/instance-registry.js';
@@ -29,12 +30,25 @@ interface SlowRow {
  */
 @Injectable()
 export class HealthService {
+  /**
+   * The policy of the ELLA API probe: one attempt of at most `ELLA_TIMEOUT_MS`, never repeated (a
+   * probe reports what it saw: a retry would hide an API that fails every other call);
+   * `apiPolicy.calls` counts the probes sent.
+   */
+  readonly apiPolicy: HttpPolicy;
+
   constructor(
     private readonly registry: InstanceRegistry,
     private readonly databases: EllaDatabases,
     private readonly supervisors: SupervisorClients,
     @Inject(ELLA_OPS_CONFIG) private readonly config: EllaOpsConfig,
-  ) {}
+  ) {
+    this.apiPolicy = new HttpPolicy({
+      system: 'ELLA API',
+      timeoutMs: config.ELLA_TIMEOUT_MS,
+      maxAttempts: 1,
+    });
+  }
 
   async health(name: string, windowMinutes: number | undefined, now: Date): Promise<HealthView> {
     const instance = this.registry.get(name);
@@ -46,14 +60,7 @@ export class HealthService {
       timed(async () => {
         await this.databases.query(instance, 'SELECT 1');
       }),
-      timed(async () => {
-        const response = await fetch(new URL('api/v1/broadcasts/', withSlash(instance.ellaUrl)), {
-          signal: AbortSignal.timeout(this.config.ELLA_TIMEOUT_MS),
-        });
-        await response.arrayBuffer();
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.status;
-      }),
+      timed(() => this.probeApi(instance)),
     ]);
     return {
       instance: name,
@@ -110,6 +117,20 @@ export class HealthService {
     };
   }
 
+  /** ELLA's `GET /api/v1/broadcasts/`: its status, or an error saying why it failed. */
+  private probeApi(instance: EllaInstance): Promise<number> {
+    const url = new URL('api/v1/broadcasts/', withSlash(instance.ellaUrl));
+    return this.apiPolicy.run(
+      async ({ signal }) => {
+        const response = await fetch(url, { signal });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.status;
+      },
+      { repeatable: true },
+    );
+  }
+
   private async processes(instance: EllaInstance): Promise<HealthView['processes']> {
     const client = this.supervisors.for(instance);
     try {
@@ -135,7 +156,8 @@ async function timed(work: () => Promise<number | void>): Promise<Check> {
     return status === undefined ? { ok: true, ms } : { ok: true, ms, status };
   } catch (error) {
     const { name, message } = error as { name?: string; message?: string };
-    const text = name === 'TimeoutError' ? 'no answer in time' : (message ?? 'failed');
+    const timedOut = error instanceof AttemptTimeoutError || name === 'TimeoutError';
+    const text = timedOut ? 'no answer in time' : (message ?? 'failed');
     return { ok: false, ms: Math.round(performance.now() - started), error: text };
   }
 }

@@ -5,7 +5,7 @@ import { SupervisorClient } from './supervisor.client.js';
 export class SupervisorClients {
   private readonly clients = new Map<string, SupervisorClient>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(private readonly options: { timeoutMs: number; readAttempts: number }) {}
 
   for(instance: EllaInstance): SupervisorClient {
     let client = this.clients.get(instance.name);
@@ -15,7 +15,8 @@ export class SupervisorClients {
         url: instance.supervisorUrl,
         username: instance.supervisorUsername,
         password: instance.supervisorPassword,
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.options.timeoutMs,
+        readAttempts: this.options.readAttempts,
       });
       this.clients.set(instance.name, client);
     }
