@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, type Principal, Roles } from '@app/auth';
 import { ApiOperation, ApiTags } from '@app/openapi';
 import { ZodBody, ZodQuery } from '@app/validation';
@@ -14,10 +14,58 @@ import {
   programName,
 } from './process.types.js';
 import {
+  type InstanceAction,
   type InstanceActionResult,
+  type ProgramAction,
   type ProgramActionResult,
   ProcessesService,
 } from './processes.service.js';
+
+/**
+ * The actions: each is `POST`, answers 200, is for operators only and is audited with the body's
+ * reason. One row per route: its summary in the OpenAPI document (the path is the action's name).
+ */
+const PROGRAM_ACTIONS: Readonly<Record<ProgramAction, string>> = {
+  start: 'Start one program (failover rule applies); audited with the reason',
+  stop: 'Stop one program; audited with the reason',
+  restart: 'Stop (if running) and start one program (failover rule applies); audited',
+};
+const INSTANCE_ACTIONS: Readonly<Record<InstanceAction, string>> = {
+  start: 'Start every program of the instance (failover rule applies); audited',
+  stop: 'Stop every program of the instance; audited with the reason',
+};
+
+/** The path's instance name, checked (400 naming `name`). */
+const instanceOf = (name: string): string => parseParam(instanceName, name, 'name');
+
+/** The path's instance and program names, checked (400 naming the parameter). */
+const programOf = (name: string, program: string): [string, string] => [
+  instanceOf(name),
+  parseParam(programName, program, 'program'),
+];
+
+/**
+ * An action's route: `POST <path>`, 200, operators only, its summary, and its parameters in order:
+ * the path's `:name` (and `:program`), the body (`actionBodySchema`: reason, partnerDown) and the caller.
+ */
+function ActionRoute(path: string, summary: string, pathParams: readonly string[]): MethodDecorator {
+  const route = applyDecorators(Post(path), HttpCode(200), Roles('operator'), ApiOperation({ summary }));
+  return (target, key, descriptor) => {
+    // Last parameter first, as TypeScript applies parameter decorators (the OpenAPI order follows).
+    CurrentPrincipal()(target, key, pathParams.length + 1);
+    ZodBody(actionBodySchema)(target, key, pathParams.length);
+    for (let index = pathParams.length - 1; index >= 0; index--) Param(pathParams[index])(target, key, index);
+    route(target, key, descriptor);
+  };
+}
+
+/** `POST /instances/:name/processes/:program/<action>`: `(name, program, body, principal)`. */
+const ProgramActionRoute = (action: ProgramAction) =>
+  ActionRoute(`processes/:program/${action}`, PROGRAM_ACTIONS[action], ['name', 'program']);
+
+/** `POST /instances/:name/<action>`, every program of the instance: `(name, body, principal)`. */
+const InstanceActionRoute = (action: InstanceAction) =>
+  ActionRoute(action, INSTANCE_ACTIONS[action], ['name']);
 
 @ApiTags('processes')
 @Controller('instances/:name')
@@ -28,7 +76,7 @@ export class ProcessesController {
   @Roles('viewer', 'operator')
   @ApiOperation({ summary: "supervisord's state and every program's (state, uptime, pid, description)" })
   list(@Param('name') name: string): Promise<ProcessesView> {
-    return this.processes.list(parseParam(instanceName, name, 'name'));
+    return this.processes.list(instanceOf(name));
   }
 
   @Get('processes/:program/log')
@@ -39,99 +87,36 @@ export class ProcessesController {
     @Param('program') program: string,
     @ZodQuery(logQuerySchema) query: z.output<typeof logQuerySchema>,
   ): Promise<{ program: string; text: string; overflow: boolean }> {
-    return this.processes.tail(
-      parseParam(instanceName, name, 'name'),
-      parseParam(programName, program, 'program'),
-      query.bytes,
-    );
+    return this.processes.tail(...programOf(name, program), query.bytes);
   }
 
-  @Post('processes/:program/start')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOperation({ summary: 'Start one program (failover rule applies); audited with the reason' })
-  start(
-    @Param('name') name: string,
-    @Param('program') program: string,
-    @ZodBody(actionBodySchema) body: ActionBody,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<ProgramActionResult> {
-    return this.program(name, program, 'start', body, principal);
+  @ProgramActionRoute('start')
+  start(name: string, program: string, body: ActionBody, principal: Principal): Promise<ProgramActionResult> {
+    return this.processes.actOnProgram(...programOf(name, program), 'start', body, actorOf(principal));
   }
 
-  @Post('processes/:program/stop')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOperation({ summary: 'Stop one program; audited with the reason' })
-  stop(
-    @Param('name') name: string,
-    @Param('program') program: string,
-    @ZodBody(actionBodySchema) body: ActionBody,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<ProgramActionResult> {
-    return this.program(name, program, 'stop', body, principal);
+  @ProgramActionRoute('stop')
+  stop(name: string, program: string, body: ActionBody, principal: Principal): Promise<ProgramActionResult> {
+    return this.processes.actOnProgram(...programOf(name, program), 'stop', body, actorOf(principal));
   }
 
-  @Post('processes/:program/restart')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOperation({ summary: 'Stop (if running) and start one program (failover rule applies); audited' })
+  @ProgramActionRoute('restart')
   restart(
-    @Param('name') name: string,
-    @Param('program') program: string,
-    @ZodBody(actionBodySchema) body: ActionBody,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<ProgramActionResult> {
-    return this.program(name, program, 'restart', body, principal);
-  }
-
-  @Post('start')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOperation({ summary: 'Start every program of the instance (failover rule applies); audited' })
-  startAll(
-    @Param('name') name: string,
-    @ZodBody(actionBodySchema) body: ActionBody,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<InstanceActionResult> {
-    return this.processes.actOnInstance(
-      parseParam(instanceName, name, 'name'),
-      'start',
-      body,
-      actorOf(principal),
-    );
-  }
-
-  @Post('stop')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOperation({ summary: 'Stop every program of the instance; audited with the reason' })
-  stopAll(
-    @Param('name') name: string,
-    @ZodBody(actionBodySchema) body: ActionBody,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<InstanceActionResult> {
-    return this.processes.actOnInstance(
-      parseParam(instanceName, name, 'name'),
-      'stop',
-      body,
-      actorOf(principal),
-    );
-  }
-
-  private program(
     name: string,
     program: string,
-    action: 'start' | 'stop' | 'restart',
     body: ActionBody,
     principal: Principal,
   ): Promise<ProgramActionResult> {
-    return this.processes.actOnProgram(
-      parseParam(instanceName, name, 'name'),
-      parseParam(programName, program, 'program'),
-      action,
-      body,
-      actorOf(principal),
-    );
+    return this.processes.actOnProgram(...programOf(name, program), 'restart', body, actorOf(principal));
+  }
+
+  @InstanceActionRoute('start')
+  startAll(name: string, body: ActionBody, principal: Principal): Promise<InstanceActionResult> {
+    return this.processes.actOnInstance(instanceOf(name), 'start', body, actorOf(principal));
+  }
+
+  @InstanceActionRoute('stop')
+  stopAll(name: string, body: ActionBody, principal: Principal): Promise<InstanceActionResult> {
+    return this.processes.actOnInstance(instanceOf(name), 'stop', body, actorOf(principal));
   }
 }
