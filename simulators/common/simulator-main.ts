@@ -3,8 +3,11 @@ import { SeedError, type Simulator } from './simulator.js';
 
 /** What a simulator's `main.ts` tells `runSimulatorMain`. */
 export interface SimulatorMain<S extends Simulator<TSeed>, TSeed> {
-  /** Makes the simulator from the environment (tokens, passwords...). */
-  create(env: NodeJS.ProcessEnv): S;
+  /**
+   * Makes the simulator from the environment (tokens, passwords...); a promise when it first starts
+   * what it stands on (a database, child processes), which its `close()` then stops.
+   */
+  create(env: NodeJS.ProcessEnv): S | Promise<S>;
   /** The data served when no `--seed` is given (demo data), shaped by the `demoOptions` given. */
   demoSeed(env: NodeJS.ProcessEnv, options: Readonly<Record<string, number>>): TSeed | Promise<TSeed>;
   /**
@@ -92,13 +95,20 @@ export async function startSimulatorMain<S extends Simulator<TSeed>, TSeed>(
   env: NodeJS.ProcessEnv,
 ): Promise<{ simulator: S; line: Record<string, unknown> }> {
   const args = parseMainArguments(argv, env, Object.keys(main.demoOptions ?? {}));
-  const simulator = main.create(env);
-  const seed =
-    args.seedFile === undefined
-      ? await main.demoSeed(env, args.demo)
-      : await (main.loadSeed?.(simulator, args.seedFile) ?? readSeedFile(simulator, args.seedFile));
-  simulator.seed(seed);
-  await simulator.start(args.port, args.host);
+  const simulator = await main.create(env);
+  let seed: TSeed;
+  try {
+    seed =
+      args.seedFile === undefined
+        ? await main.demoSeed(env, args.demo)
+        : await (main.loadSeed?.(simulator, args.seedFile) ?? readSeedFile(simulator, args.seedFile));
+    await simulator.seed(seed);
+    await simulator.start(args.port, args.host);
+  } catch (error) {
+    // What `create` started (a database, child processes) must not outlive a bad seed or a busy port.
+    await simulator.close().catch(() => undefined);
+    throw error;
+  }
   return {
     simulator,
     line: { simulator: simulator.name, url: simulator.url, ...(main.describe?.(simulator, seed) ?? {}) },

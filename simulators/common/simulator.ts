@@ -119,8 +119,11 @@ const latencySchema = z.strictObject({ ms: z.number().int().min(0).max(MAX_LATEN
 
 /** Hooks the `/_sim` routes call beyond the control's own latency, faults and call log. */
 export interface SimulatorHooks {
-  /** `POST /_sim/seed`: replace the data with this JSON (throws SeedError when it does not fit). */
-  seed?: (json: unknown) => void;
+  /**
+   * `POST /_sim/seed`: replace the data with this JSON (throws SeedError when it does not fit); the
+   * answer waits for a promise it returns (data kept in a database).
+   */
+  seed?: (json: unknown) => void | Promise<void>;
   /** `POST /_sim/reset`: also forget what the simulator keeps beyond the control (its own faults). */
   reset?: () => void;
   /** When set, `/_sim/*` needs `Authorization: Bearer <controlToken>` (401 otherwise). */
@@ -178,9 +181,9 @@ export function createSimulatorApp(
   });
   const seed = hooks.seed;
   if (seed !== undefined) {
-    sim.post('/seed', (req: Request, res: Response) => {
+    sim.post('/seed', async (req: Request, res: Response) => {
       try {
-        seed(req.body);
+        await seed(req.body);
       } catch (error) {
         if (!(error instanceof SeedError)) throw error;
         res.status(400).json({ error: error.message });
@@ -292,8 +295,8 @@ export abstract class Simulator<TSeed> {
 
   private readonly controlToken: string | undefined;
 
-  /** Replaces every record the simulator serves. */
-  abstract seed(data: TSeed): void;
+  /** Replaces every record the simulator serves (a simulator whose data is in a database returns a promise). */
+  abstract seed(data: TSeed): void | Promise<void>;
 
   /** Checks seed JSON (see `parseSeedJson`); throws SeedError saying what is wrong and where. */
   abstract parseSeed(json: unknown): TSeed;
@@ -311,8 +314,8 @@ export abstract class Simulator<TSeed> {
   }
 
   /** `seed(parseSeed(json))`. */
-  seedJson(json: unknown): void {
-    this.seed(this.parseSeed(json));
+  seedJson(json: unknown): void | Promise<void> {
+    return this.seed(this.parseSeed(json));
   }
 
   /** The whole app, not listening (for supertest, or to mount elsewhere). */
@@ -329,8 +332,16 @@ export abstract class Simulator<TSeed> {
   /** Listens on 127.0.0.1:`port` (0: any free port). A simulator runs once at a time. */
   async start(port = 0, host = '127.0.0.1'): Promise<RunningSimulator> {
     if (this.running !== undefined) throw new Error(`${this.name} simulator already started`);
-    this.running = await listen(this.createApp(), port, host);
+    this.running = await this.serve(this.createApp(), port, host);
     return this.running;
+  }
+
+  /**
+   * Makes `app` answer on `host:port`; a simulator that serves more than HTTP on its port (ELLA's
+   * also carries PostgreSQL) puts its own listener here.
+   */
+  protected serve(app: Express, port: number, host: string): Promise<RunningSimulator> {
+    return listen(app, port, host);
   }
 
   get started(): boolean {

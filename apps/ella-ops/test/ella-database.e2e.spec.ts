@@ -2,7 +2,7 @@
 // our fixture of ELLA's schema (seeded), read through a role that may not read `uiexception.state`, the
 // ELLA API stand-in on that database, and real supervisords. Broadcasts, UI exceptions, health.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EllaApiSimulator } from '../../../simulators/ella/ella-api.simulator.js';
+import { EllaSimulator } from '../../../simulators/ella/ella.simulator.js';
 import { PATIENT_STATE_MARKER } from '../../../simulators/ella/ella-demo-data.js';
 import { FixedClock } from '../src/clock.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
@@ -16,13 +16,14 @@ const reason = 'announcing the e2e downtime';
 describeWith('ella-ops on ELLA databases', () => {
   let h: EllaOpsHarness;
   let ella: EllaTestDatabase;
-  let api: EllaApiSimulator;
+  let api: EllaSimulator;
   const clock = new FixedClock(NOW);
 
   beforeAll(async () => {
     ella = await createEllaTestDatabase(NOW);
-    api = new EllaApiSimulator(ella.ownerUrl);
-    const ellaUrl = await api.start();
+    api = new EllaSimulator({ databaseUrl: ella.ownerUrl, instances: { prod: undefined } });
+    await api.start();
+    const ellaUrl = api.instanceUrl('prod');
     h = await startEllaOps({ databaseUrl: ella.readerUrl, ellaUrl, clock });
   });
   afterAll(async () => {
@@ -107,7 +108,9 @@ describeWith('ella-ops on ELLA databases', () => {
         active: true,
         endsAt: '2026-11-26T18:00:00.000Z',
       });
-      const served = (await (await fetch(`${api.url}api/v1/broadcasts/`)).json()) as { message: string }[];
+      const served = (await (await fetch(`${api.instanceUrl('prod')}api/v1/broadcasts/`)).json()) as {
+        message: string;
+      }[];
       expect(served.map((b) => b.message)).toEqual(['Welcome to ELLA (demo)', message]);
       const cli = await ella.query(
         'SELECT "user", "group", groupcommand, command, reason, output FROM clilog',
@@ -338,10 +341,52 @@ describeWith('ella-ops on ELLA databases', () => {
       });
     });
 
-    it('reports an API that answers 500', async () => {
-      api.control.addFault({ path: '/api/v1/broadcasts/', status: 500, times: 1 });
+    /** The `api` part when ELLA's API answered `status`. */
+    const apiAnswered = (status: number) => ({
+      ok: false,
+      ms: expect.any(Number),
+      status,
+      error: `HTTP ${status}`,
+    });
+
+    it('reports an API that answers 500, with the status, asking it once', async () => {
+      api.reset();
+      api.control.addFault({ path: '/prod/api/v1/broadcasts/', status: 500, times: 1 });
       const response = await h.t.http().get('/instances/prod/health').set(viewer).expect(200);
-      expect(response.body.api).toEqual({ ok: false, ms: expect.any(Number), error: 'HTTP 500' });
+      expect(response.body.api).toEqual(apiAnswered(500));
+      expect(api.control.callCount({ method: 'GET', path: '/prod/api/v1/broadcasts/' })).toBe(1);
+    });
+
+    it("follows faults and latency set on the ELLA simulator's /_sim routes", async () => {
+      const sim = (route: string, body?: object) =>
+        fetch(`${api.url}/_sim/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect((await sim('reset')).status).toBe(204);
+      const fault = { path: '/prod/api/v1/broadcasts/', status: 503, times: 1, retryAfterSeconds: 1 };
+      expect((await sim('faults', fault)).status).toBe(204);
+      const unavailable = await h.t.http().get('/instances/prod/health').set(viewer).expect(200);
+      expect(unavailable.body.api).toEqual(apiAnswered(503));
+
+      expect((await sim('latency', { ms: 150 })).status).toBe(204);
+      const slow = await h.t.http().get('/instances/prod/health').set(viewer).expect(200);
+      expect(slow.body.api).toEqual({ ok: true, ms: expect.any(Number), status: 200 });
+      expect(slow.body.api.ms).toBeGreaterThanOrEqual(140);
+
+      const calls = (await (await fetch(`${api.url}/_sim/calls`)).json()) as {
+        calls: { method: string; path: string; status: number }[];
+      };
+      expect(calls.calls).toEqual([
+        { method: 'GET', path: '/prod/api/v1/broadcasts/', status: 503 },
+        { method: 'GET', path: '/prod/api/v1/broadcasts/', status: 200 },
+      ]);
+      const bad = await sim('faults', { path: 'api', status: 503 });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toContain('path');
+      expect((await sim('reset')).status).toBe(204);
+      expect(api.control.latencyMs).toBe(0);
     });
 
     it.each(['0m', '25h', 'soon', '15'])('refuses window=%s (400)', async (window) => {

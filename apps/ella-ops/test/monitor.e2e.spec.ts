@@ -2,7 +2,7 @@
 // role), the ELLA API stand-in; alerts open, repeat and clear exactly once each (emails in the outbox),
 // a repeated run sends nothing, a dry run changes nothing, an expired broadcast is ended.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EllaApiSimulator } from '../../../simulators/ella/ella-api.simulator.js';
+import { EllaSimulator } from '../../../simulators/ella/ella.simulator.js';
 import { FixedClock } from '../src/clock.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
 import { type EllaOpsHarness, job, operator, startEllaOps, viewer } from './ella-ops.harness.js';
@@ -15,13 +15,14 @@ const ONCALL = 'ella-oncall@example.org';
 describeWith('ella-ops monitor job', () => {
   let h: EllaOpsHarness;
   let ella: EllaTestDatabase;
-  let api: EllaApiSimulator;
+  let api: EllaSimulator;
   const clock = new FixedClock(NOW);
 
   beforeAll(async () => {
     ella = await createEllaTestDatabase(NOW);
-    api = new EllaApiSimulator(ella.ownerUrl);
-    const ellaUrl = await api.start();
+    api = new EllaSimulator({ databaseUrl: ella.ownerUrl, instances: { prod: undefined } });
+    await api.start();
+    const ellaUrl = api.instanceUrl('prod');
     h = await startEllaOps({
       databaseUrl: ella.readerUrl,
       ellaUrl,

@@ -124,7 +124,8 @@ export class HealthService {
       async ({ signal }) => {
         const response = await fetch(url, { signal });
         await response.arrayBuffer();
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        if (!response.ok)
+          throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
         return response.status;
       },
       { repeatable: true },
@@ -155,9 +156,12 @@ async function timed(work: () => Promise<number | void>): Promise<Check> {
     const ms = Math.round(performance.now() - started);
     return status === undefined ? { ok: true, ms } : { ok: true, ms, status };
   } catch (error) {
-    const { name, message } = error as { name?: string; message?: string };
+    const { name, message, status } = error as { name?: string; message?: string; status?: unknown };
     const timedOut = error instanceof AttemptTimeoutError || name === 'TimeoutError';
     const text = timedOut ? 'no answer in time' : (message ?? 'failed');
-    return { ok: false, ms: Math.round(performance.now() - started), error: text };
+    const ms = Math.round(performance.now() - started);
+    return typeof status === 'number'
+      ? { ok: false, ms, status, error: text }
+      : { ok: false, ms, error: text };
   }
 }

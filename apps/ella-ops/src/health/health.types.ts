@@ -28,7 +28,9 @@ export interface RequestFigures {
   slowest: SlowResource[];
 }
 
-export type Check = { ok: true; ms: number; status?: number } | { ok: false; ms: number; error: string };
+/** A part of the health check; `status` is the HTTP status when the part is an HTTP call that got an answer. */
+export type Check =
+  { ok: true; ms: number; status?: number } | { ok: false; ms: number; status?: number; error: string };
 
 export interface HealthView {
   instance: string;
