@@ -136,6 +136,41 @@ describe('startSimulatorMain', () => {
     await expect(readSeedFile(new GitLabSimulator({ token: 'x' }), wrong)).rejects.toBeInstanceOf(SeedError);
   });
 
+  it('awaits an async create, and closes what it made when the seed or the port fails', async () => {
+    const made: GitLabSimulator[] = [];
+    const closed: GitLabSimulator[] = [];
+    const asyncMain: SimulatorMain<GitLabSimulator, readonly SimGitLabUser[]> = {
+      ...gitlabMain,
+      create: async (env) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        const simulator = new GitLabSimulator({ token: env['GITLAB_TOKEN'] ?? 'admin' });
+        const close = simulator.close.bind(simulator);
+        simulator.close = async () => {
+          closed.push(simulator);
+          await close();
+        };
+        made.push(simulator);
+        return simulator;
+      },
+    };
+    const wrong = path.join(dir, 'wrong-for-async.json');
+    await writeFile(wrong, JSON.stringify([{ ...USER, id: 'three' }]));
+    await expect(startSimulatorMain(asyncMain, ['--seed', wrong], {})).rejects.toThrow(SeedError);
+    expect(closed).toEqual(made);
+
+    const busy = new GitLabSimulator({ token: 'x' });
+    await busy.start();
+    try {
+      await expect(startSimulatorMain(asyncMain, ['--port', String(busy.port)], {})).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+      expect(closed).toHaveLength(2);
+      expect(closed).toEqual(made);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('reads a folder of workbooks as Sheets seed data', async () => {
     const seed = await readXlsxSeed(fileURLToPath(new URL('../../data/sheets', import.meta.url)));
     expect(Object.keys(seed).sort()).toEqual(['demo-broken', 'demo-kings', 'demo-trinity']);
