@@ -65,12 +65,13 @@ describe('health of an instance whose supervisord and API hang', () => {
       api: { ok: false, error: 'no answer in time' },
     });
     expect(view.api.ms).toBeGreaterThanOrEqual(290);
-    expect(view.api.ms).toBeLessThan(2000);
+    expect(view.api.ms).toBeLessThan(5000);
     expect(health.apiPolicy.calls).toBe(1);
     // getState and getAllProcessInfo, two attempts each, and the one probe.
     expect(supervisors.for(registry.get('hung')).policy.calls).toBe(4);
     expect(hung.requests).toBe(5);
-    // Two supervisord attempts of 300 ms and a backoff of at most 2 s bound the whole check.
-    expect(elapsed).toBeLessThan(3500);
+    // Two supervisord attempts of 300 ms and a backoff (about 0.2 s) bound the whole check (the slack
+    // is for a busy machine; without the limits it would never end).
+    expect(elapsed).toBeLessThan(10_000);
   });
 });

@@ -179,9 +179,10 @@ describe('SupervisorClient without a supervisord', () => {
       const elapsed = performance.now() - started;
       expect(client.policy.calls).toBe(2);
       expect(hung.requests).toBe(2);
-      // Two attempts of 200 ms and one backoff (at most 2 s); no attempt waits for ever.
+      // Two attempts of 200 ms and one backoff (about 0.2 s): bounded, not a wait for ever (the slack is
+      // for a busy machine).
       expect(elapsed).toBeGreaterThanOrEqual(390);
-      expect(elapsed).toBeLessThan(4000);
+      expect(elapsed).toBeLessThan(10_000);
     } finally {
       await hung.close();
     }

@@ -49,7 +49,7 @@ export async function startSupervisord(options: { autostart?: boolean } = {}): P
     url: running.url,
     username: running.username,
     password: running.password,
-    timeoutMs: 5000,
+    timeoutMs: 15_000,
   });
   try {
     await waitFor('supervisord to answer', async () => (await client.getState()).statename === 'RUNNING');
