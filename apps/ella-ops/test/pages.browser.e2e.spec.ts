@@ -120,8 +120,8 @@ suite(title, () => {
         expect(await page.locator('a[href="/?refresh=on"]').isVisible()).toBe(false);
         await h.prod.client.stopProcess('nginx');
         await page.clock.runFor(31_000);
-        await page.waitForFunction(() =>
-          globalThis.document.querySelector('tr#instance-prod')?.textContent?.includes('nginx STOPPED'),
+        await page.waitForFunction(
+          "document.querySelector('tr#instance-prod')?.textContent?.includes('nginx STOPPED')",
         );
         // Paused: nothing changes however long it waits.
         await toggle.click();
@@ -132,8 +132,8 @@ suite(title, () => {
         await toggle.click();
         expect(await toggle.textContent()).toBe('Pause refreshing');
         await page.clock.runFor(31_000);
-        await page.waitForFunction(() =>
-          globalThis.document.querySelector('tr#instance-prod')?.textContent?.includes('nginx RUNNING'),
+        await page.waitForFunction(
+          "document.querySelector('tr#instance-prod')?.textContent?.includes('nginx RUNNING')",
         );
       });
     } finally {
