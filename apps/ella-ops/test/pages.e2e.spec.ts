@@ -4,6 +4,8 @@
 // own and the ELLA API stand-in. Who sees what, who may act (a viewer's POST is refused whatever the
 // page showed, and changes nothing), CSRF, the audit trail with the reason, problems next to fields,
 // refusals (409) and unreachable instances (502) as readable pages, the error pages and headers.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestBrowser } from '@app/testing';
 import { EllaApiSimulator } from '../../../simulators/ella/ella-api.simulator.js';
@@ -328,4 +330,55 @@ describeWith('ella-ops pages', () => {
       ]);
     });
   });
+});
+
+describeWith('ella-ops overview with an instance that never answers', () => {
+  let h: EllaOpsHarness;
+  let silent: Server;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // Accepts connections and never answers: supervisord, the database and ELLA's API all hang.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const instances = [
+      {
+        name: 'stuck',
+        role: 'staging',
+        supervisorUrl: `http://${address}/RPC2`,
+        databaseUrl: `postgresql://ella@${address}/ella`,
+        ellaUrl: `http://${address}/`,
+        backupUrl: 'file:///tmp/ella-backups',
+      },
+    ];
+    h = await startEllaOps({
+      signIn: true,
+      // Each call may take a minute; the overview waits 5 s for each part.
+      env: {
+        ELLA_INSTANCES: JSON.stringify(instances),
+        SUPERVISOR_TIMEOUT_MS: '60000',
+        ELLA_TIMEOUT_MS: '60000',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await h?.close();
+    await new Promise((resolve) => silent?.close(resolve));
+  });
+
+  it('answers within its part limit, saying which part did not answer', async () => {
+    const viewer = await h.signIn('vw404');
+    const started = Date.now();
+    const page = await viewer.browser.request(`${h.baseUrl}/`);
+    const ms = Date.now() - started;
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="instance-stuck"[\s\S]*health: no answer within 5000 ms/);
+    expect(ms).toBeGreaterThanOrEqual(4_900);
+    expect(ms).toBeLessThan(15_000);
+  }, 30_000);
 });
