@@ -82,6 +82,12 @@ async function main(): Promise<void> {
       instance('bench-staging', 'staging'),
     ]),
     ELLA_TIMEOUT_MS: '120000',
+    // Web sign-in is required; the bench never signs in.
+    AUTH_BASE_URL: 'http://127.0.0.1:3006',
+    OIDC_ISSUER_URL: 'http://127.0.0.1:9/',
+    OIDC_CLIENT_ID: 'bench',
+    OIDC_CLIENT_SECRET: `bench-${randomBytes(12).toString('hex')}`,
+    SESSION_SECRET: `bench-session-${randomBytes(24).toString('hex')}`,
   });
   const platform = await createScratchDatabase();
   const prisma = new PrismaService({ url: platform.url, poolSize: 3, connectTimeoutMs: 5000 });

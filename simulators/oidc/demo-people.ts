@@ -11,6 +11,9 @@ export function demoPeople(): OidcPerson[] {
       groups: ['research-staff', 'storage-data-managers'],
     },
     { id: 'aa303', name: 'Ada Administrator', email: 'aa303@uni.example.ac.uk', groups: ['storage-admins'] },
+    // ella-ops: an ELLA developer on duty (operator) and one who is not (viewer).
+    { id: 'eo404', name: 'Eli On-Duty', email: 'eo404@uni.example.ac.uk', groups: ['ella-operators'] },
+    { id: 'ed505', name: 'Eda Developer', email: 'ed505@uni.example.ac.uk', groups: ['ella-developers'] },
   ];
 }
 
@@ -18,6 +21,8 @@ export function demoPeople(): OidcPerson[] {
 export const DEMO_GROUPS = {
   dataManagers: 'storage-data-managers',
   administrators: 'storage-admins',
+  ellaOperators: 'ella-operators',
+  ellaViewers: 'ella-developers',
 } as const;
 
 /** The local stack's client: a local-only secret, like the GitLab simulator's default token. */

@@ -40,7 +40,7 @@ describe('OIDC simulator', () => {
       url: simulator.url,
       issuer: simulator.url,
       discovery: `${simulator.url}/.well-known/openid-configuration`,
-      people: ['rr101', 'dm202', 'aa303'],
+      people: ['rr101', 'dm202', 'aa303', 'eo404', 'ed505'],
     });
   });
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
 import { AppConfigModule } from '@app/config';
-import { PlatformModule } from '@app/service';
+import { PlatformModule, UNMATCHED_ROUTE_PAGE } from '@app/service';
 import { EllaAudit } from './audit/ella-audit.js';
 import { BackupsController } from './backups/backups.controller.js';
 import { BackupsService } from './backups/backups.service.js';
@@ -21,20 +22,35 @@ import { ProcessesService } from './processes/processes.service.js';
 import { SupervisorClients } from './supervisor/supervisor-clients.js';
 import { UiExceptionsController } from './ui-exceptions/ui-exceptions.controller.js';
 import { UiExceptionsService } from './ui-exceptions/ui-exceptions.service.js';
+import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web/web.parts.js';
 
 export const APP = 'ella-ops';
 
 /**
  * ella-ops: one operations gateway for every ELLA instance. `config` is the validated environment
  * with its instance list (tests pass their own). Viewers read, operators act (bearer roles `viewer`
- * and `operator`); every action is audited with its reason.
+ * and `operator` on the API; web sign-in roles of the same names on the pages); every action is
+ * audited with its reason.
  */
 @Module({})
 export class AppModule {
   static forRoot(config: EllaOpsConfig, overrides: { clock?: Clock } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(APP, config), AppConfigModule.forRoot(ELLA_OPS_CONFIG, config)],
+      // Global for one export: the 404 page the platform's error filter (in PlatformModule) asks for.
+      global: true,
+      exports: [UNMATCHED_ROUTE_PAGE],
+      imports: [
+        PlatformModule.forRoot(APP, config),
+        AppConfigModule.forRoot(ELLA_OPS_CONFIG, config),
+        // People sign in for the pages: viewers and operators by address or group.
+        WebAuthModule.forRoot(
+          webAuthOptionsFrom(config, {
+            viewer: { emails: config.VIEWER_EMAILS, groups: config.VIEWER_GROUPS },
+            operator: { emails: config.OPERATOR_EMAILS, groups: config.OPERATOR_GROUPS },
+          }),
+        ),
+      ],
       controllers: [
         InstancesController,
         ProcessesController,
@@ -42,6 +58,7 @@ export class AppModule {
         UiExceptionsController,
         InstanceHealthController,
         BackupsController,
+        ...WEB_CONTROLLERS,
       ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
@@ -63,6 +80,7 @@ export class AppModule {
         MonitorChecks,
         AlertsService,
         MonitorJob,
+        ...WEB_PROVIDERS,
       ],
     };
   }

@@ -17,8 +17,17 @@ const prod = {
   backupUrl: 'gs://ella-backups/prod',
 };
 const dr = { ...prod, name: 'dr', role: 'failover', primary: 'prod', backupUrl: 'file:///var/backups/ella' };
+/** Web sign-in (required: the pages). */
+const WEB = {
+  AUTH_BASE_URL: 'https://ella-ops.example.org',
+  OIDC_ISSUER_URL: 'https://login.example.org/',
+  OIDC_CLIENT_ID: 'ella-ops',
+  OIDC_CLIENT_SECRET: 'a-client-secret',
+  SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+};
 const env = (instances: unknown, extra: Record<string, string> = {}) => ({
   JOB_TOKEN: 'ella-ops-job-token-0123456789',
+  ...WEB,
   ELLA_INSTANCES: typeof instances === 'string' ? instances : JSON.stringify(instances),
   ...extra,
 });
@@ -36,6 +45,24 @@ function problems(input: NodeJS.ProcessEnv): string {
 }
 
 describe('ella-ops settings', () => {
+  it('needs web sign-in, and reads viewers and operators by address and group', () => {
+    const config = loadEllaOpsConfig(
+      env([prod], {
+        VIEWER_EMAILS: 'v@example.org',
+        VIEWER_GROUPS: 'ella-viewers, ella-devs',
+        OPERATOR_GROUPS: 'ella-operators',
+        OIDC_GROUPS_CLAIM: 'roles',
+      }),
+    );
+    expect(config.VIEWER_EMAILS).toEqual(['v@example.org']);
+    expect(config.VIEWER_GROUPS).toEqual(['ella-viewers', 'ella-devs']);
+    expect(config.OPERATOR_GROUPS).toEqual(['ella-operators']);
+    expect(config.OPERATOR_EMAILS).toEqual([]);
+    expect(config.OIDC_GROUPS_CLAIM).toBe('roles');
+    const { SESSION_SECRET: _secret, ...withoutSecret } = env([prod]);
+    expect(problems(withoutSecret)).toContain('SESSION_SECRET: is required for web sign-in');
+  });
+
   it('reads the instances, with defaults', () => {
     const config = loadEllaOpsConfig(env([prod, dr]));
     expect(config.PORT).toBe(3006);
@@ -53,11 +80,16 @@ describe('ella-ops settings', () => {
       await writeFile(file, JSON.stringify([prod]));
       const config = loadEllaOpsConfig({
         JOB_TOKEN: 'ella-ops-job-token-0123456789',
+        ...WEB,
         ELLA_INSTANCES_FILE: file,
       });
       expect(config.instances).toHaveLength(1);
       expect(
-        problems({ JOB_TOKEN: 'ella-ops-job-token-0123456789', ELLA_INSTANCES_FILE: path.join(dir, 'none') }),
+        problems({
+          JOB_TOKEN: 'ella-ops-job-token-0123456789',
+          ...WEB,
+          ELLA_INSTANCES_FILE: path.join(dir, 'none'),
+        }),
       ).toContain('ELLA_INSTANCES_FILE: names a file that cannot be read');
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { baseSchema, checkBaseRules, ConfigError, loadConfig } from '@app/config';
+import { checkWebAuthRules, webAuthSchema } from '@app/auth';
+import { baseSchema, checkBaseRules, ConfigError, listFromEnv, loadConfig } from '@app/config';
 import { emailList } from '@app/identifiers';
 import type { EllaInstance } from './instances/instance.types.js';
 import { parseInstances } from './instances/parse-instances.util.js';
 
 export const ellaOpsSchema = baseSchema
   .extend({
+    ...webAuthSchema.shape,
+    /** Web sign-in: members of these groups (the ID token's OIDC_GROUPS_CLAIM) read, as VIEWER_EMAILS do. */
+    VIEWER_GROUPS: listFromEnv(),
+    /** Web sign-in: members of these groups read and act, as OPERATOR_EMAILS do. */
+    OPERATOR_GROUPS: listFromEnv(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3006),
     /** The instances as a JSON array (see the README); or ELLA_INSTANCES_FILE, a file holding it. */
     ELLA_INSTANCES: z.string().optional(),
@@ -34,6 +40,7 @@ export const ellaOpsSchema = baseSchema
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);
+    checkWebAuthRules(config, ctx);
     const given = [config.ELLA_INSTANCES, config.ELLA_INSTANCES_FILE].filter((v) => v !== undefined).length;
     if (given !== 1) {
       ctx.addIssue({

@@ -1,5 +1,13 @@
 import { configureService } from '@app/service';
-import { startTestApp, type TestApp } from '@app/testing';
+import {
+  startTestApp,
+  startTestOidcProvider,
+  TEST_OIDC_CLIENT_ID,
+  TEST_OIDC_CLIENT_SECRET,
+  TestBrowser,
+  type TestApp,
+} from '@app/testing';
+import type { OidcPerson, OidcSimulator } from '../../../simulators/oidc/oidc.simulator.js';
 import { AppModule } from '../src/app.module.js';
 import type { Clock } from '../src/clock.js';
 import { type EllaOpsConfig, loadEllaOpsConfig } from '../src/config.js';
@@ -11,12 +19,39 @@ export const VIEWER_TOKEN = 'ella-ops-e2e-viewer-token-0123456789';
 export const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 export const viewer = { Authorization: `Bearer ${VIEWER_TOKEN}` };
 export const job = { Authorization: `Bearer ${JOB_TOKEN}` };
+export const SESSION_SECRET = 'ella-ops-e2e-session-secret-0123456789';
+
+/**
+ * The people of the OIDC provider in page specs: an operator by address, an operator and a viewer
+ * by group (the ID token's `groups` claim), a viewer by address, and someone with no role here.
+ */
+export const OPS_PEOPLE: OidcPerson[] = [
+  { id: 'op101', name: 'Olga Operator', email: 'op101@uni.example.ac.uk', groups: ['staff'] },
+  { id: 'og202', name: 'Gus Group-Operator', email: 'og202@uni.example.ac.uk', groups: ['ella-operators'] },
+  { id: 'vg303', name: 'Vera Group-Viewer', email: 'vg303@uni.example.ac.uk', groups: ['ella-viewers'] },
+  { id: 'vw404', name: 'Walt Viewer', email: 'vw404@uni.example.ac.uk', groups: ['staff'] },
+  { id: 'nb505', name: 'Nina Nobody', email: 'nb505@uni.example.ac.uk', groups: ['staff'] },
+];
+export type OpsPerson = 'op101' | 'og202' | 'vg303' | 'vw404' | 'nb505';
+
+/** A browser signed in through the real OIDC provider, with the session's CSRF token. */
+export interface SignedInBrowser {
+  browser: TestBrowser;
+  csrf: string;
+  email: string;
+  roles: string[];
+}
 
 export interface EllaOpsHarness {
   t: TestApp<EllaOpsConfig, Record<never, never>, false>;
   /** The primary's supervisord (programs running) and its failover's (programs stopped). */
   prod: TestSupervisord;
   dr: TestSupervisord;
+  /** With `signIn`: the app's URL (it listens there) and the OIDC provider people sign in with. */
+  baseUrl: string;
+  oidc: OidcSimulator | undefined;
+  /** With `signIn`: a browser signed in as one of OPS_PEOPLE. */
+  signIn(person: OpsPerson): Promise<SignedInBrowser>;
   close(): Promise<void>;
 }
 
@@ -32,6 +67,8 @@ export async function startEllaOps(
     backupUrl?: string;
     env?: Record<string, string>;
     clock?: Clock;
+    /** Listen on a port with the real OIDC provider (simulators/oidc) and OPS_PEOPLE, for the pages. */
+    signIn?: boolean;
   } = {},
 ): Promise<EllaOpsHarness> {
   const prod = await startSupervisord();
@@ -75,8 +112,12 @@ export async function startEllaOps(
       backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
     },
   ];
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let oidc: OidcSimulator | undefined;
   try {
     await Promise.all([prod.settled(), dr.settled()]);
+    if (options.signIn === true) oidc = await startTestOidcProvider(baseUrl, OPS_PEOPLE);
     const t = await startTestApp({
       config: ({ db }) =>
         loadEllaOpsConfig({
@@ -89,22 +130,45 @@ export async function startEllaOps(
           LOG_LEVEL: 'silent',
           ELLA_INSTANCES: JSON.stringify(instances),
           SUPERVISOR_TIMEOUT_MS: '5000',
+          // Web sign-in: without `signIn` the provider is never asked (discovery waits for a sign-in).
+          AUTH_BASE_URL: baseUrl,
+          OIDC_ISSUER_URL: oidc?.issuer ?? `http://127.0.0.1:${closedPort}/`,
+          OIDC_CLIENT_ID: TEST_OIDC_CLIENT_ID,
+          OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT_SECRET,
+          SESSION_SECRET,
+          OPERATOR_EMAILS: 'op101@uni.example.ac.uk',
+          OPERATOR_GROUPS: 'ella-operators',
+          VIEWER_EMAILS: 'vw404@uni.example.ac.uk',
+          VIEWER_GROUPS: 'ella-viewers',
           ...options.env,
         }),
       appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
       configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
     });
+    if (oidc !== undefined) await t.app.listen(port, '127.0.0.1');
     return {
       t,
       prod,
       dr,
+      baseUrl,
+      oidc,
+      async signIn(person) {
+        if (oidc === undefined) throw new Error('startEllaOps({ signIn: true }) is needed to sign in');
+        const browser = new TestBrowser();
+        const chooser = await browser.follow(`${baseUrl}/auth/login?returnTo=%2Fauth%2Fme`);
+        const action = /<form method="post" action="([^"]+)"/.exec(chooser.text)?.[1];
+        if (action === undefined) throw new Error(`no sign-in form: ${chooser.status}`);
+        const me = await browser.follow(new URL(action, chooser.url).href, { form: { person } });
+        const { csrfToken, email, roles } = me.json<{ csrfToken: string; email: string; roles: string[] }>();
+        return { browser, csrf: csrfToken, email, roles };
+      },
       async close() {
         await t.close();
-        await Promise.all([prod.close(), dr.close()]);
+        await Promise.all([prod.close(), dr.close(), oidc?.close()]);
       },
     };
   } catch (error) {
-    await Promise.all([prod.close(), dr.close()]);
+    await Promise.all([prod.close(), dr.close(), oidc?.close()]);
     throw error;
   }
 }

@@ -40,3 +40,4 @@ export {
   type WebAuthTestAppOptions,
   WebAuthTestController,
 } from './web-auth-app.harness.js';
+export { CHROMIUM_PATH, launchChromium, openWindow, signInAs, tabTo, withScreenshotsIn } from './chromium.js';

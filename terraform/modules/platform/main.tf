@@ -56,7 +56,10 @@ locals {
   storage_tasks_queue      = "storage-gateway"
   # Apps people reach from a browser with the app's own sign-in (behind IAP, the load balancer and
   # IAP are in front instead: not set up here).
-  public_apps = local.storage_gateway.auth_mode == "oidc" ? ["storage-gateway"] : []
+  public_apps = concat(
+    local.storage_gateway.auth_mode == "oidc" ? ["storage-gateway"] : [],
+    local.ella_ops.auth_mode == "oidc" ? ["ella-ops"] : [],
+  )
 
   # Each app's own plain settings, from its entry of var.app_settings (typed in variables.tf); null
   # ones are left out (the app's default). One app setting = one line here, plus one attribute in
@@ -96,8 +99,18 @@ locals {
       TASKS_TARGET_URL      = local.service_url["storage-gateway"]
     }
     "ella-ops" = {
-      # Read-only people and accounts (the viewer role); operators are OPERATOR_EMAILS.
+      AUTH_MODE         = local.ella_ops.auth_mode
+      AUTH_BASE_URL     = coalesce(local.ella_ops.base_url, local.service_url["ella-ops"])
+      OIDC_ISSUER_URL   = local.ella_ops.oidc_issuer_url
+      OIDC_CLIENT_ID    = local.ella_ops.oidc_client_id
+      OIDC_GROUPS_CLAIM = local.ella_ops.oidc_groups_claim
+      IAP_AUDIENCE      = local.ella_ops.iap_audience
+      # Read-only people and accounts (the viewer role); operators are OPERATOR_EMAILS (the platform's
+      # unless ella-ops names its own) and OPERATOR_GROUPS.
       VIEWER_EMAILS         = join(",", local.ella_ops.viewer_emails)
+      VIEWER_GROUPS         = join(",", local.ella_ops.viewer_groups)
+      OPERATOR_GROUPS       = join(",", local.ella_ops.operator_groups)
+      OPERATOR_EMAILS       = local.ella_ops.operator_emails == null ? null : join(",", local.ella_ops.operator_emails)
       HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
       BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
       ONCALL_EMAILS         = join(",", local.ella_ops.oncall_emails)
@@ -140,7 +153,10 @@ locals {
       local.storage_gateway.auth_mode == "oidc" ? ["OIDC_CLIENT_SECRET"] : [],
     )
     # The instance list holds supervisord passwords and database URLs: a secret, as a whole.
-    "ella-ops" = ["ELLA_INSTANCES"]
+    "ella-ops" = concat(
+      ["ELLA_INSTANCES", "SESSION_SECRET"],
+      local.ella_ops.auth_mode == "oidc" ? ["OIDC_CLIENT_SECRET"] : [],
+    )
     "lookup-gitlab-sync" = [
       "GITLAB_TOKEN",
       local.lookup_gitlab_sync.lookup_auth == "basic" ? "LOOKUP_PASSWORD" : "LOOKUP_CLIENT_SECRET",

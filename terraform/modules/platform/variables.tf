@@ -125,8 +125,20 @@ variable "app_settings" {
       env = optional(map(string), {})
     })
     ella-ops = optional(object({
+      # Web sign-in for the pages, as storage-gateway's (secrets SESSION_SECRET and, with oidc, OIDC_CLIENT_SECRET).
+      auth_mode         = optional(string, "oidc") # AUTH_MODE: oidc (our sign-in) or iap (behind IAP)
+      base_url          = optional(string)         # AUTH_BASE_URL: the public URL people use (null: the Cloud Run URL)
+      oidc_issuer_url   = optional(string)         # OIDC_ISSUER_URL (oidc)
+      oidc_client_id    = optional(string)         # OIDC_CLIENT_ID (oidc)
+      oidc_groups_claim = optional(string)         # OIDC_GROUPS_CLAIM (null: groups)
+      iap_audience      = optional(string)         # IAP_AUDIENCE (iap)
       # VIEWER_EMAILS: people who see processes, broadcasts, UI exceptions and health, and change nothing.
       viewer_emails = optional(list(string), [])
+      # VIEWER_GROUPS / OPERATOR_GROUPS: the same roles by group (the ID token's groups claim).
+      viewer_groups   = optional(list(string), [])
+      operator_groups = optional(list(string), [])
+      # OPERATOR_EMAILS for ella-ops only: the people on ELLA duty (null: the platform's operator_emails).
+      operator_emails = optional(list(string))
       # HEALTH_WINDOW_MINUTES (null: 15). The instances are the secret ELLA_INSTANCES (see its README):
       # the service needs network egress to each ELLA VM's supervisord and database (a VPC connector).
       health_window_minutes = optional(number)
@@ -175,6 +187,11 @@ variable "app_settings" {
   validation {
     condition     = contains(["oidc", "iap"], var.app_settings["storage-gateway"].auth_mode)
     error_message = "app_settings[\"storage-gateway\"].auth_mode must be oidc or iap."
+  }
+
+  validation {
+    condition     = contains(["oidc", "iap"], var.app_settings["ella-ops"].auth_mode)
+    error_message = "app_settings[\"ella-ops\"].auth_mode must be oidc or iap."
   }
 
   validation {

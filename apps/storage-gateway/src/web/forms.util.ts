@@ -1,38 +1,16 @@
 import { BadRequestException } from '@nestjs/common';
-import type { z } from 'zod';
 import type { PaymentMethod } from '../orders/order.types.js';
 import { PAYMENT_METHODS } from '../orders/order.types.js';
 
-/** Problems by field, as the templates show them next to each field and in the summary. */
-export type FieldErrors = Record<string, string>;
+import { type FieldErrors } from '@app/service';
 
-/** A form as the browser sent it: every value a string (a field sent twice keeps the first). */
-export function formOf(body: unknown): Record<string, string> {
-  const form: Record<string, string> = {};
-  if (typeof body !== 'object' || body === null) return form;
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (key === '_csrf') continue;
-    const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-    if (typeof first === 'string') form[key] = first;
-  }
-  return form;
-}
+// The generic form helpers live in @app/service (ella-ops' pages use them too).
+export { type FieldErrors, formOf, zodErrors } from '@app/service';
 
 /** A whole number typed into a field, or NaN (the schema then names the field). */
 export function wholeNumber(text: string | undefined): number {
   const trimmed = (text ?? '').trim();
   return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-}
-
-/** zod's problems, each under the form's name for its field. */
-export function zodErrors(error: z.ZodError, fieldNames: Record<string, string> = {}): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const path = issue.path.join('.');
-    const field = fieldNames[path] ?? path;
-    errors[field] ??= issue.message;
-  }
-  return errors;
 }
 
 /**

@@ -5,9 +5,9 @@ import { type ArgumentsHost, ForbiddenException, NotFoundException } from '@nest
 import type { Response } from 'express';
 import { requestContext } from '@app/logging';
 import type { StorageGatewayConfig } from '../config.js';
-import { Assets } from './assets.js';
+import { Assets } from '@app/service';
 import { PageErrorsFilter } from './page-errors.filter.js';
-import { PagesRenderer } from './pages.renderer.js';
+import { PagesRenderer, PUBLIC_DIR } from './pages.renderer.js';
 
 interface Sent {
   status: number;
@@ -40,7 +40,7 @@ function respond(exception: unknown): Sent {
     switchToHttp: () => ({ getResponse: () => res as unknown as Response, getRequest: () => ({}) }),
   } as unknown as ArgumentsHost;
   const pages = new PagesRenderer(
-    new Assets(),
+    new Assets(PUBLIC_DIR),
     { OIDC_ISSUER_URL: 'http://127.0.0.1:4110' } as StorageGatewayConfig,
     { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 },
   );

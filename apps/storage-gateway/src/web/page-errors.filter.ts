@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { mapPrismaError } from '@app/db';
 import { requestContext } from '@app/logging';
 import type { RequestWithWebUser } from '@app/auth';
+import { httpMessageOf } from '@app/service';
 import { PagesRenderer, viewerOf } from './pages.renderer.js';
 
 const TITLES: Record<number, string> = {
@@ -37,7 +38,7 @@ export class PageErrorsFilter implements ExceptionFilter {
     let message = 'Something went wrong on our side. Nothing you did caused it.';
     if (mapped instanceof HttpException) {
       status = mapped.getStatus();
-      message = messageOf(mapped);
+      message = httpMessageOf(mapped);
       if (status === 503) {
         const retry = res.getHeader('Retry-After');
         if (retry !== undefined) res.setHeader('Retry-After', retry);
@@ -59,15 +60,4 @@ export class PageErrorsFilter implements ExceptionFilter {
       status,
     );
   }
-}
-
-function messageOf(exception: HttpException): string {
-  const body = exception.getResponse();
-  if (typeof body === 'string') return body;
-  if (typeof body === 'object' && body !== null && 'message' in body) {
-    const m = body.message;
-    if (typeof m === 'string') return m;
-    if (Array.isArray(m)) return m.join('; ');
-  }
-  return exception.message;
 }

@@ -3,13 +3,15 @@ import type { Response } from 'express';
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_ROLE, type WebUser } from '@app/auth';
+import { Assets, pagesCsp, setPageHeaders, signInFormTargets } from '@app/service';
 import { STORAGE_GATEWAY_CONFIG, type StorageGatewayConfig } from '../config.js';
 import { renewalWindowDays, StorageSettings } from '../domain/storage-settings.js';
-import { Assets } from './assets.js';
 import * as format from './format.util.js';
 
 /** Templates (Eta, every `<%= %>` escaped), beside this file in src/ and in dist/ alike. */
 export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));
+/** The pages' stylesheet and scripts, served at `/static/<hash>/<name>`. */
+export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** Who is looking, as every page's header shows them; null on an error page before sign-in. */
 export interface Viewer {
@@ -46,18 +48,7 @@ export class PagesRenderer {
     settings: StorageSettings,
   ) {
     this.expiringDays = renewalWindowDays(settings);
-    const formTargets = ["'self'"];
-    if (config.OIDC_ISSUER_URL !== undefined) formTargets.push(new URL(config.OIDC_ISSUER_URL).origin);
-    this.csp = [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self'",
-      "connect-src 'self'",
-      `form-action ${formTargets.join(' ')}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    this.csp = pagesCsp(signInFormTargets(config.OIDC_ISSUER_URL));
   }
 
   render(template: string, title: string, viewer: Viewer | null, data: object = {}): string {
@@ -86,10 +77,6 @@ export class PagesRenderer {
   }
 
   headers(res: Response): void {
-    res.setHeader('Content-Security-Policy', this.csp);
-    res.setHeader('Cache-Control', 'private, no-store');
-    // The platform's `no-referrer` makes browsers send `Origin: null` with a form, which the CSRF check
-    // refuses; `same-origin` keeps the Origin on this site's own forms and still sends nothing elsewhere.
-    res.setHeader('Referrer-Policy', 'same-origin');
+    setPageHeaders(res, this.csp);
   }
 }

@@ -1,12 +1,10 @@
 import { type MiddlewareConsumer, NotFoundException, RequestMethod } from '@nestjs/common';
-import { UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
+import { Assets, StaticController, UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
 import { AccountPagesController } from './account.pages.controller.js';
 import { AdminPagesController } from './admin.pages.controller.js';
-import { Assets } from './assets.js';
 import { FormOrders } from './buy.pages.js';
 import { PageErrorsFilter } from './page-errors.filter.js';
-import { PagesRenderer } from './pages.renderer.js';
-import { StaticController } from './static.controller.js';
+import { PagesRenderer, PUBLIC_DIR } from './pages.renderer.js';
 import { StoragePagesController } from './storage.pages.controller.js';
 import { formUpload } from './upload.middleware.js';
 
@@ -19,7 +17,7 @@ export const WEB_CONTROLLERS = [
 ];
 
 export const WEB_PROVIDERS = [
-  { provide: Assets, useFactory: () => new Assets() },
+  { provide: Assets, useFactory: () => new Assets(PUBLIC_DIR) },
   PagesRenderer,
   PageErrorsFilter,
   FormOrders,

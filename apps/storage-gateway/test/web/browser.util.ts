@@ -1,84 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { withScreenshotsIn } from '@app/testing';
 
-/** Debian's Chromium (scripts/system-peers.json); CHROMIUM_PATH names another. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH, launchChromium, openWindow, signInAs, tabTo } from '@app/testing';
 
 /** Where a failing step leaves its screenshot (git-ignored). */
 export const SCREENSHOT_DIR = path.resolve('.data/test-screenshots/storage-pages');
 
-/**
- * Chromium, headless, or why it cannot be launched: the only reason the browser specs are skipped.
- * Playwright gives each launch a fresh, temporary profile directory.
- */
-export async function launchChromium(): Promise<{ browser: Browser } | { reason: string }> {
-  try {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    return { browser };
-  } catch (error) {
-    return {
-      reason: `Chromium cannot be launched from ${CHROMIUM_PATH}: ${(error as Error).message.split('\n')[0]}`,
-    };
-  }
-}
-
-/** A person's own browser window: its own cookies, JavaScript on or off. */
-export async function openWindow(
-  browser: Browser,
-  options: { javaScript?: boolean } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true });
-  // Shorter than a test's own time limit, so that a step that fails says which, with its screenshot.
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  return { context, page };
-}
-
-/** Signs in through the real OIDC provider's page, choosing one of its demo people. */
-export async function signInAs(page: Page, baseUrl: string, person: string): Promise<void> {
-  await page.goto(`${baseUrl}/auth/login?returnTo=%2F`);
-  await page.click(`button[name="person"][value="${person}"]`);
-  await page.waitForURL(`${baseUrl}/`);
-}
-
 /** Runs a step; when it fails, saves a screenshot of every page given, named after the step. */
-export async function withScreenshots<T>(name: string, pages: Page[], step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    const safe = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    await Promise.all(
-      pages.map((p, i) =>
-        p
-          .screenshot({ path: path.join(SCREENSHOT_DIR, `${safe}-${i}.png`), fullPage: true })
-          .catch(() => undefined),
-      ),
-    );
-    throw error;
-  }
-}
-
-/** Presses Tab until `selector` has the focus (at most `limit` times): the page is usable by keyboard alone. */
-export async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    const there = await page
-      .locator(selector)
-      .evaluateAll((els) => els.some((el) => el === el.ownerDocument.activeElement));
-    if (there) return;
-  }
-  throw new Error(`${selector} was not reached with ${limit} presses of Tab`);
+export function withScreenshots<T>(name: string, pages: Page[], step: () => Promise<T>): Promise<T> {
+  return withScreenshotsIn(SCREENSHOT_DIR, name, pages, step);
 }

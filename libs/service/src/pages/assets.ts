@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -16,14 +15,14 @@ export interface Asset {
   url: string;
 }
 
-/** The folder of the pages' CSS and scripts, beside this file in src/ and in dist/ alike. */
-export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
-
-/** The stylesheet and scripts, read once at start-up and addressed by their content's hash. */
+/**
+ * An app's stylesheet and scripts (a `public/` folder under its `src`, which the build copies beside the
+ * code), read once at start-up and addressed by their content's hash. Served by StaticController.
+ */
 export class Assets {
   private readonly byName = new Map<string, Asset>();
 
-  constructor(dir = PUBLIC_DIR) {
+  constructor(dir: string) {
     for (const name of readdirSync(dir)) {
       const type = TYPES[extname(name)];
       if (type === undefined) continue;

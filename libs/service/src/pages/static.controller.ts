@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { Public } from '@app/auth';
 import { Assets } from './assets.js';
 
-/** The pages' stylesheet and scripts: public, immutable at their hashed address, cached for a year. */
+/** An app's page stylesheet and scripts (its Assets provider): public, immutable at their hashed address, cached for a year. */
 @Controller('static')
 @Public()
 export class StaticController {

@@ -1,0 +1,195 @@
+// ella-ops' pages in a real browser (Debian's Chromium through playwright-core): people sign in
+// through the real OIDC provider's page, act on real supervisords, and every page goes through
+// axe-core (no serious or critical violation). Skipped, saying why, only when Chromium cannot be
+// launched or supervisord is not installed. A failing step leaves screenshots in
+// .data/test-screenshots/ella-ops.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openWindow, signInAs, withScreenshotsIn } from '@app/testing';
+import { type EllaOpsHarness, startEllaOps } from './ella-ops.harness.js';
+import { supervisordInstalled, waitFor } from './supervisord.harness.js';
+
+jest.setTimeout(120_000);
+const SCREENSHOTS = path.resolve('.data/test-screenshots/ella-ops');
+const launched = supervisordInstalled
+  ? await launchChromium()
+  : { reason: 'supervisord is not installed (scripts/system-peers.json)' };
+const suite = 'browser' in launched ? describe : describe.skip;
+if (!('browser' in launched))
+  process.stderr.write(`ella-ops pages in Chromium skipped: ${launched.reason}\n`);
+const title =
+  'browser' in launched ? 'ella-ops pages in Chromium' : `ella-ops pages (skipped: ${launched.reason})`;
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+suite(title, () => {
+  let h: EllaOpsHarness;
+  let browser: Browser;
+  let olga: Page; // op101, operator
+  let walt: Page; // vw404, viewer
+  let nina: Page; // nb505, no role
+  let axeSource: string;
+
+  beforeAll(async () => {
+    if (!('browser' in launched)) return;
+    browser = launched.browser;
+    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    h = await startEllaOps({ signIn: true });
+    olga = (await openWindow(browser)).page;
+    walt = (await openWindow(browser)).page;
+    nina = (await openWindow(browser)).page;
+    await signInAs(olga, h.baseUrl, 'op101');
+    await signInAs(walt, h.baseUrl, 'vw404');
+    await signInAs(nina, h.baseUrl, 'nb505').catch(() => undefined); // lands on the 403 page
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  const step = <T>(name: string, pages: Page[], work: () => Promise<T>) =>
+    withScreenshotsIn(SCREENSHOTS, name, pages, work);
+  const stateOf = async (program: string) => (await h.prod.client.getProcessInfo(program)).statename;
+
+  it('lets an operator stop and start a program, each with a reason', async () => {
+    await step('operator stops api', [olga], async () => {
+      await olga.goto(`${h.baseUrl}/`);
+      await olga.click('a[href="/instance/prod"]');
+      await olga.waitForURL(`${h.baseUrl}/instance/prod`);
+      const row = olga.locator('tr#program-api');
+      // The reason is required: the browser does not send the form without it.
+      await row.locator('button[value="stop"]').click();
+      expect(await stateOf('api')).toBe('RUNNING');
+      await row.locator('input[name="reason"]').fill('browser e2e: stopping api');
+      await row.locator('button[value="stop"]').click();
+      await olga.waitForSelector('#flash');
+      expect(await olga.textContent('#flash')).toBe('api: stop done, now STOPPED');
+      expect(await stateOf('api')).toBe('STOPPED');
+      expect(await olga.textContent('tr#program-api td span')).toBe('STOPPED');
+    });
+    await step('operator starts api', [olga], async () => {
+      const row = olga.locator('tr#program-api');
+      await row.locator('input[name="reason"]').fill('browser e2e: starting api');
+      await row.locator('button[value="start"]').click();
+      await olga.waitForSelector('#flash');
+      expect(await olga.textContent('#flash')).toMatch(/^api: start done, now (STARTING|RUNNING)$/);
+      await waitFor('api running', async () => (await stateOf('api')) === 'RUNNING');
+    });
+    const audit = await h.t.prisma.auditEvent.findMany({
+      where: { app: 'ella-ops', entityId: 'prod/api' },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['program.stop', 'op101@uni.example.ac.uk', 'browser e2e: stopping api'],
+      ['program.start', 'op101@uni.example.ac.uk', 'browser e2e: starting api'],
+    ]);
+  });
+
+  it('shows a viewer no action buttons', async () => {
+    await step('viewer sees no buttons', [walt], async () => {
+      await walt.goto(`${h.baseUrl}/instance/prod`);
+      expect(await walt.textContent('#who')).toBe('Walt Viewer (viewer)');
+      expect(await walt.locator('tr#program-api').count()).toBe(1);
+      expect(await walt.locator('form[action^="/instance/"]').count()).toBe(0);
+      expect(await walt.locator('main button').count()).toBe(0);
+    });
+  });
+
+  it('refreshes the overview by itself, and the refresh can be paused', async () => {
+    const { context, page } = await openWindow(browser);
+    try {
+      await step('overview refresh', [page], async () => {
+        await signInAs(page, h.baseUrl, 'vw404');
+        // The page's clock is the test's: 30 seconds pass when the test says so.
+        await page.clock.install();
+        await page.goto(`${h.baseUrl}/`);
+        const nginx = page.locator('tr#instance-prod li', { hasText: 'nginx' });
+        expect(await nginx.textContent()).toBe('nginx RUNNING');
+        const toggle = page.locator('#refresh-toggle');
+        expect(await toggle.textContent()).toBe('Pause refreshing');
+        // With JavaScript the <meta refresh> link is hidden: the script refreshes.
+        expect(await page.locator('a[href="/?refresh=on"]').isVisible()).toBe(false);
+        await h.prod.client.stopProcess('nginx');
+        await page.clock.runFor(31_000);
+        await page.waitForFunction(
+          "document.querySelector('tr#instance-prod')?.textContent?.includes('nginx STOPPED')",
+        );
+        // Paused: nothing changes however long it waits.
+        await toggle.click();
+        expect(await toggle.textContent()).toBe('Resume refreshing');
+        await h.prod.client.startProcess('nginx');
+        await page.clock.runFor(61_000);
+        expect(await nginx.textContent()).toBe('nginx STOPPED');
+        await toggle.click();
+        expect(await toggle.textContent()).toBe('Pause refreshing');
+        await page.clock.runFor(31_000);
+        await page.waitForFunction(
+          "document.querySelector('tr#instance-prod')?.textContent?.includes('nginx RUNNING')",
+        );
+      });
+    } finally {
+      await context.close();
+      await waitFor('nginx running', async () => (await stateOf('nginx')) === 'RUNNING');
+    }
+  });
+
+  async function violations(page: Page, pagePath: string): Promise<Violation[]> {
+    await page.goto(`${h.baseUrl}${pagePath}`);
+    await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+      return (await axe.run()).violations;
+    });
+    return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  }
+
+  it('passes axe on every page (no serious or critical violation)', async () => {
+    const pages: [Page, string][] = [
+      [olga, '/'],
+      [olga, '/instance/prod'],
+      [olga, '/instance/dr'],
+      [olga, '/instance/offline'],
+      [olga, '/instance/prod/logs/api'],
+      [walt, '/'],
+      [walt, '/instance/prod'],
+      [walt, '/instance/nope'], // the 404 page
+      [nina, '/'], // the 403 page
+    ];
+    const report: Record<string, { id: string; help: string; targets: string[] }[]> = {};
+    for (const [page, pagePath] of pages) {
+      const found = await step(`axe ${pagePath}`, [page], () => violations(page, pagePath));
+      if (found.length > 0) {
+        report[pagePath] = found.map((v) => ({
+          id: v.id,
+          help: v.help,
+          targets: v.nodes.map((n) => n.target.join(' ')),
+        }));
+      }
+    }
+    expect(report).toEqual({});
+  });
+
+  it('shows the problems of a form next to its field, after the server refused it', async () => {
+    await step('a blank reason', [olga], async () => {
+      await olga.goto(`${h.baseUrl}/instance/prod`);
+      const row = olga.locator('tr#program-api');
+      // Blanks pass the browser's own checks (required, minlength); the server trims them and says why.
+      await row.locator('input[name="reason"]').fill('    ');
+      await row.locator('button[value="stop"]').click();
+      await olga.waitForSelector('.error-summary');
+      expect(await olga.locator('tr#program-api .field-error').textContent()).toContain(
+        'must be at least 3 characters',
+      );
+      expect(await stateOf('api')).toBe('RUNNING');
+    });
+  });
+});

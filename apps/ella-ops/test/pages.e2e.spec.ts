@@ -1,0 +1,384 @@
+// The operators' pages over HTTP, as a browser without JavaScript uses them: the real AppModule
+// listening on a port, people signing in through the real OIDC provider (simulators/oidc; roles by
+// address and by the ID token's groups claim), real supervisords, a real ELLA database of the test's
+// own and the ELLA API stand-in. Who sees what, who may act (a viewer's POST is refused whatever the
+// page showed, and changes nothing), CSRF, the audit trail with the reason, problems next to fields,
+// refusals (409) and unreachable instances (502) as readable pages, the error pages and headers.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestBrowser } from '@app/testing';
+import { EllaApiSimulator } from '../../../simulators/ella/ella-api.simulator.js';
+import { PATIENT_STATE_MARKER } from '../../../simulators/ella/ella-demo-data.js';
+import { FixedClock } from '../src/clock.js';
+import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
+import { type EllaOpsHarness, type SignedInBrowser, startEllaOps } from './ella-ops.harness.js';
+import { supervisordInstalled, waitFor } from './supervisord.harness.js';
+
+const describeWith = supervisordInstalled ? describe : describe.skip;
+const NOW = new Date('2026-11-26T10:00:00.000Z');
+
+describeWith('ella-ops pages', () => {
+  let h: EllaOpsHarness;
+  let ella: EllaTestDatabase;
+  let api: EllaApiSimulator;
+  let operator: SignedInBrowser; // by address
+  let groupOperator: SignedInBrowser; // by group
+  let viewer: SignedInBrowser; // by address
+  let groupViewer: SignedInBrowser; // by group
+  let nobody: SignedInBrowser;
+  const clock = new FixedClock(NOW);
+
+  beforeAll(async () => {
+    ella = await createEllaTestDatabase(NOW);
+    api = new EllaApiSimulator(ella.ownerUrl);
+    const ellaUrl = await api.start();
+    h = await startEllaOps({ databaseUrl: ella.readerUrl, ellaUrl, clock, signIn: true });
+    [operator, groupOperator, viewer, groupViewer, nobody] = await Promise.all([
+      h.signIn('op101'),
+      h.signIn('og202'),
+      h.signIn('vw404'),
+      h.signIn('vg303'),
+      h.signIn('nb505'),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await api?.close();
+    await ella?.drop();
+  });
+
+  const url = (path: string) => `${h.baseUrl}${path}`;
+  const get = (who: SignedInBrowser | TestBrowser, path: string) =>
+    ('browser' in who ? who.browser : who).request(url(path));
+  const post = (who: SignedInBrowser, path: string, form: Record<string, string>, csrf = true) =>
+    who.browser.request(url(path), {
+      form: csrf ? { _csrf: who.csrf, ...form } : form,
+      headers: { origin: h.baseUrl },
+    });
+  const audits = (entityId: string) =>
+    h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', entityId }, orderBy: { id: 'asc' } });
+  const stateOf = async (program: string) => (await h.prod.client.getProcessInfo(program)).statename;
+
+  describe('sign-in and roles', () => {
+    it('sends an unauthenticated browser to sign in from every page, and refuses its POST', async () => {
+      const { TestBrowser } = await import('@app/testing');
+      const anonymous = new TestBrowser();
+      for (const path of ['/', '/instance/prod', '/instance/prod/logs/api', '/instance/prod/ui-exceptions']) {
+        const r = await anonymous.request(url(path));
+        expect(r.status).toBe(302);
+        expect(r.location).toBe(url(`/auth/login?returnTo=${encodeURIComponent(path)}`));
+      }
+      const r = await anonymous.request(url('/instance/prod/programs/api'), {
+        form: { action: 'stop', reason: 'no session here' },
+      });
+      expect(r.status).toBe(302);
+      expect(await stateOf('api')).toBe('RUNNING');
+    });
+
+    it('gives roles by address and by the groups claim, and no role to others', async () => {
+      expect(operator.roles).toEqual(['operator']);
+      expect(groupOperator.roles).toEqual(['operator']);
+      expect(viewer.roles).toEqual(['viewer']);
+      expect(groupViewer.roles).toEqual(['viewer']);
+      expect(nobody.roles).toEqual([]);
+      const refused = await get(nobody, '/');
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('Not allowed');
+    });
+  });
+
+  describe('the overview', () => {
+    it('shows every instance: process states, figures, broadcasts, and a down instance without stalling', async () => {
+      const started = Date.now();
+      const page = await get(viewer, '/');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<a href="/instance/prod">prod</a>');
+      expect(page.text).toContain('<a href="/instance/dr">dr</a>');
+      expect(page.text).toMatch(/id="instance-prod"[\s\S]*api <span class="state-good">RUNNING<\/span>/);
+      expect(page.text).toMatch(/id="instance-dr"[\s\S]*api <span class="state-other">STOPPED<\/span>/);
+      // The offline instance's supervisord refuses connections: said on its row.
+      expect(page.text).toMatch(/id="instance-offline"[\s\S]*unreachable/);
+      // The demo data's active broadcast on prod (the same ELLA database serves dr).
+      expect(page.text).toMatch(/id="instance-prod"[\s\S]*<ul><li>[^<]+<\/li><\/ul>/);
+      expect(page.text).toContain('requests,');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // Refreshing: a script under the CSP, and without JavaScript a link that turns on <meta refresh>.
+      expect(page.text).toMatch(/<script src="\/static\/[0-9a-f]{16}\/refresh\.js" defer><\/script>/);
+      expect(page.text).not.toContain('http-equiv="refresh"');
+      expect((await get(viewer, '/?refresh=on')).text).toContain('<meta http-equiv="refresh" content="30">');
+    });
+
+    it("lists the monitor's open alerts by instance", async () => {
+      await h.t.prisma.ellaAlert.create({
+        data: {
+          key: 'prod:backup',
+          instance: 'prod',
+          check: 'backup',
+          message: 'no verified backup',
+          startedAt: NOW,
+          lastSentAt: NOW,
+        },
+      });
+      const page = await get(viewer, '/');
+      expect(page.text).toMatch(/id="instance-prod"[\s\S]*<strong>backup<\/strong>: no verified backup/);
+      await h.t.prisma.ellaAlert.deleteMany({ where: { key: 'prod:backup' } });
+    });
+
+    it('sends the pages their headers: strict CSP, never framed, same-origin referrer, no caching', async () => {
+      const page = await get(viewer, '/');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('referrer-policy')).toBe('same-origin');
+      expect(page.headers.get('cache-control')).toBe('private, no-store');
+      expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>| on[a-z]+="/);
+    });
+  });
+
+  describe('the instance page', () => {
+    it('shows a viewer everything but no action form', async () => {
+      for (const who of [viewer, groupViewer]) {
+        const page = await get(who, '/instance/prod');
+        expect(page.status).toBe(200);
+        expect(page.text).toContain('<th scope="row">api</th>');
+        expect(page.text).toContain('href="/instance/prod/logs/api"');
+        expect(page.text).toContain('only operators can act');
+        expect(page.text).not.toMatch(/<form method="post" action="\/instance\//);
+        expect(page.text).not.toContain('<button type="submit" name="action"');
+        // Health, UI exceptions (grouped) and backups are there; a UI exception's state never is.
+        expect(page.text).toContain('<h2>Health</h2>');
+        expect(page.text).toContain('grouped by message');
+        expect(page.text).toContain('No backup yet.');
+        expect(page.text).not.toContain(PATIENT_STATE_MARKER);
+      }
+    });
+
+    it('shows an operator the forms, each with the CSRF token and a required reason', async () => {
+      const page = await get(groupOperator, '/instance/prod');
+      expect(page.text).toContain('<form method="post" action="/instance/prod/programs/api"');
+      expect(page.text).toContain('action="/instance/prod/all"');
+      expect(page.text).toContain('action="/instance/prod/broadcasts"');
+      expect(page.text).toContain('action="/instance/prod/backups"');
+      const forms = page.text.match(/<form method="post" action="\/instance\/[^"]+"[\s\S]*?<\/form>/g) ?? [];
+      expect(forms.length).toBeGreaterThan(5);
+      for (const form of forms) {
+        expect(form).toContain(`name="_csrf" value="${groupOperator.csrf}"`);
+        expect(form).toMatch(/name="reason"[^>]*required/);
+      }
+    });
+
+    it('answers 404 pages for an unknown instance or program log', async () => {
+      const unknown = await get(viewer, '/instance/nope');
+      expect(unknown.status).toBe(404);
+      expect(unknown.text).toContain('instance');
+      expect(unknown.text).toContain('Back to the overview');
+      expect((await get(viewer, '/instance/prod/logs/nope')).status).toBe(404);
+      expect((await get(viewer, '/no/such/page')).status).toBe(404);
+    });
+
+    it("shows a program's log and the UI exceptions with their stacks, never their state", async () => {
+      const log = await get(viewer, '/instance/prod/logs/api');
+      expect(log.status).toBe(200);
+      expect(log.text).toContain('<pre class="log"');
+      const exceptions = await get(viewer, '/instance/prod/ui-exceptions');
+      expect(exceptions.status).toBe(200);
+      expect(exceptions.text).toContain('Stack trace');
+      expect(exceptions.text).not.toContain(PATIENT_STATE_MARKER);
+    });
+  });
+
+  describe('actions', () => {
+    it("refuses a viewer's POST with the 403 page and changes nothing, whatever the form", async () => {
+      const before = await h.t.prisma.auditEvent.count();
+      for (const [path, form] of [
+        ['/instance/prod/programs/api', { action: 'stop', reason: 'a viewer trying' }],
+        ['/instance/prod/all', { action: 'stop', reason: 'a viewer trying' }],
+        ['/instance/prod/broadcasts', { message: 'hello', reason: 'a viewer trying' }],
+        ['/instance/prod/broadcasts/1/deactivate', { reason: 'a viewer trying' }],
+        ['/instance/prod/backups', { reason: 'a viewer trying' }],
+      ] as const) {
+        const r = await post(viewer, path, form);
+        expect(r.status).toBe(403);
+        expect(r.text).toContain('does not have the operator role');
+      }
+      expect(await stateOf('api')).toBe('RUNNING');
+      expect(await h.t.prisma.auditEvent.count()).toBe(before);
+      expect(await h.t.prisma.ellaBackup.count()).toBe(0);
+    });
+
+    it('refuses a POST without the CSRF token (403) or from another site, and changes nothing', async () => {
+      const missing = await post(
+        operator,
+        '/instance/prod/programs/api',
+        { action: 'stop', reason: 'no token' },
+        false,
+      );
+      expect(missing.status).toBe(403);
+      expect(missing.text).toContain('missing CSRF token');
+      const crossSite = await operator.browser.request(url('/instance/prod/programs/api'), {
+        form: { _csrf: operator.csrf, action: 'stop', reason: 'from elsewhere' },
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(crossSite.status).toBe(403);
+      expect(await stateOf('api')).toBe('RUNNING');
+      expect(await audits('prod/api')).toEqual([]);
+    });
+
+    it('shows the problem next to the field, with the values kept, for bad input', async () => {
+      const noReason = await post(operator, '/instance/prod/programs/api', {
+        row: '1',
+        action: 'stop',
+        reason: ' ',
+      });
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toMatch(
+        /id="program-1-reason-error"><span class="visually-hidden">Error:<\/span> must be at least 3 characters/,
+      );
+      expect(noReason.text).toContain('aria-describedby="program-1-reason-error"');
+      const badEnd = await post(operator, '/instance/prod/broadcasts', {
+        message: 'Down at six',
+        reason: 'release',
+        endsAt: 'tomorrow',
+      });
+      expect(badEnd.status).toBe(400);
+      expect(badEnd.text).toContain('id="broadcast-endsAt-error"');
+      expect(badEnd.text).toContain('value="Down at six"');
+      const past = await post(operator, '/instance/prod/broadcasts', {
+        message: 'Down at six',
+        reason: 'release',
+        endsAt: '2020-01-01 18:00',
+      });
+      expect(past.status).toBe(400);
+      expect(past.text).toMatch(/id="broadcast-endsAt-error">[\s\S]*must be in the future/);
+      const noAction = await post(operator, '/instance/prod/all', { action: 'reboot', reason: 'drill' });
+      expect(noAction.status).toBe(400);
+      expect(noAction.text).toContain('Choose start all or stop all');
+      expect(await audits('prod/api')).toEqual([]);
+      expect(await stateOf('api')).toBe('RUNNING');
+    });
+
+    it('stops and starts a program with the reason, audited, and says so on the page (post/redirect/get)', async () => {
+      const stopped = await post(operator, '/instance/prod/programs/api', {
+        row: '1',
+        action: 'stop',
+        reason: 'pages e2e: stopping api',
+      });
+      expect(stopped.status).toBe(303);
+      expect(stopped.location).toBe(url('/instance/prod'));
+      expect(await stateOf('api')).toBe('STOPPED');
+      const shown = await get(operator, '/instance/prod');
+      expect(shown.text).toContain('role="status" id="flash">api: stop done, now STOPPED');
+      // Shown once.
+      expect((await get(operator, '/instance/prod')).text).not.toContain('id="flash"');
+      const started = await post(operator, '/instance/prod/programs/api', {
+        row: '1',
+        action: 'start',
+        reason: 'pages e2e: starting api again',
+      });
+      expect(started.status).toBe(303);
+      await waitFor('api running', async () => (await stateOf('api')) === 'RUNNING');
+      const rows = await audits('prod/api');
+      expect(rows.map((r) => [r.action, r.actor, r.reason])).toEqual([
+        ['program.stop', 'op101@uni.example.ac.uk', 'pages e2e: stopping api'],
+        ['program.start', 'op101@uni.example.ac.uk', 'pages e2e: starting api again'],
+      ]);
+    });
+
+    it('shows the failover refusal (409) and an unreachable supervisord (502) as readable pages', async () => {
+      const refused = await post(operator, '/instance/dr/all', { action: 'start', reason: 'failover drill' });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toMatch(
+        /role="alert" id="flash">ELLA cannot start on failover &quot;dr&quot; while programs run on primary &quot;prod&quot;/,
+      );
+      expect(refused.text).toContain('value="failover drill"');
+      const unreachable = await post(operator, '/instance/offline/programs/api', {
+        row: '0',
+        action: 'stop',
+        reason: 'offline drill',
+      });
+      expect(unreachable.status).toBe(502);
+      expect(unreachable.text).toMatch(
+        /id="flash">supervisord of instance &quot;offline&quot; is unreachable/,
+      );
+    });
+
+    it('posts and deactivates a broadcast with reasons', async () => {
+      const posted = await post(operator, '/instance/prod/broadcasts', {
+        message: 'ELLA is down for an upgrade at 18:00',
+        reason: 'release 1.18',
+        endsAt: '2030-01-01 19:00',
+      });
+      expect(posted.status).toBe(303);
+      const page = await get(operator, '/instance/prod');
+      const id = /id="flash">Broadcast (\d+) posted/.exec(page.text)?.[1];
+      expect(id).toBeDefined();
+      expect(page.text).toContain('ELLA is down for an upgrade at 18:00');
+      expect(page.text).toContain('until 2030-01-01 19:00:00 UTC');
+      const done = await post(operator, `/instance/prod/broadcasts/${id}/deactivate`, {
+        reason: 'release done',
+      });
+      expect(done.status).toBe(303);
+      const again = await post(operator, `/instance/prod/broadcasts/${id}/deactivate`, { reason: 'twice' });
+      expect(again.status).toBe(409);
+      const rows = await audits(`prod/${id}`);
+      expect(rows.map((r) => [r.action, r.reason])).toEqual([
+        ['broadcast.create', 'release 1.18'],
+        ['broadcast.deactivate', 'release done'],
+      ]);
+    });
+  });
+});
+
+describeWith('ella-ops overview with an instance that never answers', () => {
+  let h: EllaOpsHarness;
+  let silent: Server;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // Accepts connections and never answers: supervisord, the database and ELLA's API all hang.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const instances = [
+      {
+        name: 'stuck',
+        role: 'staging',
+        supervisorUrl: `http://${address}/RPC2`,
+        databaseUrl: `postgresql://ella@${address}/ella`,
+        ellaUrl: `http://${address}/`,
+        backupUrl: 'file:///tmp/ella-backups',
+      },
+    ];
+    h = await startEllaOps({
+      signIn: true,
+      // Each call may take a minute; the overview waits 5 s for each part.
+      env: {
+        ELLA_INSTANCES: JSON.stringify(instances),
+        SUPERVISOR_TIMEOUT_MS: '60000',
+        ELLA_TIMEOUT_MS: '60000',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await h?.close();
+    await new Promise((resolve) => silent?.close(resolve));
+  });
+
+  it('answers within its part limit, saying which part did not answer', async () => {
+    const viewer = await h.signIn('vw404');
+    const started = Date.now();
+    const page = await viewer.browser.request(`${h.baseUrl}/`);
+    const ms = Date.now() - started;
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="instance-stuck"[\s\S]*health: no answer within 5000 ms/);
+    expect(ms).toBeGreaterThanOrEqual(4_900);
+    expect(ms).toBeLessThan(15_000);
+  }, 30_000);
+});
