@@ -4,7 +4,11 @@
 // own and the ELLA API stand-in. Who sees what, who may act (a viewer's POST is refused whatever the
 // page showed, and changes nothing), CSRF, the audit trail with the reason, problems next to fields,
 // refusals (409) and unreachable instances (502) as readable pages, the error pages and headers.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestBrowser } from '@app/testing';
@@ -27,13 +31,21 @@ describeWith('ella-ops pages', () => {
   let viewer: SignedInBrowser; // by address
   let groupViewer: SignedInBrowser; // by group
   let nobody: SignedInBrowser;
+  let backupDir: string;
   const clock = new FixedClock(NOW);
 
   beforeAll(async () => {
     ella = await createEllaTestDatabase(NOW);
     api = new EllaApiSimulator(ella.ownerUrl);
     const ellaUrl = await api.start();
-    h = await startEllaOps({ databaseUrl: ella.readerUrl, ellaUrl, clock, signIn: true });
+    backupDir = await mkdtemp(path.join(os.tmpdir(), 'ella-ops-pages-'));
+    h = await startEllaOps({
+      databaseUrl: ella.readerUrl,
+      ellaUrl,
+      clock,
+      signIn: true,
+      backupUrl: pathToFileURL(backupDir).href,
+    });
     [operator, groupOperator, viewer, groupViewer, nobody] = await Promise.all([
       h.signIn('op101'),
       h.signIn('og202'),
@@ -46,6 +58,7 @@ describeWith('ella-ops pages', () => {
     await h?.close();
     await api?.close();
     await ella?.drop();
+    if (backupDir !== undefined) await rm(backupDir, { recursive: true, force: true });
   });
 
   const url = (path: string) => `${h.baseUrl}${path}`;
@@ -304,6 +317,28 @@ describeWith('ella-ops pages', () => {
         /id="flash">supervisord of instance &quot;offline&quot; is unreachable/,
       );
     });
+
+    it('backs up now with a reason, and shows a failed backup readably', async () => {
+      // The gateway reads ELLA here through a role that may not read uiexception.state: pg_dump, which
+      // reads every table whole, is refused (README: a backed-up instance needs a role that reads all).
+      const made = await post(operator, '/instance/prod/backups', { reason: 'before the release' });
+      expect(made.status).toBe(303);
+      const row = await h.t.prisma.ellaBackup.findFirstOrThrow({ where: { instance: 'prod' } });
+      expect(row).toMatchObject({
+        status: 'failed',
+        createdBy: 'op101@uni.example.ac.uk',
+        reason: 'before the release',
+      });
+      expect(row.error).toMatch(/permission denied/);
+      const page = await get(viewer, '/instance/prod');
+      expect(page.text).toContain('<span class="state-bad">failed</span>: ');
+      expect(page.text).toContain('op101@uni.example.ac.uk: before the release');
+      // The flash is the operator's, shown on their next page only.
+      expect(page.text).not.toContain('id="flash"');
+      expect((await get(operator, '/instance/prod')).text).toMatch(
+        new RegExp(`id="flash">Backup ${row.id} failed: [^<]*permission denied`),
+      );
+    }, 60_000);
 
     it('posts and deactivates a broadcast with reasons', async () => {
       const posted = await post(operator, '/instance/prod/broadcasts', {
