@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
+import { GoogleModule, type TaskQueueSettings } from '@app/google';
 import { PlatformModule } from '@app/service';
 import { EllaAudit } from './audit/ella-audit.js';
+import { BackupTask } from './backups/backup.task.js';
 import { BackupsController } from './backups/backups.controller.js';
 import { BackupsService } from './backups/backups.service.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
@@ -24,6 +26,24 @@ import { UiExceptionsService } from './ui-exceptions/ui-exceptions.service.js';
 
 export const APP = 'ella-ops';
 
+/** Backups run as tasks: Cloud Tasks in the cloud; locally the in-process dispatcher calls this app. */
+const taskQueueSettings = (config: EllaOpsConfig): TaskQueueSettings =>
+  config.TASKS_MODE === 'cloud-tasks'
+    ? {
+        kind: 'cloud-tasks',
+        project: config.GOOGLE_CLOUD_PROJECT ?? '',
+        location: config.TASKS_LOCATION,
+        queue: config.TASKS_QUEUE,
+        targetUrl: config.TASKS_TARGET_URL ?? '',
+        serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT ?? '',
+      }
+    : {
+        kind: 'local',
+        targetUrl: config.TASKS_TARGET_URL ?? `http://127.0.0.1:${config.PORT}`,
+        queueName: config.TASKS_QUEUE,
+        bearerToken: config.JOB_TOKEN ?? '',
+      };
+
 /**
  * ella-ops: one operations gateway for every ELLA instance. `config` is the validated environment
  * with its instance list (tests pass their own). Viewers read, operators act (bearer roles `viewer`
@@ -34,7 +54,11 @@ export class AppModule {
   static forRoot(config: EllaOpsConfig, overrides: { clock?: Clock } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(APP, config), AppConfigModule.forRoot(ELLA_OPS_CONFIG, config)],
+      imports: [
+        PlatformModule.forRoot(APP, config),
+        AppConfigModule.forRoot(ELLA_OPS_CONFIG, config),
+        GoogleModule.forRootAsync({ useFactory: () => ({ tasks: taskQueueSettings(config) }) }),
+      ],
       controllers: [
         InstancesController,
         ProcessesController,
@@ -54,6 +78,7 @@ export class AppModule {
         UiExceptionsService,
         HealthService,
         BackupsService,
+        BackupTask,
         MonitorChecks,
         AlertsService,
         MonitorJob,

@@ -1,3 +1,4 @@
+import { LocalTaskQueue, TASK_QUEUE } from '@app/google';
 import { configureService } from '@app/service';
 import { startTestApp, type TestApp } from '@app/testing';
 import { AppModule } from '../src/app.module.js';
@@ -14,6 +15,10 @@ export const job = { Authorization: `Bearer ${JOB_TOKEN}` };
 
 export interface EllaOpsHarness {
   t: TestApp<EllaOpsConfig, Record<never, never>, false>;
+  /** The task queue (backups), delivering over HTTP to the app's own `/tasks/<name>`. */
+  queue: LocalTaskQueue;
+  /** The app's own address (it listens: the queue calls it). */
+  baseUrl: string;
   /** The primary's supervisord (programs running) and its failover's (programs stopped). */
   prod: TestSupervisord;
   dr: TestSupervisord;
@@ -75,13 +80,21 @@ export async function startEllaOps(
       backupUrl: options.backupUrl ?? 'file:///tmp/ella-backups',
     },
   ];
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const queue = new LocalTaskQueue({
+    targetUrl: baseUrl,
+    queueName: 'ella-ops-e2e',
+    bearerToken: () => JOB_TOKEN,
+    retry: { maxAttempts: 3, minBackoffMs: 10, maxBackoffMs: 50, maxDoublings: 1 },
+  });
   try {
     await Promise.all([prod.settled(), dr.settled()]);
     const t = await startTestApp({
       config: ({ db }) =>
         loadEllaOpsConfig({
           NODE_ENV: 'test',
-          PORT: '3006',
+          PORT: String(port),
           DATABASE_URL: db.url,
           JOB_TOKEN,
           OPERATOR_TOKEN,
@@ -93,17 +106,24 @@ export async function startEllaOps(
         }),
       appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
       configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
+      override: (module) => module.overrideProvider(TASK_QUEUE).useValue(queue),
     });
+    await t.app.listen(port, '127.0.0.1');
     return {
       t,
+      queue,
+      baseUrl,
       prod,
       dr,
       async close() {
+        await queue.drained();
+        await queue.close();
         await t.close();
         await Promise.all([prod.close(), dr.close()]);
       },
     };
   } catch (error) {
+    await queue.close();
     await Promise.all([prod.close(), dr.close()]);
     throw error;
   }
