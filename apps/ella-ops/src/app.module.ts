@@ -20,6 +20,8 @@ import { MonitorChecks } from './monitor/monitor-checks.service.js';
 import { MonitorJob } from './monitor/monitor.job.js';
 import { ProcessesController } from './processes/processes.controller.js';
 import { ProcessesService } from './processes/processes.service.js';
+import { ReleasesController } from './releases/releases.controller.js';
+import { ReleasesService } from './releases/releases.service.js';
 import { SupervisorClients } from './supervisor/supervisor-clients.js';
 import { UiExceptionsController } from './ui-exceptions/ui-exceptions.controller.js';
 import { UiExceptionsService } from './ui-exceptions/ui-exceptions.service.js';
@@ -66,6 +68,7 @@ export class AppModule {
         UiExceptionsController,
         InstanceHealthController,
         BackupsController,
+        ReleasesController,
       ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
@@ -79,6 +82,7 @@ export class AppModule {
         HealthService,
         BackupsService,
         BackupTask,
+        ReleasesService,
         MonitorChecks,
         AlertsService,
         MonitorJob,

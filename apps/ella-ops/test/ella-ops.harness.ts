@@ -1,3 +1,7 @@
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import { LocalTaskQueue, TASK_QUEUE } from '@app/google';
 import { configureService } from '@app/service';
 import { startTestApp, type TestApp } from '@app/testing';
@@ -127,4 +131,44 @@ export async function startEllaOps(
     await Promise.all([prod.close(), dr.close()]);
     throw error;
   }
+}
+
+export interface AnotherApp {
+  app: INestApplication;
+  queue: LocalTaskQueue;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * A second instance of ella-ops on the harness's database and peers, as after a restart: nothing of
+ * the first one's memory, its own port and task queue.
+ */
+export async function startAnotherApp(h: EllaOpsHarness, clock?: Clock): Promise<AnotherApp> {
+  const port = await freePort();
+  const queue = new LocalTaskQueue({
+    targetUrl: `http://127.0.0.1:${port}`,
+    queueName: 'ella-ops-e2e-second',
+    bearerToken: () => JOB_TOKEN,
+    retry: { maxAttempts: 3, minBackoffMs: 10, maxBackoffMs: 50, maxDoublings: 1 },
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ ...h.t.config, PORT: port }, { clock })],
+  })
+    .overrideProvider(TASK_QUEUE)
+    .useValue(queue)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureService(app, { app: 'ella-ops', description: 'test' });
+  await app.init();
+  await app.listen(port, '127.0.0.1');
+  return {
+    app,
+    queue,
+    http: () => request(app.getHttpServer() as Server),
+    async close() {
+      await queue.close();
+      await app.close();
+    },
+  };
 }

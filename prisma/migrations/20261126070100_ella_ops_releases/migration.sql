@@ -16,6 +16,8 @@ CREATE TABLE "ella_ops"."release" (
     "version" TEXT NOT NULL,
     "notes" TEXT NOT NULL,
     "expected_alembic_head" TEXT,
+    "downtime_message" TEXT NOT NULL,
+    "acceptance_message" TEXT NOT NULL,
     "status" "ella_ops"."EllaReleaseStatus" NOT NULL,
     "created_by" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL,
