@@ -38,6 +38,9 @@ const taskQueueSettings = (config: EllaOpsConfig): TaskQueueSettings =>
         queue: config.TASKS_QUEUE,
         targetUrl: config.TASKS_TARGET_URL ?? '',
         serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT ?? '',
+        // A dump of a large database takes many minutes: Cloud Tasks' longest wait, as Cloud Run's
+        // request timeout (terraform: 1800 s).
+        dispatchDeadlineSeconds: 1800,
       }
     : {
         kind: 'local',

@@ -45,6 +45,13 @@ interface StepResult {
 
 const OPEN: EllaRelease['status'][] = ['in_progress', 'failed'];
 
+/**
+ * A step's work is one request (supervisord and database calls have their own time limits): a step
+ * still `running` this long after it started was interrupted (the app stopped mid-step) and may be
+ * acted on again. Step 3 waits for its backup instead, whose own timeout (BACKUP_TIMEOUT_MINUTES) fails it.
+ */
+export const STEP_INTERRUPTED_AFTER_MS = 15 * 60_000;
+
 const badRequest = (field: string, message: string) =>
   new BadRequestException({
     statusCode: 400,
@@ -137,6 +144,7 @@ export class ReleasesService {
     let release = await this.load(id);
     const step3 = release.steps.find((step) => step.number === 3);
     if (step3?.status === 'running' && step3.backupId !== null) {
+      await this.backups.failStale();
       const backup = await this.prisma.ellaBackup.findUnique({ where: { id: step3.backupId } });
       if (backup !== null && backup.status !== 'running') {
         await this.backupFinished(backup);
@@ -171,6 +179,8 @@ export class ReleasesService {
     }
     const instance = this.registry.get(release.instance);
     const why = reason ?? `release ${release.version}: ${titleOf(number)}`;
+    // A backup lost with a crashed app fails its step 3 (through the listener), which may then run again.
+    if (number === 3) await this.backups.failStale();
     const claimed = await this.claim(release.id, number, action, reason, actor);
     if (action === 'skip') {
       await this.recordStep(release, number, 'skip', actor, why, claimed);
@@ -251,7 +261,13 @@ export class ReleasesService {
       }
       const step = steps.find((s) => s.number === number);
       if (step === undefined) throw new NotFoundException(`release ${id} has no step ${number}`);
-      if (step.status === 'running') {
+      const now = this.clock.now();
+      const interrupted =
+        step.status === 'running' &&
+        step.backupId === null &&
+        step.startedAt !== null &&
+        now.getTime() - step.startedAt.getTime() > STEP_INTERRUPTED_AFTER_MS;
+      if (step.status === 'running' && !interrupted) {
         const backup =
           step.backupId === null ? null : await tx.ellaBackup.findUnique({ where: { id: step.backupId } });
         throw new ConflictException(
@@ -261,7 +277,6 @@ export class ReleasesService {
       if (step.status === 'done' || step.status === 'skipped') {
         throw new ConflictException(`${titleOf(number)} is already ${step.status}`);
       }
-      const now = this.clock.now();
       const claimed = await tx.ellaReleaseStep.update({
         where: { releaseId_number: { releaseId: id, number } },
         data:
