@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { BackupsService } from '../src/backups/backups.service.js';
 import { FixedClock } from '../src/clock.js';
 import { InstanceRegistry } from '../src/instances/instance-registry.js';
@@ -238,5 +239,36 @@ describeWith('ella-ops backups', () => {
     });
     const audit = await h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', action: 'backup.lost' } });
     expect(audit.map((a) => a.entityId)).toEqual([`prod/${lost.id}`]);
+  });
+
+  it('makes one backup of two started at once: the start holds a lock per instance (the other is a 409)', async () => {
+    // The test holds the lock a start takes: both starts wait for it, then go one after the other.
+    const holder = new pg.Client({ connectionString: h.t.db.url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtextextended('ella-ops:backup:prod', 0))");
+      const settled: number[] = [];
+      const start = () =>
+        h.t
+          .http()
+          .post('/instances/prod/backups')
+          .set(operator)
+          .send({ reason: 'twice' })
+          .then((response) => {
+            settled.push(response.status);
+            return response;
+          });
+      const both = Promise.all([start(), start()]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toEqual([]);
+      await holder.query("SELECT pg_advisory_unlock(hashtextextended('ella-ops:backup:prod', 0))");
+      const [a, b] = await both;
+      expect([a.status, b.status].sort()).toEqual([202, 409]);
+    } finally {
+      await holder.end();
+    }
+    await h.queue.drained();
+    const rows = await h.t.prisma.ellaBackup.findMany({ where: { instance: 'prod', reason: 'twice' } });
+    expect(rows.map((r) => r.status)).toEqual(['verified']);
   });
 });

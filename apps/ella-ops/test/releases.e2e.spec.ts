@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { startTestSmtpServer, type TestSmtpServer } from '@app/testing';
 import { ELLA_ALEMBIC_HEAD } from '../../../simulators/ella/ella-schema.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
@@ -186,10 +187,33 @@ describeWith('ella-ops releases', () => {
   });
 
   it('runs a step once when two calls race for it (step 2 stops ELLA)', async () => {
-    const [a, b] = await Promise.all([
-      h.t.http().post(`/releases/${release.id}/steps/2/run`).set(operator).send({ reason: 'downtime' }),
-      h.t.http().post(`/releases/${release.id}/steps/2/run`).set(operator).send({ reason: 'downtime' }),
-    ]);
+    // The test holds the release's row lock: both calls wait for it, then claim the step one at a time.
+    const holder = new pg.Client({ connectionString: h.t.db.url });
+    await holder.connect();
+    let a: { status: number; body: unknown };
+    let b: { status: number; body: unknown };
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM ella_ops.release WHERE id = $1 FOR UPDATE', [release.id]);
+      const settled: number[] = [];
+      const run = () =>
+        h.t
+          .http()
+          .post(`/releases/${release.id}/steps/2/run`)
+          .set(operator)
+          .send({ reason: 'downtime' })
+          .then((response) => {
+            settled.push(response.status);
+            return response;
+          });
+      const both = Promise.all([run(), run()]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toEqual([]);
+      await holder.query('COMMIT');
+      [a, b] = await both;
+    } finally {
+      await holder.end();
+    }
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const winner = (a.status === 200 ? a : b).body as ReleaseView;
     expect(step(winner, 2)).toMatchObject({ status: 'done', attempts: 1, reason: 'downtime' });
