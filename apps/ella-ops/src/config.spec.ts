@@ -69,7 +69,7 @@ describe('ella-ops settings', () => {
     expect([local.TASKS_MODE, local.TASKS_QUEUE, local.BACKUP_TIMEOUT_MINUTES]).toEqual([
       'local',
       'ella-ops',
-      180,
+      60,
     ]);
     expect(local.RELEASE_NOTIFY_EMAILS).toEqual([]);
     const cloud = problems(env([prod], { TASKS_MODE: 'cloud-tasks' }));

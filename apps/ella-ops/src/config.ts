@@ -30,7 +30,7 @@ export const ellaOpsSchema = baseSchema
     /** A newest verified backup older than this is a problem. */
     BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(26),
     /** A backup still `running` this long after it started was lost (a crash): it is marked failed. */
-    BACKUP_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(1440).default(180),
+    BACKUP_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
     /** Step 9 of a release emails these addresses (ELLA's users), through the outbox; empty: no email. */
     RELEASE_NOTIFY_EMAILS: emailList(),
     /** Backups run as tasks: Cloud Tasks in the cloud, the in-process dispatcher locally. */

@@ -229,13 +229,13 @@ describeWith('ella-ops backups', () => {
       .send({ backupId: lost.id.toString() })
       .expect(200);
     expect(task.body.summary).toMatchObject({ outcome: 'skipped', status: 'running' });
-    clock.set('2026-12-10T13:01:00Z'); // BACKUP_TIMEOUT_MINUTES (180) after it started
+    clock.set('2026-12-10T11:01:00Z'); // over BACKUP_TIMEOUT_MINUTES (60) after it started
     const next = await backUp('prod', 'after the crash');
     expect(next.body.status).toBe('verified');
     const marked = await h.t.http().get(`/instances/prod/backups/${lost.id}`).set(viewer).expect(200);
     expect(marked.body).toMatchObject({
       status: 'failed',
-      error: 'lost: still running 180 minutes after it started (BACKUP_TIMEOUT_MINUTES)',
+      error: 'lost: still running 60 minutes after it started (BACKUP_TIMEOUT_MINUTES)',
     });
     const audit = await h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', action: 'backup.lost' } });
     expect(audit.map((a) => a.entityId)).toEqual([`prod/${lost.id}`]);
