@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { LocalTaskQueue, TASK_QUEUE } from '@app/google';
+import { type LocalTaskQueue, TASK_QUEUE } from '@app/google';
 import { configureService } from '@app/service';
 import { startTestApp, type TestApp } from '@app/testing';
 import { AppModule } from '../src/app.module.js';
@@ -19,7 +19,7 @@ export const job = { Authorization: `Bearer ${JOB_TOKEN}` };
 
 export interface EllaOpsHarness {
   t: TestApp<EllaOpsConfig, Record<never, never>, false>;
-  /** The task queue (backups), delivering over HTTP to the app's own `/tasks/<name>`. */
+  /** The app's own task queue (backups): the local dispatcher, delivering over HTTP to its `/tasks/<name>`. */
   queue: LocalTaskQueue;
   /** The app's own address (it listens: the queue calls it). */
   baseUrl: string;
@@ -86,12 +86,6 @@ export async function startEllaOps(
   ];
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const queue = new LocalTaskQueue({
-    targetUrl: baseUrl,
-    queueName: 'ella-ops-e2e',
-    bearerToken: () => JOB_TOKEN,
-    retry: { maxAttempts: 3, minBackoffMs: 10, maxBackoffMs: 50, maxDoublings: 1 },
-  });
   try {
     await Promise.all([prod.settled(), dr.settled()]);
     const t = await startTestApp({
@@ -110,8 +104,9 @@ export async function startEllaOps(
         }),
       appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
       configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
-      override: (module) => module.overrideProvider(TASK_QUEUE).useValue(queue),
     });
+    // The app's own task queue, as production wires it locally: it delivers to 127.0.0.1:PORT.
+    const queue = t.app.get<LocalTaskQueue>(TASK_QUEUE);
     await t.app.listen(port, '127.0.0.1');
     return {
       t,
@@ -121,13 +116,11 @@ export async function startEllaOps(
       dr,
       async close() {
         await queue.drained();
-        await queue.close();
         await t.close();
         await Promise.all([prod.close(), dr.close()]);
       },
     };
   } catch (error) {
-    await queue.close();
     await Promise.all([prod.close(), dr.close()]);
     throw error;
   }
@@ -146,28 +139,20 @@ export interface AnotherApp {
  */
 export async function startAnotherApp(h: EllaOpsHarness, clock?: Clock): Promise<AnotherApp> {
   const port = await freePort();
-  const queue = new LocalTaskQueue({
-    targetUrl: `http://127.0.0.1:${port}`,
-    queueName: 'ella-ops-e2e-second',
-    bearerToken: () => JOB_TOKEN,
-    retry: { maxAttempts: 3, minBackoffMs: 10, maxBackoffMs: 50, maxDoublings: 1 },
-  });
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot({ ...h.t.config, PORT: port }, { clock })],
-  })
-    .overrideProvider(TASK_QUEUE)
-    .useValue(queue)
-    .compile();
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureService(app, { app: 'ella-ops', description: 'test' });
   await app.init();
   await app.listen(port, '127.0.0.1');
+  const queue = app.get<LocalTaskQueue>(TASK_QUEUE);
   return {
     app,
     queue,
     http: () => request(app.getHttpServer() as Server),
     async close() {
-      await queue.close();
+      await queue.drained();
       await app.close();
     },
   };
