@@ -337,7 +337,20 @@ describeWith('ella-ops releases', () => {
       orderBy: { id: 'asc' },
     });
     const id = `prod/${release.id}`;
-    expect(trail.map((a) => [a.action, a.entityId])).toEqual([
+    const refused = (a: (typeof trail)[number]) => (a.after as { outcome?: string }).outcome === 'refused';
+    // Refused calls too (409: out of order, already done, running, lost the race), with their message.
+    expect(trail.filter(refused).map((a) => [a.action, a.entityId])).toEqual([
+      ['release.step.run', `${id}/2`],
+      ['release.step.run', `${id}/1`],
+      ['release.step.run', `${id}/2`],
+      ['release.step.run', `${id}/3`],
+      ['release.step.run', `${id}/6`],
+      ['release.step.run', `${id}/9`],
+    ]);
+    expect((trail.find(refused)?.after as { message: string }).message).toBe(
+      'step 2 (Stop ELLA) comes after step 1 (Broadcast the downtime), which is pending',
+    );
+    expect(trail.filter((a) => !refused(a)).map((a) => [a.action, a.entityId])).toEqual([
       ['release.start', id],
       ['release.step.run', `${id}/1`],
       ['release.step.run', `${id}/2`],

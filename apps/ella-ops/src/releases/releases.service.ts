@@ -181,7 +181,13 @@ export class ReleasesService {
     const why = reason ?? `release ${release.version}: ${titleOf(number)}`;
     // A backup lost with a crashed app fails its step 3 (through the listener), which may then run again.
     if (number === 3) await this.backups.failStale();
-    const claimed = await this.claim(release.id, number, action, reason, actor);
+    const claimed = await this.refusalsAudited(
+      actor,
+      `release.step.${action}`,
+      `${release.instance}/${id}/${number}`,
+      why,
+      () => this.claim(release.id, number, action, reason, actor),
+    );
     if (action === 'skip') {
       await this.recordStep(release, number, 'skip', actor, why, claimed);
       return toReleaseView(await this.load(id));
@@ -199,16 +205,21 @@ export class ReleasesService {
 
   /** Closes an open release (a failed one, or one given up), leaving ELLA as it is. */
   async abort(id: bigint, reason: string, actor: string): Promise<ReleaseView> {
-    const release = await this.prisma.$transaction(async (tx) => {
-      const locked = await this.lock(tx, id);
-      if (!OPEN.includes(locked.status)) {
-        throw new ConflictException(`release ${id} is ${locked.status}: only an open release can be aborted`);
-      }
-      return tx.ellaRelease.update({
-        where: { id },
-        data: { status: 'aborted', finishedAt: this.clock.now(), abortedBy: actor, abortReason: reason },
-      });
-    });
+    const { instance } = await this.load(id);
+    const release = await this.refusalsAudited(actor, 'release.abort', `${instance}/${id}`, reason, () =>
+      this.prisma.$transaction(async (tx) => {
+        const locked = await this.lock(tx, id);
+        if (!OPEN.includes(locked.status)) {
+          throw new ConflictException(
+            `release ${id} is ${locked.status}: only an open release can be aborted`,
+          );
+        }
+        return tx.ellaRelease.update({
+          where: { id },
+          data: { status: 'aborted', finishedAt: this.clock.now(), abortedBy: actor, abortReason: reason },
+        });
+      }),
+    );
     await this.audit.record(actor, {
       action: 'release.abort',
       entityType: 'ella-release',
@@ -217,6 +228,30 @@ export class ReleasesService {
       reason,
     });
     return toReleaseView(await this.load(id));
+  }
+
+  /** Runs `work`; a refusal (409: out of order, running, done, over) is audited, then thrown. */
+  private async refusalsAudited<T>(
+    actor: string,
+    action: string,
+    entityId: string,
+    reason: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ConflictException) {
+        await this.audit.record(actor, {
+          action,
+          entityType: 'ella-release',
+          entityId,
+          after: { outcome: 'refused', message: error.message },
+          reason,
+        });
+      }
+      throw error;
+    }
   }
 
   private async load(id: bigint): Promise<ReleaseWithSteps> {
