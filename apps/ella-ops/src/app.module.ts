@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
 import { AppConfigModule } from '@app/config';
+import { GoogleModule, type TaskQueueSettings } from '@app/google';
 import { PlatformModule, UNMATCHED_ROUTE_PAGE } from '@app/service';
 import { EllaAudit } from './audit/ella-audit.js';
+import { BackupTask } from './backups/backup.task.js';
 import { BackupsController } from './backups/backups.controller.js';
 import { BackupsService } from './backups/backups.service.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
@@ -19,12 +21,35 @@ import { MonitorChecks } from './monitor/monitor-checks.service.js';
 import { MonitorJob } from './monitor/monitor.job.js';
 import { ProcessesController } from './processes/processes.controller.js';
 import { ProcessesService } from './processes/processes.service.js';
+import { ReleasesController } from './releases/releases.controller.js';
+import { ReleasesService } from './releases/releases.service.js';
 import { SupervisorClients } from './supervisor/supervisor-clients.js';
 import { UiExceptionsController } from './ui-exceptions/ui-exceptions.controller.js';
 import { UiExceptionsService } from './ui-exceptions/ui-exceptions.service.js';
 import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web/web.parts.js';
 
 export const APP = 'ella-ops';
+
+/** Backups run as tasks: Cloud Tasks in the cloud; locally the in-process dispatcher calls this app. */
+const taskQueueSettings = (config: EllaOpsConfig): TaskQueueSettings =>
+  config.TASKS_MODE === 'cloud-tasks'
+    ? {
+        kind: 'cloud-tasks',
+        project: config.GOOGLE_CLOUD_PROJECT ?? '',
+        location: config.TASKS_LOCATION,
+        queue: config.TASKS_QUEUE,
+        targetUrl: config.TASKS_TARGET_URL ?? '',
+        serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT ?? '',
+        // A dump of a large database takes many minutes: Cloud Tasks' longest wait, as Cloud Run's
+        // request timeout (terraform: 1800 s).
+        dispatchDeadlineSeconds: 1800,
+      }
+    : {
+        kind: 'local',
+        targetUrl: config.TASKS_TARGET_URL ?? `http://127.0.0.1:${config.PORT}`,
+        queueName: config.TASKS_QUEUE,
+        bearerToken: config.JOB_TOKEN ?? '',
+      };
 
 /**
  * ella-ops: one operations gateway for every ELLA instance. `config` is the validated environment
@@ -50,6 +75,7 @@ export class AppModule {
             operator: { emails: config.OPERATOR_EMAILS, groups: config.OPERATOR_GROUPS },
           }),
         ),
+        GoogleModule.forRootAsync({ useFactory: () => ({ tasks: taskQueueSettings(config) }) }),
       ],
       controllers: [
         InstancesController,
@@ -59,6 +85,7 @@ export class AppModule {
         InstanceHealthController,
         BackupsController,
         ...WEB_CONTROLLERS,
+        ReleasesController,
       ],
       providers: [
         { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
@@ -77,6 +104,8 @@ export class AppModule {
         UiExceptionsService,
         HealthService,
         BackupsService,
+        BackupTask,
+        ReleasesService,
         MonitorChecks,
         AlertsService,
         MonitorJob,

@@ -96,6 +96,30 @@ describe('ella-ops settings', () => {
     }
   });
 
+  it('runs backups through the local task queue, or Cloud Tasks with its settings', () => {
+    const local = loadEllaOpsConfig(env([prod]));
+    expect([local.TASKS_MODE, local.TASKS_QUEUE, local.BACKUP_TIMEOUT_MINUTES]).toEqual([
+      'local',
+      'ella-ops',
+      60,
+    ]);
+    expect(local.RELEASE_NOTIFY_EMAILS).toEqual([]);
+    const cloud = problems(env([prod], { TASKS_MODE: 'cloud-tasks' }));
+    for (const key of ['GOOGLE_CLOUD_PROJECT', 'TASKS_SERVICE_ACCOUNT', 'TASKS_TARGET_URL']) {
+      expect(cloud).toContain(`${key}: is required when TASKS_MODE=cloud-tasks`);
+    }
+    expect(
+      problems({
+        ELLA_INSTANCES: JSON.stringify([prod]),
+        JOB_AUTH_MODE: 'iam',
+        JOB_ALLOWED_EMAILS: 'a@b.org',
+      }),
+    ).toContain('JOB_TOKEN: is required when TASKS_MODE=local');
+    expect(problems(env([prod], { RELEASE_NOTIFY_EMAILS: 'not-an-address' }))).toContain(
+      'RELEASE_NOTIFY_EMAILS',
+    );
+  });
+
   it('needs exactly one of ELLA_INSTANCES and ELLA_INSTANCES_FILE', () => {
     expect(problems({ JOB_TOKEN: 'ella-ops-job-token-0123456789' })).toContain(
       'ELLA_INSTANCES: or ELLA_INSTANCES_FILE is required',

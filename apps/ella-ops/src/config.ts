@@ -37,10 +37,37 @@ export const ellaOpsSchema = baseSchema
     HEALTH_MAX_P95_MS: z.coerce.number().int().min(1).max(600_000).default(3000),
     /** A newest verified backup older than this is a problem. */
     BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(26),
+    /** A backup still `running` this long after it started was lost (a crash): it is marked failed. */
+    BACKUP_TIMEOUT_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+    /** Step 9 of a release emails these addresses (ELLA's users), through the outbox; empty: no email. */
+    RELEASE_NOTIFY_EMAILS: emailList(),
+    /** Backups run as tasks: Cloud Tasks in the cloud, the in-process dispatcher locally. */
+    TASKS_MODE: z.enum(['local', 'cloud-tasks']).default('local'),
+    TASKS_LOCATION: z.string().default('europe-west2'),
+    TASKS_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a queue name')
+      .default('ella-ops'),
+    /** The service account whose OIDC token Cloud Tasks sends to this service. */
+    TASKS_SERVICE_ACCOUNT: z.email().optional(),
+    /** Where tasks are delivered: this service's own URL (required with cloud-tasks; local default: 127.0.0.1 and PORT). */
+    TASKS_TARGET_URL: z.url().optional(),
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);
     checkWebAuthRules(config, ctx);
+    if (config.TASKS_MODE === 'cloud-tasks') {
+      for (const key of ['GOOGLE_CLOUD_PROJECT', 'TASKS_SERVICE_ACCOUNT', 'TASKS_TARGET_URL'] as const) {
+        if (config[key] === undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when TASKS_MODE=cloud-tasks' });
+      }
+    } else if (config.JOB_TOKEN === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JOB_TOKEN'],
+        message: 'is required when TASKS_MODE=local (the local queue calls this app with it)',
+      });
+    }
     const given = [config.ELLA_INSTANCES, config.ELLA_INSTANCES_FILE].filter((v) => v !== undefined).length;
     if (given !== 1) {
       ctx.addIssue({

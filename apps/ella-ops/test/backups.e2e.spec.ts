@@ -1,12 +1,16 @@
-// Backups end to end: real pg_dump of a real ELLA database (our fixture of ELLA's schema), streamed into
-// a folder store, verified by real pg_restore --list; a damaged object detected; a dump that fails
-// leaves nothing; retention never deletes the newest verified backup; who may do what; the audit.
+// Backups end to end: started by the API (202, running), done by the `backup` task that the local task
+// queue delivers over HTTP to the app's own /tasks/backup: real pg_dump of a real ELLA database (our
+// fixture of ELLA's schema), streamed into a folder store, verified by real pg_restore --list; one
+// backup per instance at a time; a task delivered twice dumps once; a lost backup marked failed; a
+// damaged object detected; a dump that fails leaves nothing; retention never deletes the newest
+// verified backup; who may do what; the audit.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { BackupsService } from '../src/backups/backups.service.js';
 import { FixedClock } from '../src/clock.js';
 import { InstanceRegistry } from '../src/instances/instance-registry.js';
@@ -50,18 +54,39 @@ describeWith('ella-ops backups', () => {
     expect(bad.body.problems).toEqual([{ field: 'reason', message: expect.any(String) }]);
     await h.t.http().post('/instances/nope/backups').set(operator).send({ reason }).expect(404);
     await h.t.http().post('/instances/prod/backups/x/verify').set(operator).send({ reason }).expect(400);
+    const badId = await h.t.http().get('/instances/prod/backups/0').set(viewer).expect(400);
+    expect(badId.body.problems).toEqual([{ field: 'id', message: 'must be a backup id' }]);
+    await h.t.http().get('/instances/prod/backups/1').expect(401);
+    await h.t.http().get('/instances/prod/backups/999999').set(viewer).expect(404);
+    await h.t.http().post('/tasks/backup').set(operator).send({ backupId: '1' }).expect(403);
+    await h.t.http().post('/tasks/backup').send({ backupId: '1' }).expect(401);
+    const badTask = await h.t.http().post('/tasks/backup').set(job).send({ backupId: 'x' }).expect(400);
+    expect(badTask.body.problems).toEqual([{ field: 'backupId', message: 'must be a backup id' }]);
     expect((await h.t.http().get('/instances/prod/backups').set(viewer).expect(200)).body).toEqual([]);
   });
+
+  /** Starts a backup (202, running), waits for its task, and answers the backup as it ended. */
+  const backUp = async (name: string, why: string) => {
+    const started = await h.t
+      .http()
+      .post(`/instances/${name}/backups`)
+      .set(operator)
+      .send({ reason: why })
+      .expect(202);
+    expect(started.body).toMatchObject({ status: 'running', finishedAt: null, sha256: null });
+    await h.queue.drained();
+    const done = await h.t
+      .http()
+      .get(`/instances/${name}/backups/${started.body.id}`)
+      .set(viewer)
+      .expect(200);
+    return done;
+  };
 
   let first: { id: string; object: string; sha256: string; sizeBytes: number };
 
   it('dumps the database into the store, records size and SHA-256, and verifies it', async () => {
-    const response = await h.t
-      .http()
-      .post('/instances/prod/backups')
-      .set(operator)
-      .send({ reason })
-      .expect(201);
+    const response = await backUp('prod', reason);
     expect(response.body).toMatchObject({
       instance: 'prod',
       status: 'verified',
@@ -80,7 +105,16 @@ describeWith('ella-ops backups', () => {
     const trail = await h.t.prisma.auditEvent.findMany({
       where: { app: 'ella-ops', entityType: 'ella-backup' },
     });
-    expect(trail.map((a) => [a.action, a.reason])).toEqual([['backup.create', reason]]);
+    expect(trail.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['backup.create', 'token:operator', reason],
+    ]);
+  });
+
+  it('dumps once when its task is delivered again', async () => {
+    const again = await h.t.http().post('/tasks/backup').set(job).send({ backupId: first.id }).expect(200);
+    expect(again.body.summary).toMatchObject({ outcome: 'skipped', status: 'verified' });
+    const trail = await h.t.prisma.auditEvent.count({ where: { app: 'ella-ops', action: 'backup.create' } });
+    expect(trail).toBe(1);
   });
 
   it('finds a damaged backup when it reads it back', async () => {
@@ -119,12 +153,7 @@ describeWith('ella-ops backups', () => {
   });
 
   it('records a dump that fails, and keeps no object of it', async () => {
-    const response = await h.t
-      .http()
-      .post('/instances/offline/backups')
-      .set(operator)
-      .send({ reason })
-      .expect(201);
+    const response = await backUp('offline', reason);
     expect(response.body).toMatchObject({
       instance: 'offline',
       status: 'failed',
@@ -135,12 +164,7 @@ describeWith('ella-ops backups', () => {
 
   it('deletes backups past BACKUP_KEEP_DAYS after a new one, never the newest verified', async () => {
     clock.set('2026-11-28T10:00:00Z');
-    const second = await h.t
-      .http()
-      .post('/instances/prod/backups')
-      .set(operator)
-      .send({ reason: 'nightly' })
-      .expect(201);
+    const second = await backUp('prod', 'nightly');
     expect(second.body.status).toBe('verified');
     const list = await h.t.http().get('/instances/prod/backups').set(viewer).expect(200);
     expect(list.body.map((b: { id: string; status: string }) => [b.id, b.status])).toEqual([
@@ -173,5 +197,78 @@ describeWith('ella-ops backups', () => {
       .set(operator)
       .send({ reason: 'checking' })
       .expect(404);
+  });
+
+  it('keeps one backup per instance at a time, and a lost one blocks only until BACKUP_TIMEOUT_MINUTES', async () => {
+    // A backup left running by a crash: a row nobody works on (its task never came).
+    const lost = await h.t.prisma.ellaBackup.create({
+      data: {
+        instance: 'prod',
+        object: 'prod/lost.dump',
+        status: 'running',
+        startedAt: clock.now(),
+        workStartedAt: clock.now(),
+        createdBy: 'token:operator',
+        reason: 'lost',
+      },
+    });
+    const refused = await h.t
+      .http()
+      .post('/instances/prod/backups')
+      .set(operator)
+      .send({ reason })
+      .expect(409);
+    expect(refused.body.message).toBe(
+      `backup ${lost.id} of instance "prod" is running (since 2026-12-10T10:00:00.000Z)`,
+    );
+    // Other instances are not blocked; the task's second delivery of the lost one does nothing.
+    const task = await h.t
+      .http()
+      .post('/tasks/backup')
+      .set(job)
+      .send({ backupId: lost.id.toString() })
+      .expect(200);
+    expect(task.body.summary).toMatchObject({ outcome: 'skipped', status: 'running' });
+    clock.set('2026-12-10T11:01:00Z'); // over BACKUP_TIMEOUT_MINUTES (60) after it started
+    const next = await backUp('prod', 'after the crash');
+    expect(next.body.status).toBe('verified');
+    const marked = await h.t.http().get(`/instances/prod/backups/${lost.id}`).set(viewer).expect(200);
+    expect(marked.body).toMatchObject({
+      status: 'failed',
+      error: 'lost: still running 60 minutes after it started (BACKUP_TIMEOUT_MINUTES)',
+    });
+    const audit = await h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', action: 'backup.lost' } });
+    expect(audit.map((a) => a.entityId)).toEqual([`prod/${lost.id}`]);
+  });
+
+  it('makes one backup of two started at once: the start holds a lock per instance (the other is a 409)', async () => {
+    // The test holds the lock a start takes: both starts wait for it, then go one after the other.
+    const holder = new pg.Client({ connectionString: h.t.db.url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtextextended('ella-ops:backup:prod', 0))");
+      const settled: number[] = [];
+      const start = () =>
+        h.t
+          .http()
+          .post('/instances/prod/backups')
+          .set(operator)
+          .send({ reason: 'twice' })
+          .then((response) => {
+            settled.push(response.status);
+            return response;
+          });
+      const both = Promise.all([start(), start()]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toEqual([]);
+      await holder.query("SELECT pg_advisory_unlock(hashtextextended('ella-ops:backup:prod', 0))");
+      const [a, b] = await both;
+      expect([a.status, b.status].sort()).toEqual([202, 409]);
+    } finally {
+      await holder.end();
+    }
+    await h.queue.drained();
+    const rows = await h.t.prisma.ellaBackup.findMany({ where: { instance: 'prod', reason: 'twice' } });
+    expect(rows.map((r) => r.status)).toEqual(['verified']);
   });
 });

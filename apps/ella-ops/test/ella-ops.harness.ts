@@ -1,3 +1,8 @@
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { type LocalTaskQueue, TASK_QUEUE } from '@app/google';
 import { configureService } from '@app/service';
 import {
   startTestApp,
@@ -44,11 +49,14 @@ export interface SignedInBrowser {
 
 export interface EllaOpsHarness {
   t: TestApp<EllaOpsConfig, Record<never, never>, false>;
+  /** The app's own task queue (backups): the local dispatcher, delivering over HTTP to its `/tasks/<name>`. */
+  queue: LocalTaskQueue;
+  /** The app's own address (it listens: the queue calls it). */
+  baseUrl: string;
   /** The primary's supervisord (programs running) and its failover's (programs stopped). */
   prod: TestSupervisord;
   dr: TestSupervisord;
-  /** With `signIn`: the app's URL (it listens there) and the OIDC provider people sign in with. */
-  baseUrl: string;
+  /** With `signIn`: the OIDC provider people sign in with. */
   oidc: OidcSimulator | undefined;
   /** With `signIn`: a browser signed in as one of OPS_PEOPLE. */
   signIn(person: OpsPerson): Promise<SignedInBrowser>;
@@ -122,7 +130,7 @@ export async function startEllaOps(
       config: ({ db }) =>
         loadEllaOpsConfig({
           NODE_ENV: 'test',
-          PORT: '3006',
+          PORT: String(port),
           DATABASE_URL: db.url,
           JOB_TOKEN,
           OPERATOR_TOKEN,
@@ -145,9 +153,12 @@ export async function startEllaOps(
       appModule: (config) => AppModule.forRoot(config, { clock: options.clock }),
       configure: (app) => configureService(app, { app: 'ella-ops', description: 'test' }),
     });
-    if (oidc !== undefined) await t.app.listen(port, '127.0.0.1');
+    // The app's own task queue, as production wires it locally: it delivers to 127.0.0.1:PORT.
+    const queue = t.app.get<LocalTaskQueue>(TASK_QUEUE);
+    await t.app.listen(port, '127.0.0.1');
     return {
       t,
+      queue,
       prod,
       dr,
       baseUrl,
@@ -163,6 +174,7 @@ export async function startEllaOps(
         return { browser, csrf: csrfToken, email, roles };
       },
       async close() {
+        await queue.drained();
         await t.close();
         await Promise.all([prod.close(), dr.close(), oidc?.close()]);
       },
@@ -171,4 +183,36 @@ export async function startEllaOps(
     await Promise.all([prod.close(), dr.close(), oidc?.close()]);
     throw error;
   }
+}
+
+export interface AnotherApp {
+  app: INestApplication;
+  queue: LocalTaskQueue;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * A second instance of ella-ops on the harness's database and peers, as after a restart: nothing of
+ * the first one's memory, its own port and task queue.
+ */
+export async function startAnotherApp(h: EllaOpsHarness, clock?: Clock): Promise<AnotherApp> {
+  const port = await freePort();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ ...h.t.config, PORT: port }, { clock })],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureService(app, { app: 'ella-ops', description: 'test' });
+  await app.init();
+  await app.listen(port, '127.0.0.1');
+  const queue = app.get<LocalTaskQueue>(TASK_QUEUE);
+  return {
+    app,
+    queue,
+    http: () => request(app.getHttpServer() as Server),
+    async close() {
+      await queue.drained();
+      await app.close();
+    },
+  };
 }

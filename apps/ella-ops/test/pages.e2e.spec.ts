@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestBrowser } from '@app/testing';
-import { EllaApiSimulator } from '../../../simulators/ella/ella-api.simulator.js';
+import { EllaSimulator } from '../../../simulators/ella/ella.simulator.js';
 import { PATIENT_STATE_MARKER } from '../../../simulators/ella/ella-demo-data.js';
 import { FixedClock } from '../src/clock.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
@@ -25,7 +25,7 @@ const NOW = new Date('2026-11-26T10:00:00.000Z');
 describeWith('ella-ops pages', () => {
   let h: EllaOpsHarness;
   let ella: EllaTestDatabase;
-  let api: EllaApiSimulator;
+  let api: EllaSimulator;
   let operator: SignedInBrowser; // by address
   let groupOperator: SignedInBrowser; // by group
   let viewer: SignedInBrowser; // by address
@@ -36,8 +36,9 @@ describeWith('ella-ops pages', () => {
 
   beforeAll(async () => {
     ella = await createEllaTestDatabase(NOW);
-    api = new EllaApiSimulator(ella.ownerUrl);
-    const ellaUrl = await api.start();
+    api = new EllaSimulator({ databaseUrl: ella.ownerUrl, instances: { prod: undefined } });
+    await api.start();
+    const ellaUrl = api.instanceUrl('prod');
     backupDir = await mkdtemp(path.join(os.tmpdir(), 'ella-ops-pages-'));
     h = await startEllaOps({
       databaseUrl: ella.readerUrl,

@@ -35,6 +35,8 @@ export type TaskQueueSettings =
       serviceAccountEmail: string;
       /** Default: targetUrl without a trailing "/". */
       audience?: string;
+      /** Longest one delivery may take (15 s to 30 min; default 10 min). */
+      dispatchDeadlineSeconds?: number;
     }
   | {
       kind: 'local';

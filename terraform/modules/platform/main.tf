@@ -54,6 +54,9 @@ locals {
   # Named here, not read from the modules below: those grant to its account, so they come after it.
   storage_documents_bucket = "${var.project_id}-storage-documents"
   storage_tasks_queue      = "storage-gateway"
+  # ella-ops's backups run as its own tasks, with its own account's OIDC token, as storage-gateway's.
+  ella_tasks_account = local.service_account["ella-ops"]
+  ella_tasks_queue   = "ella-ops"
   # Apps people reach from a browser with the app's own sign-in (behind IAP, the load balancer and
   # IAP are in front instead: not set up here).
   public_apps = concat(
@@ -114,6 +117,12 @@ locals {
       HEALTH_WINDOW_MINUTES = local.ella_ops.health_window_minutes == null ? null : tostring(local.ella_ops.health_window_minutes)
       BACKUP_KEEP_DAYS      = local.ella_ops.backup_keep_days == null ? null : tostring(local.ella_ops.backup_keep_days)
       ONCALL_EMAILS         = join(",", local.ella_ops.oncall_emails)
+      RELEASE_NOTIFY_EMAILS = join(",", local.ella_ops.release_notify_emails)
+      TASKS_MODE            = "cloud-tasks"
+      TASKS_LOCATION        = var.region
+      TASKS_QUEUE           = local.ella_tasks_queue
+      TASKS_SERVICE_ACCOUNT = local.ella_tasks_account
+      TASKS_TARGET_URL      = local.service_url["ella-ops"]
     }
     "lookup-gitlab-sync" = {
       GITLAB_URL               = local.lookup_gitlab_sync.gitlab_url
@@ -175,12 +184,14 @@ locals {
     )
     # Its own tasks call it back with its own account's token.
     "storage-gateway" = { tasks = "serviceAccount:${local.storage_tasks_account}" }
+    "ella-ops"        = { tasks = "serviceAccount:${local.ella_tasks_account}" }
   }
   # Callers of job endpoints besides each app's scheduler account: cufs-api's callers hold its `job`
   # role (JOB_ALLOWED_EMAILS), which is what POST /finance-codes/check and GET /purchase-orders need.
   app_job_callers = {
     "cufs-api"        = distinct(concat(local.cufs_api.callers, [local.service_account["storage-gateway"]]))
     "storage-gateway" = [local.storage_tasks_account]
+    "ella-ops"        = [local.ella_tasks_account]
   }
 }
 
@@ -341,6 +352,25 @@ module "storage_tasks" {
   name                    = local.storage_tasks_queue
   enqueuers               = { storage-gateway = "serviceAccount:${local.storage_tasks_account}" }
   task_service_account_id = "projects/${var.project_id}/serviceAccounts/${local.storage_tasks_account}"
+
+  depends_on = [google_project_service.enabled, module.apps]
+}
+
+# --- ella-ops: its task queue --------------------------------------------------------------------
+
+# backup: POST /tasks/backup on ella-ops (a pg_dump of an ELLA database, up to 30 minutes a delivery),
+# with its own account's OIDC token. A repeated delivery finds the backup taken and does nothing, so
+# few attempts are enough; one dump at a time per instance is the app's own rule.
+module "ella_tasks" {
+  source = "../tasks-queue"
+
+  project_id                = var.project_id
+  region                    = var.region
+  name                      = local.ella_tasks_queue
+  max_concurrent_dispatches = 2
+  max_attempts              = 3
+  enqueuers                 = { ella-ops = "serviceAccount:${local.ella_tasks_account}" }
+  task_service_account_id   = "projects/${var.project_id}/serviceAccounts/${local.ella_tasks_account}"
 
   depends_on = [google_project_service.enabled, module.apps]
 }

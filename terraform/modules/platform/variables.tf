@@ -147,6 +147,8 @@ variable "app_settings" {
       backup_keep_days = optional(number)
       # ONCALL_EMAILS: where the monitor job's alerts go.
       oncall_emails = optional(list(string), [])
+      # RELEASE_NOTIFY_EMAILS: ELLA's users, emailed when a release is done (step 9 of the runbook).
+      release_notify_emails = optional(list(string), [])
       # ALERT_REPEAT_HOURS, HEALTH_MAX_5XX_RATE, HEALTH_MAX_P95_MS, BACKUP_MAX_AGE_HOURS, ... go in env.
       # SUPERVISOR_TIMEOUT_MS, ELLA_TIMEOUT_MS, ...
       env = optional(map(string), {})

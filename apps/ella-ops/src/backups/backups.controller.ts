@@ -28,11 +28,19 @@ export class BackupsController {
     return this.backups.list(parseParam(instanceName, name, 'name'));
   }
 
+  @Get(':id')
+  @Roles('viewer', 'operator')
+  @ApiOperation({ summary: 'One backup: its status while it runs, then verified or failed with why' })
+  one(@Param('name') name: string, @Param('id') id: string): Promise<BackupView> {
+    return this.backups.get(parseParam(instanceName, name, 'name'), parseParam(backupId, id, 'id'));
+  }
+
   @Post()
+  @HttpCode(202)
   @Roles('operator')
   @ApiOperation({
     summary:
-      'pg_dump -Fc streamed to the backup store, SHA-256 and size recorded, verified with pg_restore --list; then retention; audited',
+      'Starts a backup (202 with the running backup; 409 while one runs): a task streams pg_dump -Fc to the backup store, records SHA-256 and size, verifies with pg_restore --list, then retention; audited',
   })
   create(
     @Param('name') name: string,

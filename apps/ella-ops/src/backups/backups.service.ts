@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform } from 'node:stream';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { TASK_QUEUE, type TaskQueue } from '@app/google';
 import { type EllaBackup, PrismaService } from '@app/db';
 import { EllaAudit } from '../audit/ella-audit.js';
 import { Clock } from '../clock.js';
@@ -28,16 +35,31 @@ class Measure extends Transform {
   }
 }
 
+/** What the task that takes a backup did. */
+export interface BackupTaskOutcome {
+  backupId: string;
+  outcome: 'done' | 'skipped';
+  status: EllaBackup['status'];
+  detail: string;
+}
+
+/** Told of each backup the task finished (verified or failed): a release's step 3 waits for it. */
+export type BackupFinishedListener = (row: EllaBackup) => Promise<void>;
+
 /**
  * Backups of an instance's ELLA database: `pg_dump -Fc` streamed through a SHA-256 and byte count into
  * the instance's store (never whole in memory), then read back through `pg_restore --list` with the
- * hash checked again: only then is it `verified`. One backup per instance at a time (this process; the
- * service runs one instance). Retention (`BACKUP_KEEP_DAYS`) never deletes the newest verified one.
- * Every backup and deletion is audited.
+ * hash checked again: only then is it `verified`. A backup is started (a `running` row, one per instance
+ * at a time: a transaction-scoped advisory lock makes the check and the insert one step) and done by
+ * the `backup` task (the app's task queue: Cloud Tasks, or the in-process dispatcher), which takes the
+ * row once, so a task delivered twice dumps once. A backup still `running` BACKUP_TIMEOUT_MINUTES after
+ * it started was lost (the app stopped): it is marked failed on the next start and by the monitor.
+ * Retention (`BACKUP_KEEP_DAYS`) never deletes the newest verified one. Every backup and deletion is
+ * audited.
  */
 @Injectable()
 export class BackupsService {
-  private readonly running = new Set<string>();
+  private readonly listeners: BackupFinishedListener[] = [];
 
   constructor(
     private readonly registry: InstanceRegistry,
@@ -45,7 +67,12 @@ export class BackupsService {
     private readonly audit: EllaAudit,
     private readonly clock: Clock,
     @Inject(ELLA_OPS_CONFIG) private readonly config: EllaOpsConfig,
+    @Inject(TASK_QUEUE) private readonly queue: TaskQueue,
   ) {}
+
+  onFinished(listener: BackupFinishedListener): void {
+    this.listeners.push(listener);
+  }
 
   async list(name: string): Promise<BackupView[]> {
     this.registry.get(name);
@@ -57,42 +84,164 @@ export class BackupsService {
     return rows.map(toBackupView);
   }
 
-  async backUp(name: string, reason: string, actor: string): Promise<BackupView> {
+  async get(name: string, id: bigint): Promise<BackupView> {
+    this.registry.get(name);
+    const row = await this.prisma.ellaBackup.findFirst({ where: { id, instance: name } });
+    if (row === null) throw new NotFoundException(`instance "${name}" has no backup ${id}`);
+    return toBackupView(row);
+  }
+
+  /**
+   * Starts a backup: a `running` row, and the task that dumps and verifies it. 409 naming the running
+   * one while the instance has one (after marking lost ones failed).
+   */
+  async start(name: string, reason: string, actor: string): Promise<EllaBackup> {
     const instance = this.registry.get(name);
-    if (this.running.has(name))
-      throw new ConflictException(`a backup of instance "${name}" is already running`);
-    this.running.add(name);
-    try {
-      const { prefix } = destinationOf(instance.backupUrl);
-      const started = this.clock.now();
-      const stamp = started
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-      let row = await this.prisma.ellaBackup.create({
+    await this.failStale();
+    const { prefix } = destinationOf(instance.backupUrl);
+    const started = this.clock.now();
+    const stamp = started
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    const row = await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ella-ops:backup:${name}`}, 0))`;
+      const running = await tx.ellaBackup.findFirst({ where: { instance: name, status: 'running' } });
+      if (running !== null) {
+        throw new ConflictException(
+          `backup ${running.id} of instance "${name}" is running (since ${running.startedAt.toISOString()})`,
+        );
+      }
+      const created = await tx.ellaBackup.create({
         data: { instance: name, object: '', status: 'running', startedAt: started, createdBy: actor, reason },
       });
-      const object = `${prefix}${name}/${stamp}-${row.id}.dump`;
-      row = await this.prisma.ellaBackup.update({ where: { id: row.id }, data: { object } });
-      row = await this.dumpAndVerify(instance, row);
-      await this.audit.record(actor, {
-        action: 'backup.create',
-        entityType: 'ella-backup',
-        entityId: `${name}/${row.id}`,
-        after: {
-          status: row.status,
-          object: row.object,
-          sizeBytes: Number(row.sizeBytes ?? 0),
-          sha256: row.sha256,
-          error: row.error,
-        },
-        reason,
+      return tx.ellaBackup.update({
+        where: { id: created.id },
+        data: { object: `${prefix}${name}/${stamp}-${created.id}.dump` },
       });
-      if (row.status === 'verified') await this.applyRetention(instance, actor);
-      return toBackupView(row);
-    } finally {
-      this.running.delete(name);
+    });
+    try {
+      await this.queue.enqueue({
+        job: 'backup',
+        id: `ella-backup-${row.id}`,
+        body: { backupId: row.id.toString() },
+      });
+    } catch (error) {
+      const failed = await this.prisma.ellaBackup.update({
+        where: { id: row.id },
+        data: {
+          status: 'failed',
+          finishedAt: this.clock.now(),
+          error: `its task could not be queued: ${(error as Error).message}`.slice(0, 2000),
+        },
+      });
+      await this.finished(failed);
+      throw new ServiceUnavailableException(
+        `the backup task could not be queued: ${(error as Error).message}`,
+      );
     }
+    return row;
+  }
+
+  async backUp(name: string, reason: string, actor: string): Promise<BackupView> {
+    return toBackupView(await this.start(name, reason, actor));
+  }
+
+  /**
+   * The `backup` task: takes the running backup once (a second delivery finds it taken and does
+   * nothing), dumps and verifies it, audits it, applies retention after a verified one.
+   */
+  async runTask(id: bigint): Promise<BackupTaskOutcome> {
+    const taken = await this.prisma.ellaBackup.updateMany({
+      where: { id, status: 'running', workStartedAt: null },
+      data: { workStartedAt: this.clock.now() },
+    });
+    const current = await this.prisma.ellaBackup.findUnique({ where: { id } });
+    if (current === null) {
+      return { backupId: id.toString(), outcome: 'skipped', status: 'failed', detail: 'no such backup' };
+    }
+    if (taken.count === 0) {
+      return {
+        backupId: id.toString(),
+        outcome: 'skipped',
+        status: current.status,
+        detail:
+          current.status === 'running' ? 'already taken by another delivery' : `already ${current.status}`,
+      };
+    }
+    let instance: EllaInstance;
+    try {
+      instance = this.registry.get(current.instance);
+    } catch {
+      const failed = await this.prisma.ellaBackup.update({
+        where: { id },
+        data: {
+          status: 'failed',
+          finishedAt: this.clock.now(),
+          error: 'its instance is no longer configured',
+        },
+      });
+      await this.finished(failed);
+      return { backupId: id.toString(), outcome: 'done', status: 'failed', detail: failed.error ?? '' };
+    }
+    const row = await this.dumpAndVerify(instance, current);
+    await this.audit.record(row.createdBy, {
+      action: 'backup.create',
+      entityType: 'ella-backup',
+      entityId: `${instance.name}/${row.id}`,
+      after: {
+        status: row.status,
+        object: row.object,
+        sizeBytes: Number(row.sizeBytes ?? 0),
+        sha256: row.sha256,
+        error: row.error,
+      },
+      reason: row.reason,
+    });
+    if (row.status === 'verified') await this.applyRetention(instance, row.createdBy);
+    await this.finished(row);
+    return {
+      backupId: id.toString(),
+      outcome: 'done',
+      status: row.status,
+      detail: row.error ?? `verified: ${row.object}`,
+    };
+  }
+
+  /**
+   * Marks failed the backups still `running` BACKUP_TIMEOUT_MINUTES after they started (the app
+   * stopped while it ran, or its task was lost), so that they block no new one. Returns their ids.
+   */
+  async failStale(): Promise<string[]> {
+    const limit = this.config.BACKUP_TIMEOUT_MINUTES;
+    const before = new Date(this.clock.now().getTime() - limit * 60_000);
+    const stale = await this.prisma.ellaBackup.findMany({
+      where: { status: 'running', startedAt: { lt: before } },
+    });
+    const ids: string[] = [];
+    for (const row of stale) {
+      const error = `lost: still running ${limit} minutes after it started (BACKUP_TIMEOUT_MINUTES)`;
+      const updated = await this.prisma.ellaBackup.updateMany({
+        where: { id: row.id, status: 'running' },
+        data: { status: 'failed', finishedAt: this.clock.now(), error },
+      });
+      if (updated.count === 0) continue;
+      await this.audit.record('ella-ops', {
+        action: 'backup.lost',
+        entityType: 'ella-backup',
+        entityId: `${row.instance}/${row.id}`,
+        before: { status: 'running', startedAt: row.startedAt.toISOString() },
+        after: { status: 'failed', error },
+        reason: `BACKUP_TIMEOUT_MINUTES (${limit}) passed`,
+      });
+      await this.finished({ ...row, status: 'failed', error });
+      ids.push(row.id.toString());
+    }
+    return ids;
+  }
+
+  private async finished(row: EllaBackup): Promise<void> {
+    for (const listener of this.listeners) await listener(row);
   }
 
   /** Reads a backup back (`pg_restore --list`, SHA-256 again): a changed or damaged object is `failed`. */

@@ -13,15 +13,17 @@ const running = (p: Programs) => p.reachable && p.programs.some((x) => ACTIVE_ST
 const list = (programs: ProgramState[]) => programs.map((p) => `${p.name} (${p.state})`).join(', ');
 
 /**
- * The process problems of one instance. A primary or staging instance runs every program unless an
- * operator stopped it through the gateway (`stoppedByOperator`); a failover is stopped while its
- * primary runs, and one of the two must run.
+ * The process problems of one instance. A primary or staging instance runs every program unless it is
+ * expected stopped (`expectedStopped`): an operator stopped it through the gateway, or a release holds
+ * it stopped (between its steps 2 and 6: stopped by the release, not started again yet). A failover is
+ * stopped while its primary runs, and one of the two must run, except while a release holds the
+ * primary stopped (`primary.inRelease`: planned downtime).
  */
 export function processProblems(
   instance: EllaInstance,
   own: Programs,
-  stoppedByOperator: boolean,
-  primary?: { instance: EllaInstance; programs: Programs },
+  expectedStopped: boolean,
+  primary?: { instance: EllaInstance; programs: Programs; inRelease?: boolean },
 ): Problem[] {
   if (!own.reachable) {
     return [
@@ -40,7 +42,7 @@ export function processProblems(
         },
       ];
     }
-    if (!running(primary.programs) && mine.length === 0) {
+    if (!running(primary.programs) && mine.length === 0 && primary.inRelease !== true) {
       return [
         {
           instance: instance.name,
@@ -51,7 +53,7 @@ export function processProblems(
     }
     return [];
   }
-  if (stoppedByOperator) return [];
+  if (expectedStopped) return [];
   const down = own.programs.filter((p) => p.state !== 'RUNNING');
   return down.length === 0
     ? []

@@ -42,13 +42,19 @@ export class MonitorChecks {
       primary === undefined
         ? undefined
         : programsOf((await this.health.health(primary.name, minutes, now)).processes);
-    const stopped = instance.role === 'failover' ? false : await this.stoppedByOperator(name);
+    const stopped =
+      instance.role === 'failover'
+        ? false
+        : (await this.stoppedByOperator(name)) || (await this.releaseHoldsStopped(name));
+    const primaryInRelease = primary === undefined ? false : await this.releaseHoldsStopped(primary.name);
     problems.push(
       ...processProblems(
         instance,
         own,
         stopped,
-        primary && primaryPrograms ? { instance: primary, programs: primaryPrograms } : undefined,
+        primary && primaryPrograms
+          ? { instance: primary, programs: primaryPrograms, inRelease: primaryInRelease }
+          : undefined,
       ),
     );
     // Whether or not supervisord answered, the process check was made; the failover rule only when
@@ -108,7 +114,28 @@ export class MonitorChecks {
     return { instance: name, checked, problems };
   }
 
-  /** Whether the last start or stop of the whole instance through the gateway that was done is a stop. */
+  /**
+   * Whether an open release holds the instance stopped: its step 2 (stop ELLA) ran or runs, and its
+   * step 6 (start ELLA) is not done yet. An aborted or completed release holds nothing.
+   */
+  private async releaseHoldsStopped(name: string): Promise<boolean> {
+    const held = await this.prisma.ellaRelease.count({
+      where: {
+        instance: name,
+        status: { in: ['in_progress', 'failed'] },
+        AND: [
+          { steps: { some: { number: 2, status: { in: ['running', 'done'] } } } },
+          { steps: { some: { number: 6, status: { not: 'done' } } } },
+        ],
+      },
+    });
+    return held > 0;
+  }
+
+  /**
+   * Whether the last start or stop of the whole instance through the gateway that was done is an
+   * operator's stop (a release's stop, `after.via`, is the release's to explain while it is open).
+   */
   private async stoppedByOperator(name: string): Promise<boolean> {
     const events = await this.prisma.auditEvent.findMany({
       where: {
@@ -124,7 +151,8 @@ export class MonitorChecks {
       const after = event.after as { outcome?: unknown } | null;
       return after !== null && after.outcome === undefined;
     });
-    return done?.action === 'instance.stop';
+    const via = (done?.after as { via?: unknown } | null | undefined)?.via;
+    return done?.action === 'instance.stop' && via === undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/db';
 import { Job, type JobContext, type JobHandler, type JobOutcome } from '@app/jobs';
+import { BackupsService } from '../backups/backups.service.js';
 import { BroadcastsService } from '../broadcasts/broadcasts.service.js';
 import { Clock } from '../clock.js';
 import { InstanceRegistry } from '../instances/instance-registry.js';
@@ -15,12 +16,15 @@ export interface MonitorSummary {
   reminded: string[];
   cleared: string[];
   broadcastsDeactivated: string[];
+  /** Backups still running BACKUP_TIMEOUT_MINUTES after they started, marked failed. */
+  backupsLost: string[];
 }
 
 /**
  * `POST /jobs/monitor` (Cloud Scheduler, every few minutes): checks every instance, then opens,
  * reminds and clears alerts (emails to ONCALL_EMAILS), and deactivates broadcasts whose end has
- * passed. A dry run checks and plans the same way and changes nothing.
+ * passed; first it marks failed the backups lost while running (BACKUP_TIMEOUT_MINUTES). A dry run
+ * checks and plans the same way and changes nothing.
  */
 @Injectable()
 @Job({
@@ -33,12 +37,15 @@ export class MonitorJob implements JobHandler {
     private readonly checks: MonitorChecks,
     private readonly alerts: AlertsService,
     private readonly broadcasts: BroadcastsService,
+    private readonly backups: BackupsService,
     private readonly prisma: PrismaService,
     private readonly clock: Clock,
   ) {}
 
   async run(ctx: JobContext): Promise<JobOutcome<MonitorSummary>> {
     const now = this.clock.now();
+    // A lost backup (the app stopped while it ran) is failed first, so the backup check sees it so.
+    const lost = ctx.dryRun ? [] : await this.backups.failStale();
     const findings = await Promise.all(
       this.registry.instances.map((instance) => this.checks.check(instance, now)),
     );
@@ -76,6 +83,7 @@ export class MonitorJob implements JobHandler {
       reminded: plan.remind.map((r) => r.key),
       cleared: plan.clear.map((c) => c.key),
       broadcastsDeactivated: ctx.dryRun ? expired.map((e) => `${e.instance}/${e.broadcastId}`) : ended,
+      backupsLost: lost,
     };
     return { status: 'succeeded', summary };
   }

@@ -110,11 +110,17 @@ export class ProcessesService {
     }
   }
 
+  /**
+   * Starts or stops every program. `via` names what did it when it is not an operator's own action
+   * (`release 12 step 2`): kept in the audit row, so that the monitor tells a release's stop from an
+   * operator's.
+   */
   async actOnInstance(
     name: string,
     action: InstanceAction,
     body: ActionBody,
     actor: string,
+    via?: string,
   ): Promise<InstanceActionResult> {
     const instance = this.registry.get(name);
     const client = this.clients.for(instance);
@@ -133,7 +139,7 @@ export class ProcessesService {
         ...entity,
         action: auditAction,
         before: { states: states(before) },
-        after: { states: states(programs), results, partnerDown },
+        after: { states: states(programs), results, partnerDown, ...(via === undefined ? {} : { via }) },
       });
       return {
         instance: name,
@@ -147,7 +153,11 @@ export class ProcessesService {
         await this.audit.record(actor, {
           ...entity,
           action: auditAction,
-          after: { outcome: 'failed', error: (error as Error).message },
+          after: {
+            outcome: 'failed',
+            error: (error as Error).message,
+            ...(via === undefined ? {} : { via }),
+          },
         });
       }
       throw toHttpError(error instanceof RefusedError ? error.http : error);
