@@ -324,6 +324,11 @@ describeWith('ella-ops pages', () => {
       // reads every table whole, is refused (README: a backed-up instance needs a role that reads all).
       const made = await post(operator, '/instance/prod/backups', { reason: 'before the release' });
       expect(made.status).toBe(303);
+      // The backup runs as a task of the app's own queue: the flash says it started.
+      expect((await get(operator, '/instance/prod')).text).toMatch(
+        /id="flash">Backup \d+ started: it runs in the background/,
+      );
+      await h.queue.drained();
       const row = await h.t.prisma.ellaBackup.findFirstOrThrow({ where: { instance: 'prod' } });
       expect(row).toMatchObject({
         status: 'failed',
@@ -334,11 +339,9 @@ describeWith('ella-ops pages', () => {
       const page = await get(viewer, '/instance/prod');
       expect(page.text).toContain('<span class="state-bad">failed</span>: ');
       expect(page.text).toContain('op101@uni.example.ac.uk: before the release');
-      // The flash is the operator's, shown on their next page only.
+      // The flash was the operator's, shown on their next page only.
       expect(page.text).not.toContain('id="flash"');
-      expect((await get(operator, '/instance/prod')).text).toMatch(
-        new RegExp(`id="flash">Backup ${row.id} failed: [^<]*permission denied`),
-      );
+      expect((await get(operator, '/instance/prod')).text).not.toContain('id="flash"');
     }, 60_000);
 
     it('posts and deactivates a broadcast with reasons', async () => {
@@ -397,15 +400,18 @@ describeWith('ella-ops overview with an instance that never answers', () => {
       env: {
         ELLA_INSTANCES: JSON.stringify(instances),
         SUPERVISOR_TIMEOUT_MS: '60000',
+        SUPERVISOR_READ_ATTEMPTS: '1',
         ELLA_TIMEOUT_MS: '60000',
       },
     });
   }, 60_000);
   afterAll(async () => {
+    // Stop taking connections first, so that nothing the app still tries hangs again.
+    const closed = new Promise((resolve) => silent?.close(resolve));
     for (const socket of sockets) socket.destroy();
+    await closed;
     await h?.close();
-    await new Promise((resolve) => silent?.close(resolve));
-  });
+  }, 60_000);
 
   it('answers within its part limit, saying which part did not answer', async () => {
     const viewer = await h.signIn('vw404');

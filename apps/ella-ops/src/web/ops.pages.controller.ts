@@ -266,6 +266,8 @@ export class OpsPagesController {
     }
     await this.act(res, user, instance, formId, form, async () => {
       const backup = await this.backups.backUp(instance, parsed.data.reason, actorOf(user));
+      if (backup.status === 'running')
+        return `Backup ${backup.id} started: it runs in the background, its state is under Backups`;
       return backup.status === 'verified'
         ? `Backup ${backup.id} made and verified`
         : `Backup ${backup.id} ${backup.status}${backup.error === null ? '' : `: ${backup.error}`}`;
