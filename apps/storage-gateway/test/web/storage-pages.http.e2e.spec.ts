@@ -4,6 +4,7 @@
 // real OIDC provider, cufs-api and the backend simulator behind it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserResponse } from '@app/testing';
+import { addDays } from '../../src/domain/calendar.util.js';
 import { type Person, startStorageGateway, type StorageGatewayHarness } from '../storage-gateway.harness.js';
 
 let h: StorageGatewayHarness;
@@ -235,6 +236,70 @@ describe('bad input comes back as the form with the problem by its field (400), 
     });
     expect(role.status).toBe(400);
     expect(await h.sg.prisma.auditEvent.count()).toBe(before + 1);
+  });
+
+  it('on the renew and increase forms: a refused order keeps no quote; a good one makes one quote and one order', async () => {
+    const order = await buy(rosa, 4);
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(200);
+    await h.queue.drained();
+    const account = order.account.id;
+    // Renewal opens before the expiry: bring this account's expiry within the window.
+    await h.sg.prisma.storageAccount.update({
+      where: { id: account },
+      data: { expiresOn: new Date(`${addDays(h.clock.today(), 20)}T00:00:00Z`) },
+    });
+    const counts = async () => ({
+      quotes: await h.sg.prisma.storageQuote.count({ where: { accountId: account } }),
+      orders: await h.sg.prisma.storageOrder.count({ where: { accountId: account } }),
+    });
+    const before = await counts();
+    const refused: [string, Record<string, string>, string][] = [
+      // the order refuses the voucher (checked in the order's transaction)
+      ['increase', { addTb: '1', paymentMethod: 'voucher', voucherCode: 'NO-SUCH-VOUCHER' }, 'voucherCode'],
+      ['renew', { years: '1', paymentMethod: 'voucher', voucherCode: 'NO-SUCH-VOUCHER' }, 'voucherCode'],
+      // cufs-api refuses the finance code
+      [
+        'increase',
+        { addTb: '1', paymentMethod: 'finance_code', financeCode: 'U.PN.PNXX.AAAA.ELKZ.0000' },
+        'financeCode',
+      ],
+      [
+        'renew',
+        { years: '1', paymentMethod: 'finance_code', financeCode: 'U.PN.PNXX.AAAA.ELKZ.0000' },
+        'financeCode',
+      ],
+    ];
+    for (const [kind, form, field] of refused) {
+      const r = await post(rosa, `/accounts/${account}/${kind}`, {
+        ...form,
+        idempotencyKey: `refused-${++keys}-key`,
+        action: 'order',
+      });
+      expect([kind, field, r.status]).toEqual([kind, field, 400]);
+      expect(r.text).toContain(`id="${field}-error"`);
+      expect([kind, field, await counts()]).toEqual([kind, field, before]);
+    }
+    // A good one, sent twice: one quote, one order.
+    const good = {
+      addTb: '1',
+      paymentMethod: 'finance_code',
+      financeCode: 'U.PN.PNLI.AAAA.ELKZ.0000',
+      idempotencyKey: `good-${++keys}-key`,
+      action: 'order',
+    };
+    const first = await post(rosa, `/accounts/${account}/increase`, good);
+    expect(first.status).toBe(303);
+    const again = await post(rosa, `/accounts/${account}/increase`, good);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await counts()).toEqual({ quotes: before.quotes + 1, orders: before.orders + 1 });
+    // Another change while that one is open is refused (409), and keeps no quote either.
+    const open = await post(rosa, `/accounts/${account}/increase`, {
+      ...good,
+      idempotencyKey: `good-${++keys}-key`,
+    });
+    expect(open.status).toBe(409);
+    expect(await counts()).toEqual({ quotes: before.quotes + 1, orders: before.orders + 1 });
+    await h.queue.drained();
   });
 
   it("on the administrators' forms", async () => {
