@@ -95,6 +95,7 @@ const forms = () => [
   `/accounts/${accountId}/increase`,
   `/admin/orders/${openOrderId}/approve`,
   `/admin/orders/${openOrderId}/reject`,
+  `/admin/orders/${openOrderId}/cancel`,
   '/admin/products/RFS',
   '/admin/vouchers',
 ];
@@ -356,6 +357,38 @@ describe("administrators' forms", () => {
     expect(voucher.status).toBe(303);
     expect((await ada.get('/admin/vouchers')).text).toContain('PAGE-TEST-1');
     expect((await ada.get('/admin/orders')).text).toContain('href="/api/admin/charges.csv"');
+  });
+
+  it('cancel an order the backend refused to set up, with a reason', async () => {
+    const order = await buy(rosa, 1);
+    h.backend.control.addFault({
+      path: '/api/v1/allocations',
+      status: 409,
+      body: { error: { code: 'no_space', message: 'no space left' } },
+      times: 1,
+    });
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(200);
+    await h.queue.drained();
+    expect((await h.sg.prisma.storageOrder.findUniqueOrThrow({ where: { id: order.id } })).state).toBe(
+      'provisioning',
+    );
+    const page = await ada.get(`/admin/orders/${order.id}`);
+    expect(page.text).toContain(`action="/admin/orders/${order.id}/cancel"`);
+    // the buyer's own cancel form cannot, and the administrator's needs a reason
+    expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(409);
+    const noReason = await post(ada, `/admin/orders/${order.id}/cancel`, { reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('id="cancel-reason-error"');
+    const cancelled = await post(ada, `/admin/orders/${order.id}/cancel`, {
+      reason: 'no space in the backend',
+    });
+    expect(cancelled.status).toBe(303);
+    const row = await h.sg.prisma.storageOrder.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { account: true },
+    });
+    expect([row.state, row.account.state]).toEqual(['cancelled', 'closed']);
+    expect((await ada.get(`/admin/orders/${order.id}`)).text).not.toContain('/cancel"');
   });
 
   it('the buyer cancels an order before approval from its page', async () => {
