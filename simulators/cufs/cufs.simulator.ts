@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { type SimulatedOAuthClient, SimulatedTokenIssuer } from '../common/client-credentials.js';
 import { parseSeedJson, Simulator, type SimulatorBaseOptions } from '../common/simulator.js';
 
 /**
@@ -81,7 +81,7 @@ export interface CufsSimulatorOptions extends SimulatorBaseOptions {
   /** HTTP Basic on every call. */
   basic?: { username: string; password: string };
   /** OAuth2 client credentials at `POST /oauth/token`. */
-  oauth2?: { clientId: string; clientSecret: string; tokenLifetimeSeconds?: number };
+  oauth2?: SimulatedOAuthClient;
   /** Clock for token expiry (tests). */
   now?: () => number;
 }
@@ -94,19 +94,25 @@ interface HangRule {
 const API = '/api/v1';
 
 export class CufsSimulator extends Simulator<SimCufsSeed> {
-  /** Access tokens issued so far. */
-  tokensIssued = 0;
   private values = new Map<string, SimCufsValue>();
   private projects = new Map<string, SimCufsProject>();
   private purchaseOrders = new Map<string, SimCufsPurchaseOrder>();
-  private readonly tokens = new Map<string, number>();
   private hangs: HangRule[] = [];
   private readonly held = new Set<Response>();
-  private readonly now: () => number;
+  private readonly issuer: SimulatedTokenIssuer;
 
   constructor(readonly options: CufsSimulatorOptions = {}) {
     super('cufs', options);
-    this.now = options.now ?? Date.now;
+    this.issuer = new SimulatedTokenIssuer(options, options.now ?? Date.now);
+  }
+
+  /** Access tokens issued so far (tests set it back to 0). */
+  get tokensIssued(): number {
+    return this.issuer.issued;
+  }
+
+  set tokensIssued(count: number) {
+    this.issuer.issued = count;
   }
 
   seed(data: SimCufsSeed): void {
@@ -146,7 +152,7 @@ export class CufsSimulator extends Simulator<SimCufsSeed> {
 
   /** Invalidates every token issued, as when keys are rotated. */
   revokeTokens(): void {
-    this.tokens.clear();
+    this.issuer.revoke();
   }
 
   /** The API root to give a client (`<url>/api/v1`): cufs-api's CUFS_URL is the server root. */
@@ -182,10 +188,10 @@ export class CufsSimulator extends Simulator<SimCufsSeed> {
       res.on('close', () => this.held.delete(res));
     });
     app.post('/oauth/token', express.urlencoded({ extended: false }), (req, res) =>
-      this.issueToken(req, res),
+      this.issuer.issue(req, res),
     );
     app.use(API, (req: Request, res: Response, next: NextFunction) => {
-      if (this.authorised(req)) return next();
+      if (this.issuer.authorised(req.get('authorization'))) return next();
       res.setHeader('WWW-Authenticate', this.options.oauth2 ? 'Bearer' : 'Basic realm="CUFS"');
       res.status(401).json({ error: 'unauthorized' });
     });
@@ -217,82 +223,8 @@ export class CufsSimulator extends Simulator<SimCufsSeed> {
     for (const res of this.held) res.destroy();
     this.held.clear();
   }
-
-  private issueToken(req: Request, res: Response): void {
-    const oauth2 = this.options.oauth2;
-    if (oauth2 === undefined) {
-      res.status(404).json({ error: 'not_found' });
-      return;
-    }
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    if (form['grant_type'] !== 'client_credentials') {
-      res.status(400).json({ error: 'unsupported_grant_type' });
-      return;
-    }
-    const given = parseBasic(req.get('authorization'));
-    const clientId = given === undefined ? undefined : safeDecode(given.username);
-    const secret = given === undefined ? undefined : safeDecode(given.password);
-    if (
-      clientId === undefined ||
-      secret === undefined ||
-      !safeEqual(clientId, oauth2.clientId) ||
-      !safeEqual(secret, oauth2.clientSecret)
-    ) {
-      res.status(401).json({ error: 'invalid_client' });
-      return;
-    }
-    const lifetime = oauth2.tokenLifetimeSeconds ?? 3600;
-    const token = randomBytes(24).toString('base64url');
-    this.tokens.set(token, this.now() + lifetime * 1000);
-    this.tokensIssued += 1;
-    res.json({ access_token: token, token_type: 'Bearer', expires_in: lifetime });
-  }
-
-  private authorised(req: Request): boolean {
-    const { basic, oauth2 } = this.options;
-    if (basic === undefined && oauth2 === undefined) return true;
-    const header = req.get('authorization') ?? '';
-    if (basic !== undefined) {
-      const given = parseBasic(header);
-      if (
-        given !== undefined &&
-        safeEqual(given.username, basic.username) &&
-        safeEqual(given.password, basic.password)
-      )
-        return true;
-    }
-    if (oauth2 !== undefined) {
-      const token = /^Bearer (.+)$/i.exec(header)?.[1];
-      const expiresAt = token === undefined ? undefined : this.tokens.get(token);
-      if (expiresAt !== undefined && this.now() < expiresAt) return true;
-    }
-    return false;
-  }
 }
 
 function valueKey(set: string, value: string): string {
   return `${set}/${value}`;
-}
-
-function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
-  const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
-  if (encoded === undefined) return undefined;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-function safeDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

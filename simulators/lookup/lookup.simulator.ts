@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { type SimulatedOAuthClient, SimulatedTokenIssuer } from '../common/client-credentials.js';
 import { parseSeedJson, Simulator, type SimulatorBaseOptions } from '../common/simulator.js';
 
 /**
@@ -37,7 +37,7 @@ const seedSchema = z.array(
 
 export interface LookupSimulatorOptions extends SimulatorBaseOptions {
   basic?: { username: string; password: string };
-  oauth2?: { clientId: string; clientSecret: string; tokenLifetimeSeconds?: number };
+  oauth2?: SimulatedOAuthClient;
   /** Longest request URL (path and query) accepted; longer gets 414. */
   maxUrlLength?: number;
   /** Clock for token expiry. */
@@ -48,15 +48,21 @@ const PERSON_LIST_PATHS = ['/api/v1/person/list', '/lookup/v1/person/list'];
 const TOKEN_PATHS = ['/oauth2/token', '/oauth2/v1/token'];
 
 export class LookupSimulator extends Simulator<readonly SimLookupPerson[]> {
-  /** Access tokens issued so far. */
-  tokensIssued = 0;
   private people = new Map<string, SimLookupPerson>();
-  private readonly tokens = new Map<string, number>();
-  private readonly now: () => number;
+  private readonly issuer: SimulatedTokenIssuer;
 
   constructor(readonly options: LookupSimulatorOptions = {}) {
     super('lookup', options);
-    this.now = options.now ?? Date.now;
+    this.issuer = new SimulatedTokenIssuer({ ...options, formCredentials: true }, options.now ?? Date.now);
+  }
+
+  /** Access tokens issued so far (tests set it back to 0). */
+  get tokensIssued(): number {
+    return this.issuer.issued;
+  }
+
+  set tokensIssued(count: number) {
+    this.issuer.issued = count;
   }
 
   seed(people: readonly SimLookupPerson[]): void {
@@ -74,7 +80,7 @@ export class LookupSimulator extends Simulator<readonly SimLookupPerson[]> {
 
   /** Invalidates every token issued, as a gateway does when keys are rotated. */
   revokeTokens(): void {
-    this.tokens.clear();
+    this.issuer.revoke();
   }
 
   /** The API root to give a client (`<url>/api/v1`). */
@@ -95,68 +101,15 @@ export class LookupSimulator extends Simulator<readonly SimLookupPerson[]> {
       next();
     });
     for (const path of TOKEN_PATHS) {
-      app.post(path, express.urlencoded({ extended: false }), (req, res) => this.issueToken(req, res));
+      app.post(path, express.urlencoded({ extended: false }), (req, res) => this.issuer.issue(req, res));
     }
     for (const path of PERSON_LIST_PATHS) app.get(path, (req, res) => this.listPeople(req, res));
-  }
-
-  private issueToken(req: Request, res: Response): void {
-    const oauth2 = this.options.oauth2;
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    if (oauth2 === undefined) {
-      res.status(404).json({ error: 'not_found' });
-      return;
-    }
-    if (form['grant_type'] !== 'client_credentials') {
-      res.status(400).json({ error: 'unsupported_grant_type' });
-      return;
-    }
-    // RFC 6749 2.3.1: Basic credentials are form-encoded first; form fields arrive decoded.
-    const basic = parseBasic(req.get('authorization'));
-    const clientId = basic ? safeDecode(basic.username) : stringField(form['client_id']);
-    const secret = basic ? safeDecode(basic.password) : stringField(form['client_secret']);
-    if (
-      clientId === undefined ||
-      secret === undefined ||
-      !safeEqual(clientId, oauth2.clientId) ||
-      !safeEqual(secret, oauth2.clientSecret)
-    ) {
-      res.status(401).json({ error: 'invalid_client' });
-      return;
-    }
-    const lifetime = oauth2.tokenLifetimeSeconds ?? 3600;
-    const token = randomBytes(24).toString('base64url');
-    this.tokens.set(token, this.now() + lifetime * 1000);
-    this.tokensIssued += 1;
-    res.json({ access_token: token, token_type: 'Bearer', expires_in: lifetime });
-  }
-
-  private authorised(req: Request): boolean {
-    const { basic, oauth2 } = this.options;
-    if (basic === undefined && oauth2 === undefined) return true;
-    const header = req.get('authorization') ?? '';
-    if (basic !== undefined) {
-      const given = parseBasic(header);
-      if (
-        given !== undefined &&
-        safeEqual(given.username, basic.username) &&
-        safeEqual(given.password, basic.password)
-      ) {
-        return true;
-      }
-    }
-    if (oauth2 !== undefined) {
-      const token = /^Bearer (.+)$/i.exec(header)?.[1];
-      const expiresAt = token === undefined ? undefined : this.tokens.get(token);
-      if (expiresAt !== undefined && this.now() < expiresAt) return true;
-    }
-    return false;
   }
 
   private listPeople(req: Request, res: Response): void {
     const query = new URL(req.originalUrl, 'http://simulator').searchParams;
     const json = query.get('format') === 'json' || (req.get('accept') ?? '').includes('application/json');
-    if (!this.authorised(req)) {
+    if (!this.issuer.authorised(req.get('authorization'))) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Lookup"');
       sendError(res, json, 401, 'Unauthorized', 'Authentication required');
       return;
@@ -216,31 +169,4 @@ function sendError(res: Response, json: boolean, status: number, code: string, m
     .send(
       `<?xml version="1.0" encoding="UTF-8"?><result version="1.0"><error status="${status}"><code>${code}</code><message>${message}</message></error></result>`,
     );
-}
-
-function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
-  const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
-  if (encoded === undefined) return undefined;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-function safeDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

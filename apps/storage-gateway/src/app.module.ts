@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { webAuthOptionsFrom, WebAuthModule } from '@app/auth';
+import { webAuthOptionsFrom, WebAuthModule, WebSessions } from '@app/auth';
 import { AppConfigModule } from '@app/config';
 import { bearerFor, GoogleModule, ID_TOKEN_PROVIDER, type IdTokenProvider } from '@app/google';
 import { PrismaService } from '@app/db';
@@ -146,10 +146,16 @@ export class AppModule implements NestModule {
     };
   }
 
-  constructor(@Inject(STORAGE_GATEWAY_CONFIG) private readonly config: StorageGatewayConfig) {}
+  constructor(
+    @Inject(STORAGE_GATEWAY_CONFIG) private readonly config: StorageGatewayConfig,
+    private readonly sessions: WebSessions,
+  ) {}
 
-  /** The pages' forms that may carry a purchase order PDF are read before the guards check their CSRF token. */
+  /**
+   * The pages' forms that may carry a purchase order PDF are read before the guards check their CSRF
+   * token, and only for a signed-in session whose token comes before the file.
+   */
   configure(consumer: MiddlewareConsumer): void {
-    configureWebForms(consumer, this.config.PO_MAX_BYTES);
+    configureWebForms(consumer, this.config.PO_MAX_BYTES, this.sessions);
   }
 }

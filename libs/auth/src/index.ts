@@ -22,7 +22,7 @@ export {
   webAuthSchema,
   type WebAuthConfig,
 } from './web/web-auth.config.js';
-export { CSRF_FIELD, CSRF_HEADER } from './web/csrf.util.js';
+export { CSRF_FIELD, CSRF_HEADER, crossSiteProblem, csrfProblem } from './web/csrf.util.js';
 export { IAP_HEADER } from './web/iap.verifier.js';
 export {
   ADMIN_ROLE,

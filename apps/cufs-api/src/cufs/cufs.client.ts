@@ -1,4 +1,12 @@
-import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, UpstreamError } from '@app/http';
+import {
+  authorizationFor,
+  type AuthorizationSource,
+  createHttpClient,
+  type HttpClient,
+  HttpPolicy,
+  isAxiosError,
+  UpstreamError,
+} from '@app/http';
 import type { z } from 'zod';
 import {
   type CufsAuth,
@@ -11,7 +19,6 @@ import {
   cufsProjectSchema,
   cufsPurchaseOrderSchema,
   cufsValueSchema,
-  oauthTokenResponseSchema,
 } from './cufs.types.js';
 
 export interface CufsClientOptions {
@@ -32,9 +39,6 @@ export interface CufsClientOptions {
 
 const SYSTEM = 'CUFS';
 const API = 'api/v1';
-/** A token is renewed this long before it expires (at most a tenth of its lifetime). */
-const TOKEN_RENEW_MARGIN_MS = 60_000;
-const DEFAULT_TOKEN_LIFETIME_S = 300;
 
 /**
  * CUFS, read-only: value sets, projects and purchase orders. Authenticated by HTTP Basic or by an
@@ -52,16 +56,10 @@ export class CufsClient implements CufsReader {
   private readonly probePolicy: HttpPolicy;
   private readonly http: HttpClient;
   private readonly probeHttp: HttpClient;
-  private readonly tokenHttp: HttpClient;
-  private readonly auth: CufsAuth;
-  private readonly now: () => number;
-  private token: { value: string; renewAt: number } | undefined;
-  private pendingToken: Promise<string> | undefined;
+  private readonly auth: AuthorizationSource;
 
   constructor(options: CufsClientOptions) {
     const baseUrl = `${options.baseUrl.replace(/\/+$/, '')}/`;
-    this.auth = options.auth;
-    this.now = options.now ?? Date.now;
     const timeoutMs = options.timeoutMs ?? 3000;
     const policy = {
       system: SYSTEM,
@@ -85,7 +83,13 @@ export class CufsClient implements CufsReader {
     const common = { ...policy, baseURL: baseUrl, headers: { Accept: 'application/json' } };
     this.http = createHttpClient({ ...common, policy: this.policy, onRetry: logRetry });
     this.probeHttp = createHttpClient({ ...common, policy: this.probePolicy });
-    this.tokenHttp = createHttpClient({ ...common, policy: this.tokenPolicy, onRetry: logRetry });
+    this.auth = authorizationFor(options.auth, {
+      system: SYSTEM,
+      tokenUrl: `${baseUrl}oauth/token`,
+      policy: this.tokenPolicy,
+      ...(logRetry === undefined ? {} : { onRetry: logRetry }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
   }
 
   /** Read requests sent, retries included. */
@@ -124,11 +128,12 @@ export class CufsClient implements CufsReader {
    */
   async reachability(): Promise<CufsReachability> {
     try {
-      const authorization = await this.authorization();
-      const response = await this.probeHttp.get<unknown>(`${API}/value-sets/department/values/-`, {
-        headers: { Authorization: authorization },
-        validateStatus: () => true,
-      });
+      const response = await this.auth.send((authorization) =>
+        this.probeHttp.get<unknown>(`${API}/value-sets/department/values/-`, {
+          headers: { Authorization: authorization },
+          validateStatus: () => true,
+        }),
+      );
       if (response.status === 401 || response.status === 403) return 'refused';
       const answered = (response.status >= 200 && response.status < 300) || isCufsNotFound(response);
       return answered ? 'ok' : 'unreachable';
@@ -149,21 +154,10 @@ export class CufsClient implements CufsReader {
     return parsed.data;
   }
 
-  /** The body, or null on a 404. */
+  /** The body, or null on a 404 (an expired or revoked token is renewed once: `ClientCredentialsTokens`). */
   private async get(url: string, what: string): Promise<unknown> {
-    let authorization = await this.authorization();
     try {
-      return await this.getOnce(url, authorization, what);
-    } catch (error) {
-      if (this.auth.kind !== 'oauth2' || !isAxiosError(error) || error.response?.status !== 401) {
-        throw upstreamError(what, error);
-      }
-    }
-    // The token expired early or was revoked: forget it, fetch a new one and try once more.
-    if (this.token !== undefined && `Bearer ${this.token.value}` === authorization) this.token = undefined;
-    authorization = await this.authorization();
-    try {
-      return await this.getOnce(url, authorization, what);
+      return await this.auth.send((authorization) => this.getOnce(url, authorization, what));
     } catch (error) {
       throw upstreamError(what, error);
     }
@@ -178,58 +172,6 @@ export class CufsClient implements CufsReader {
     if (response.status !== 404) return response.data;
     if (isCufsNotFound(response)) return null;
     throw new UpstreamError(SYSTEM, `${what} failed: HTTP 404 that is not CUFS's not-found answer`, 404);
-  }
-
-  private async authorization(): Promise<string> {
-    switch (this.auth.kind) {
-      case 'basic':
-        return `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
-      case 'oauth2':
-        return `Bearer ${await this.accessToken()}`;
-    }
-  }
-
-  /** The cached token, or one fetched now; concurrent callers share a single token request. */
-  private accessToken(): Promise<string> {
-    if (this.token !== undefined && this.now() < this.token.renewAt) return Promise.resolve(this.token.value);
-    this.pendingToken ??= this.fetchToken().finally(() => {
-      this.pendingToken = undefined;
-    });
-    return this.pendingToken;
-  }
-
-  private async fetchToken(): Promise<string> {
-    if (this.auth.kind !== 'oauth2') throw new Error('not an OAuth2 client');
-    const { clientId, clientSecret } = this.auth;
-    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
-    let body: unknown;
-    try {
-      const response = await this.tokenHttp.post<unknown>(
-        'oauth/token',
-        new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-        {
-          headers: {
-            Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-            'Content-Type': 'application/x-www-form-urlencoded',
-          },
-          // Asking for another token is harmless, so a 5xx may be retried.
-          retryUnsafe: true,
-        },
-      );
-      body = response.data;
-    } catch (error) {
-      throw upstreamError('token request', error);
-    }
-    const parsed = oauthTokenResponseSchema.safeParse(body);
-    if (!parsed.success) {
-      // The cause would quote the response, which may hold a token: keep only the field names.
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new UpstreamError(SYSTEM, `unexpected token response (fields: ${fields})`);
-    }
-    const lifetimeMs = (parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
-    const margin = Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 10);
-    this.token = { value: parsed.data.access_token, renewAt: this.now() + lifetimeMs - margin };
-    return this.token.value;
   }
 }
 

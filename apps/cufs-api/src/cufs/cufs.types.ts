@@ -55,15 +55,6 @@ export const cufsPurchaseOrderSchema = z.object({
 });
 export type CufsPurchaseOrder = z.infer<typeof cufsPurchaseOrderSchema>;
 
-export const oauthTokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z
-    .string()
-    .refine((type) => type.toLowerCase() === 'bearer', 'must be Bearer')
-    .optional(),
-  expires_in: z.coerce.number().positive().optional(),
-});
-
 export type CufsAuth =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'oauth2'; clientId: string; clientSecret: string };

@@ -1,11 +1,14 @@
-import { createHttpClient, type HttpClient, HttpPolicy, isAxiosError, UpstreamError } from '@app/http';
-import { isCrsid } from '@app/identifiers';
 import {
-  type LookupAuth,
-  type LookupPerson,
-  lookupPeopleResponseSchema,
-  oauthTokenResponseSchema,
-} from './lookup.types.js';
+  authorizationFor,
+  type AuthorizationSource,
+  createHttpClient,
+  type HttpClient,
+  HttpPolicy,
+  isAxiosError,
+  UpstreamError,
+} from '@app/http';
+import { isCrsid } from '@app/identifiers';
+import { type LookupAuth, type LookupPerson, lookupPeopleResponseSchema } from './lookup.types.js';
 
 export type { LookupAuth, LookupPerson } from './lookup.types.js';
 
@@ -35,10 +38,6 @@ export interface LookupClientOptions {
 
 const SYSTEM = 'Lookup';
 const PERSON_LIST_PATH = 'person/list?crsids=';
-/** A token is renewed this long before it expires (at most a tenth of its lifetime). */
-const TOKEN_RENEW_MARGIN_MS = 60_000;
-/** Lifetime assumed when a token response carries no `expires_in`. */
-const DEFAULT_TOKEN_LIFETIME_S = 300;
 
 /**
  * The largest number of CRSids one `person/list` URL can hold without exceeding `maxUrlLength`:
@@ -67,17 +66,11 @@ export class LookupClient {
   /** The batch size in force, after clamping to the URL limit. */
   readonly batchSize: number;
   private readonly http: HttpClient;
-  private readonly tokenHttp: HttpClient | undefined;
   private readonly baseUrl: string;
-  private readonly auth: LookupAuth;
-  private readonly now: () => number;
-  private token: { value: string; renewAt: number } | undefined;
-  private pendingToken: Promise<string> | undefined;
+  private readonly auth: AuthorizationSource;
 
   constructor(options: LookupClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.auth = options.auth;
-    this.now = options.now ?? Date.now;
     const limit = maxBatchSizeForUrl(this.baseUrl, options.maxUrlLength);
     if (limit < 1)
       throw new RangeError('Lookup base URL leaves no room for a CRSid under the URL length limit');
@@ -109,14 +102,13 @@ export class LookupClient {
       baseURL: `${this.baseUrl}/`,
       headers: { Accept: 'application/json' },
     });
-    if (this.auth.kind === 'oauth2') {
-      this.tokenHttp = createHttpClient({
-        ...policy,
-        policy: this.tokenPolicy,
-        baseURL: this.auth.tokenUrl,
-        onRetry: logRetry,
-      });
-    }
+    this.auth = authorizationFor(options.auth, {
+      system: SYSTEM,
+      tokenUrl: options.auth.kind === 'oauth2' ? options.auth.tokenUrl : this.baseUrl,
+      policy: this.tokenPolicy,
+      ...(logRetry === undefined ? {} : { onRetry: logRetry }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
   }
 
   /** `person/list` requests sent, retries included. */
@@ -177,74 +169,16 @@ export class LookupClient {
     return found;
   }
 
+  /** The body (an expired or revoked token is renewed once: `ClientCredentialsTokens`). */
   private async get(url: string): Promise<unknown> {
-    let authorization = await this.authorization();
     try {
-      return (await this.http.get<unknown>(url, { headers: { Authorization: authorization } })).data;
-    } catch (error) {
-      if (this.auth.kind !== 'oauth2' || !isAxiosError(error) || error.response?.status !== 401) {
-        throw upstreamError('person/list', error);
-      }
-    }
-    // The token was revoked or expired early: forget it, fetch a new one and try once more.
-    if (this.token !== undefined && `Bearer ${this.token.value}` === authorization) this.token = undefined;
-    authorization = await this.authorization();
-    try {
-      return (await this.http.get<unknown>(url, { headers: { Authorization: authorization } })).data;
+      return await this.auth.send(
+        async (authorization) =>
+          (await this.http.get<unknown>(url, { headers: { Authorization: authorization } })).data,
+      );
     } catch (error) {
       throw upstreamError('person/list', error);
     }
-  }
-
-  private async authorization(): Promise<string> {
-    switch (this.auth.kind) {
-      case 'basic':
-        return `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
-      case 'oauth2':
-        return `Bearer ${await this.accessToken()}`;
-    }
-  }
-
-  /** The cached token, or one fetched now; concurrent callers share a single token request. */
-  private accessToken(): Promise<string> {
-    if (this.token !== undefined && this.now() < this.token.renewAt) return Promise.resolve(this.token.value);
-    this.pendingToken ??= this.fetchToken().finally(() => {
-      this.pendingToken = undefined;
-    });
-    return this.pendingToken;
-  }
-
-  private async fetchToken(): Promise<string> {
-    if (this.auth.kind !== 'oauth2' || this.tokenHttp === undefined) throw new Error('not an OAuth2 client');
-    const { clientId, clientSecret, scope } = this.auth;
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scope !== undefined) form.set('scope', scope);
-    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
-    let body: unknown;
-    try {
-      const response = await this.tokenHttp.post<unknown>('', form.toString(), {
-        headers: {
-          Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-        },
-        // Asking for another token is harmless, so a 5xx may be retried.
-        retryUnsafe: true,
-      });
-      body = response.data;
-    } catch (error) {
-      throw upstreamError('token request', error);
-    }
-    const parsed = oauthTokenResponseSchema.safeParse(body);
-    if (!parsed.success) {
-      // The cause would quote the response, which may hold a token: keep only the field names.
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new UpstreamError(SYSTEM, `unexpected token response (fields: ${fields})`);
-    }
-    const lifetimeMs = (parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
-    const margin = Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 10);
-    this.token = { value: parsed.data.access_token, renewAt: this.now() + lifetimeMs - margin };
-    return this.token.value;
   }
 }
 

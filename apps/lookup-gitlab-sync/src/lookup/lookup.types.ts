@@ -48,19 +48,6 @@ export interface LookupPerson {
   displayName?: string;
 }
 
-/**
- * The OAuth2 token endpoint's answer (client-credentials grant). Some gateways (Apigee, behind
- * the University's API Gateway) send `expires_in` as a string, hence the coercion.
- */
-export const oauthTokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z
-    .string()
-    .refine((type) => type.toLowerCase() === 'bearer', 'must be Bearer')
-    .optional(),
-  expires_in: z.coerce.number().positive().optional(),
-});
-
 export type LookupAuth =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string };

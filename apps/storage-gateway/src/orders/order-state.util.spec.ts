@@ -23,6 +23,7 @@ const ALLOWED: [OrderState, OrderEvent, OrderActor, OrderState][] = [
   ['checking_payment', 'cancel', 'administrator', 'cancelled'],
   ['awaiting_approval', 'cancel', 'administrator', 'cancelled'],
   ['approved', 'cancel', 'administrator', 'cancelled'],
+  ['provisioning', 'cancel', 'administrator', 'cancelled'],
 ];
 
 const EVENTS: OrderEvent[] = [
@@ -73,6 +74,22 @@ describe('transitionOrder', () => {
       reason: 'wrong_state',
       message: 'the order has been approved: ask an administrator to cancel it',
     });
+  });
+
+  it('cancels an order being set up only by an administrator, with a reason', () => {
+    expect(transitionOrder('provisioning', 'cancel', 'member', 'changed my mind')).toEqual({
+      ok: false,
+      reason: 'wrong_state',
+      message: 'the order is being set up: ask an administrator to cancel it',
+    });
+    for (const reason of [undefined, '  ']) {
+      expect(transitionOrder('provisioning', 'cancel', 'administrator', reason)).toMatchObject({
+        ok: false,
+        reason: 'reason_required',
+      });
+    }
+    // before provisioning, an administrator's reason stays optional
+    expect(transitionOrder('approved', 'cancel', 'administrator')).toEqual({ ok: true, to: 'cancelled' });
   });
 
   it('needs a reason to reject', () => {

@@ -46,9 +46,10 @@ const RULES: Record<OrderEvent, Rule> = {
   start_provisioning: { from: ['approved'], to: 'provisioning', by: ['system'] },
   provisioned: { from: ['provisioning'], to: 'completed', by: ['system'] },
   // Before an administrator has approved it, the buyer may withdraw an order; an administrator may
-  // cancel it at any point before provisioning starts.
+  // cancel it until it is completed: once provisioning has started (the backend refused it, say a
+  // quota below what the storage holds) only with a reason (audited).
   cancel: {
-    from: ['submitted', 'checking_payment', 'awaiting_approval', 'approved'],
+    from: ['submitted', 'checking_payment', 'awaiting_approval', 'approved', 'provisioning'],
     to: 'cancelled',
     by: ['member', 'administrator'],
   },
@@ -79,11 +80,11 @@ export function transitionOrder(
       message: `${describeActor(actor)} cannot ${words(event)} an order`,
     };
   }
-  if (event === 'cancel' && actor === 'member' && from === 'approved') {
+  if (event === 'cancel' && actor === 'member' && (from === 'approved' || from === 'provisioning')) {
     return {
       ok: false,
       reason: 'wrong_state',
-      message: 'the order has been approved: ask an administrator to cancel it',
+      message: `the order ${from === 'approved' ? 'has been approved' : 'is being set up'}: ask an administrator to cancel it`,
     };
   }
   if (!rule.from.includes(from)) {
@@ -93,7 +94,8 @@ export function transitionOrder(
       message: `an order that is ${from.replace('_', ' ')} cannot be ${past(event)}`,
     };
   }
-  if (rule.needsReason && (reason === undefined || reason.trim() === '')) {
+  const needsReason = rule.needsReason === true || (event === 'cancel' && from === 'provisioning');
+  if (needsReason && (reason === undefined || reason.trim() === '')) {
     return { ok: false, reason: 'reason_required', message: 'a reason is required' };
   }
   return { ok: true, to: rule.to };

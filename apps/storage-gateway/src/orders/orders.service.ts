@@ -136,6 +136,37 @@ export class OrdersService {
       }
       throw error;
     }
+    return this.submitted(person, orderId);
+  }
+
+  /**
+   * A quote made and ordered at once (the renew, increase and buy pages): `quoteIn` makes the quote
+   * in the order's transaction, so an order refused (a voucher that does not fit, an account changed,
+   * an order already open) leaves no quote behind. The same form sent twice answers the first order.
+   */
+  async createQuoted(
+    person: Person,
+    input: Omit<OrderRequest, 'quoteId'>,
+    quoteIn: (tx: PrismaTx) => Promise<string>,
+  ): Promise<OrderView> {
+    const made = await this.findByKey(person, input.idempotencyKey);
+    if (made !== null) return this.show(person, made);
+    let orderId: string;
+    try {
+      orderId = await this.prisma.$transaction(async (tx) =>
+        this.createIn(tx, person, { ...input, quoteId: await quoteIn(tx) }),
+      );
+    } catch (error) {
+      // The same form sent twice at once: the other request made the order (and its quote).
+      const twin = await this.findByKey(person, input.idempotencyKey);
+      if (twin !== null) return this.show(person, twin);
+      throw error;
+    }
+    return this.submitted(person, orderId);
+  }
+
+  /** A new order's payment check is queued (named after the order, so queueing it twice makes one task). */
+  private async submitted(person: Person, orderId: string): Promise<OrderView> {
     await this.tasks.enqueue('check-payment', { orderId }, `check-payment-${orderId}`);
     return this.show(person, orderId);
   }

@@ -12,6 +12,7 @@ import { StorageBackendClient } from '../backend/storage-backend.client.js';
 import { FixedClock } from '../domain/clock.js';
 import type { Person } from '../domain/person.js';
 import { OrderTasks } from '../domain/order-tasks.js';
+import { ChargesService } from '../orders/charges.service.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { ProductsService } from '../products/products.service.js';
 import { QuotesService } from '../quotes/quotes.service.js';
@@ -244,6 +245,86 @@ describe('provision', () => {
         ],
       },
     });
+  });
+});
+
+describe('an order stuck in provisioning', () => {
+  it('a renewal below what the storage holds is refused by the backend; an administrator cancels it with a reason, the voucher freed and nothing charged', async () => {
+    const first = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 3, years: 1 });
+    await provisioning.provision(first.id);
+    const accountId = first.account.id;
+    simulator.setUsage(first.account.reference, 2.5);
+    clock.set('2027-11-01T09:00:00Z'); // within the renewal window
+    await prisma.storageVoucher.create({
+      data: {
+        code: 'STUCK-1',
+        productCode: 'RFS',
+        sizeTb: 2,
+        years: 1,
+        note: 'test',
+        createdBy: admin.email,
+      },
+    });
+    const quote = await quotes.create(ann, { kind: 'renewal', accountId, sizeTb: 2, years: 1 });
+    const renewal = await orders.create(ann, {
+      quoteId: quote.id,
+      paymentMethod: 'voucher',
+      paymentReference: 'STUCK-1',
+      idempotencyKey: `provisioning-${++keys}`,
+    });
+    await orders.move(renewal.id, 'start_payment_check', 'system');
+    await orders.move(renewal.id, 'payment_accepted', 'system');
+    await orders.approve(admin, renewal.id);
+    const charges = new ChargesService(prisma);
+    expect(await charges.csv()).toContain(renewal.reference);
+
+    expect(await provisioning.provision(renewal.id)).toMatchObject({ outcome: 'refused' });
+    expect((await orders.show(ann, renewal.id)).state).toBe('provisioning');
+
+    // the buyer may not, an administrator must say why
+    await expect(orders.cancel(ann, renewal.id, 'never mind')).rejects.toMatchObject({
+      status: 409,
+      response: { message: 'the order is being set up: ask an administrator to cancel it' },
+    });
+    await expect(orders.cancel(admin, renewal.id)).rejects.toMatchObject({ status: 400 });
+    expect((await orders.show(ann, renewal.id)).state).toBe('provisioning');
+
+    const reason = 'the storage holds 2.5 TB: renew at 3 TB';
+    expect((await orders.cancel(admin, renewal.id, reason)).state).toBe('cancelled');
+    expect(await prisma.storageVoucher.findUniqueOrThrow({ where: { code: 'STUCK-1' } })).toMatchObject({
+      usedByOrder: null,
+      usedAt: null,
+    });
+    expect(await charges.csv()).not.toContain(renewal.reference);
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { entityId: renewal.id, action: 'order.cancel' },
+    });
+    expect(audit).toMatchObject({ actor: admin.email, reason });
+    expect(await prisma.storageAccount.findUniqueOrThrow({ where: { id: accountId } })).toMatchObject({
+      state: 'active',
+      sizeTb: 3,
+      expiresOn: new Date('2027-11-26T00:00:00Z'),
+    });
+    expect(simulator.allocation(first.account.reference)).toMatchObject({ quotaTb: 3, access: 'read-write' });
+    // a late provision task changes nothing; the account can be renewed again
+    expect((await provisioning.provision(renewal.id)).outcome).toBe('skipped');
+    const again = await approvedOrder({ kind: 'renewal', accountId, years: 1 });
+    expect((await provisioning.provision(again.id)).outcome).toBe('done');
+  });
+
+  it('cancelling new storage stuck in provisioning closes its pending account', async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    simulator.control.addFault({
+      path: '/api/v1/allocations',
+      status: 409,
+      body: { error: { code: 'no_space', message: 'no space left' } },
+      times: 1,
+    });
+    expect((await provisioning.provision(order.id)).outcome).toBe('refused');
+    expect((await orders.cancel(admin, order.id, 'no space in the backend')).state).toBe('cancelled');
+    expect((await prisma.storageAccount.findUniqueOrThrow({ where: { id: order.account.id } })).state).toBe(
+      'closed',
+    );
   });
 });
 

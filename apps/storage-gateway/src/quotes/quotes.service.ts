@@ -37,34 +37,38 @@ export class QuotesService {
   ) {}
 
   async create(person: Person, input: QuoteRequestInput): Promise<QuoteView> {
-    const today = this.clock.today();
-    const id = await this.prisma.$transaction(async (tx) => {
-      const priced = await this.price(tx, person, input);
-      if (!priced.ok) throw invalid(priced.message, priced.problems);
-      const accountId = priced.accountId;
-      const q = priced.quote;
-      const [{ n }] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('storage.quote_number') AS n`;
-      const row = await tx.storageQuote.create({
-        data: {
-          reference: `Q-${String(n).padStart(6, '0')}`,
-          kind: q.kind,
-          productCode: q.productCode,
-          accountId,
-          sizeTb: q.sizeTb,
-          chargedTb: q.chargedTb,
-          years: q.years,
-          unitPricePence: q.unitPricePence,
-          amountPence: q.amountPence,
-          periodStart: asDate(q.periodStart),
-          periodEnd: asDate(q.periodEnd),
-          explanation: q.explanation,
-          validUntil: asDate(addDays(today, this.settings.quoteValidDays)),
-          createdBy: person.email,
-        },
-      });
-      return row.id;
-    });
+    const id = await this.prisma.$transaction(async (tx) => this.createIn(tx, person, input));
     return this.show(person, id);
+  }
+
+  /**
+   * Makes a quote inside the caller's transaction and gives its id: a page that quotes and orders in
+   * one go (`OrdersService.createQuoted`) keeps no quote when the order is refused.
+   */
+  async createIn(tx: PrismaTx, person: Person, input: QuoteRequestInput): Promise<string> {
+    const priced = await this.price(tx, person, input);
+    if (!priced.ok) throw invalid(priced.message, priced.problems);
+    const q = priced.quote;
+    const [{ n }] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('storage.quote_number') AS n`;
+    const row = await tx.storageQuote.create({
+      data: {
+        reference: `Q-${String(n).padStart(6, '0')}`,
+        kind: q.kind,
+        productCode: q.productCode,
+        accountId: priced.accountId,
+        sizeTb: q.sizeTb,
+        chargedTb: q.chargedTb,
+        years: q.years,
+        unitPricePence: q.unitPricePence,
+        amountPence: q.amountPence,
+        periodStart: asDate(q.periodStart),
+        periodEnd: asDate(q.periodEnd),
+        explanation: q.explanation,
+        validUntil: asDate(addDays(this.clock.today(), this.settings.quoteValidDays)),
+        createdBy: person.email,
+      },
+    });
+    return row.id;
   }
 
   /**

@@ -11,6 +11,7 @@ import { personOf } from '../api/person.util.js';
 import { PurchaseOrderDocuments } from '../documents/purchase-order-documents.service.js';
 import type { Person } from '../domain/person.js';
 import { OrdersService } from '../orders/orders.service.js';
+import type { QuoteRequestInput } from '../quotes/quote.types.js';
 import { FormOrders } from './buy.pages.js';
 import { type FieldErrors, formOf, prefixed, serviceErrors, wholeNumber, zodErrors } from './forms.util.js';
 import { PageErrorsFilter } from './page-errors.filter.js';
@@ -24,6 +25,31 @@ const ownerForm = z.object({
   confirm: z.literal('yes', { message: 'Tick the box to confirm you hand the storage on' }),
 });
 const memberForm = z.object({ email: emailAddress }).extend(memberBody.shape);
+
+type ChangeKind = 'renew' | 'increase';
+/** The two forms that order a change to an account differ in one number: the term, or the TB to add. */
+const CHANGES: Record<
+  ChangeKind,
+  {
+    field: string;
+    initial: string;
+    problem: string;
+    quote: (accountId: string, n: number) => QuoteRequestInput;
+  }
+> = {
+  renew: {
+    field: 'years',
+    initial: '1',
+    problem: 'Choose a term',
+    quote: (accountId, years) => ({ kind: 'renewal', accountId, years }),
+  },
+  increase: {
+    field: 'addTb',
+    initial: '1',
+    problem: 'Enter the TB to add as a whole number',
+    quote: (accountId, addTb) => ({ kind: 'increase', accountId, addTb }),
+  },
+};
 
 /**
  * An account's page and its forms: people, projects, handing ownership on, more space, renewal. Each
@@ -117,105 +143,63 @@ export class AccountPagesController {
   }
 
   @Get('renew')
-  async renewForm(
-    @CurrentUser() user: WebUser,
-    @Param('id') id: string,
-    @Res() res: Response,
-  ): Promise<void> {
-    await this.renderChange(
-      res,
-      user,
-      id,
-      'renew',
-      { years: '1', idempotencyKey: this.forms.newKey(), paymentMethod: 'finance_code' },
-      {},
-      200,
-    );
+  renewForm(@CurrentUser() user: WebUser, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    return this.changeForm(res, user, id, 'renew');
   }
 
   @Post('renew')
-  async renew(
+  renew(
     @CurrentUser() user: WebUser,
     @Param('id') id: string,
     @Req() req: Request & RequestWithUpload,
     @Res() res: Response,
   ): Promise<void> {
-    const form = formOf(req.body);
-    const errors: FieldErrors = {};
-    const years = wholeNumber(form.years);
-    if (!Number.isInteger(years)) errors.years = 'Choose a term';
-    if (form.action === 'price' && req.upload?.tooLarge !== true) {
-      await this.renderChange(
-        res,
-        user,
-        id,
-        'renew',
-        form,
-        errors,
-        Object.keys(errors).length > 0 ? 400 : 200,
-      );
-      return;
-    }
-    const placed = await this.forms.change(
-      personOf(user),
-      { kind: 'renewal', accountId: id, years: Number.isInteger(years) ? years : 1 },
-      form,
-      req.upload,
-      errors,
-    );
-    if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}?placed=1`);
-    await this.renderChange(res, user, id, 'renew', form, placed.errors, 400);
+    return this.placeChange(res, user, id, 'renew', req);
   }
 
   @Get('increase')
-  async increaseForm(
-    @CurrentUser() user: WebUser,
-    @Param('id') id: string,
-    @Res() res: Response,
-  ): Promise<void> {
-    await this.renderChange(
-      res,
-      user,
-      id,
-      'increase',
-      { addTb: '1', idempotencyKey: this.forms.newKey(), paymentMethod: 'finance_code' },
-      {},
-      200,
-    );
+  increaseForm(@CurrentUser() user: WebUser, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    return this.changeForm(res, user, id, 'increase');
   }
 
   @Post('increase')
-  async increase(
+  increase(
     @CurrentUser() user: WebUser,
     @Param('id') id: string,
     @Req() req: Request & RequestWithUpload,
     @Res() res: Response,
   ): Promise<void> {
+    return this.placeChange(res, user, id, 'increase', req);
+  }
+
+  private async changeForm(res: Response, user: WebUser, id: string, kind: ChangeKind): Promise<void> {
+    const { field, initial } = CHANGES[kind];
+    const form = { [field]: initial, idempotencyKey: this.forms.newKey(), paymentMethod: 'finance_code' };
+    await this.renderChange(res, user, id, kind, form, {}, 200);
+  }
+
+  /** A renewal or more space ordered from its form ("Update price" only shows the form again, priced). */
+  private async placeChange(
+    res: Response,
+    user: WebUser,
+    id: string,
+    kind: ChangeKind,
+    req: Request & RequestWithUpload,
+  ): Promise<void> {
+    const change = CHANGES[kind];
     const form = formOf(req.body);
     const errors: FieldErrors = {};
-    const addTb = wholeNumber(form.addTb);
-    if (!Number.isInteger(addTb)) errors.addTb = 'Enter the TB to add as a whole number';
+    const n = wholeNumber(form[change.field]);
+    if (!Number.isInteger(n)) errors[change.field] = change.problem;
     if (form.action === 'price' && req.upload?.tooLarge !== true) {
-      await this.renderChange(
-        res,
-        user,
-        id,
-        'increase',
-        form,
-        errors,
-        Object.keys(errors).length > 0 ? 400 : 200,
-      );
+      const status = Object.keys(errors).length > 0 ? 400 : 200;
+      await this.renderChange(res, user, id, kind, form, errors, status);
       return;
     }
-    const placed = await this.forms.change(
-      personOf(user),
-      { kind: 'increase', accountId: id, addTb: Number.isInteger(addTb) ? addTb : 1 },
-      form,
-      req.upload,
-      errors,
-    );
+    const quote = change.quote(id, Number.isInteger(n) ? n : 1);
+    const placed = await this.forms.change(personOf(user), quote, form, req.upload, errors);
     if (placed.ok) return res.redirect(303, `/orders/${placed.orderId}?placed=1`);
-    await this.renderChange(res, user, id, 'increase', form, placed.errors, 400);
+    await this.renderChange(res, user, id, kind, form, placed.errors, 400);
   }
 
   /** Runs one form's change: its fields checked, the service called; problems come back to the page. */
@@ -287,7 +271,7 @@ export class AccountPagesController {
     res: Response,
     user: WebUser,
     id: string,
-    kind: 'renew' | 'increase',
+    kind: ChangeKind,
     form: Record<string, string>,
     errors: FieldErrors,
     status: number,
@@ -295,16 +279,8 @@ export class AccountPagesController {
     const person = personOf(user);
     const account = await this.accounts.show(person, id);
     // The price as the service would quote it now (404 for someone who may not order for the account).
-    const years = wholeNumber(form.years);
-    const addTb = wholeNumber(form.addTb);
-    const priced =
-      kind === 'renew'
-        ? Number.isInteger(years)
-          ? await this.forms.preview(person, { kind: 'renewal', accountId: id, years })
-          : null
-        : Number.isInteger(addTb)
-          ? await this.forms.preview(person, { kind: 'increase', accountId: id, addTb })
-          : null;
+    const n = wholeNumber(form[CHANGES[kind].field]);
+    const priced = Number.isInteger(n) ? await this.forms.preview(person, CHANGES[kind].quote(id, n)) : null;
     if (priced !== null && !priced.ok) {
       for (const [field, message] of Object.entries(priced.errors)) {
         errors[field === 'accountId' ? 'form' : field] ??= message;

@@ -91,19 +91,44 @@ export class AdminPagesController {
   }
 
   @Post('orders/:id/reject')
-  async reject(
+  reject(
     @CurrentUser() user: WebUser,
     @Param('id') id: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    return this.decideWithReason(res, user, id, req, 'reject', (reason) =>
+      this.orders.reject(personOf(user), id, reason),
+    );
+  }
+
+  /** An approved order, or one stuck in provisioning (the backend refused it), cancelled with a reason. */
+  @Post('orders/:id/cancel')
+  cancel(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.decideWithReason(res, user, id, req, 'cancel', (reason) =>
+      this.orders.cancel(personOf(user), id, reason),
+    );
+  }
+
+  /** A decision that needs a reason, for the buyer: the form comes back with the problem when it has none. */
+  private async decideWithReason(
+    res: Response,
+    user: WebUser,
+    id: string,
+    req: Request,
+    formName: string,
+    decision: (reason: string) => Promise<unknown>,
+  ): Promise<void> {
     const form = formOf(req.body);
     const parsed = requiredReasonBody.safeParse({ reason: (form.reason ?? '').trim() });
     if (!parsed.success)
-      return this.showOrder(res, user, id, prefixed('reject', zodErrors(parsed.error)), 400);
-    await this.decide(res, user, id, 'reject', () =>
-      this.orders.reject(personOf(user), id, parsed.data.reason),
-    );
+      return this.showOrder(res, user, id, prefixed(formName, zodErrors(parsed.error)), 400);
+    await this.decide(res, user, id, formName, () => decision(parsed.data.reason));
   }
 
   private async decide(

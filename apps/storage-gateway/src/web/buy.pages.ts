@@ -136,41 +136,21 @@ export class FormOrders {
     const made = await this.orders.findByKey(person, key);
     if (made !== null) return { ok: true, orderId: made };
 
-    if (knownAmount !== null) {
-      const check = await this.payments.precheck(payment.method, payment.reference, knownAmount);
-      if (check.outcome === 'refused') {
-        return {
-          ok: false,
-          errors: { [payment.field]: check.problems.join('; ') || 'was refused by Finance' },
-        };
-      }
+    // An increase or renewal is priced by the service here (nothing stored) for cufs-api's check.
+    let amount = knownAmount;
+    if (amount === null) {
+      const priced = await this.preview(person, what.quote);
+      if (!priced.ok) return { ok: false, errors: renamed(priced.errors, { accountId: 'form' }) };
+      amount = priced.quote.amountPence;
     }
-    let quoteId: string;
-    try {
-      const quote = await this.quotes.create(person, what.quote);
-      quoteId = quote.id;
-      if (knownAmount === null) {
-        // An increase or renewal: priced by the service first, then checked with cufs-api.
-        const check = await this.payments.precheck(payment.method, payment.reference, quote.amountPence);
-        if (check.outcome === 'refused') {
-          return {
-            ok: false,
-            errors: { [payment.field]: check.problems.join('; ') || 'was refused by Finance' },
-          };
-        }
-      }
-    } catch (error) {
-      const shown = serviceErrors(error, {
-        addTb: 'addTb',
-        sizeTb: 'sizeTb',
-        years: 'years',
-        accountId: 'form',
-      });
-      if (shown === null) throw error;
-      return { ok: false, errors: shown };
+    const check = await this.payments.precheck(payment.method, payment.reference, amount);
+    if (check.outcome === 'refused') {
+      return {
+        ok: false,
+        errors: { [payment.field]: check.problems.join('; ') || 'was refused by Finance' },
+      };
     }
-    const request = orderRequest.safeParse({
-      quoteId,
+    const request = orderRequest.omit({ quoteId: true }).safeParse({
       paymentMethod: payment.method,
       paymentReference: payment.reference,
       idempotencyKey: key,
@@ -182,11 +162,19 @@ export class FormOrders {
         errors: zodErrors(request.error, { paymentReference: payment.field, idempotencyKey: 'form' }),
       };
     }
+    // The quote and the order in one transaction: an order refused leaves no quote behind.
     let orderId: string;
     try {
-      orderId = (await this.orders.create(person, request.data)).id;
+      const order = await this.orders.createQuoted(person, request.data, (tx) =>
+        this.quotes.createIn(tx, person, what.quote),
+      );
+      orderId = order.id;
     } catch (error) {
       const shown = serviceErrors(error, {
+        addTb: 'addTb',
+        sizeTb: 'sizeTb',
+        years: 'years',
+        accountId: 'form',
         paymentReference: payment.field,
         quoteId: 'form',
         account: 'form',
@@ -199,4 +187,11 @@ export class FormOrders {
     }
     return { ok: true, orderId };
   }
+}
+
+/** Problems by field, with some fields shown under another name (the first problem of each kept). */
+function renamed(errors: FieldErrors, names: Record<string, string>): FieldErrors {
+  const shown: FieldErrors = {};
+  for (const [field, message] of Object.entries(errors)) shown[names[field] ?? field] ??= message;
+  return shown;
 }

@@ -1,7 +1,7 @@
 // The few parts of multer (shipped with @nestjs/platform-express, without its own types) that the
 // forms' upload middleware uses.
 declare module 'multer' {
-  import type { RequestHandler } from 'express';
+  import type { Request, RequestHandler } from 'express';
 
   interface Limits {
     fileSize?: number;
@@ -16,6 +16,12 @@ declare module 'multer' {
   interface Options {
     storage?: unknown;
     limits?: Limits;
+    /** Called as each file part begins (the fields before it are in `req.body`): accept it or skip it. */
+    fileFilter?: (
+      req: Request,
+      file: { fieldname: string; originalname: string },
+      accept: (error: Error | null, acceptFile?: boolean) => void,
+    ) => void;
   }
   interface MulterFactory {
     (options?: Options): Multer;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
+import { crossSiteProblem, csrfProblem, type WebSessions } from '@app/auth';
 
 /** The file a form sent (the purchase order), read into memory, or why it was not read. */
 export interface FormUpload {
@@ -19,41 +20,89 @@ interface MulterFile {
 }
 
 /**
- * Reads a multipart form before the guards run, so that the CSRF token in its `_csrf` field is
- * checked like any other form's (the token comes first in the form). The one file field, at most
- * `maxBytes` (the multipart envelope aside), is kept in memory; a larger file is not read on and the
- * form says so next to the field rather than failing the request.
+ * Reads a multipart form (the purchase order PDF with its fields) for the guards and the page, but
+ * only for a caller who may send it, so that nobody makes the app read and hold `maxBytes` first:
+ *
+ * 1. No signed-in session (or another site's request): nothing of the body is read; the guard gives
+ *    its usual answer (the sign-in redirect, 401 or the 403 page).
+ * 2. A session: the fields are read in order, and when the file begins the CSRF token (the `_csrf`
+ *    field, first in the form, or the `X-CSRF-Token` header) must already be there and valid; if
+ *    not, reading stops there and the guard refuses the form (403 page).
+ * 3. Then the one file field, at most `maxBytes` (the multipart envelope aside), is kept in memory;
+ *    a larger file is not kept and the form says so next to the field rather than failing.
+ *
+ * A form refused unread is answered with `Connection: close`, so the rest of its body is never read.
  */
-export function formUpload(field: string, maxBytes: number) {
-  const parse = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: 1, fields: 40, fieldSize: 8 * 1024 },
-  }).single(field);
-  return (req: Request & RequestWithUpload, res: Response, next: NextFunction): void => {
+export function formUpload(field: string, maxBytes: number, sessions: WebSessions) {
+  const { baseUrl, sessionSecrets } = sessions.options;
+  return async (req: Request & RequestWithUpload, res: Response, next: NextFunction): Promise<void> => {
     if (!(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
       next();
       return;
     }
+    let sessionKey: string | undefined;
+    try {
+      const identified = await sessions.identify(req);
+      if (identified.kind === 'user') sessionKey = identified.sessionKey;
+    } catch {
+      // The guard asks again and gives the answer (503 when sign-in is unavailable).
+    }
+    if (sessionKey === undefined || crossSiteProblem(req, baseUrl) !== undefined) {
+      refuseUnread(req, res);
+      next();
+      return;
+    }
+    const key = sessionKey;
+    let continued = false;
+    const proceed = (upload: FormUpload): void => {
+      if (continued) return;
+      continued = true;
+      req.upload = upload;
+      next();
+    };
+    const parse = multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: maxBytes, files: 1, fields: 40, fieldSize: 8 * 1024 },
+      fileFilter: (request, _file, accept) => {
+        if (csrfProblem(request, baseUrl, key, sessionSecrets) === undefined) {
+          accept(null, true);
+          return;
+        }
+        // The file comes without a valid token before it: stop reading; the guard refuses (403).
+        req.unpipe();
+        req.pause();
+        refuseUnread(req, res);
+        accept(null, false);
+        proceed({});
+      },
+    }).single(field);
     parse(req, res, (error?: unknown) => {
+      if (continued) return;
       const file = (req as Request & { file?: MulterFile }).file;
       if (error !== undefined && error !== null) {
         const code = (error as { code?: string }).code;
         if (code === 'LIMIT_FILE_SIZE') {
-          req.upload = { tooLarge: true };
-          next();
+          proceed({ tooLarge: true });
           return;
         }
+        continued = true;
         res
           .status(400)
           .type('text')
           .send(`The form could not be read: ${(error as Error).message}`);
         return;
       }
-      req.upload =
+      proceed(
         file === undefined || file.buffer.length === 0
           ? {}
-          : { content: file.buffer, name: file.originalname };
-      next();
+          : { content: file.buffer, name: file.originalname },
+      );
     });
   };
+}
+
+/** Leaves the body unread (the guard answers from the headers alone) and closes the connection after the answer. */
+function refuseUnread(req: Request, res: Response): void {
+  req.body ??= {};
+  res.setHeader('Connection', 'close');
 }

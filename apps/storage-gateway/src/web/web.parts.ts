@@ -1,4 +1,5 @@
 import { type MiddlewareConsumer, NotFoundException, RequestMethod } from '@nestjs/common';
+import type { WebSessions } from '@app/auth';
 import { Assets, StaticController, UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
 import { AccountPagesController } from './account.pages.controller.js';
 import { AdminPagesController } from './admin.pages.controller.js';
@@ -31,10 +32,17 @@ export const WEB_PROVIDERS = [
   },
 ];
 
-/** Forms that may carry the purchase order PDF are read (file included) before the guards check CSRF. */
-export function configureWebForms(consumer: MiddlewareConsumer, poMaxBytes: number): void {
+/**
+ * Forms that may carry the purchase order PDF are read (file included) before the guards check CSRF,
+ * but only for a signed-in session whose CSRF token comes before the file (`formUpload`).
+ */
+export function configureWebForms(
+  consumer: MiddlewareConsumer,
+  poMaxBytes: number,
+  sessions: WebSessions,
+): void {
   consumer
-    .apply(formUpload('poFile', poMaxBytes))
+    .apply(formUpload('poFile', poMaxBytes, sessions))
     .forRoutes(
       { path: 'buy', method: RequestMethod.POST },
       { path: 'accounts/:id/renew', method: RequestMethod.POST },

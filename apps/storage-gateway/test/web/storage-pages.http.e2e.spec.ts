@@ -2,9 +2,16 @@
 // token on every form, each form's bad input answered with the form again and the problem by its
 // field (400, nothing changed), and the pages' headers. The whole app as it runs: sign-in through the
 // real OIDC provider, cufs-api and the backend simulator behind it.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserResponse } from '@app/testing';
-import { type Person, startStorageGateway, type StorageGatewayHarness } from '../storage-gateway.harness.js';
+import { addDays } from '../../src/domain/calendar.util.js';
+import {
+  type Person,
+  PO_MAX_BYTES,
+  startStorageGateway,
+  type StorageGatewayHarness,
+} from '../storage-gateway.harness.js';
 
 let h: StorageGatewayHarness;
 let rosa: Person; // rr101: owns an active account
@@ -88,6 +95,7 @@ const forms = () => [
   `/accounts/${accountId}/increase`,
   `/admin/orders/${openOrderId}/approve`,
   `/admin/orders/${openOrderId}/reject`,
+  `/admin/orders/${openOrderId}/cancel`,
   '/admin/products/RFS',
   '/admin/vouchers',
 ];
@@ -237,6 +245,70 @@ describe('bad input comes back as the form with the problem by its field (400), 
     expect(await h.sg.prisma.auditEvent.count()).toBe(before + 1);
   });
 
+  it('on the renew and increase forms: a refused order keeps no quote; a good one makes one quote and one order', async () => {
+    const order = await buy(rosa, 4);
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(200);
+    await h.queue.drained();
+    const account = order.account.id;
+    // Renewal opens before the expiry: bring this account's expiry within the window.
+    await h.sg.prisma.storageAccount.update({
+      where: { id: account },
+      data: { expiresOn: new Date(`${addDays(h.clock.today(), 20)}T00:00:00Z`) },
+    });
+    const counts = async () => ({
+      quotes: await h.sg.prisma.storageQuote.count({ where: { accountId: account } }),
+      orders: await h.sg.prisma.storageOrder.count({ where: { accountId: account } }),
+    });
+    const before = await counts();
+    const refused: [string, Record<string, string>, string][] = [
+      // the order refuses the voucher (checked in the order's transaction)
+      ['increase', { addTb: '1', paymentMethod: 'voucher', voucherCode: 'NO-SUCH-VOUCHER' }, 'voucherCode'],
+      ['renew', { years: '1', paymentMethod: 'voucher', voucherCode: 'NO-SUCH-VOUCHER' }, 'voucherCode'],
+      // cufs-api refuses the finance code
+      [
+        'increase',
+        { addTb: '1', paymentMethod: 'finance_code', financeCode: 'U.PN.PNXX.AAAA.ELKZ.0000' },
+        'financeCode',
+      ],
+      [
+        'renew',
+        { years: '1', paymentMethod: 'finance_code', financeCode: 'U.PN.PNXX.AAAA.ELKZ.0000' },
+        'financeCode',
+      ],
+    ];
+    for (const [kind, form, field] of refused) {
+      const r = await post(rosa, `/accounts/${account}/${kind}`, {
+        ...form,
+        idempotencyKey: `refused-${++keys}-key`,
+        action: 'order',
+      });
+      expect([kind, field, r.status]).toEqual([kind, field, 400]);
+      expect(r.text).toContain(`id="${field}-error"`);
+      expect([kind, field, await counts()]).toEqual([kind, field, before]);
+    }
+    // A good one, sent twice: one quote, one order.
+    const good = {
+      addTb: '1',
+      paymentMethod: 'finance_code',
+      financeCode: 'U.PN.PNLI.AAAA.ELKZ.0000',
+      idempotencyKey: `good-${++keys}-key`,
+      action: 'order',
+    };
+    const first = await post(rosa, `/accounts/${account}/increase`, good);
+    expect(first.status).toBe(303);
+    const again = await post(rosa, `/accounts/${account}/increase`, good);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await counts()).toEqual({ quotes: before.quotes + 1, orders: before.orders + 1 });
+    // Another change while that one is open is refused (409), and keeps no quote either.
+    const open = await post(rosa, `/accounts/${account}/increase`, {
+      ...good,
+      idempotencyKey: `good-${++keys}-key`,
+    });
+    expect(open.status).toBe(409);
+    expect(await counts()).toEqual({ quotes: before.quotes + 1, orders: before.orders + 1 });
+    await h.queue.drained();
+  });
+
   it("on the administrators' forms", async () => {
     const reject = await post(ada, `/admin/orders/${openOrderId}/reject`, { reason: '' });
     expect(reject.status).toBe(400);
@@ -287,10 +359,175 @@ describe("administrators' forms", () => {
     expect((await ada.get('/admin/orders')).text).toContain('href="/api/admin/charges.csv"');
   });
 
+  it('cancel an order the backend refused to set up, with a reason', async () => {
+    const order = await buy(rosa, 1);
+    h.backend.control.addFault({
+      path: '/api/v1/allocations',
+      status: 409,
+      body: { error: { code: 'no_space', message: 'no space left' } },
+      times: 1,
+    });
+    expect((await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {})).status).toBe(200);
+    await h.queue.drained();
+    expect((await h.sg.prisma.storageOrder.findUniqueOrThrow({ where: { id: order.id } })).state).toBe(
+      'provisioning',
+    );
+    const page = await ada.get(`/admin/orders/${order.id}`);
+    expect(page.text).toContain(`action="/admin/orders/${order.id}/cancel"`);
+    // the buyer's own cancel form cannot, and the administrator's needs a reason
+    expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(409);
+    const noReason = await post(ada, `/admin/orders/${order.id}/cancel`, { reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('id="cancel-reason-error"');
+    const cancelled = await post(ada, `/admin/orders/${order.id}/cancel`, {
+      reason: 'no space in the backend',
+    });
+    expect(cancelled.status).toBe(303);
+    const row = await h.sg.prisma.storageOrder.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { account: true },
+    });
+    expect([row.state, row.account.state]).toEqual(['cancelled', 'closed']);
+    expect((await ada.get(`/admin/orders/${order.id}`)).text).not.toContain('/cancel"');
+  });
+
   it('the buyer cancels an order before approval from its page', async () => {
     const r = await post(rosa, `/orders/${openOrderId}/cancel`, {});
     expect(r.status).toBe(303);
     expect((await rosa.get(`/orders/${openOrderId}`)).text).toContain('This order was cancelled');
+  });
+});
+
+const BOUNDARY = '----storage-pages-test-boundary';
+const part = (name: string, value: string) =>
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+const fileHead = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="poFile"; filename="po.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+const pdf = () => Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** The session cookies a person's browser sends, as a header. */
+function cookiesOf(person: Person): string {
+  return person.browser
+    .cookieNames(h.baseUrl)
+    .map((name) => `${name}=${person.browser.cookie(h.baseUrl, name) ?? ''}`)
+    .join('; ');
+}
+
+/**
+ * Starts a multipart POST that says it is 20 MB long, sends only its beginning (`head` and 64 KB of
+ * the file), and waits for the answer. An app that reads the body before answering never answers
+ * (the rest never comes): the wait fails after 10 s.
+ */
+function sendBeginning(
+  path: string,
+  head: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string | undefined; connection: string | undefined; text: string }> {
+  const declared = 20 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${h.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'content-length': String(declared),
+      },
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`${path}: no answer before the body was sent whole`));
+    }, 10_000);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolve({
+          status: res.statusCode ?? 0,
+          location: res.headers.location,
+          connection: res.headers.connection,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.write(Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 0x41)]));
+  });
+}
+
+describe('the purchase order form is read only for a signed-in session whose CSRF token comes first', () => {
+  const paths = () => ['/buy', `/accounts/${accountId}/renew`, `/accounts/${accountId}/increase`];
+
+  it('answers someone not signed in (sign-in redirect) without reading the body', async () => {
+    for (const path of paths()) {
+      const r = await sendBeginning(path, part('_csrf', 'whatever') + fileHead);
+      expect([path, r.status]).toEqual([path, 302]);
+      expect(r.location).toBe(`/auth/login?returnTo=${encodeURIComponent(path)}`);
+      expect(r.connection).toBe('close');
+    }
+  });
+
+  it('refuses a signed-in form whose file comes without a valid CSRF token before it (403 page), without reading on', async () => {
+    const cookie = cookiesOf(rosa);
+    const before = await h.sg.prisma.storageQuote.count();
+    for (const path of paths()) {
+      for (const head of [
+        fileHead, // no token at all
+        part('_csrf', 'not-the-token') + part('paymentMethod', 'purchase_order') + fileHead,
+      ]) {
+        const r = await sendBeginning(path, head, { cookie, origin: h.baseUrl });
+        expect([path, r.status]).toEqual([path, 403]);
+        expect(r.text).toContain('CSRF');
+        expect(r.connection).toBe('close');
+      }
+      // another site's form is refused before anything is read, token or not
+      const cross = await sendBeginning(path, part('_csrf', rosa.csrf) + fileHead, {
+        cookie,
+        origin: 'https://elsewhere.example',
+      });
+      expect([path, cross.status]).toEqual([path, 403]);
+    }
+    expect(await h.sg.prisma.storageQuote.count()).toBe(before);
+  });
+
+  it('takes a signed-in form with its token first: a PDF makes the order with its document; anything else is refused by its field', async () => {
+    const send = (file: Buffer, idempotencyKey: string) => {
+      const form = new FormData();
+      form.append('_csrf', rosa.csrf);
+      form.append('idempotencyKey', idempotencyKey);
+      form.append('addTb', '1');
+      form.append('paymentMethod', 'purchase_order');
+      form.append('poNumber', 'PN100001');
+      form.append('action', 'order');
+      form.append('poFile', new Blob([file], { type: 'application/pdf' }), 'po.pdf');
+      return fetch(`${h.baseUrl}/accounts/${accountId}/increase`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookiesOf(rosa), origin: h.baseUrl },
+        body: form,
+      });
+    };
+    const quotes = await h.sg.prisma.storageQuote.count();
+    const notPdf = await send(Buffer.from('<html>not a pdf</html>'), `po-form-${++keys}-key`);
+    expect(notPdf.status).toBe(400);
+    expect(await notPdf.text()).toContain('id="poFile-error"');
+    const tooLarge = await send(Buffer.concat([pdf(), Buffer.alloc(PO_MAX_BYTES)]), `po-form-${++keys}-key`);
+    expect(tooLarge.status).toBe(400);
+    expect(await tooLarge.text()).toContain('id="poFile-error"');
+    expect(await h.sg.prisma.storageQuote.count()).toBe(quotes);
+
+    const placed = await send(pdf(), `po-form-${++keys}-key`);
+    expect(placed.status).toBe(303);
+    const orderId = /\/orders\/([0-9a-f-]{36})/.exec(placed.headers.get('location') ?? '')?.[1] ?? '';
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId } })).toBe(1);
+    await h.queue.drained();
+    const order = await h.sg.prisma.storageOrder.findUniqueOrThrow({ where: { id: orderId } });
+    expect(order.state).toBe('awaiting_approval');
+    // leave the account as the other tests expect it: no change in progress
+    expect((await post(rosa, `/orders/${orderId}/cancel`, {})).status).toBe(303);
   });
 });
 
