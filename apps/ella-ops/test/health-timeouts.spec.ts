@@ -26,6 +26,12 @@ describe('health of an instance whose supervisord and API hang', () => {
       ELLA_TIMEOUT_MS: '300',
       SUPERVISOR_TIMEOUT_MS: '300',
       SUPERVISOR_READ_ATTEMPTS: '2',
+      // Web sign-in is required by the config; nothing here signs in, so the provider is never asked.
+      AUTH_BASE_URL: 'http://127.0.0.1:3006',
+      OIDC_ISSUER_URL: `http://127.0.0.1:${closedPort}/`,
+      OIDC_CLIENT_ID: 'ella-ops-health-timeouts',
+      OIDC_CLIENT_SECRET: 'ella-ops-health-timeouts-client-secret',
+      SESSION_SECRET: 'ella-ops-health-timeouts-session-secret-0123456789',
       ELLA_INSTANCES: JSON.stringify([
         {
           name: 'hung',
