@@ -63,6 +63,17 @@ describe('ella-ops settings', () => {
     expect(problems(withoutSecret)).toContain('SESSION_SECRET: is required for web sign-in');
   });
 
+  it('refuses group roles behind IAP, which passes no groups', () => {
+    const iap = { AUTH_MODE: 'iap', IAP_AUDIENCE: '/projects/1/global/backendServices/2' };
+    expect(problems(env([prod], { ...iap, OPERATOR_GROUPS: 'ella-operators' }))).toContain(
+      'OPERATOR_GROUPS: groups come from the ID token of our own sign-in (AUTH_MODE=oidc)',
+    );
+    expect(problems(env([prod], { ...iap, VIEWER_GROUPS: 'ella-developers' }))).toContain('VIEWER_GROUPS:');
+    expect(loadEllaOpsConfig(env([prod], { ...iap, OPERATOR_EMAILS: 'op1@example.org' })).AUTH_MODE).toBe(
+      'iap',
+    );
+  });
+
   it('reads the instances, with defaults', () => {
     const config = loadEllaOpsConfig(env([prod, dr]));
     expect(config.PORT).toBe(3006);

@@ -56,6 +56,18 @@ export const ellaOpsSchema = baseSchema
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);
     checkWebAuthRules(config, ctx);
+    if (config.AUTH_MODE === 'iap') {
+      // Behind IAP the app sees an address, never groups: a group setting would grant nothing, silently.
+      for (const key of ['VIEWER_GROUPS', 'OPERATOR_GROUPS'] as const) {
+        if (config[key].length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              'groups come from the ID token of our own sign-in (AUTH_MODE=oidc); behind IAP name people in VIEWER_EMAILS / OPERATOR_EMAILS',
+          });
+      }
+    }
     if (config.TASKS_MODE === 'cloud-tasks') {
       for (const key of ['GOOGLE_CLOUD_PROJECT', 'TASKS_SERVICE_ACCOUNT', 'TASKS_TARGET_URL'] as const) {
         if (config[key] === undefined)

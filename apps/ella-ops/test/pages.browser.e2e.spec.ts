@@ -94,6 +94,25 @@ suite(title, () => {
     ]);
   });
 
+  it('sends an action form once: a second submit while the first is on its way is dropped', async () => {
+    await step('double submit', [olga], async () => {
+      await olga.goto(`${h.baseUrl}/instance/prod`);
+      // Two submit events of the broadcast form, as a double click makes them (not sent: synthetic).
+      const prevented = await olga.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): EventTarget | null } })
+          .document;
+        const form = doc.querySelector('form[action="/instance/prod/broadcasts"]');
+        if (form === null) throw new Error('no broadcast form');
+        return [1, 2].map(() => {
+          const event = new Event('submit', { bubbles: true, cancelable: true });
+          form.dispatchEvent(event);
+          return event.defaultPrevented;
+        });
+      });
+      expect(prevented).toEqual([false, true]);
+    });
+  });
+
   it('shows a viewer no action buttons', async () => {
     await step('viewer sees no buttons', [walt], async () => {
       await walt.goto(`${h.baseUrl}/instance/prod`);
@@ -123,6 +142,7 @@ suite(title, () => {
         await page.locator('tr#instance-prod li', { hasText: 'nginx STOPPED' }).waitFor();
         // Paused: nothing changes however long it waits.
         await toggle.click();
+        await page.locator('#refresh-status', { hasText: 'Refreshing paused.' }).waitFor();
         expect(await toggle.textContent()).toBe('Resume refreshing');
         await h.prod.client.startProcess('nginx');
         await page.clock.runFor(61_000);

@@ -99,6 +99,10 @@ describeWith('ella-ops pages', () => {
       const refused = await get(nobody, '/');
       expect(refused.status).toBe(403);
       expect(refused.text).toContain('Not allowed');
+      // Not called a viewer: told what they lack and whom to ask.
+      expect(refused.text).toContain('Nina Nobody (no role)');
+      expect(refused.text).toContain('you are neither a viewer nor an operator');
+      expect((await get(viewer, '/instance/prod/nothing-here')).text).not.toContain('neither a viewer');
     });
   });
 

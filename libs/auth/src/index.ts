@@ -13,7 +13,7 @@ export {
   type Role,
 } from './auth.types.js';
 export { WebAuthModule } from './web/web-auth.module.js';
-export { WebAuthGuard } from './web/web-auth.guard.js';
+export { appendSetCookie, WebAuthGuard } from './web/web-auth.guard.js';
 export { WebSessions } from './web/web-sessions.service.js';
 export { SignedIn, SignedInPage, CurrentUser, WEB_ROUTE_KEY } from './web/web-auth.decorators.js';
 export {

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { CurrentUser, SignedInPage, type WebUser } from '@app/auth';
+import { appendSetCookie, CurrentUser, SignedInPage, type WebUser } from '@app/auth';
 import { type FieldErrors, formOf, httpMessageOf, zodErrors } from '@app/service';
 import { parseParam } from '../api/param.util.js';
 import { BackupsService } from '../backups/backups.service.js';
@@ -103,7 +103,8 @@ export class OpsPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const flash = this.flashes.read(req.headers.cookie);
-    if (flash !== undefined) res.setHeader('Set-Cookie', this.flashes.clear());
+    // Appended: the web guard may have set the renewed session cookie on this response already.
+    if (flash !== undefined) appendSetCookie(res, this.flashes.clear());
     await this.showInstance(res, user, name, flash === undefined ? {} : { flash }, 200);
   }
 
@@ -314,7 +315,7 @@ export class OpsPagesController {
         status,
       );
     }
-    res.setHeader('Set-Cookie', this.flashes.header({ kind: 'done', message }));
+    appendSetCookie(res, this.flashes.header({ kind: 'done', message }));
     res.redirect(303, `/instance/${instance}`);
   }
 

@@ -20,7 +20,7 @@ export const OPERATOR = 'operator';
 export interface Viewer {
   name: string;
   email: string;
-  role: 'operator' | 'viewer';
+  role: 'operator' | 'viewer' | 'no role';
   /** Only operators see (and may use) the action forms. */
   operator: boolean;
   csrf: string;
@@ -31,7 +31,8 @@ export function viewerOf(user: WebUser): Viewer {
   return {
     name: user.name ?? user.email ?? user.subject,
     email: user.email ?? '',
-    role: operator ? 'operator' : 'viewer',
+    // A person signed in with neither role (who sees only the 403 page) is not called a viewer.
+    role: operator ? 'operator' : user.roles.includes(VIEWER) ? 'viewer' : 'no role',
     operator,
     csrf: user.csrfToken ?? '',
   };

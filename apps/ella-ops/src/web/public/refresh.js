@@ -39,6 +39,8 @@
         return response.text();
       })
       .then(function (html) {
+        // Paused while the request was on its way: what came back is not shown.
+        if (paused) return;
         var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('overview');
         var table = region.querySelector('.table-scroll');
         var freshTable = fresh && fresh.querySelector('.table-scroll');
