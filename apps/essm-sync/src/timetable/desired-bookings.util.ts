@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { formatLondon, londonToInstant, WallTimeError } from '../time/london-time.util.js';
+import {
+  formatLondon,
+  londonToInstant,
+  londonWallTimeExists,
+  WallTimeError,
+} from '../time/london-time.util.js';
 import type {
   BookerRoomLike,
   BookingRequest,
@@ -58,6 +63,23 @@ export function hashRequest(request: BookingRequest): string {
   // The first 16 bytes, in hex: the first 32 characters of the whole digest's hex, as one flat string
   // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings).
   return createHash('sha256').update(canonical).digest().subarray(0, 16).toString('hex');
+}
+
+/**
+ * Why an event whose end is not after its start is skipped. In the skipped hour of the spring
+ * change a wall time is read an hour later on the clock (see london-time.util), so an event such
+ * as 01:00-02:00 that Sunday has no length: that is said, not "ends before it starts".
+ */
+function backwardsDetail(event: { date: string; startTime: string; endTime: string }): string {
+  const missing = [event.startTime, event.endTime].filter((time) => !londonWallTimeExists(event.date, time));
+  if (missing.length > 0) {
+    return (
+      `local time does not exist: clocks go forward on ${event.date}, from 01:00 straight to 02:00 ` +
+      `(${[...new Set(missing)].join(' and ')} is in that hour), so ${event.startTime}-${event.endTime} ` +
+      'is no time that day'
+    );
+  }
+  return `ends (${event.endTime}) before it starts (${event.startTime})`;
 }
 
 function truncate(text: string, max: number): string {
@@ -166,10 +188,7 @@ export function desiredBookings(
           continue;
         }
         if (endMs <= startMs) {
-          skip('bad_time', {
-            ...at,
-            detail: `ends (${event.endTime}) before it starts (${event.startTime})`,
-          });
+          skip('bad_time', { ...at, detail: backwardsDetail(event) });
           continue;
         }
         eventsInRooms += 1;
