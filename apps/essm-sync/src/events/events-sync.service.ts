@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type Approval,
   type JobContext,
@@ -11,7 +11,7 @@ import { EmailOutbox } from '@app/notifications';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
-import type { BookingInTheWay, EventsDecision } from './events-decision.js';
+import type { BookingInTheWay, EventsDecision, EventsRun } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
@@ -35,6 +35,7 @@ export type EventsSyncDefinition = SyncDefinition<
 @Injectable()
 export class EventsSyncService {
   readonly definition: EventsSyncDefinition;
+  private readonly logger = new Logger('EventsSync');
 
   constructor(
     private readonly runner: SyncRunner,
@@ -50,6 +51,10 @@ export class EventsSyncService {
         ? {}
         : { maxCancellations: config.EVENTS_MAX_CANCELLATIONS }),
     };
+    const emails = opsEmails<EventsDecision, EventChange, BookingApplyState>(outbox, config.OPS_EMAIL, {
+      refused: eventsRefusedEmail,
+      failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
+    });
     this.definition = {
       read: () => reader.read(),
       plan: (snapshot) => Promise.resolve(decide(snapshot, conflicts)),
@@ -63,10 +68,15 @@ export class EventsSyncService {
       changeKey: eventChangeKey,
       apply: applier,
       describe: (run, applied, ending) => describeEventsRun(run, applied?.applied, ending),
-      notifier: opsEmails(outbox, config.OPS_EMAIL, {
-        refused: eventsRefusedEmail,
-        failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
-      }),
+      notifier: {
+        ...emails,
+        // A refused run's pre-flight is stored and its new conflicts emailed, as an applied run's
+        // are (the applier does it before its first batch): GET /conflicts shows the latest.
+        refused: async (ctx, run, reason) => {
+          await recordRefusedConflicts(ctx, run, conflicts, this.logger);
+          return emails.refused(ctx, run, reason);
+        },
+      },
       approvalAuditAction: 'essm.sync_events.approved',
     };
   }
@@ -77,6 +87,24 @@ export class EventsSyncService {
 
   runApproved(ctx: JobContext, approval: Approval): Promise<SyncOutcome<EventsRunSummary>> {
     return this.runner.run(ctx, this.definition, approval);
+  }
+}
+
+/** Stores a refused run's pre-flight report (emailing new conflicts); never throws (logged). */
+async function recordRefusedConflicts(
+  ctx: JobContext,
+  run: EventsRun,
+  conflicts: ConflictsService,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await conflicts.record(ctx, run.plan.conflicts);
+  } catch (error) {
+    logger.error({
+      event: 'preflight_report_not_stored',
+      runId: ctx.runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -110,6 +138,7 @@ export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): E
       eventsInRooms: desired.eventsInRooms,
       bookings: snapshot.bookings.length,
       links: snapshot.links.length,
+      lookedUp: snapshot.lookedUp,
       calls: snapshot.calls,
       readMs: snapshot.readMs,
     },

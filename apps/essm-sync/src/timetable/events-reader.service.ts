@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { mapWithConcurrency } from '@app/http';
 import { BookerClient } from '../booker/booker.client.js';
 import type { BookerBooking, BookerRoom } from '../booker/booker.types.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
@@ -10,6 +11,8 @@ import type { LinkRead } from './events.types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
+/** Linked bookings missing from the listing asked for at once. */
+const LOOKUP_CONCURRENCY = 4;
 
 /** The events window as dates (`YYYY-MM-DD`, both included). */
 export interface EventsWindow {
@@ -26,6 +29,8 @@ export interface EventsSnapshot {
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
   links: LinkRead[];
+  /** Linked bookings the listing did not hold, asked for by id; those found are in `bookings`. */
+  lookedUp: { asked: number; found: number };
   calls: { termtime: number; booker: number };
   readMs: number;
 }
@@ -68,18 +73,43 @@ export class EventsReader {
       this.booker.listBookings({ start: addDays(window.start, -1), end: addDays(window.end, 1) }),
       this.repository.findLinksStartingBetween(from, to),
     ]);
+    const lookedUp = await this.linkedNotListed(links, bookings);
     return {
       window,
       activities,
       rooms,
       bookings,
       links,
+      lookedUp,
       calls: {
         termtime: this.termtime.calls - before.termtime,
         booker: this.booker.calls - before.booker,
       },
       readMs: Date.now() - started,
     };
+  }
+
+  /**
+   * A linked booking the window's listing does not hold was moved out of the window by someone in
+   * Booker, or deleted: each is asked for by id (a few at a time) and, when Booker still has it,
+   * added to `bookings`, so that it is judged as it is (linked, active or cancelled), never taken
+   * as gone and booked twice. Returns how many were asked for and found.
+   */
+  private async linkedNotListed(
+    links: readonly LinkRead[],
+    bookings: BookerBooking[],
+  ): Promise<{ asked: number; found: number }> {
+    const listed = new Set(bookings.map((booking) => booking.id));
+    const ids = [...new Set(links.map((link) => link.bookingId))].filter((id) => !listed.has(id));
+    if (ids.length === 0) return { asked: 0, found: 0 };
+    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) => this.booker.getBooking(id));
+    let found = 0;
+    for (const booking of answers) {
+      if (booking === null) continue;
+      bookings.push(booking);
+      found += 1;
+    }
+    return { asked: ids.length, found };
   }
 
   /** EVENTS_WINDOW_START/END as dates; a timeframe code is looked up in TermTime (one call). */
