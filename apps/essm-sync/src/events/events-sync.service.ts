@@ -110,7 +110,7 @@ async function recordRefusedConflicts(
 
 /** The decision from a snapshot: the bookings called for, the pre-flight and the plan. Pure. */
 export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): EventsDecision {
-  const desired = conflicts.desired(snapshot);
+  const { desired } = snapshot;
   const { from, to } = windowInstants(snapshot.window);
   const plan = planEvents({
     desired: desired.bookings,
@@ -134,7 +134,7 @@ export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): E
     conflicts: conflicts.report(desired, snapshot),
     bookingsById,
     read: {
-      activities: snapshot.activities.length,
+      activities: snapshot.activities,
       eventsInRooms: desired.eventsInRooms,
       bookings: snapshot.bookings.length,
       links: snapshot.links.length,

@@ -34,9 +34,6 @@ export interface EventInRoom {
   activityName: string;
   eventId: string;
   roomCode: string;
-  date: string;
-  startTime: string;
-  endTime: string;
 }
 
 /** A booking the timetable calls for: one event in one room, or (merging) all those sharing a room and times. */
