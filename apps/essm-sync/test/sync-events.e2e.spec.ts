@@ -114,6 +114,20 @@ describe('sync-events end to end', () => {
       const ref = `termtime:${event.uniqueId}@${removed.scheduledRooms[0]}`;
       expect(activeOurs(h.booker).find((b) => b.ExternalReference === ref)).toBeUndefined();
     }
+    // Each cancellation names its TermTime event (read from its link) in the summary and the audit.
+    const cancellations = run.body.summary.changes.cancellations as {
+      reference: string;
+      eventIds: string[];
+    }[];
+    expect(cancellations.map((c) => c.eventIds).sort()).toEqual(
+      removed.events.map((event) => [event.uniqueId]).sort(),
+    );
+    const audited = await h.prisma.auditEvent.findMany({
+      where: { runId: run.body.id, action: 'essm.booking.cancelled' },
+    });
+    expect(audited.map((a) => (a.before as { eventIds: string[] }).eventIds).sort()).toEqual(
+      removed.events.map((event) => [event.uniqueId]).sort(),
+    );
     expect(activeOurs(h.booker).filter((b) => b.ExternalReference === otherRef)).toHaveLength(1);
     const recreated = run.body.summary.changes.creates.find(
       (c: { reference: string }) => c.reference === otherRef,

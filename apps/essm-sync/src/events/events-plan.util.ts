@@ -157,7 +157,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
         reference: link.reference,
         bookingId: link.bookingId,
         why: 'gone',
-        eventIds: link.eventIds,
+        // Read afterwards for the cancellations (see LinkRead), when not here.
+        eventIds: link.eventIds ?? [],
         roomCode: link.roomCode,
       });
     } else {

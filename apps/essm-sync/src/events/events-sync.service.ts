@@ -15,6 +15,7 @@ import type { BookingInTheWay, EventsDecision, EventsRun } from './events-decisi
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
+import { LinkRepository } from '../timetable/link.repository.js';
 import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
@@ -42,6 +43,7 @@ export class EventsSyncService {
     reader: EventsReader,
     conflicts: ConflictsService,
     applier: BookingApplier,
+    links: LinkRepository,
     outbox: EmailOutbox,
     @Inject(ESSM_CONFIG) config: EssmSyncConfig,
   ) {
@@ -57,7 +59,11 @@ export class EventsSyncService {
     });
     this.definition = {
       read: () => reader.read(),
-      plan: (snapshot) => Promise.resolve(decide(snapshot, conflicts)),
+      plan: async (snapshot) => {
+        const decision = decide(snapshot, conflicts);
+        await withEventIds(decision.plan.changes, links);
+        return decision;
+      },
       changes: (decision) => decision.plan.changes,
       considered: (decision) =>
         Math.max(1, decision.plan.counts.desired + decision.plan.counts.cancellations),
@@ -88,6 +94,15 @@ export class EventsSyncService {
   runApproved(ctx: JobContext, approval: Approval): Promise<SyncOutcome<EventsRunSummary>> {
     return this.runner.run(ctx, this.definition, approval);
   }
+}
+
+/** The cancellations of links whose event left TermTime get the event ids of their link (read now). */
+async function withEventIds(changes: readonly EventChange[], links: LinkRepository): Promise<void> {
+  const gone: Extract<EventChange, { kind: 'cancel' }>[] = [];
+  for (const change of changes) if (change.kind === 'cancel' && change.why === 'gone') gone.push(change);
+  if (gone.length === 0) return;
+  const eventIds = await links.eventIdsOf(gone.map((change) => change.reference));
+  for (const change of gone) change.eventIds = eventIds.get(change.reference) ?? change.eventIds;
 }
 
 /** Stores a refused run's pre-flight report (emailing new conflicts); never throws (logged). */

@@ -58,8 +58,11 @@ export interface BookingLink {
   startsAt: Date;
 }
 
-/** A link as a run reads it: what the plan compares (the start only selects the rows). */
-export type LinkRead = Omit<BookingLink, 'startsAt'>;
+/**
+ * A link as a run reads it: what the plan compares (the start only selects the rows). A run reads
+ * them without their event ids, which only a cancellation names: it reads those afterwards.
+ */
+export type LinkRead = Omit<BookingLink, 'startsAt' | 'eventIds'> & { eventIds?: string[] };
 
 /** Why an event in a room gets no booking. */
 export type SkipReason =
