@@ -46,13 +46,16 @@ const dateSchema = z.iso.date();
  *   overlapping those days (UTC, both included), cancelled ones too, in id order, `pageSize` at most
  *   500 → `{Items, Page, PageSize, TotalCount}`. `externalReference=X` (this project's addition to
  *   the model) lists the bookings with that reference instead, any date.
+ * - `GET /api/booker/booking/{id}` → the booking (cancelled ones too); 404 `{Message}` when there is
+ *   none (this project's addition to the model: a booking looked up by id, whatever its dates).
  * - `POST /api/booker/booking` → 201 `{OptimeIndex}`; `PUT /api/booker/booking/{id}` (the whole
  *   booking) → 200; `DELETE /api/booker/booking/{id}` → 200, the booking's Status becomes Cancelled.
  *   400 `{Message, Errors: {Field: [text]}}` for bad fields, a room that is not bookable or an
  *   ExternalReference a live booking already has; 404 `{Message}`; 409 `{Message,
  *   ConflictingBookings: [id]}` when the room has an overlapping booking that is not cancelled.
  * Latency, 429 with Retry-After and 5xx come from `SimulatorControl`'s faults; `expireTokens`,
- * `cancelByHand`, `deleteByHand` and `addForeignBooking` change things as people in Booker would.
+ * `cancelByHand`, `deleteByHand`, `moveByHand` and `addForeignBooking` change things as people in
+ * Booker would.
  */
 export class BookerSimulator extends Simulator<BookerSeed> {
   private store = new BookerStore({ buildings: [], rooms: [], bookings: [] });
@@ -118,6 +121,15 @@ export class BookerSimulator extends Simulator<BookerSeed> {
     if (!this.store.delete(id)) throw new Error(`Booker simulator: no booking ${id}`);
   }
 
+  /** Someone moves a booking in Booker to other times (overlap checks apply). */
+  moveByHand(id: number, start: string, end: string): void {
+    const existing = this.store.bookings.get(id);
+    if (existing === undefined) throw new Error(`Booker simulator: no booking ${id}`);
+    const { OptimeIndex: _id, Status: _status, CreatedBy: _author, ...input } = existing;
+    const result = this.store.update(id, { ...input, StartTime: start, EndTime: end });
+    if (isRefusal(result)) throw new Error(`Booker simulator: ${result.message}`);
+  }
+
   /** Someone else books a room (overlap checks apply); returns the new booking's id. */
   addForeignBooking(input: z.input<typeof bookingInputSchema>, author = 'someone.else'): number {
     const result = this.store.create(bookingInputSchema.parse(input), author);
@@ -156,6 +168,11 @@ export class BookerSimulator extends Simulator<BookerSeed> {
       res.json([...this.store.rooms.values()]);
     });
     app.get('/api/booker/bookings', (req, res) => this.listBookings(req, res));
+    app.get('/api/booker/booking/:id', (req, res) => {
+      const booking = this.store.bookings.get(Number(req.params['id']));
+      if (booking === undefined) res.status(404).json({ Message: `Booking ${req.params['id']} not found` });
+      else res.json(booking);
+    });
     app.post('/api/booker/booking', (req, res) => {
       const input = this.input(bookingInputSchema, req, res);
       if (input === undefined) return;

@@ -28,7 +28,7 @@ describe('sync-events safety limits and approval', () => {
     expect(refused.body.status).toBe('refused');
     expect(refused.body.error).toMatch(/25%|ratio/i);
     expect(activeOurs(h.booker)).toHaveLength(0);
-    const emails = await h.prisma.outboxEmail.findMany();
+    const emails = await h.prisma.outboxEmail.findMany({ where: { subject: { contains: 'refused' } } });
     expect(emails.map((e) => [e.recipients, e.subject])).toEqual([
       [[OPS_EMAIL], expect.stringContaining('sync-events refused')],
     ]);
@@ -69,6 +69,49 @@ describe('sync-events safety limits and approval', () => {
       where: { runId: approved.body.id, action: 'essm.sync_events.approved' },
     });
     expect(audit?.actor).toBe('token:operator');
+  });
+
+  it('a refused run stores its pre-flight report and emails the new conflicts, as an applied run does', async () => {
+    await h.reset();
+    const dry = await h.server().post('/jobs/sync-events?dry_run=1').set(job).expect(200);
+    expect(dry.body.status).toBe('refused');
+    await h.server().get('/conflicts').set(operator).expect(404); // a dry run stores nothing
+    expect(await h.prisma.outboxEmail.count()).toBe(0);
+
+    const refused = await h.server().post('/jobs/sync-events').set(job).expect(200);
+    expect(refused.body.status).toBe('refused');
+    const { termtimeOverlaps, bookerOverlaps } = refused.body.summary.conflicts;
+    expect(termtimeOverlaps).toBeGreaterThan(0); // the term's deliberately shared room
+    expect(bookerOverlaps).toBeGreaterThan(0); // and bookings in Booker that are not ours
+    const report = await h.server().get('/conflicts').set(operator).expect(200);
+    expect(report.body).toMatchObject({
+      runId: refused.body.id,
+      termtimeOverlaps,
+      bookerOverlaps,
+      newConflicts: termtimeOverlaps + bookerOverlaps,
+    });
+    expect(report.body.conflicts).toHaveLength(termtimeOverlaps + bookerOverlaps);
+    const subjects = async () =>
+      (await h.prisma.outboxEmail.findMany({ orderBy: { id: 'asc' } })).map((e) => [e.recipients, e.subject]);
+    expect(await subjects()).toEqual(
+      expect.arrayContaining([
+        [
+          [OPS_EMAIL],
+          `essm-sync: ${termtimeOverlaps + bookerOverlaps} new room conflict(s) in the timetable`,
+        ],
+        [[OPS_EMAIL], expect.stringContaining('sync-events refused')],
+      ]),
+    );
+    expect(await subjects()).toHaveLength(2);
+
+    // Refused again on the same timetable: a new report, nothing new in it, no second conflicts email.
+    const again = await h.server().post('/jobs/sync-events').set(job).expect(200);
+    expect(again.body.status).toBe('refused');
+    const latest = await h.server().get('/conflicts').set(job).expect(200);
+    expect(latest.body).toMatchObject({ runId: again.body.id, newConflicts: 0 });
+    const conflictEmails = (await subjects()).filter(([, subject]) => String(subject).includes('conflict'));
+    expect(conflictEmails).toHaveLength(1);
+    expect(activeOurs(h.booker)).toHaveLength(0);
   });
 
   it('refuses cancelling more than EVENTS_MAX_CANCEL_RATIO of our bookings, and cancels nothing', async () => {

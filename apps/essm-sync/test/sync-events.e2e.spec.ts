@@ -114,6 +114,20 @@ describe('sync-events end to end', () => {
       const ref = `termtime:${event.uniqueId}@${removed.scheduledRooms[0]}`;
       expect(activeOurs(h.booker).find((b) => b.ExternalReference === ref)).toBeUndefined();
     }
+    // Each cancellation names its TermTime event (read from its link) in the summary and the audit.
+    const cancellations = run.body.summary.changes.cancellations as {
+      reference: string;
+      eventIds: string[];
+    }[];
+    expect(cancellations.map((c) => c.eventIds).sort()).toEqual(
+      removed.events.map((event) => [event.uniqueId]).sort(),
+    );
+    const audited = await h.prisma.auditEvent.findMany({
+      where: { runId: run.body.id, action: 'essm.booking.cancelled' },
+    });
+    expect(audited.map((a) => (a.before as { eventIds: string[] }).eventIds).sort()).toEqual(
+      removed.events.map((event) => [event.uniqueId]).sort(),
+    );
     expect(activeOurs(h.booker).filter((b) => b.ExternalReference === otherRef)).toHaveLength(1);
     const recreated = run.body.summary.changes.creates.find(
       (c: { reference: string }) => c.reference === otherRef,
@@ -123,6 +137,79 @@ describe('sync-events end to end', () => {
       status: 'cancelled',
     });
     expect(h.booker.bookings().filter((b) => b.CreatedBy === 'someone.else')).toEqual(foreignBefore);
+  });
+
+  it('a linked booking moved out of the window by someone is looked up by id: never booked twice, nor forgotten', async () => {
+    const first = await syncEvents();
+    const retried = first.body.summary.applied.failed as number;
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const activityOf = (eventId: string) =>
+      h.term.termtime.activities.find((a) => a.events.some((e) => e.uniqueId === eventId));
+    // One whose event stays, one whose activity leaves TermTime (a single room, every event linked),
+    // and one deleted in Booker altogether.
+    const stays = links[0];
+    const leaving = links
+      .map((link) => ({ link, activity: activityOf(link.eventIds[0] ?? '') }))
+      .find(
+        ({ link, activity }) =>
+          activity !== undefined &&
+          link !== stays &&
+          activity.scheduledRooms.length === 1 &&
+          !activity.events.some((e) => stays?.eventIds.includes(e.uniqueId)) &&
+          activity.events.every((e) => links.some((l) => l.eventIds.includes(e.uniqueId))),
+      );
+    const deleted = links.find(
+      (link) =>
+        link !== stays &&
+        !leaving?.activity?.events.some((e) => link.eventIds.includes(e.uniqueId)) &&
+        link.eventIds.length === 1,
+    );
+    if (stays === undefined || leaving?.activity === undefined || deleted === undefined)
+      throw new Error('term too small');
+    h.booker.moveByHand(stays.bookingId, '2026-02-02T09:00:00+00:00', '2026-02-02T10:00:00+00:00');
+    h.booker.moveByHand(leaving.link.bookingId, '2026-02-03T09:00:00+00:00', '2026-02-03T10:00:00+00:00');
+    h.booker.deleteByHand(deleted.bookingId);
+    h.termtime.updateActivity(leaving.activity.code, () => null);
+    h.booker.control.reset();
+
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(run.body.summary.read.lookedUp).toEqual({ asked: 3, found: 2 });
+    const lookups = h.booker.control.calls
+      .filter((call) => call.method === 'GET' && call.path.startsWith('/api/booker/booking/'))
+      .map((call) => call.path)
+      .sort();
+    expect(lookups).toEqual(
+      [stays.bookingId, leaving.link.bookingId, deleted.bookingId]
+        .map((id) => `/api/booker/booking/${id}`)
+        .sort(),
+    );
+    const events = leaving.activity.events.length;
+    expect(run.body.summary.plan).toMatchObject({
+      creates: retried,
+      recreates: 1, // the deleted one only
+      updates: 0,
+      cancellations: events,
+      droppedLinks: 0,
+    });
+    // The moved booking whose event stays is still the one booking of its reference, still linked.
+    const ofStays = activeOurs(h.booker).filter((b) => b.ExternalReference === stays.reference);
+    expect(ofStays.map((b) => b.OptimeIndex)).toEqual([stays.bookingId]);
+    const link = await h.prisma.essmBookingLink.findUnique({ where: { reference: stays.reference } });
+    expect(link?.bookingId).toBe(stays.bookingId);
+    // The moved booking of the event gone from TermTime is cancelled, not forgotten.
+    expect(h.booker.booking(leaving.link.bookingId)?.Status).toBe('Cancelled');
+    const recreated = run.body.summary.changes.creates.find(
+      (c: { reference: string }) => c.reference === deleted.reference,
+    );
+    expect(recreated.recreates).toEqual({ bookingId: deleted.bookingId, status: 'missing' });
+    expect(activeOurs(h.booker).filter((b) => b.ExternalReference === deleted.reference)).toHaveLength(1);
+
+    // The next run asks for the moved one again (it is still outside the window) and changes nothing.
+    h.booker.control.reset();
+    const again = await syncEvents();
+    expect(again.body.summary.read.lookedUp).toEqual({ asked: 1, found: 1 });
+    expect(again.body.summary.plan).toMatchObject({ recreates: 0, cancellations: 0, updates: 0 });
   });
 
   it('a 409 on one booking does not stop the others, is listed with the booking in the way, and is retried', async () => {

@@ -224,6 +224,43 @@ describe('BookerClient against the Booker simulator', () => {
     expect(await booker.findByExternalReference('tt:CHEM-LEC-1-1:R1')).toBeNull();
   });
 
+  it('reads one booking by id, whatever its dates and status; null when Booker has none', async () => {
+    const booker = client();
+    const { id } = await booker.createBooking(input({ externalReference: 'tt:by-id' }));
+    simulator.moveByHand(id, '2026-05-04T09:00:00+01:00', '2026-05-04T10:00:00+01:00');
+    expect(await booker.getBooking(id)).toMatchObject({
+      id,
+      start: '2026-05-04T09:00:00+01:00',
+      externalReference: 'tt:by-id',
+      status: 'Confirmed',
+    });
+    await booker.cancelBooking(id);
+    expect(await booker.getBooking(id)).toMatchObject({ id, status: 'Cancelled' });
+    simulator.deleteByHand(id);
+    expect(await booker.getBooking(id)).toBeNull();
+    await expect(booker.getBooking(0)).rejects.toThrow(RangeError);
+    await expect(booker.getBooking(1.5)).rejects.toThrow(RangeError);
+  });
+
+  it('fails a by-id read that answers another booking, or a malformed one', async () => {
+    const booker = client();
+    const { id } = await booker.createBooking(input({ externalReference: 'tt:by-id-bad' }));
+    const other = simulator.booking(id);
+    const path = `/api/booker/booking/${id}`;
+    simulator.control.addFault({
+      method: 'GET',
+      path,
+      status: 200,
+      times: 1,
+      body: { ...other, OptimeIndex: id + 1 },
+    });
+    await expect(booker.getBooking(id)).rejects.toThrow(/answered with booking/);
+    simulator.control.addFault({ method: 'GET', path, status: 200, times: 1, body: { OptimeIndex: id } });
+    await expect(booker.getBooking(id)).rejects.toThrow(UnexpectedResponseError);
+    simulator.control.addFault({ method: 'GET', path, status: 500, times: 10 });
+    await expect(booker.getBooking(id)).rejects.toThrow(BookerError);
+  });
+
   it('throws a BookerConflictError naming the bookings in the way', async () => {
     const booker = client();
     const room = term.booker.rooms.find((r) => r.OptimeIndex === foreign?.RoomOptimeIndex);

@@ -26,6 +26,7 @@ import type {
 } from './booker.types.js';
 import {
   appFieldErrors,
+  bookingSchema,
   bookingsPageSchema,
   buildingsSchema,
   createdSchema,
@@ -200,6 +201,29 @@ export class BookerClient {
       );
     }
     return live[0] ?? null;
+  }
+
+  /**
+   * The booking with this id, cancelled ones too, whatever its dates; null when Booker has none
+   * (404). Used for a linked booking the window's listing did not hold (moved away by someone).
+   */
+  async getBooking(id: number): Promise<BookerBooking | null> {
+    assertId(id);
+    let answer: AxiosResponse<unknown>;
+    try {
+      answer = await this.authorized((config) => this.http.get<unknown>(`booker/booking/${id}`, config));
+    } catch (error) {
+      if (isAxiosError(error) && error.response?.status === 404) return null;
+      throw bookerError(`reading booking ${id}`, error);
+    }
+    const booking = parseResponse(bookingSchema, answer.data, {
+      system: BOOKER,
+      response: `booking ${id}`,
+      status: answer.status,
+    });
+    if (booking.id !== id)
+      throw new BookerError(`reading booking ${id}`, `Booker answered with booking ${booking.id} instead`);
+    return booking;
   }
 
   /** Creates a booking; a 409 throws `BookerConflictError` (see the class comment for lost answers). */

@@ -3,7 +3,7 @@ import type { PrismaTx } from '@app/db';
 import type { JobContext } from '@app/jobs';
 import { EmailOutbox } from '@app/notifications';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
-import { desiredBookings, type DesiredBookings } from '../timetable/desired-bookings.util.js';
+import type { DesiredBookings } from '../timetable/desired-bookings.util.js';
 import type { EventsSnapshot } from '../timetable/events-reader.service.js';
 import { ConflictReportRepository } from './conflict-report.repository.js';
 import { conflictKey, type ConflictsReport, findConflicts } from './conflicts.util.js';
@@ -23,15 +23,6 @@ export class ConflictsService {
     private readonly outbox: EmailOutbox,
     @Inject(ESSM_CONFIG) private readonly config: EssmSyncConfig,
   ) {}
-
-  /** The bookings the timetable calls for, from a snapshot. Pure. */
-  desired(snapshot: EventsSnapshot): DesiredBookings {
-    return desiredBookings(snapshot.activities, snapshot.rooms, {
-      bookingTypes: this.config.EVENTS_BOOKING_TYPES,
-      mergeSharedRooms: this.config.EVENTS_MERGE_SHARED_ROOMS,
-      window: snapshot.window,
-    });
-  }
 
   /** The report from what sync-events would book and Booker's bookings. Pure. */
   report(desired: DesiredBookings, snapshot: EventsSnapshot): ConflictsReport {

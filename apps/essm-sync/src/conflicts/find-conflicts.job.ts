@@ -68,7 +68,7 @@ export class FindConflictsJob implements JobHandler<FindConflictsSummary> {
 
   private async preflight(ctx: JobContext): Promise<JobOutcome<FindConflictsSummary>> {
     const snapshot = await this.reader.read();
-    const desired = this.conflicts.desired(snapshot);
+    const { desired } = snapshot;
     const report = this.conflicts.report(desired, snapshot);
     const summary: FindConflictsSummary = {
       window: snapshot.window,

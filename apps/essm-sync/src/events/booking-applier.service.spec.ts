@@ -58,9 +58,6 @@ function desired(id: string): DesiredBooking {
         activityName: 'A',
         eventId: id,
         roomCode: 'R1',
-        date: '2025-10-20',
-        startTime: '09:00',
-        endTime: '10:00',
       },
     ],
   };

@@ -29,6 +29,8 @@ export interface EventsDecision {
     eventsInRooms: number;
     bookings: number;
     links: number;
+    /** Linked bookings the listing did not hold, asked for by id (moved out of the window, or deleted). */
+    lookedUp: { asked: number; found: number };
     calls: { termtime: number; booker: number };
     readMs: number;
   };

@@ -99,7 +99,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     if (isOurs(booking)) activeOursByReference.set(booking.externalReference as string, booking);
     else notOurs += 1;
   }
-  const links = new Map(input.links.map((link) => [link.reference, link]));
+  const links = new Map<string, LinkRead>();
+  for (const link of input.links) links.set(link.reference, link);
   const cancels: EventChange[] = [];
   const updates: EventChange[] = [];
   const creates: EventChange[] = [];
@@ -144,7 +145,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     creates.push({ kind: 'create', reference, booking: desired });
   }
 
-  const desiredReferences = new Set(input.desired.map((desired) => desired.reference));
+  const desiredReferences = new Set<string>();
+  for (const desired of input.desired) desiredReferences.add(desired.reference);
   for (const link of input.links) {
     if (desiredReferences.has(link.reference)) continue;
     const booking = byId.get(link.bookingId);
@@ -155,7 +157,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
         reference: link.reference,
         bookingId: link.bookingId,
         why: 'gone',
-        eventIds: link.eventIds,
+        // Read afterwards for the cancellations (see LinkRead), when not here.
+        eventIds: link.eventIds ?? [],
         roomCode: link.roomCode,
       });
     } else {

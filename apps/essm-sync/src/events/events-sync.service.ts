@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type Approval,
   type JobContext,
@@ -11,10 +11,11 @@ import { EmailOutbox } from '@app/notifications';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
-import type { BookingInTheWay, EventsDecision } from './events-decision.js';
+import type { BookingInTheWay, EventsDecision, EventsRun } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
+import { LinkRepository } from '../timetable/link.repository.js';
 import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
@@ -35,12 +36,14 @@ export type EventsSyncDefinition = SyncDefinition<
 @Injectable()
 export class EventsSyncService {
   readonly definition: EventsSyncDefinition;
+  private readonly logger = new Logger('EventsSync');
 
   constructor(
     private readonly runner: SyncRunner,
     reader: EventsReader,
     conflicts: ConflictsService,
     applier: BookingApplier,
+    links: LinkRepository,
     outbox: EmailOutbox,
     @Inject(ESSM_CONFIG) config: EssmSyncConfig,
   ) {
@@ -50,9 +53,17 @@ export class EventsSyncService {
         ? {}
         : { maxCancellations: config.EVENTS_MAX_CANCELLATIONS }),
     };
+    const emails = opsEmails<EventsDecision, EventChange, BookingApplyState>(outbox, config.OPS_EMAIL, {
+      refused: eventsRefusedEmail,
+      failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
+    });
     this.definition = {
       read: () => reader.read(),
-      plan: (snapshot) => Promise.resolve(decide(snapshot, conflicts)),
+      plan: async (snapshot) => {
+        const decision = decide(snapshot, conflicts);
+        await withEventIds(decision.plan.changes, links);
+        return decision;
+      },
       changes: (decision) => decision.plan.changes,
       considered: (decision) =>
         Math.max(1, decision.plan.counts.desired + decision.plan.counts.cancellations),
@@ -63,10 +74,15 @@ export class EventsSyncService {
       changeKey: eventChangeKey,
       apply: applier,
       describe: (run, applied, ending) => describeEventsRun(run, applied?.applied, ending),
-      notifier: opsEmails(outbox, config.OPS_EMAIL, {
-        refused: eventsRefusedEmail,
-        failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
-      }),
+      notifier: {
+        ...emails,
+        // A refused run's pre-flight is stored and its new conflicts emailed, as an applied run's
+        // are (the applier does it before its first batch): GET /conflicts shows the latest.
+        refused: async (ctx, run, reason) => {
+          await recordRefusedConflicts(ctx, run, conflicts, this.logger);
+          return emails.refused(ctx, run, reason);
+        },
+      },
       approvalAuditAction: 'essm.sync_events.approved',
     };
   }
@@ -80,9 +96,36 @@ export class EventsSyncService {
   }
 }
 
+/** The cancellations of links whose event left TermTime get the event ids of their link (read now). */
+async function withEventIds(changes: readonly EventChange[], links: LinkRepository): Promise<void> {
+  const gone: Extract<EventChange, { kind: 'cancel' }>[] = [];
+  for (const change of changes) if (change.kind === 'cancel' && change.why === 'gone') gone.push(change);
+  if (gone.length === 0) return;
+  const eventIds = await links.eventIdsOf(gone.map((change) => change.reference));
+  for (const change of gone) change.eventIds = eventIds.get(change.reference) ?? change.eventIds;
+}
+
+/** Stores a refused run's pre-flight report (emailing new conflicts); never throws (logged). */
+async function recordRefusedConflicts(
+  ctx: JobContext,
+  run: EventsRun,
+  conflicts: ConflictsService,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await conflicts.record(ctx, run.plan.conflicts);
+  } catch (error) {
+    logger.error({
+      event: 'preflight_report_not_stored',
+      runId: ctx.runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 /** The decision from a snapshot: the bookings called for, the pre-flight and the plan. Pure. */
 export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): EventsDecision {
-  const desired = conflicts.desired(snapshot);
+  const { desired } = snapshot;
   const { from, to } = windowInstants(snapshot.window);
   const plan = planEvents({
     desired: desired.bookings,
@@ -106,10 +149,11 @@ export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): E
     conflicts: conflicts.report(desired, snapshot),
     bookingsById,
     read: {
-      activities: snapshot.activities.length,
+      activities: snapshot.activities,
       eventsInRooms: desired.eventsInRooms,
       bookings: snapshot.bookings.length,
       links: snapshot.links.length,
+      lookedUp: snapshot.lookedUp,
       calls: snapshot.calls,
       readMs: snapshot.readMs,
     },

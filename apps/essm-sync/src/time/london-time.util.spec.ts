@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatLondon, londonToInstant, londonWallToIso, WallTimeError } from './london-time.util.js';
+import {
+  formatLondon,
+  londonToInstant,
+  londonWallTimeExists,
+  londonWallToIso,
+  WallTimeError,
+} from './london-time.util.js';
 
 describe('londonWallToIso', () => {
   // 2025: clocks go forward on Sunday 30 March at 01:00 GMT, back on Sunday 26 October at 02:00 BST.
@@ -53,5 +59,31 @@ describe('londonWallToIso', () => {
   ])('refuses %s %s', (date, time, message) => {
     expect(() => londonWallToIso(date, time)).toThrow(WallTimeError);
     expect(() => londonWallToIso(date, time)).toThrow(new RegExp(message));
+  });
+});
+
+describe('londonWallTimeExists', () => {
+  // Only the spring change's hour is missing; the autumn change's hour happens twice, so it exists.
+  const cases: [string, string, string, boolean][] = [
+    ['spring Sunday, before the change', '2025-03-30', '00:59', true],
+    ['spring Sunday, the change', '2025-03-30', '01:00', false],
+    ['spring Sunday, inside the skipped hour', '2025-03-30', '01:30', false],
+    ['spring Sunday, the last minute of it', '2025-03-30', '01:59', false],
+    ['spring Sunday, after it', '2025-03-30', '02:00', true],
+    ['Saturday before the spring change', '2025-03-29', '01:30', true],
+    ['Monday after the spring change', '2025-03-31', '01:30', true],
+    ['2026 spring Sunday', '2026-03-29', '01:30', false],
+    ['autumn Sunday, before the repeated hour', '2025-10-26', '00:30', true],
+    ['autumn Sunday, the repeated hour', '2025-10-26', '01:30', true],
+    ['autumn Sunday, after it', '2025-10-26', '02:00', true],
+    ['2026 autumn Sunday, the repeated hour', '2026-10-25', '01:00', true],
+    ['an ordinary day', '2025-06-01', '01:30', true],
+  ];
+  it.each(cases)('%s: %s %s -> %s', (_name, date, time, exists) => {
+    expect(londonWallTimeExists(date, time)).toBe(exists);
+  });
+
+  it('refuses what is not a wall time', () => {
+    expect(() => londonWallTimeExists('2025-03-30', '1:30')).toThrow(WallTimeError);
   });
 });

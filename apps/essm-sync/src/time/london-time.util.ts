@@ -82,6 +82,16 @@ export function londonToInstant(date: string, time: string): number {
   return wall - londonOffsetMinutes(wall - 2 * 60 * MINUTE) * MINUTE;
 }
 
+/**
+ * Whether a London wall time exists: false in the skipped hour of the last Sunday of March
+ * (01:00 to 02:00: the clocks go forward), true elsewhere (the repeated October hour exists, twice).
+ * Throws `WallTimeError` for a bad format, as `londonToInstant` does.
+ */
+export function londonWallTimeExists(date: string, time: string): boolean {
+  const wall = wallAsUtc(date, time);
+  return [60, 0].some((offset) => londonOffsetMinutes(wall - offset * MINUTE) === offset);
+}
+
 /** An instant as ISO 8601 with London's offset at that instant: `2025-10-20T09:00:00+01:00`. */
 export function formatLondon(instantMs: number): string {
   const offset = londonOffsetMinutes(instantMs);

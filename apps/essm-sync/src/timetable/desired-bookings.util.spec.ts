@@ -116,6 +116,135 @@ describe('desiredBookings', () => {
     expect(result.skipped.map((skip) => skip.reason)).toEqual([reason]);
   });
 
+  // The DST weeks: 2025's clocks go forward on Sunday 30 March (01:00-02:00 does not exist) and
+  // back on Sunday 26 October (01:00-02:00 happens twice; its first, summer reading is taken).
+  const wholeYear: DesiredOptions = { ...options, window: { start: '2025-01-01', end: '2025-12-31' } };
+  type DstCase = [string, string, string, string, { start: string; end: string } | RegExp];
+  const dst: DstCase[] = [
+    [
+      'the spring Monday, in summer time',
+      '2025-03-31',
+      '09:00',
+      '10:00',
+      {
+        start: '2025-03-31T09:00:00+01:00',
+        end: '2025-03-31T10:00:00+01:00',
+      },
+    ],
+    [
+      'the spring Saturday, in GMT',
+      '2025-03-29',
+      '09:00',
+      '10:00',
+      {
+        start: '2025-03-29T09:00:00+00:00',
+        end: '2025-03-29T10:00:00+00:00',
+      },
+    ],
+    [
+      'across the spring change: an hour on the clock is none',
+      '2025-03-30',
+      '00:30',
+      '02:30',
+      {
+        start: '2025-03-30T00:30:00+00:00',
+        end: '2025-03-30T02:30:00+01:00',
+      },
+    ],
+    [
+      'starting in the skipped hour: read an hour later',
+      '2025-03-30',
+      '01:30',
+      '03:00',
+      {
+        start: '2025-03-30T02:30:00+01:00',
+        end: '2025-03-30T03:00:00+01:00',
+      },
+    ],
+    [
+      'the whole skipped hour',
+      '2025-03-30',
+      '01:00',
+      '02:00',
+      /^local time does not exist: clocks go forward on 2025-03-30, from 01:00 straight to 02:00 \(01:00 is in that hour\)/,
+    ],
+    [
+      'ending in the skipped hour',
+      '2025-03-30',
+      '00:30',
+      '01:30',
+      // 00:30 GMT to 01:30 read as 02:30 BST: one hour, booked (the rule is Temporal's compatible).
+      { start: '2025-03-30T00:30:00+00:00', end: '2025-03-30T02:30:00+01:00' },
+    ],
+    [
+      'inside the skipped hour, to its end',
+      '2025-03-30',
+      '01:30',
+      '02:00',
+      /^local time does not exist: clocks go forward .*\(01:30 is in that hour\), so 01:30-02:00 is no time that day$/,
+    ],
+    [
+      'the autumn Saturday, in summer time',
+      '2025-10-25',
+      '09:00',
+      '10:00',
+      {
+        start: '2025-10-25T09:00:00+01:00',
+        end: '2025-10-25T10:00:00+01:00',
+      },
+    ],
+    [
+      'the repeated hour: its summer reading',
+      '2025-10-26',
+      '01:00',
+      '02:00',
+      {
+        start: '2025-10-26T01:00:00+01:00',
+        end: '2025-10-26T02:00:00+00:00',
+      },
+    ],
+    [
+      'the autumn Monday, in GMT',
+      '2025-10-27',
+      '09:00',
+      '10:00',
+      {
+        start: '2025-10-27T09:00:00+00:00',
+        end: '2025-10-27T10:00:00+00:00',
+      },
+    ],
+  ];
+  it.each(dst)('in the DST weeks, %s (%s %s-%s)', (_name, date, startTime, endTime, expected) => {
+    const result = desiredBookings(
+      [activity({ events: [{ uniqueId: 'E5', date, startTime, endTime }] })],
+      rooms,
+      wholeYear,
+    );
+    if (expected instanceof RegExp) {
+      expect(result.bookings).toEqual([]);
+      expect(result.skipped).toEqual([
+        expect.objectContaining({
+          reason: 'bad_time',
+          eventId: 'E5',
+          detail: expect.stringMatching(expected),
+        }),
+      ]);
+      return;
+    }
+    expect(result.skipped).toEqual([]);
+    expect(result.bookings).toHaveLength(1);
+    expect(result.bookings[0]?.request).toMatchObject(expected);
+  });
+
+  it('still says "ends before it starts" of an ordinary backwards event', () => {
+    const result = desiredBookings(
+      [activity({ events: [{ uniqueId: 'E9', date: '2025-03-30', startTime: '10:00', endTime: '09:00' }] })],
+      rooms,
+      wholeYear,
+    );
+    expect(result.skipped[0]?.detail).toBe('ends (09:00) before it starts (10:00)');
+  });
+
   it('keeps shared-room events apart unless merging is on', () => {
     const cohorts = [
       activity({ code: 'A', name: 'Cohort A', size: 30 }),

@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
-import { formatLondon, londonToInstant, WallTimeError } from '../time/london-time.util.js';
+import { createHash, hash } from 'node:crypto';
+import {
+  formatLondon,
+  londonToInstant,
+  londonWallTimeExists,
+  WallTimeError,
+} from '../time/london-time.util.js';
 import type {
   BookerRoomLike,
   BookingRequest,
@@ -57,7 +62,25 @@ export function hashRequest(request: BookingRequest): string {
   ]);
   // The first 16 bytes, in hex: the first 32 characters of the whole digest's hex, as one flat string
   // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings).
-  return createHash('sha256').update(canonical).digest().subarray(0, 16).toString('hex');
+  // The one-shot hash: no Hash object per booking.
+  return hash('sha256', canonical, 'buffer').toString('hex', 0, 16);
+}
+
+/**
+ * Why an event whose end is not after its start is skipped. In the skipped hour of the spring
+ * change a wall time is read an hour later on the clock (see london-time.util), so an event such
+ * as 01:00-02:00 that Sunday has no length: that is said, not "ends before it starts".
+ */
+function backwardsDetail(event: { date: string; startTime: string; endTime: string }): string {
+  const missing = [event.startTime, event.endTime].filter((time) => !londonWallTimeExists(event.date, time));
+  if (missing.length > 0) {
+    return (
+      `local time does not exist: clocks go forward on ${event.date}, from 01:00 straight to 02:00 ` +
+      `(${[...new Set(missing)].join(' and ')} is in that hour), so ${event.startTime}-${event.endTime} ` +
+      'is no time that day'
+    );
+  }
+  return `ends (${event.endTime}) before it starts (${event.startTime})`;
 }
 
 function truncate(text: string, max: number): string {
@@ -83,14 +106,32 @@ export function desiredBookings(
   rooms: readonly BookerRoomLike[],
   options: DesiredOptions,
 ): DesiredBookings {
+  const builder = desiredBookingsBuilder(rooms, options);
+  for (const activity of activities) builder.add(activity);
+  return builder.finish();
+}
+
+/** `desiredBookings` an activity at a time: a run adds each as it is read and lets it go. */
+export interface DesiredBookingsBuilder {
+  add(activity: TermTimeActivityLike): void;
+  /** The bookings (sorted by reference) and the skips of every activity added. */
+  finish(): DesiredBookings;
+}
+
+export function desiredBookingsBuilder(
+  rooms: readonly BookerRoomLike[],
+  options: DesiredOptions,
+): DesiredBookingsBuilder {
   const roomsByCode = new Map(rooms.map((room) => [room.code, room]));
-  const instants = new Map<string, number>();
+  // By date, then time: no key string built per event.
+  const instants = new Map<string, Map<string, number>>();
   const instant = (date: string, time: string): number => {
-    const key = `${date} ${time}`;
-    let value = instants.get(key);
+    let ofDate = instants.get(date);
+    if (ofDate === undefined) instants.set(date, (ofDate = new Map<string, number>()));
+    let value = ofDate.get(time);
     if (value === undefined) {
       value = londonToInstant(date, time);
-      instants.set(key, value);
+      ofDate.set(time, value);
     }
     return value;
   };
@@ -110,7 +151,7 @@ export function desiredBookings(
   // lists a room once), so none is held.
   const candidates: Candidate[] = [];
   let eventsInRooms = 0;
-  for (const activity of activities) {
+  const add = (activity: TermTimeActivityLike): void => {
     const skip = (
       reason: SkippedEvent['reason'],
       extra: Omit<SkippedEvent, 'reason' | 'activityCode'> = {},
@@ -118,9 +159,9 @@ export function desiredBookings(
     const { events } = activity;
     if (activity.virtual) {
       for (const event of events) skip('virtual', { eventId: event.uniqueId });
-      continue;
+      return;
     }
-    if (!activity.scheduled && events.length === 0) continue;
+    if (!activity.scheduled && events.length === 0) return;
     // A room listed twice is one booking per event, as the reference (event and room) says.
     const roomCodes = [...new Set(activity.scheduledRooms)];
     const bookingType = options.bookingTypes[activity.type] ?? options.bookingTypes['*'];
@@ -166,10 +207,7 @@ export function desiredBookings(
           continue;
         }
         if (endMs <= startMs) {
-          skip('bad_time', {
-            ...at,
-            detail: `ends (${event.endTime}) before it starts (${event.startTime})`,
-          });
+          skip('bad_time', { ...at, detail: backwardsDetail(event) });
           continue;
         }
         eventsInRooms += 1;
@@ -179,9 +217,6 @@ export function desiredBookings(
             activityName: activity.name,
             eventId: event.uniqueId,
             roomCode,
-            date: event.date,
-            startTime: event.startTime,
-            endTime: event.endTime,
           },
           room,
           startMs,
@@ -193,28 +228,32 @@ export function desiredBookings(
         else bookings.push(bookingOf([candidate], format));
       }
     }
-  }
-  if (options.mergeSharedRooms) {
-    const groups = new Map<string, Candidate[]>();
-    for (const candidate of candidates) {
-      const key = `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`;
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, [candidate]);
-      else group.push(candidate);
+  };
+  const finish = (): DesiredBookings => {
+    if (options.mergeSharedRooms) {
+      const groups = new Map<string, Candidate[]>();
+      for (const candidate of candidates) {
+        const key = `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`;
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, [candidate]);
+        else group.push(candidate);
+      }
+      for (const group of groups.values()) {
+        group.sort((a, b) =>
+          a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
+        );
+        bookings.push(bookingOf(group, format));
+      }
     }
-    for (const group of groups.values()) {
-      group.sort((a, b) =>
-        a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
-      );
-      bookings.push(bookingOf(group, format));
-    }
-  }
-  bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
-  return { bookings, skipped, eventsInRooms };
+    bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+    return { bookings, skipped, eventsInRooms };
+  };
+  return { add, finish };
 }
 
 function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {
   const first = group[0];
+  if (group.length === 1) return singleBookingOf(first, format);
   const members = group.map((candidate) => candidate.member);
   const reference = referenceOf(
     members.map((member) => member.eventId),
@@ -247,5 +286,32 @@ function bookingOf(group: Candidate[], format: (instantMs: number) => string): D
     startMs: first.startMs,
     endMs: first.endMs,
     members,
+  };
+}
+
+/** `bookingOf` for one event in one room (every booking unless merging), the same booking without the sets and lists. */
+function singleBookingOf(candidate: Candidate, format: (instantMs: number) => string): DesiredBooking {
+  const { member } = candidate;
+  const reference = referenceOf([member.eventId], member.roomCode);
+  const request: BookingRequest = {
+    roomId: candidate.room.id,
+    start: format(candidate.startMs),
+    end: format(candidate.endMs),
+    title: truncate(member.activityName, MAX_TITLE),
+    description: truncate(
+      ['TermTime activity ', member.activityCode, '; event ', member.eventId].join(''),
+      2000,
+    ),
+    externalReference: reference,
+    expectedAttendees: candidate.size,
+    bookingType: candidate.bookingType,
+  };
+  return {
+    reference,
+    request,
+    hash: hashRequest(request),
+    startMs: candidate.startMs,
+    endMs: candidate.endMs,
+    members: [member],
   };
 }

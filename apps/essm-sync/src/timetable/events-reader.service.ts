@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { mapWithConcurrency } from '@app/http';
 import { BookerClient } from '../booker/booker.client.js';
 import type { BookerBooking, BookerRoom } from '../booker/booker.types.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
@@ -6,10 +7,17 @@ import { LinkRepository } from './link.repository.js';
 import { TermTimeClient } from '../termtime/termtime.client.js';
 import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
+import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
+/** Linked bookings missing from the listing asked for at once. */
+const LOOKUP_CONCURRENCY = 4;
+/** Activities turned into bookings before the event loop gets a turn (a few ms of work). */
+const ACTIVITIES_PER_SLICE = 100;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The events window as dates (`YYYY-MM-DD`, both included). */
 export interface EventsWindow {
@@ -20,12 +28,16 @@ export interface EventsWindow {
 /** Everything the events plan and the pre-flight read, whole, or the run fails. */
 export interface EventsSnapshot {
   window: EventsWindow;
-  activities: TermTimeActivity[];
-  rooms: BookerRoom[];
+  /** Activities read (each let go of once its bookings were worked out). */
+  activities: number;
+  /** The bookings the timetable calls for, and the skips (the rule: desired-bookings.util). */
+  desired: DesiredBookings;
   /** Booker's bookings from the day before the window to the day after (cancelled ones too). */
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
   links: LinkRead[];
+  /** Linked bookings the listing did not hold, asked for by id; those found are in `bookings`. */
+  lookedUp: { asked: number; found: number };
   calls: { termtime: number; booker: number };
   readMs: number;
 }
@@ -62,24 +74,75 @@ export class EventsReader {
     const before = { termtime: this.termtime.calls, booker: this.booker.calls };
     const window = await this.resolveWindow();
     const { from, to } = windowInstants(window);
-    const [activities, rooms, bookings, links] = await Promise.all([
-      this.termtime.listActivities(),
-      this.booker.listRooms(),
+    // The bookings the timetable calls for are worked out while Booker's pages are still coming
+    // (those reads wait on the network), and the activities let go of once they are.
+    const [desired, bookings, links] = await Promise.all([
+      Promise.all([this.termtime.listActivities(), this.booker.listRooms()]).then(([activities, rooms]) =>
+        this.desiredOf(activities, rooms, window),
+      ),
       this.booker.listBookings({ start: addDays(window.start, -1), end: addDays(window.end, 1) }),
       this.repository.findLinksStartingBetween(from, to),
     ]);
+    const lookedUp = await this.linkedNotListed(links, bookings);
     return {
       window,
-      activities,
-      rooms,
+      activities: desired.activities,
+      desired: desired.desired,
       bookings,
       links,
+      lookedUp,
       calls: {
         termtime: this.termtime.calls - before.termtime,
         booker: this.booker.calls - before.booker,
       },
       readMs: Date.now() - started,
     };
+  }
+
+  /**
+   * The bookings the activities call for (the rule: desired-bookings.util), a slice of activities at
+   * a time, letting the event loop go on with the other reads in between.
+   */
+  private async desiredOf(
+    activities: TermTimeActivity[],
+    rooms: readonly BookerRoom[],
+    window: EventsWindow,
+  ): Promise<{ activities: number; desired: DesiredBookings }> {
+    const builder = desiredBookingsBuilder(rooms, {
+      bookingTypes: this.config.EVENTS_BOOKING_TYPES,
+      mergeSharedRooms: this.config.EVENTS_MERGE_SHARED_ROOMS,
+      window,
+    });
+    let added = 0;
+    for (const activity of activities) {
+      builder.add(activity);
+      added += 1;
+      if (added % ACTIVITIES_PER_SLICE === 0) await nextTurn();
+    }
+    return { activities: activities.length, desired: builder.finish() };
+  }
+
+  /**
+   * A linked booking the window's listing does not hold was moved out of the window by someone in
+   * Booker, or deleted: each is asked for by id (a few at a time) and, when Booker still has it,
+   * added to `bookings`, so that it is judged as it is (linked, active or cancelled), never taken
+   * as gone and booked twice. Returns how many were asked for and found.
+   */
+  private async linkedNotListed(
+    links: readonly LinkRead[],
+    bookings: BookerBooking[],
+  ): Promise<{ asked: number; found: number }> {
+    const listed = new Set(bookings.map((booking) => booking.id));
+    const ids = [...new Set(links.map((link) => link.bookingId))].filter((id) => !listed.has(id));
+    if (ids.length === 0) return { asked: 0, found: 0 };
+    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) => this.booker.getBooking(id));
+    let found = 0;
+    for (const booking of answers) {
+      if (booking === null) continue;
+      bookings.push(booking);
+      found += 1;
+    }
+    return { asked: ids.length, found };
   }
 
   /** EVENTS_WINDOW_START/END as dates; a timeframe code is looked up in TermTime (one call). */

@@ -34,9 +34,6 @@ export interface EventInRoom {
   activityName: string;
   eventId: string;
   roomCode: string;
-  date: string;
-  startTime: string;
-  endTime: string;
 }
 
 /** A booking the timetable calls for: one event in one room, or (merging) all those sharing a room and times. */
@@ -61,8 +58,11 @@ export interface BookingLink {
   startsAt: Date;
 }
 
-/** A link as a run reads it: what the plan compares (the start only selects the rows). */
-export type LinkRead = Omit<BookingLink, 'startsAt'>;
+/**
+ * A link as a run reads it: what the plan compares (the start only selects the rows). A run reads
+ * them without their event ids, which only a cancellation names: it reads those afterwards.
+ */
+export type LinkRead = Omit<BookingLink, 'startsAt' | 'eventIds'> & { eventIds?: string[] };
 
 /** Why an event in a room gets no booking. */
 export type SkipReason =

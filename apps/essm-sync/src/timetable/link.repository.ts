@@ -3,13 +3,18 @@ import { PrismaService, type PrismaTx } from '@app/db';
 import type { BookingLink, LinkRead } from './events.types.js';
 
 type InTx = (tx: PrismaTx) => Promise<void>;
+/** References per query when reading event ids (well below PostgreSQL's parameter limit). */
+const EVENT_IDS_CHUNK = 5000;
 
 /** `essm.booking_link`: TermTime event(s) and room <-> Booker booking, with the hash of what was sent. */
 @Injectable()
 export class LinkRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Links whose booking starts in [from, to): those a run that read this window may judge. */
+  /**
+   * Links whose booking starts in [from, to): those a run that read this window may judge; without
+   * their event ids (an array per row, which tens of thousands of rows pay for in parsing).
+   */
   async findLinksStartingBetween(from: Date, to: Date): Promise<LinkRead[]> {
     return this.prisma.essmBookingLink.findMany({
       where: { startsAt: { gte: from, lt: to } },
@@ -18,9 +23,21 @@ export class LinkRepository {
         bookingId: true,
         hash: true,
         roomCode: true,
-        eventIds: true,
       },
     });
+  }
+
+  /** The event ids of these links (those a plan cancels), by reference. */
+  async eventIdsOf(references: readonly string[]): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    for (let i = 0; i < references.length; i += EVENT_IDS_CHUNK) {
+      const rows = await this.prisma.essmBookingLink.findMany({
+        where: { reference: { in: references.slice(i, i + EVENT_IDS_CHUNK) } },
+        select: { reference: true, eventIds: true },
+      });
+      for (const row of rows) found.set(row.reference, row.eventIds);
+    }
+    return found;
   }
 
   /** Writes (or replaces) links and removes others, with the audit rows, in one transaction. */
