@@ -110,7 +110,7 @@ export class SupervisorClient {
     if (response.status === 401) throw this.unreachable('it refused the credentials (HTTP 401)');
     if (!response.ok) throw this.unreachable(`it answered HTTP ${response.status}`);
     try {
-      return decodeResponse(body);
+      return await decodeResponse(body);
     } catch (error) {
       if (error instanceof XmlRpcFault) {
         throw new SupervisorFaultError(this.options.instance, error.faultCode, error.faultString);
