@@ -11,7 +11,7 @@ import {
 import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
 import { defaultMigrationsDir, migrate } from './migrate.js';
-import { DB_CONNECTION, type DbConnectionOptions, PrismaService } from './prisma.service.js';
+import { appPrismaClient, DB_CONNECTION, type DbConnectionOptions, PrismaService } from './prisma.service.js';
 
 export interface DbModuleOptions {
   /** Unset: start the embedded database (local runs). */
@@ -21,6 +21,11 @@ export interface DbModuleOptions {
   embeddedDataDir: string;
   /** Default: the repository's or image's prisma/migrations, wherever the app is started from. */
   migrationsDir?: string;
+  /**
+   * The app whose generated client to run with (its models and the platform's, see
+   * prisma/app-clients.json); unset, or none generated for it: the client of the whole schema.
+   */
+  app?: string;
 }
 
 const DB_MODULE_OPTIONS = Symbol('DB_MODULE_OPTIONS');
@@ -81,7 +86,13 @@ export class DbModule {
           }),
         },
         EmbeddedDatabaseCloser,
-        PrismaService,
+        {
+          provide: PrismaService,
+          inject: [DB_MODULE_OPTIONS, DB_CONNECTION],
+          useFactory: async (db: DbModuleOptions, connection: DbConnectionOptions): Promise<PrismaService> =>
+            (db.app === undefined ? undefined : await appPrismaClient(db.app, connection)) ??
+            new PrismaService(connection),
+        },
       ],
       exports: [PrismaService, DB_CONNECTION],
     };

@@ -1,4 +1,10 @@
-export { PrismaService, DB_CONNECTION, type DbConnectionOptions, type PrismaTx } from './prisma.service.js';
+export {
+  appPrismaClient,
+  PrismaService,
+  DB_CONNECTION,
+  type DbConnectionOptions,
+  type PrismaTx,
+} from './prisma.service.js';
 export { DbModule, type DbModuleOptions } from './db.module.js';
 export {
   mapPrismaError,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { existsSync } from 'node:fs';
 import { PrismaClient } from './generated/client.js';
 
 export interface DbConnectionOptions {
@@ -10,17 +11,25 @@ export interface DbConnectionOptions {
 
 export const DB_CONNECTION = Symbol('DB_CONNECTION');
 
-/** The one Prisma client of an app: Prisma 7 without a query engine binary, over node-postgres. */
+/** Prisma 7 without a query engine binary, over node-postgres. */
+function clientOptions(options: DbConnectionOptions) {
+  return {
+    adapter: new PrismaPg({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+    }),
+  };
+}
+
+/**
+ * The one Prisma client of an app. This class holds every model of the schema; an app started by
+ * DbModule with its name gets instead its own generated client (`appPrismaClient`), typed as this.
+ */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DB_CONNECTION) options: DbConnectionOptions) {
-    super({
-      adapter: new PrismaPg({
-        connectionString: options.url,
-        max: options.poolSize,
-        connectionTimeoutMillis: options.connectTimeoutMs,
-      }),
-    });
+    super(clientOptions(options));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -30,3 +39,24 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
 /** A Prisma interactive-transaction client, for code that takes part in the caller's transaction. */
 export type PrismaTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/**
+ * The client generated for one app (its models and the platform's, libs/db/src/generated/apps/<app>;
+ * see prisma/app-clients.json), connected as PrismaService would be: constructing a client costs
+ * time and memory for each model it holds, at every boot. Its type is PrismaService's, whose other
+ * apps' models it lacks at run time (each app's tests use its models through it). Undefined when no
+ * client was generated for `app`.
+ */
+export async function appPrismaClient(
+  app: string,
+  options: DbConnectionOptions,
+): Promise<PrismaService | undefined> {
+  if (!/^[a-z][a-z0-9-]*$/.test(app)) return undefined;
+  if (!existsSync(new URL(`./generated/apps/${app}/`, import.meta.url))) return undefined;
+  const generated = (await import(`./generated/apps/${app}/client.js`)) as {
+    PrismaClient: new (clientOptions: object) => PrismaClient;
+  };
+  const client = new generated.PrismaClient(clientOptions(options)) as PrismaService;
+  client.onModuleDestroy = () => client.$disconnect();
+  return client;
+}

@@ -5,20 +5,18 @@ type DecoratorName = 'ApiBody' | 'ApiOperation' | 'ApiQuery' | 'ApiResponse' | '
 
 type AnyDecorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => unknown;
 
-interface RecordedDecorator {
-  name: DecoratorName;
-  args: unknown[];
-  target: object;
-  key: string | symbol | undefined;
-  descriptor: PropertyDescriptor | undefined;
-}
+/** The real decorators, handed to a deferred description (`ApiLater`). */
+export type OpenApiDecorators = Pick<typeof Swagger, DecoratorName>;
+
+/** One recorded decorator application, replayed on the real decorators. */
+type Replay = (swagger: OpenApiDecorators) => void;
 
 /**
  * Every documentation decorator applied so far, in the order TypeScript applied it. @nestjs/swagger
  * (about 10 MB and a third of a second at boot, with es-toolkit and js-yaml) is loaded only when
  * the document is first asked for; until then its decorators are recorded here.
  */
-const recorded: RecordedDecorator[] = [];
+const recorded: Replay[] = [];
 /** How many of `recorded` have been replayed on the real decorators. */
 let replayed = 0;
 let swaggerPackage: Promise<typeof Swagger> | undefined;
@@ -26,9 +24,26 @@ let swaggerPackage: Promise<typeof Swagger> | undefined;
 function recorder(name: DecoratorName) {
   return (...args: unknown[]) =>
     (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-      recorded.push({ name, args, target, key, descriptor });
+      recorded.push((swagger) => {
+        const factory = swagger[name] as (...factoryArgs: unknown[]) => AnyDecorator;
+        factory(...args)(target, key, descriptor);
+      });
       return descriptor;
     };
+}
+
+/**
+ * Documentation whose arguments cost something to work out (a zod schema turned into JSON Schema):
+ * `describe` runs when the document is first built, not when the class is defined at boot, and
+ * returns the real decorators to apply where this decorator stands, applied in the list's order.
+ */
+export function ApiLater(describe: (swagger: OpenApiDecorators) => MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    recorded.push((swagger) => {
+      for (const decorator of describe(swagger)) decorator(target, key, descriptor);
+    });
+    return descriptor;
+  };
 }
 
 // Same signatures as @nestjs/swagger's; only the types are imported from it.
@@ -56,10 +71,9 @@ export function loadSwagger(): Promise<typeof Swagger> {
 export async function applyOpenApiDecorators(): Promise<typeof Swagger> {
   const swagger = await loadSwagger();
   while (replayed < recorded.length) {
-    const { name, args, target, key, descriptor } = recorded[replayed];
+    const replay = recorded[replayed];
     replayed += 1;
-    const factory = swagger[name] as (...factoryArgs: unknown[]) => AnyDecorator;
-    factory(...args)(target, key, descriptor);
+    replay(swagger);
   }
   return swagger;
 }

@@ -76,6 +76,38 @@ describe('@app/openapi decorators', () => {
   });
 });
 
+describe('ApiLater', () => {
+  it('works out its decorators when the document is built, not at class definition, in their place', async () => {
+    let described = 0;
+    const later = OpenApi.ApiLater(({ ApiQuery }) => {
+      described += 1;
+      return [ApiQuery({ name: 'first', required: false }), ApiQuery({ name: 'second', required: true })];
+    });
+    class Real {
+      @Swagger.ApiOperation({ summary: 'Later' })
+      // Applied bottom-up: first, then second, as ApiLater applies its list.
+      @Swagger.ApiQuery({ name: 'second', required: true })
+      @Swagger.ApiQuery({ name: 'first', required: false })
+      @Swagger.ApiResponse({ status: 200, description: 'ok' })
+      list(): void {}
+    }
+    class Deferred {
+      @OpenApi.ApiOperation({ summary: 'Later' })
+      @later
+      @OpenApi.ApiResponse({ status: 200, description: 'ok' })
+      list(): void {}
+    }
+    expect(described).toBe(0);
+    expect(swaggerMetadata(Deferred.prototype.list)).toEqual({});
+
+    await OpenApi.applyOpenApiDecorators();
+    await OpenApi.applyOpenApiDecorators();
+
+    expect(described).toBe(1);
+    expect(swaggerMetadata(Deferred.prototype.list)).toEqual(swaggerMetadata(Real.prototype.list));
+  });
+});
+
 describe('openApiDocs', () => {
   let app: INestApplication;
   let documentsBuilt = 0;

@@ -24,6 +24,7 @@ export class PlatformModule {
             poolSize: config.DATABASE_POOL_SIZE,
             connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
             embeddedDataDir: config.EMBEDDED_DATA_DIR,
+            app,
           }),
         }),
         AuthModule.forRoot({

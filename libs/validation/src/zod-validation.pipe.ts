@@ -1,5 +1,5 @@
 import { BadRequestException, Body, type PipeTransform, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@app/openapi';
+import { ApiLater } from '@app/openapi';
 import { z } from 'zod';
 
 /** One bad field of a request: `field` is its dotted path (`pools.0.name`), `(body)` or `(query)` for the whole. */
@@ -73,7 +73,10 @@ function onMethod(target: object, key: string | symbol | undefined, decorator: M
 /** `@ZodBody(schema)`: the request body parsed by `schema` (400 naming each bad field), documented in OpenAPI. */
 export function ZodBody(schema: z.ZodType, options: ZodValidationOptions = {}): ParameterDecorator {
   const body = Body(new ZodValidationPipe(schema, 'body', options));
-  const documented = ApiBody({ required: true, schema: openApiSchemaOf(schema) });
+  // The JSON Schema is worked out when the OpenAPI document is first built, not at boot.
+  const documented = ApiLater(({ ApiBody }) => [
+    ApiBody({ required: true, schema: openApiSchemaOf(schema) }),
+  ]);
   return (target, key, index) => {
     body(target, key, index);
     onMethod(target, key, documented);
@@ -90,21 +93,24 @@ export function ZodQuery(
   options: ZodValidationOptions = {},
 ): ParameterDecorator {
   const query = Query(new ZodValidationPipe(schema, 'query', options));
-  const json = openApiSchemaOf(schema) as {
-    properties?: Record<string, Record<string, unknown>>;
-    required?: string[];
-  };
-  const documented = Object.entries(json.properties ?? {}).map(([name, property]) => {
-    const { description, ...propertySchema } = property;
-    return ApiQuery({
-      name,
-      required: json.required?.includes(name) ?? false,
-      description: typeof description === 'string' ? description : undefined,
-      schema: propertySchema,
+  // The JSON Schema is worked out when the OpenAPI document is first built, not at boot.
+  const documented = ApiLater(({ ApiQuery }) => {
+    const json = openApiSchemaOf(schema) as {
+      properties?: Record<string, Record<string, unknown>>;
+      required?: string[];
+    };
+    return Object.entries(json.properties ?? {}).map(([name, property]) => {
+      const { description, ...propertySchema } = property;
+      return ApiQuery({
+        name,
+        required: json.required?.includes(name) ?? false,
+        description: typeof description === 'string' ? description : undefined,
+        schema: propertySchema,
+      });
     });
   });
   return (target, key, index) => {
     query(target, key, index);
-    for (const decorator of documented) onMethod(target, key, decorator);
+    onMethod(target, key, documented);
   };
 }

@@ -159,7 +159,7 @@ export class SupervisorClient {
       throw this.unreachable(describeNetworkError(error));
     }
     try {
-      return decodeResponse(text);
+      return await decodeResponse(text);
     } catch (error) {
       if (error instanceof XmlRpcFault) {
         throw new SupervisorFaultError(this.options.instance, error.faultCode, error.faultString);

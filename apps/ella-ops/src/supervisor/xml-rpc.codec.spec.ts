@@ -18,27 +18,27 @@ describe('XML-RPC codec', () => {
     );
   });
 
-  it('decodes structs with one member or many, arrays, untyped strings and whitespace as sent', () => {
+  it('decodes structs with one member or many, arrays, untyped strings and whitespace as sent', async () => {
     const xml = response(
       '<value><array><data>\n<value><struct>\n<member>\n<name>name</name>\n<value><string>api</string></value>\n</member>\n</struct></value>\n' +
         '<value><struct><member><name>pid</name><value><int>42</int></value></member><member><name>ok</name><value><boolean>0</boolean></value></member>' +
         '<member><name>text</name><value>  leading &amp; trailing\n</value></member><member><name>empty</name><value><string></string></value></member></struct></value>\n' +
         '</data></array></value>',
     );
-    expect(decodeResponse(xml)).toEqual([
+    await expect(decodeResponse(xml)).resolves.toEqual([
       { name: 'api' },
       { pid: 42, ok: false, text: '  leading & trailing\n', empty: '' },
     ]);
   });
 
-  it('throws a fault with its code and text', () => {
+  it('throws a fault with its code and text', async () => {
     const xml =
       "<?xml version='1.0'?><methodResponse><fault><value><struct>" +
       '<member><name>faultCode</name><value><int>10</int></value></member>' +
       '<member><name>faultString</name><value><string>BAD_NAME: foo</string></value></member>' +
       '</struct></value></fault></methodResponse>';
-    expect(() => decodeResponse(xml)).toThrow(XmlRpcFault);
-    expect(() => decodeResponse(xml)).toThrow('XML-RPC fault 10: BAD_NAME: foo');
+    await expect(decodeResponse(xml)).rejects.toThrow(XmlRpcFault);
+    await expect(decodeResponse(xml)).rejects.toThrow('XML-RPC fault 10: BAD_NAME: foo');
   });
 
   it.each([
@@ -46,7 +46,7 @@ describe('XML-RPC codec', () => {
     ['no methodResponse', '<html><body>proxy error</body></html>'],
     ['an unknown type', response('<value><blob>1</blob></value>')],
     ['a number that is not', response('<value><int>x</int></value>')],
-  ])('refuses %s', (_case, xml) => {
-    expect(() => decodeResponse(xml)).toThrow(XmlRpcFormatError);
+  ])('refuses %s', async (_case, xml) => {
+    await expect(decodeResponse(xml)).rejects.toThrow(XmlRpcFormatError);
   });
 });

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
 /** A value XML-RPC carries. */
 export type XmlRpcValue = string | number | boolean | null | XmlRpcValue[] | { [key: string]: XmlRpcValue };
@@ -52,14 +52,27 @@ export function encodeCall(method: string, params: readonly XmlRpcValue[]): stri
 // whether a struct has one member or many.
 type Node = { [tag: string]: Node[] } & { '#text'?: string };
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  ignoreDeclaration: true,
-});
+let parser: Promise<XMLParser> | undefined;
+
+/** fast-xml-parser, loaded on the first response rather than at boot (tens of milliseconds of every start). */
+function xmlParser(): Promise<XMLParser> {
+  parser ??= import('fast-xml-parser').then(
+    ({ XMLParser: Parser }) =>
+      new Parser({
+        preserveOrder: true,
+        ignoreAttributes: true,
+        parseTagValue: false,
+        trimValues: false,
+        processEntities: true,
+        ignoreDeclaration: true,
+      }),
+    (error: unknown) => {
+      parser = undefined;
+      throw error;
+    },
+  );
+  return parser;
+}
 
 const tagOf = (node: Node): string | undefined =>
   Object.keys(node).find((key) => key !== '#text' && key !== ':@');
@@ -111,10 +124,11 @@ function decodeValue(valueChildren: Node[]): XmlRpcValue {
 }
 
 /** The one value of a `methodResponse`; a `<fault>` is thrown as {@link XmlRpcFault}. */
-export function decodeResponse(xml: string): XmlRpcValue {
+export async function decodeResponse(xml: string): Promise<XmlRpcValue> {
+  const xmlRpcParser = await xmlParser();
   let document: Node[];
   try {
-    document = parser.parse(xml) as Node[];
+    document = xmlRpcParser.parse(xml) as Node[];
   } catch {
     throw new XmlRpcFormatError('malformed XML');
   }
