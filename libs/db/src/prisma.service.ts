@@ -1,11 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.js';
+import { clientWithPassword } from './iam-auth.js';
 
 export interface DbConnectionOptions {
   url: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /** Asked on each new connection (Cloud SQL IAM login: DATABASE_IAM_AUTH); unset: the URL's password. */
+  password?: () => Promise<string>;
 }
 
 export const DB_CONNECTION = Symbol('DB_CONNECTION');
@@ -19,6 +22,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
         connectionString: options.url,
         max: options.poolSize,
         connectionTimeoutMillis: options.connectTimeoutMs,
+        ...(options.password === undefined ? {} : { Client: clientWithPassword(options.password) }),
       }),
     });
   }

@@ -42,4 +42,5 @@ module "platform" {
   app_settings        = var.app_settings
 
   deployer_service_account = var.deployer_service_account
+  database_iam_auth        = var.database_iam_auth
 }

@@ -78,3 +78,9 @@ variable "deployer_service_account" {
   type        = string
   default     = null
 }
+
+variable "database_iam_auth" {
+  description = "Apps log in to Cloud SQL as their service accounts (DATABASE_IAM_AUTH) instead of with passwords: see docs/operations.md, \"Database roles\", before turning it on."
+  type        = bool
+  default     = false
+}

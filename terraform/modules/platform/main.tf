@@ -30,9 +30,12 @@ locals {
     GOOGLE_CLOUD_PROJECT        = var.project_id
     DATABASE_POOL_SIZE          = "5"
     DATABASE_CONNECT_TIMEOUT_MS = "5000"
-    JOBS_FORCE_DRY_RUN          = var.jobs_force_dry_run ? "true" : "false" # true: jobs plan but never write
-    OPERATOR_EMAILS             = join(",", var.operator_emails)
-    MAIL_FROM                   = var.mail_from
+    # true: log in as the app's service account (its Cloud SQL IAM user, below) with an access token;
+    # DATABASE_URL then names that user and no password (docs/operations.md, "Database roles").
+    DATABASE_IAM_AUTH  = var.database_iam_auth ? "true" : "false"
+    JOBS_FORCE_DRY_RUN = var.jobs_force_dry_run ? "true" : "false" # true: jobs plan but never write
+    OPERATOR_EMAILS    = join(",", var.operator_emails)
+    MAIL_FROM          = var.mail_from
   }
   common_secrets = ["DATABASE_URL", "SMTP_URL"]
 

@@ -35,6 +35,12 @@ variable "database" {
   })
 }
 
+variable "database_iam_auth" {
+  description = "DATABASE_IAM_AUTH of every app: log in to Cloud SQL as its service account with an access token. Turn on once each app's DATABASE_URL secret names its IAM user and the grants are made (docs/operations.md, \"Database roles\")."
+  type        = bool
+  default     = false
+}
+
 variable "max_instances" {
   description = "Maximum Cloud Run instances per app, keyed by app name (an app left out gets 2). Instances x DATABASE_POOL_SIZE (5) over all apps must stay below the Cloud SQL instance's max_connections."
   type        = map(number)
