@@ -279,7 +279,7 @@ resource "google_monitoring_alert_policy" "scheduler_failed" {
 # --- Cloud Run services ----------------------------------------------------------------------
 
 resource "google_monitoring_alert_policy" "service_errors" {
-  for_each = toset(var.services)
+  for_each = var.services
 
   project               = var.project_id
   display_name          = "${local.prefix} ${each.key}: 5xx above ${var.thresholds.error_ratio * 100}%"
@@ -321,7 +321,7 @@ resource "google_monitoring_alert_policy" "service_errors" {
 }
 
 resource "google_monitoring_alert_policy" "service_latency" {
-  for_each = toset(var.services)
+  for_each = var.services
 
   project               = var.project_id
   display_name          = "${local.prefix} ${each.key}: p95 latency above ${lookup(var.thresholds.latency_p95_ms_by_service, each.key, var.thresholds.latency_p95_ms)} ms"
@@ -362,7 +362,7 @@ resource "google_monitoring_alert_policy" "service_latency" {
 # Uptime: GET /healthz with an OIDC token of the Monitoring service agent (run.invoker is granted to
 # it on each service by modules/platform), from several regions every 5 minutes.
 resource "google_monitoring_uptime_check_config" "healthz" {
-  for_each = toset(var.services)
+  for_each = var.services
 
   project      = var.project_id
   display_name = "${local.prefix} ${each.key} /healthz"
@@ -385,18 +385,19 @@ resource "google_monitoring_uptime_check_config" "healthz" {
     }
   }
 
+  # The service's own URL (uptime_url: the resource types an uptime check may target do not
+  # include Cloud Run revisions in the provider's list).
   monitored_resource {
-    type = "cloud_run_revision"
+    type = "uptime_url"
     labels = {
-      project_id   = var.project_id
-      service_name = each.key
-      location     = var.region
+      project_id = var.project_id
+      host       = trimsuffix(trimprefix(each.value, "https://"), "/")
     }
   }
 }
 
 resource "google_monitoring_alert_policy" "uptime" {
-  for_each = toset(var.services)
+  for_each = var.services
 
   project               = var.project_id
   display_name          = "${local.prefix} ${each.key}: /healthz failing"
@@ -407,7 +408,7 @@ resource "google_monitoring_alert_policy" "uptime" {
   conditions {
     display_name = "${each.key} /healthz fails from more than one region"
     condition_threshold {
-      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND metric.label.check_id=\"${google_monitoring_uptime_check_config.healthz[each.key].uptime_check_id}\""
+      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND resource.type=\"uptime_url\" AND metric.label.check_id=\"${google_monitoring_uptime_check_config.healthz[each.key].uptime_check_id}\""
       comparison      = "COMPARISON_GT"
       threshold_value = 1
       duration        = "600s"

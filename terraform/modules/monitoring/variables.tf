@@ -19,8 +19,8 @@ variable "alert_emails" {
 }
 
 variable "services" {
-  description = "Cloud Run service names (one per app): each gets 5xx, latency and uptime alerts and the dashboard's rows."
-  type        = list(string)
+  description = "Cloud Run services (one per app), name => URL: each gets 5xx, latency and uptime alerts (the uptime check calls <URL>/healthz)."
+  type        = map(string)
 }
 
 variable "jobs" {

@@ -416,7 +416,7 @@ module "monitoring" {
   region            = var.region
   environment       = var.environment
   alert_emails      = length(var.alert_emails) > 0 ? var.alert_emails : var.operator_emails
-  services          = keys(local.apps)
+  services          = local.service_url
   jobs              = module.job_schedules.jobs
   task_queues       = [local.storage_tasks_queue]
   database_instance = "platform-${var.environment}"
