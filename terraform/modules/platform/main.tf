@@ -39,6 +39,19 @@ locals {
   }
   common_secrets = ["DATABASE_URL", "SMTP_URL"]
 
+  # Each app's own Postgres schema (prisma/schema); an app not listed gets `platform` only, the
+  # least it can have (cufs-api keeps no tables). A new app with a schema adds one line here.
+  app_schemas = {
+    "covid-pool"         = ["covid_pool"]
+    "lookup-gitlab-sync" = ["gitlab_sync"]
+    "essm-sync"          = ["essm"]
+    "storage-gateway"    = ["storage"]
+    "ella-ops"           = ["ella_ops"]
+  }
+  app_database_grants = {
+    for name in keys(local.apps) : "${name}-run@${var.project_id}.iam" => concat(lookup(local.app_schemas, name, []), ["platform"])
+  }
+
   operator_invokers = merge(
     { for email in var.operator_emails : "operator-${email}" => "user:${email}" },
     { for group in var.operator_groups : "operator-group-${group}" => "group:${group}" },
@@ -251,6 +264,8 @@ module "db_migrate" {
   region              = var.region
   image               = local.image[local.manifest.apps[0].name] # any app image carries the migrations
   database_url_secret = module.db_migrate_secret.id
+  # After migrating, the job gives each app's IAM database user its own schema and platform.
+  env                 = { DATABASE_APP_GRANTS = jsonencode(local.app_database_grants) }
   cloud_sql_instances = local.cloud_sql_instances
   vpc_access          = local.vpc_access
   deletion_protection = var.deletion_protection
@@ -350,8 +365,9 @@ module "storage_tasks" {
 
 # Each app's runtime account is a Cloud SQL IAM user (cloudsql.iam_authentication is on): it logs in
 # as "<app>-run@<project>.iam" with a short-lived OAuth token instead of a password. The user starts
-# with no privileges: the grants on its own schema and `platform` are SQL run by the schema owner
-# (docs/operations.md, "Database roles"). The migrate job keeps the schema owner's password login.
+# with no privileges: the migrate job, as the schema owner, grants it its own schema and `platform`
+# after each migration (DATABASE_APP_GRANTS above; libs/db grants.ts). The migrate job keeps the
+# schema owner's password login.
 resource "google_sql_user" "app" {
   for_each = local.apps
 
