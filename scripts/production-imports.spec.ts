@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,6 +103,28 @@ describe('what a deployed app loads at start', () => {
     expect(xlsx).toContain("import('exceljs')");
     expect(pkg.devDependencies).toHaveProperty('@electric-sql/pglite');
     expect(pkg.devDependencies).toHaveProperty('exceljs');
+  });
+
+  it('loads only the PostgreSQL query compiler of @prisma/client (the image deletes the others)', () => {
+    const generated = path.join(root, 'libs/db/src/generated');
+    const compilers = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else
+          for (const match of readFileSync(full, 'utf8').matchAll(
+            /@prisma\/client\/runtime\/(query_[a-z_]+\.[a-z]+)/g,
+          ))
+            compilers.add(match[1] ?? '');
+      }
+    };
+    walk(generated);
+    expect(compilers.size).toBeGreaterThan(0);
+    expect([...compilers].filter((name) => !name.includes('.postgresql'))).toEqual([]);
+    expect(readFileSync(path.join(root, 'docker/Dockerfile'), 'utf8')).toContain(
+      "! -name '*postgresql*' -delete",
+    );
   });
 
   it('would see a static import of a devDependency (control: the XLSX demo workbook maker)', () => {
