@@ -282,7 +282,7 @@ resource "google_monitoring_alert_policy" "service_errors" {
   for_each = var.services
 
   project               = var.project_id
-  display_name          = "${local.prefix} ${each.key}: 5xx above ${var.thresholds.error_ratio * 100}%"
+  display_name          = "${local.prefix} ${each.key}: 5xx above ${var.thresholds.error_percent}%"
   combiner              = "OR"
   severity              = "ERROR"
   notification_channels = local.channels
@@ -294,7 +294,7 @@ resource "google_monitoring_alert_policy" "service_errors" {
         (
           sum(rate(run_googleapis_com:request_count{${local.run_selector},service_name="${each.key}",response_code_class="5xx"}[5m]))
           / sum(rate(run_googleapis_com:request_count{${local.run_selector},service_name="${each.key}"}[5m]))
-        ) > ${var.thresholds.error_ratio}
+        ) * 100 > ${var.thresholds.error_percent}
         and sum(increase(run_googleapis_com:request_count{${local.run_selector},service_name="${each.key}"}[5m])) >= ${var.thresholds.min_requests}
       EOT
       duration            = "300s"
@@ -310,7 +310,7 @@ resource "google_monitoring_alert_policy" "service_errors" {
     mime_type = "text/markdown"
     subject   = "${local.prefix} ${each.key}: many 5xx responses"
     content   = <<-EOT
-      More than ${var.thresholds.error_ratio * 100}% of **${each.key}**'s responses were 5xx for 5 minutes
+      More than ${var.thresholds.error_percent}% of **${each.key}**'s responses were 5xx for 5 minutes
       (with at least ${var.thresholds.min_requests} requests in 5 minutes).
 
       First steps: the service's logs (severity ERROR); a new revision? roll back
@@ -518,11 +518,11 @@ resource "google_monitoring_alert_policy" "database" {
   notification_channels = local.channels
 
   conditions {
-    display_name = "CPU above ${var.thresholds.database_cpu * 100}% for 15 minutes"
+    display_name = "CPU above ${var.thresholds.database_cpu_percent}% for 15 minutes"
     condition_threshold {
       filter          = "metric.type=\"cloudsql.googleapis.com/database/cpu/utilization\" AND ${local.database_filter}"
       comparison      = "COMPARISON_GT"
-      threshold_value = var.thresholds.database_cpu
+      threshold_value = var.thresholds.database_cpu_percent / 100
       duration        = "900s"
       aggregations {
         alignment_period   = "300s"
@@ -535,11 +535,11 @@ resource "google_monitoring_alert_policy" "database" {
   }
 
   conditions {
-    display_name = "Disk above ${var.thresholds.database_disk * 100}%"
+    display_name = "Disk above ${var.thresholds.database_disk_percent}%"
     condition_threshold {
       filter          = "metric.type=\"cloudsql.googleapis.com/database/disk/utilization\" AND ${local.database_filter}"
       comparison      = "COMPARISON_GT"
-      threshold_value = var.thresholds.database_disk
+      threshold_value = var.thresholds.database_disk_percent / 100
       duration        = "900s"
       aggregations {
         alignment_period   = "300s"

@@ -48,14 +48,14 @@ variable "database_instance" {
 variable "thresholds" {
   description = "Alert thresholds. latency_p95_ms may be set per service in latency_p95_ms_by_service."
   type = object({
-    error_ratio               = optional(number, 0.05) # 5xx / all requests over 5 minutes
-    min_requests              = optional(number, 10)   # fewer requests in 5 minutes: no 5xx or latency alert
+    error_percent             = optional(number, 5)  # 5xx as a percentage of all requests over 5 minutes
+    min_requests              = optional(number, 10) # fewer requests in 5 minutes: no 5xx or latency alert
     latency_p95_ms            = optional(number, 5000)
     latency_p95_ms_by_service = optional(map(number), {})
     queue_depth               = optional(number, 100)
     queue_delay_ms            = optional(number, 600000) # p99 delay between a task's due time and its attempt
-    database_cpu              = optional(number, 0.8)
-    database_disk             = optional(number, 0.85)
+    database_cpu_percent      = optional(number, 80)
+    database_disk_percent     = optional(number, 85)
     database_connections      = optional(number, 80)
   })
   default = {}
