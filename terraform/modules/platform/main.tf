@@ -375,6 +375,8 @@ resource "google_sql_user" "app" {
   instance = module.database.instance_name
   name     = trimsuffix(module.apps[each.key].service_account_email, ".gserviceaccount.com")
   type     = "CLOUD_IAM_SERVICE_ACCOUNT"
+  # PostgreSQL refuses to drop a role that holds grants: removing an app leaves its user to a person.
+  deletion_policy = "ABANDON"
 }
 
 resource "google_project_iam_member" "app_instance_user" {
