@@ -35,7 +35,8 @@ describe('job events counted by the log-based metrics', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = { url: db.url, poolSize: 2, connectTimeoutMs: 5000 };
+    // Generous: on a loaded machine a connection can take seconds; this test is about log fields.
+    const connection = { url: db.url, poolSize: 2, connectTimeoutMs: 30_000 };
     prisma = new PrismaService(connection);
     runner = new JobRunner(
       { app: 'covid-pool', forceDryRun: false },
@@ -53,12 +54,12 @@ describe('job events counted by the log-based metrics', () => {
     Logger.overrideLogger(
       new NestPinoLogger(createLogger({ app: 'covid-pool', level: 'info', destination })),
     );
-  });
+  }, 120_000);
   afterAll(async () => {
     Logger.overrideLogger(false);
-    await prisma.$disconnect();
-    await db.drop();
-  });
+    await prisma?.$disconnect();
+    await db?.drop();
+  }, 60_000);
 
   const eventsOf = (event: string, runId: string) =>
     lines.filter((line) => line.event === event && line.runId === runId);
@@ -70,17 +71,21 @@ describe('job events counted by the log-based metrics', () => {
       async () => Promise.resolve({ status: 'refused' as const, summary: {}, error: 'too many changes' }),
     ],
     ['failed', async () => Promise.reject(new Error('the source answered 500'))],
-  ])('a %s run logs job_finished with every field job_runs extracts', async (status, work) => {
-    const { record } = await runner.run(
-      { job: 'import-all', trigger: 'test', actor: 'tester', dryRun: false },
-      work,
-    );
-    const { event, fields } = metric('job_runs');
-    expect(event).toBe('job_finished');
-    expect(fields.sort()).toEqual(['app', 'job', 'status']);
-    const [line] = eventsOf(event, record.id);
-    expect(line).toMatchObject({ app: 'covid-pool', job: 'import-all', status, severity: 'INFO' });
-  });
+  ])(
+    'a %s run logs job_finished with every field job_runs extracts',
+    async (status, work) => {
+      const { record } = await runner.run(
+        { job: 'import-all', trigger: 'test', actor: 'tester', dryRun: false },
+        work,
+      );
+      const { event, fields } = metric('job_runs');
+      expect(event).toBe('job_finished');
+      expect(fields.sort()).toEqual(['app', 'job', 'status']);
+      const [line] = eventsOf(event, record.id);
+      expect(line).toMatchObject({ app: 'covid-pool', job: 'import-all', status, severity: 'INFO' });
+    },
+    60_000,
+  );
 
   it('a run that throws also logs job_failed with every field job_errors extracts', async () => {
     const { record } = await runner.run(
@@ -94,5 +99,5 @@ describe('job events counted by the log-based metrics', () => {
       expect.objectContaining({ app: 'covid-pool', job: 'dispatch-outbox', severity: 'ERROR' }),
     ]);
     expect(eventsOf('job_finished', record.id)).toEqual([expect.objectContaining({ status: 'failed' })]);
-  });
+  }, 60_000);
 });
