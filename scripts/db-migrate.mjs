@@ -44,6 +44,19 @@ try {
   } else {
     const applied = await migrate(url, undefined, (line) => console.log(line));
     console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s).`);
+    // Deployed: each app's IAM database user gets its own schema and platform (Terraform writes the
+    // list; docs/operations.md, "Database roles").
+    if (process.env.DATABASE_APP_GRANTS) {
+      const { grantAppRoles, parseAppGrants } = await import(dist('libs/db/grants.js'));
+      for (const outcome of await grantAppRoles(url, parseAppGrants(process.env.DATABASE_APP_GRANTS))) {
+        if (outcome.missingRole)
+          console.log(`grants: no role ${outcome.role} yet (it gets its grants next time)`);
+        else console.log(`grants: ${outcome.role} may use ${outcome.granted.join(', ') || 'nothing'}`);
+        if (outcome.missingSchemas.length > 0) {
+          console.log(`grants: ${outcome.role}: no schema ${outcome.missingSchemas.join(', ')} yet`);
+        }
+      }
+    }
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

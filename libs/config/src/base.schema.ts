@@ -16,6 +16,8 @@ export const baseSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Log in as the runtime's service account (Cloud SQL IAM user) with an access token as password. */
+  DATABASE_IAM_AUTH: booleanFromEnv(false),
   EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
   JOB_AUTH_MODE: z.enum(['token', 'oidc', 'iam']).default('token'),
   JOB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -10,12 +10,15 @@ import {
 } from '@nestjs/common';
 import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
+import { cloudSqlIamPassword } from './iam-auth.js';
 import { defaultMigrationsDir, migrate } from './migrate.js';
 import { appPrismaClient, DB_CONNECTION, type DbConnectionOptions, PrismaService } from './prisma.service.js';
 
 export interface DbModuleOptions {
   /** Unset: start the embedded database (local runs). */
   url?: string;
+  /** DATABASE_IAM_AUTH: log in as the runtime's service account with an access token (Cloud SQL IAM user). */
+  iamAuth?: boolean;
   poolSize: number;
   connectTimeoutMs: number;
   embeddedDataDir: string;
@@ -83,6 +86,7 @@ export class DbModule {
             url: db.url ?? (embedded as EmbeddedDatabase).url,
             poolSize: db.poolSize,
             connectTimeoutMs: db.connectTimeoutMs,
+            ...(db.iamAuth === true && db.url !== undefined ? { password: cloudSqlIamPassword() } : {}),
           }),
         },
         EmbeddedDatabaseCloser,

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { importLocalOnly } from './local-only.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,8 +30,12 @@ const PROTOCOL_3 = 196608;
 export async function startEmbeddedDatabase(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<EmbeddedDatabase> {
-  // Loaded on demand: production never starts an embedded database, so it never pays for loading it.
-  const { PGlite } = await import('@electric-sql/pglite');
+  // Loaded on demand: production never starts an embedded database, so it never loads it, and the
+  // package (a devDependency) is not in the production image.
+  const { PGlite } = await importLocalOnly('@electric-sql/pglite', () => import('@electric-sql/pglite'), {
+    what: 'The embedded database (started when DATABASE_URL is unset)',
+    instead: 'Set DATABASE_URL to a PostgreSQL database.',
+  });
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? 'memory://');
   const pool = new SessionPool(db);

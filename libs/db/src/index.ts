@@ -22,6 +22,9 @@ export {
   type MigrationStatus,
 } from './migrate.js';
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
+export { cloudSqlIamPassword, clientWithPassword, CLOUD_SQL_LOGIN_SCOPE } from './iam-auth.js';
+export { grantAppRoles, parseAppGrants, type AppGrant, type GrantOutcome } from './grants.js';
+export { importLocalOnly, LocalOnlyPackageMissingError } from './local-only.js';
 export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } from './testing.js';
 // The generated client: PrismaClient, the Prisma namespace, model types (JobRun, College...) and enums.
 export * from './generated/client.js';

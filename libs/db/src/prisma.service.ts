@@ -2,11 +2,14 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { existsSync } from 'node:fs';
 import { PrismaClient } from './generated/client.js';
+import { clientWithPassword } from './iam-auth.js';
 
 export interface DbConnectionOptions {
   url: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /** Asked on each new connection (Cloud SQL IAM login: DATABASE_IAM_AUTH); unset: the URL's password. */
+  password?: () => Promise<string>;
 }
 
 export const DB_CONNECTION = Symbol('DB_CONNECTION');
@@ -18,6 +21,7 @@ function clientOptions(options: DbConnectionOptions) {
       connectionString: options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,
+      ...(options.password === undefined ? {} : { Client: clientWithPassword(options.password) }),
     }),
   };
 }

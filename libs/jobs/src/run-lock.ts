@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DB_CONNECTION, type DbConnectionOptions } from '@app/db';
+import { clientWithPassword, DB_CONNECTION, type DbConnectionOptions } from '@app/db';
 import pg from 'pg';
 
 export interface HeldLock {
@@ -152,7 +152,9 @@ export class RunLock implements OnModuleDestroy {
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({
+    const Client =
+      this.connection.password === undefined ? pg.Client : clientWithPassword(this.connection.password);
+    const client = new Client({
       connectionString: this.connection.url,
       connectionTimeoutMillis: this.connection.connectTimeoutMs,
       // A kept connection that a NAT or proxy dropped without a word must not hang the next run's

@@ -23,6 +23,7 @@ export class PlatformModule {
             url: config.DATABASE_URL,
             poolSize: config.DATABASE_POOL_SIZE,
             connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+            iamAuth: config.DATABASE_IAM_AUTH,
             embeddedDataDir: config.EMBEDDED_DATA_DIR,
             app,
           }),

@@ -34,6 +34,13 @@ module "platform" {
   image_tag_overrides = var.image_tag_overrides
   log_level           = coalesce(var.log_level, "info")
   operator_emails     = var.operator_emails
+  operator_groups     = var.operator_groups
+  viewer_members      = var.viewer_members
+  alert_emails        = var.alert_emails
+  alert_thresholds    = var.alert_thresholds
   mail_from           = var.mail_from
   app_settings        = var.app_settings
+
+  deployer_service_account = var.deployer_service_account
+  database_iam_auth        = var.database_iam_auth
 }

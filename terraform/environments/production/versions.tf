@@ -8,12 +8,12 @@ terraform {
     }
   }
 
-  # Shared state in a GCS bucket (created once by hand, versioned; see terraform/README.md).
-  # Uncomment before the first apply that anyone else, or CI, will build on:
-  # backend "gcs" {
-  #   bucket = "<state bucket>"
-  #   prefix = "university-services/production"
-  # }
+  # Shared state in a versioned GCS bucket (created once by hand; terraform/README.md). Partial
+  # configuration: the bucket comes from `terraform init -backend-config=bucket=<state bucket>`
+  # (CI: $TF_STATE_BUCKET). `terraform init -backend=false` is enough for `validate`.
+  backend "gcs" {
+    prefix = "university-services/production"
+  }
 }
 
 provider "google" {

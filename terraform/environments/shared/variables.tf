@@ -48,3 +48,39 @@ variable "app_settings" {
   description = "Each app's settings, keyed by app name: { covid-pool = { export_callers = [...], env = {...} }, lookup-gitlab-sync = { gitlab_url = ..., ... } }. Typed, documented and checked once, in modules/platform/variables.tf; this root passes it through."
   type        = any
 }
+
+variable "operator_groups" {
+  description = "Google Groups of operators (run.invoker on every service); the apps' operator role still checks operator_emails."
+  type        = list(string)
+  default     = []
+}
+
+variable "viewer_members" {
+  description = "Read-only people and groups, as IAM members: [\"group:platform-viewers@example.ac.uk\", \"user:someone@example.ac.uk\"]."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_emails" {
+  description = "Where alerts are emailed (an operators' list); empty: operator_emails."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_thresholds" {
+  description = "Alert thresholds, e.g. { latency_p95_ms = 3000, database_connections = 150 } (modules/monitoring/variables.tf); {}: the defaults."
+  type        = any
+  default     = {}
+}
+
+variable "deployer_service_account" {
+  description = "CI's deployer service account email for this environment (roles/iam.serviceAccountUser on the accounts it deploys as, nothing project-wide); null: granted by hand."
+  type        = string
+  default     = null
+}
+
+variable "database_iam_auth" {
+  description = "Apps log in to Cloud SQL as their service accounts (DATABASE_IAM_AUTH) instead of with passwords: see docs/operations.md, \"Database roles\", before turning it on."
+  type        = bool
+  default     = false
+}

@@ -58,6 +58,10 @@ resource "google_sql_database_instance" "this" {
   }
 
   lifecycle {
+    # The disk grows by itself (disk_autoresize) and can never shrink: without this, the next plan
+    # after a resize would try to set it back to var.disk_size_gb, which the API refuses.
+    ignore_changes = [settings[0].disk_size]
+
     precondition {
       condition     = var.public_ip || var.private_network != null
       error_message = "The instance needs a private_network (the default way) or public_ip = true; it would be unreachable otherwise."

@@ -30,13 +30,35 @@ locals {
     GOOGLE_CLOUD_PROJECT        = var.project_id
     DATABASE_POOL_SIZE          = "5"
     DATABASE_CONNECT_TIMEOUT_MS = "5000"
-    JOBS_FORCE_DRY_RUN          = var.jobs_force_dry_run ? "true" : "false" # true: jobs plan but never write
-    OPERATOR_EMAILS             = join(",", var.operator_emails)
-    MAIL_FROM                   = var.mail_from
+    # true: log in as the app's service account (its Cloud SQL IAM user, below) with an access token;
+    # DATABASE_URL then names that user and no password (docs/operations.md, "Database roles").
+    DATABASE_IAM_AUTH  = var.database_iam_auth ? "true" : "false"
+    JOBS_FORCE_DRY_RUN = var.jobs_force_dry_run ? "true" : "false" # true: jobs plan but never write
+    OPERATOR_EMAILS    = join(",", var.operator_emails)
+    MAIL_FROM          = var.mail_from
   }
   common_secrets = ["DATABASE_URL", "SMTP_URL"]
 
-  operator_invokers = { for email in var.operator_emails : "operator-${email}" => "user:${email}" }
+  # Each app's own Postgres schema (prisma/schema); an app not listed gets `platform` only, the
+  # least it can have (cufs-api keeps no tables). A new app with a schema adds one line here.
+  app_schemas = {
+    "covid-pool"         = ["covid_pool"]
+    "lookup-gitlab-sync" = ["gitlab_sync"]
+    "essm-sync"          = ["essm"]
+    "storage-gateway"    = ["storage"]
+    "ella-ops"           = ["ella_ops"]
+  }
+  app_database_grants = {
+    for name in keys(local.apps) : "${name}-run@${var.project_id}.iam" => concat(lookup(local.app_schemas, name, []), ["platform"])
+  }
+
+  operator_invokers = merge(
+    { for email in var.operator_emails : "operator-${email}" => "user:${email}" },
+    { for group in var.operator_groups : "operator-group-${group}" => "group:${group}" },
+    # The uptime checks' OIDC token (modules/monitoring) is the Monitoring service agent's.
+    { uptime-check = "serviceAccount:${local.monitoring_agent}" },
+  )
+  monitoring_agent = "service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 
   covid_pool         = var.app_settings["covid-pool"]
   cufs_api           = var.app_settings["cufs-api"]
@@ -201,8 +223,12 @@ data "google_project" "this" {
 
 resource "google_project_service" "enabled" {
   for_each = toset([
+    "cloudresourcemanager.googleapis.com", # data.google_project, project IAM
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
+    "iamcredentials.googleapis.com", # ID tokens for Scheduler, Cloud Tasks and CI's impersonation
+    "logging.googleapis.com",        # log-based metrics (modules/monitoring)
+    "monitoring.googleapis.com",     # alerts, uptime checks, the dashboard
     "storage.googleapis.com",
     "compute.googleapis.com",
     "iam.googleapis.com",
@@ -238,6 +264,8 @@ module "database" {
   retained_backups       = var.database.retained_backups
   point_in_time_recovery = var.database.point_in_time_recovery
   private_network        = module.network.private_services_network
+  # IAM database authentication: each app's service account logs in as itself (below).
+  database_flags = { "cloudsql.iam_authentication" = "on" }
   # Always on, in every environment (var.deletion_protection is for the Cloud Run resources only).
   deletion_protection = true
 
@@ -263,6 +291,8 @@ module "db_migrate" {
   region              = var.region
   image               = local.image[local.manifest.apps[0].name] # any app image carries the migrations
   database_url_secret = module.db_migrate_secret.id
+  # After migrating, the job gives each app's IAM database user its own schema and platform.
+  env                 = { DATABASE_APP_GRANTS = jsonencode(local.app_database_grants) }
   cloud_sql_instances = local.cloud_sql_instances
   vpc_access          = local.vpc_access
   deletion_protection = var.deletion_protection
@@ -310,7 +340,9 @@ module "apps" {
   request_timeout_seconds = 1800
   deletion_protection     = var.deletion_protection
 
-  depends_on = [google_project_service.enabled]
+  # module.monitoring first: creating its uptime checks and channels makes Google create the
+  # Monitoring service agent that local.operator_invokers grants run.invoker to.
+  depends_on = [google_project_service.enabled, module.monitoring]
 }
 
 # The apps had a module block each before they were read from the manifest.
@@ -373,4 +405,86 @@ module "ella_tasks" {
   task_service_account_id   = "projects/${var.project_id}/serviceAccounts/${local.ella_tasks_account}"
 
   depends_on = [google_project_service.enabled, module.apps]
+}
+
+# --- least privilege: database logins by IAM, the deployer's actAs, read-only people -------------
+
+# Each app's runtime account is a Cloud SQL IAM user (cloudsql.iam_authentication is on): it logs in
+# as "<app>-run@<project>.iam" with a short-lived OAuth token instead of a password. The user starts
+# with no privileges: the migrate job, as the schema owner, grants it its own schema and `platform`
+# after each migration (DATABASE_APP_GRANTS above; libs/db grants.ts). The migrate job keeps the
+# schema owner's password login.
+resource "google_sql_user" "app" {
+  for_each = local.apps
+
+  project  = var.project_id
+  instance = module.database.instance_name
+  name     = trimsuffix(module.apps[each.key].service_account_email, ".gserviceaccount.com")
+  type     = "CLOUD_IAM_SERVICE_ACCOUNT"
+  # PostgreSQL refuses to drop a role that holds grants: removing an app leaves its user to a person.
+  deletion_policy = "ABANDON"
+}
+
+resource "google_project_iam_member" "app_instance_user" {
+  for_each = local.apps
+
+  project = var.project_id
+  role    = "roles/cloudsql.instanceUser"
+  member  = "serviceAccount:${module.apps[each.key].service_account_email}"
+}
+
+# The CI deployer may act as the accounts this configuration runs things as, and as no other:
+# roles/iam.serviceAccountUser on each of them, not on the project (terraform/README.md, "CI accounts").
+locals {
+  deployer_acts_as = var.deployer_service_account == null ? {} : merge(
+    { for name in keys(local.apps) : "run-${name}" => local.service_account[name] },
+    { for name, app in local.apps : "sched-${name}" => "${name}-sched@${var.project_id}.iam.gserviceaccount.com" if length(try(app.jobs, [])) > 0 },
+    { db-migrate = module.db_migrate.service_account_email },
+  )
+}
+
+resource "google_service_account_iam_member" "deployer_acts_as" {
+  for_each = local.deployer_acts_as
+
+  service_account_id = "projects/${var.project_id}/serviceAccounts/${each.value}"
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${var.deployer_service_account}"
+
+  depends_on = [module.apps, module.db_migrate]
+}
+
+# People (user:) and Google Groups (group:) who may read dashboards, alerts, logs and the services'
+# configuration, and change nothing.
+resource "google_project_iam_member" "viewer" {
+  for_each = {
+    for pair in setproduct(var.viewer_members, ["roles/monitoring.viewer", "roles/logging.viewer", "roles/run.viewer", "roles/cloudscheduler.viewer"]) :
+    "${pair[0]} ${pair[1]}" => { member = pair[0], role = pair[1] }
+  }
+
+  project = var.project_id
+  role    = each.value.role
+  member  = each.value.member
+}
+
+# --- alerts and the dashboard ----------------------------------------------------------------------
+
+# Every scheduled job of apps/manifest.json with its period: one absence alert each.
+module "job_schedules" {
+  source = "../job-schedules"
+}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  project_id        = var.project_id
+  region            = var.region
+  environment       = var.environment
+  alert_emails      = length(var.alert_emails) > 0 ? var.alert_emails : var.operator_emails
+  services          = local.service_url
+  jobs              = module.job_schedules.jobs
+  task_queues       = [local.storage_tasks_queue, local.ella_tasks_queue]
+  database_instance = "platform-${var.environment}"
+  thresholds        = var.alert_thresholds
+
+  depends_on = [google_project_service.enabled]
 }

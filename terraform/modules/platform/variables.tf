@@ -35,6 +35,12 @@ variable "database" {
   })
 }
 
+variable "database_iam_auth" {
+  description = "DATABASE_IAM_AUTH of every app: log in to Cloud SQL as its service account with an access token. Turn on once each app's DATABASE_URL secret names its IAM user and the grants are made (docs/operations.md, \"Database roles\")."
+  type        = bool
+  default     = false
+}
+
 variable "max_instances" {
   description = "Maximum Cloud Run instances per app, keyed by app name (an app left out gets 2). Instances x DATABASE_POOL_SIZE (5) over all apps must stay below the Cloud SQL instance's max_connections."
   type        = map(number)
@@ -74,6 +80,41 @@ variable "operator_emails" {
   description = "People who operate the apps (run reports, manual runs): OPERATOR_EMAILS, and run.invoker on the services."
   type        = list(string)
   default     = []
+}
+
+variable "operator_groups" {
+  description = "Google Groups of operators: run.invoker on every service (the apps' operator role itself still checks OPERATOR_EMAILS: list each person in operator_emails too)."
+  type        = list(string)
+  default     = []
+}
+
+variable "viewer_members" {
+  description = "IAM members (user:<email> or group:<email>) who read dashboards, alerts, logs and service configuration: monitoring, logging, run and scheduler viewer roles."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for member in var.viewer_members : can(regex("^(user|group):", member))])
+    error_message = "viewer_members are user:<email> or group:<email>."
+  }
+}
+
+variable "alert_emails" {
+  description = "Where alerts are emailed (an operators' list); empty: operator_emails."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_thresholds" {
+  description = "Alert thresholds (modules/monitoring variable thresholds); {} keeps the defaults."
+  type        = any
+  default     = {}
+}
+
+variable "deployer_service_account" {
+  description = "Email of CI's deployer service account: gets roles/iam.serviceAccountUser on each account this configuration runs things as (and no project-wide actAs). null: granted by hand."
+  type        = string
+  default     = null
 }
 
 variable "mail_from" {

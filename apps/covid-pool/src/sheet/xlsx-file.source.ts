@@ -1,3 +1,4 @@
+import { importLocalOnly } from '@app/db';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { WORKSHEETS, type RawWorkbook } from './sheet.types.js';
@@ -29,8 +30,12 @@ export class XlsxFileSource implements SheetSource {
         { status: 404, cause: error },
       );
     }
-    // Loaded on first use: only local runs read XLSX files, and exceljs is slow to load (~100 ms).
-    const { default: ExcelJS } = await import('exceljs');
+    // Loaded on first use: only local runs read XLSX files, exceljs is slow to load (~100 ms), and it
+    // is a devDependency, not in the production image.
+    const { default: ExcelJS } = await importLocalOnly('exceljs', () => import('exceljs'), {
+      what: 'The local XLSX sheet source (SHEETS_SOURCE=files)',
+      instead: 'Use SHEETS_SOURCE=google in production.',
+    });
     const workbook = new ExcelJS.Workbook();
     try {
       await workbook.xlsx.readFile(file);
