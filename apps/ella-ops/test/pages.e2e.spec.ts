@@ -612,6 +612,87 @@ describeWith('ella-ops pages', () => {
       );
       expect((await get(viewer, '/')).text).toMatch(/id="instance-prod"[\s\S]*<td class="release">\s*none/);
     });
+
+    it('says so while step 3 waits for its backup, refreshes until it has ended, then shows how it ended', async () => {
+      // A release of dr standing at step 3 with its backup still running (rows as the runbook leaves
+      // them; the backup task of this ELLA database would fail at once, too fast to see it running).
+      const by = 'op101@uni.example.ac.uk';
+      const backup = await h.t.prisma.ellaBackup.create({
+        data: {
+          instance: 'dr',
+          object: 'dr/20261126T100000Z.dump',
+          status: 'running',
+          startedAt: NOW,
+          workStartedAt: NOW,
+          createdBy: by,
+          reason: 'release 2.0.0: step 3',
+        },
+      });
+      const seeded = await h.t.prisma.ellaRelease.create({
+        data: {
+          instance: 'dr',
+          version: '2.0.0',
+          notes: '',
+          downtimeMessage: 'ELLA is down for an upgrade to 2.0.0.',
+          acceptanceMessage: 'ELLA 2.0.0 is being tested; please wait until the test is over.',
+          status: 'in_progress',
+          createdBy: by,
+          createdAt: NOW,
+          steps: {
+            create: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((number) => ({
+              number,
+              status:
+                number < 3 ? ('done' as const) : number === 3 ? ('running' as const) : ('pending' as const),
+              ...(number <= 3 ? { action: 'run', actor: by, startedAt: NOW, attempts: 1 } : {}),
+              ...(number < 3 ? { finishedAt: NOW, output: { confirmed: true } } : {}),
+              ...(number === 3
+                ? { backupId: backup.id, output: { backupId: backup.id.toString(), status: 'running' } }
+                : {}),
+            })),
+          },
+        },
+      });
+      const id = seeded.id.toString();
+      const page = await get(operator, `/release/${id}`);
+      expect(page.text).toContain('id="backup-running">Step 3 is backing up the database in the background');
+      expect(page.text).toContain('<div id="release-refresh" data-refresh-seconds="10"');
+      expect(page.text).toMatch(/<script src="\/static\/[0-9a-f]{16}\/refresh\.js" defer><\/script>/);
+      expect(page.text).toContain(`<a href="/release/${id}?refresh=on" class="no-js-only">`);
+      expect(page.text).not.toContain('http-equiv="refresh"');
+      expect(page.text).toContain(`<a href="/instance/dr#backup-${backup.id}">Backup ${backup.id}</a>`);
+      // Nothing to run while the backup runs; abort stays.
+      expect(page.text).not.toContain(`action="/release/${id}/steps/3"`);
+      expect(page.text).toContain(`action="/release/${id}/abort"`);
+      const refreshing = await get(viewer, `/release/${id}?refresh=on`);
+      expect(refreshing.text).toContain('<meta http-equiv="refresh" content="10">');
+      expect(refreshing.text).toContain(`<a href="/release/${id}">Stop refreshing</a>`);
+      // Running it again meanwhile is refused, naming the backup's state.
+      const again = await post(operator, `/release/${id}/steps/3`, {
+        action: 'run',
+        reason: 'pages e2e: again',
+      });
+      expect(again.status).toBe(409);
+      expect(again.text).toContain(`is running: backup ${backup.id} is running`);
+      // The backup ends (as the task ends it): the page shows step 3 failed, stops refreshing, offers the forms.
+      await h.t.prisma.ellaBackup.update({
+        where: { id: backup.id },
+        data: { status: 'failed', finishedAt: NOW, error: 'pg_dump: error: connection refused' },
+      });
+      const ended = await get(operator, `/release/${id}?refresh=on`);
+      expect(ended.text).not.toContain('id="release-refresh"');
+      expect(ended.text).not.toContain('http-equiv="refresh"');
+      expect(ended.text).toMatch(/<li id="step-3" class="step step-failed step-next">/);
+      expect(ended.text).toContain(`backup ${backup.id} failed: pg_dump: error: connection refused`);
+      expect(ended.text).toContain('>Run again</button>');
+      expect((await get(viewer, '/')).text).toMatch(
+        new RegExp(
+          `id="instance-dr"[\\s\\S]*<a href="/release/${id}">Release 2\\.0\\.0</a>: <span class="state-bad">stopped at a failed step</span>`,
+        ),
+      );
+      expect((await post(operator, `/release/${id}/abort`, { reason: 'pages e2e: done here' })).status).toBe(
+        303,
+      );
+    });
   });
 });
 
