@@ -693,6 +693,51 @@ describeWith('ella-ops pages', () => {
         303,
       );
     });
+
+    it('skips steps with their reasons, and offers only "confirm" for step 5 without an expected head', async () => {
+      const started = await post(operator, '/instance/dr/releases', {
+        version: '2.1.0',
+        reason: 'pages e2e: skips',
+      });
+      expect(started.status).toBe(303);
+      const id = /\/release\/(\d+)$/.exec(started.location ?? '')?.[1] ?? '';
+      for (const n of [1, 2, 3, 4]) {
+        const skipped = await post(operator, `/release/${id}/steps/${n}`, {
+          action: 'skip',
+          reason: `pages e2e: skip ${n}`,
+        });
+        expect(skipped.status).toBe(303);
+      }
+      const page = await get(operator, `/release/${id}`);
+      expect(page.text).toContain('id="flash">Step 4 (Switch to the new image (on the VM)): skipped');
+      const step5 =
+        /<form method="post" action="\/release\/\d+\/steps\/5" class="act wide" aria-label="Confirm step 5">[\s\S]*?<\/form>/.exec(
+          page.text,
+        )?.[0] ?? '';
+      expect(step5).toContain('<button type="submit" name="action" value="confirm">');
+      expect(step5).not.toContain('value="run"');
+      const confirmed = await post(operator, `/release/${id}/steps/5`, { action: 'confirm', reason: '' });
+      expect(confirmed.status).toBe(303);
+      const after = await get(viewer, `/release/${id}`);
+      // The head found, recorded in the output (no reason given: the default one, audited).
+      expect(after.text).toMatch(
+        /<li id="step-5" class="step step-done">[\s\S]*&quot;heads&quot;: \[\n\s+&quot;[0-9a-z_]+&quot;/,
+      );
+      expect((await stepsOf(id)).slice(0, 5)).toEqual([
+        [1, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 1'],
+        [2, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 2'],
+        [3, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 3'],
+        [4, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 4'],
+        [5, 'done', 'op101@uni.example.ac.uk', null],
+      ]);
+      const rows = await audits(`dr/${id}/5`);
+      expect(rows.map((r) => [r.action, r.reason])).toEqual([
+        ['release.step.confirm', 'release 2.1.0: step 5 (Migrate the database (alembic head))'],
+      ]);
+      expect((await post(operator, `/release/${id}/abort`, { reason: 'pages e2e: done here' })).status).toBe(
+        303,
+      );
+    });
   });
 });
 
