@@ -139,6 +139,7 @@ suite(title, () => {
         expect(await page.locator('a[href="/?refresh=on"]').isVisible()).toBe(false);
         await h.prod.client.stopProcess('nginx');
         await page.clock.runFor(31_000);
+        // A locator waits without evaluating a string in the page (the CSP forbids eval).
         await page.locator('tr#instance-prod li', { hasText: 'nginx STOPPED' }).waitFor();
         // Paused: nothing changes however long it waits.
         await toggle.click();
@@ -157,6 +158,104 @@ suite(title, () => {
       // Whatever happened above, the next test finds nginx running (ALREADY_STARTED is fine).
       await h.prod.client.startProcess('nginx').catch(() => undefined);
       await waitFor('nginx running', async () => (await stateOf('nginx')) === 'RUNNING');
+    }
+  });
+
+  let releaseId = '';
+  let waitingId = '';
+
+  it('lets an operator start a release on the instance page and act on its next step', async () => {
+    await step('start a release', [olga], async () => {
+      await olga.goto(`${h.baseUrl}/instance/prod`);
+      const form = olga.locator('form[aria-label="Start a release"]');
+      await form.locator('input[name="version"]').fill('1.18.0');
+      await form.locator('textarea[name="notes"]').fill('Faster search');
+      await form.locator('input[name="reason"]').fill('browser e2e: release 1.18.0');
+      await form.locator('button[type="submit"]').click();
+      await olga.waitForURL(/\/release\/\d+$/);
+      releaseId = /\/release\/(\d+)$/.exec(olga.url())?.[1] ?? '';
+      expect(await olga.textContent('#flash')).toContain(`Release ${releaseId} (1.18.0) started`);
+      // Step 1 writes ELLA's broadcast table; this ELLA database does not answer, so the step fails,
+      // and the page says why, with the run-again and skip forms on it.
+      const run = olga.locator('form[aria-label="Run step 1"]');
+      await run.locator('input[name="reason"]').fill('browser e2e: announce');
+      await run.locator('button[value="run"]').click();
+      await olga.waitForSelector('li#step-1.step-failed');
+      expect(await olga.textContent('#release-status')).toBe('stopped at a failed step');
+      expect(await olga.locator('li#step-1 button[value="run"]').textContent()).toBe('Run again');
+      expect(await olga.locator('li#step-2 form').count()).toBe(0);
+    });
+  });
+
+  it('shows a viewer the release without any form', async () => {
+    await step('viewer release page', [walt], async () => {
+      await walt.goto(`${h.baseUrl}/release/${releaseId}`);
+      expect(await walt.locator('li.step').count()).toBe(9);
+      expect(await walt.locator('main form').count()).toBe(0);
+      expect(await walt.locator('main button').count()).toBe(0);
+    });
+  });
+
+  it('refreshes a release page by itself while step 3 waits for its backup, then shows how it ended', async () => {
+    // A release of dr standing at step 3, its backup running (rows as the runbook leaves them).
+    const by = 'op101@uni.example.ac.uk';
+    const now = new Date();
+    const backup = await h.t.prisma.ellaBackup.create({
+      data: {
+        instance: 'dr',
+        object: 'dr/x.dump',
+        status: 'running',
+        startedAt: now,
+        workStartedAt: now,
+        createdBy: by,
+        reason: 'release 2.0.0: step 3',
+      },
+    });
+    const seeded = await h.t.prisma.ellaRelease.create({
+      data: {
+        instance: 'dr',
+        version: '2.0.0',
+        notes: '',
+        downtimeMessage: 'ELLA is down for an upgrade to 2.0.0.',
+        acceptanceMessage: 'ELLA 2.0.0 is being tested.',
+        status: 'in_progress',
+        createdBy: by,
+        createdAt: now,
+        steps: {
+          create: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((number) => ({
+            number,
+            status:
+              number < 3 ? ('done' as const) : number === 3 ? ('running' as const) : ('pending' as const),
+            ...(number <= 3 ? { action: 'run', actor: by, startedAt: now, attempts: 1 } : {}),
+            ...(number < 3 ? { finishedAt: now, output: { confirmed: true } } : {}),
+            ...(number === 3 ? { backupId: backup.id, output: { backupId: backup.id.toString() } } : {}),
+          })),
+        },
+      },
+    });
+    waitingId = seeded.id.toString();
+    const { context, page } = await openWindow(browser);
+    try {
+      await step('release refresh', [page], async () => {
+        await signInAs(page, h.baseUrl, 'vw404');
+        await page.clock.install();
+        await page.goto(`${h.baseUrl}/release/${waitingId}`);
+        expect(await page.locator('#refresh-toggle').textContent()).toBe('Pause refreshing');
+        expect(await page.locator(`a[href="/release/${waitingId}?refresh=on"]`).isVisible()).toBe(false);
+        expect(await page.locator('li#step-3').getAttribute('class')).toContain('step-running');
+        await page.clock.runFor(11_000);
+        expect(await page.locator('#release-refresh').count()).toBe(1);
+        await h.t.prisma.ellaBackup.update({
+          where: { id: backup.id },
+          data: { status: 'failed', finishedAt: new Date(), error: 'pg_dump: error: connection refused' },
+        });
+        await page.clock.runFor(11_000);
+        await page.waitForSelector('li#step-3.step-failed');
+        expect(await page.locator('#release-refresh').count()).toBe(0);
+        expect(await page.textContent('li#step-3')).toContain('pg_dump: error: connection refused');
+      });
+    } finally {
+      await context.close();
     }
   });
 
@@ -180,6 +279,10 @@ suite(title, () => {
       [walt, '/'],
       [walt, '/instance/prod'],
       [walt, '/instance/nope'], // the 404 page
+      [olga, `/release/${releaseId}`], // a failed step: its error, output, run again, skip, abort
+      [walt, `/release/${releaseId}`],
+      [olga, `/release/${waitingId}`], // step 3 failed after its backup
+      [walt, '/release/999999'], // the 404 page
       [nina, '/'], // the 403 page
     ];
     const report: Record<string, { id: string; help: string; targets: string[] }[]> = {};

@@ -373,6 +373,373 @@ describeWith('ella-ops pages', () => {
       ]);
     });
   });
+
+  describe('the release runbook', () => {
+    let releaseId: string;
+    const stepsOf = async (id: string) =>
+      (
+        await h.t.prisma.ellaReleaseStep.findMany({
+          where: { releaseId: BigInt(id) },
+          orderBy: { number: 'asc' },
+        })
+      ).map((s) => [s.number, s.status, s.actor, s.reason]);
+
+    it('lets an operator start a release from the instance page (problems next to fields first)', async () => {
+      const page = await get(operator, '/instance/prod');
+      expect(page.text).toContain('<h2 id="releases">Releases</h2>');
+      expect(page.text).toContain('No release in progress.');
+      expect(page.text).toContain('<form method="post" action="/instance/prod/releases"');
+      const bad = await post(operator, '/instance/prod/releases', {
+        version: 'one point eighteen',
+        notes: 'Faster search',
+        expectedAlembicHead: '',
+        reason: 'x',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toMatch(
+        /id="release-version-error"><span class="visually-hidden">Error:<\/span> must be a version/,
+      );
+      expect(bad.text).toMatch(
+        /id="release-reason-error"><span class="visually-hidden">Error:<\/span> must be at least 3/,
+      );
+      expect(bad.text).toContain('>Faster search</textarea>');
+      expect(await h.t.prisma.ellaRelease.count()).toBe(0);
+      const started = await post(operator, '/instance/prod/releases', {
+        version: '1.18.0',
+        notes: 'Faster search\nNew filters',
+        expectedAlembicHead: '',
+        downtimeMessage: '',
+        acceptanceMessage: '',
+        reason: 'pages e2e: release 1.18.0',
+      });
+      expect(started.status).toBe(303);
+      const row = await h.t.prisma.ellaRelease.findFirstOrThrow({ where: { instance: 'prod' } });
+      releaseId = row.id.toString();
+      expect(started.location).toBe(url(`/release/${releaseId}`));
+      expect(row).toMatchObject({
+        version: '1.18.0',
+        notes: 'Faster search\nNew filters',
+        expectedAlembicHead: null,
+        status: 'in_progress',
+        createdBy: 'op101@uni.example.ac.uk',
+        downtimeMessage: 'ELLA is down for an upgrade to 1.18.0.',
+      });
+      const shown = await get(operator, `/release/${releaseId}`);
+      expect(shown.status).toBe(200);
+      expect(shown.text).toContain(
+        `role="status" id="flash">Release ${releaseId} (1.18.0) started: step 1 is next`,
+      );
+      // A second release of the instance is refused while this one is open: shown, values kept.
+      const second = await post(operator, '/instance/prod/releases', {
+        version: '1.19.0',
+        reason: 'too soon',
+      });
+      expect(second.status).toBe(409);
+      expect(second.text).toMatch(
+        /role="alert" id="flash">release \d+ \(1\.18\.0\) of instance &quot;prod&quot; is in progress/,
+      );
+      expect(second.text).toContain('value="1.19.0"');
+      expect(await h.t.prisma.ellaRelease.count()).toBe(1);
+      // The instance page links the open release.
+      expect((await get(viewer, '/instance/prod')).text).toMatch(
+        new RegExp(`id="open-release">Open: <a href="/release/${releaseId}">Release 1.18.0</a>`),
+      );
+    });
+
+    it('shows a viewer the release page without forms, and refuses their POSTs (403, nothing changes)', async () => {
+      const page = await get(viewer, `/release/${releaseId}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<h1>Release 1.18.0 on <a href="/instance/prod">prod</a></h1>');
+      expect(page.text).toContain('only operators can act');
+      for (const [n, title] of [
+        [1, 'Broadcast the downtime'],
+        [5, 'Migrate the database (alembic head)'],
+        [9, 'Remove the broadcast and email the users'],
+      ] as const) {
+        expect(page.text).toContain(`<li id="step-${n}"`);
+        expect(page.text).toContain(`${n}. ${title}`);
+      }
+      expect(page.text).not.toContain('<form method="post" action="/release/');
+      const before = await h.t.prisma.auditEvent.count();
+      for (const [path, form] of [
+        [`/release/${releaseId}/steps/1`, { action: 'run', reason: 'a viewer trying' }],
+        [`/release/${releaseId}/steps/1`, { action: 'skip', reason: 'a viewer trying' }],
+        [`/release/${releaseId}/abort`, { reason: 'a viewer trying' }],
+        ['/instance/prod/releases', { version: '2.0.0', reason: 'a viewer trying' }],
+      ] as const) {
+        const r = await post(viewer, path, form);
+        expect(r.status).toBe(403);
+        expect(r.text).toContain('does not have the operator role');
+      }
+      expect(await h.t.prisma.auditEvent.count()).toBe(before);
+      expect((await stepsOf(releaseId)).every(([, status]) => status === 'pending')).toBe(true);
+      expect(await h.t.prisma.ellaRelease.count()).toBe(1);
+    });
+
+    it('answers the 404 page for an unknown release, and 400 for an address that is not one', async () => {
+      const unknown = await get(viewer, '/release/999999');
+      expect(unknown.status).toBe(404);
+      expect(unknown.text).toContain('there is no release 999999');
+      expect((await get(viewer, '/release/abc')).status).toBe(400);
+      expect((await post(operator, `/release/${releaseId}/steps/12`, { action: 'run' })).status).toBe(400);
+    });
+
+    it('runs step 1 from the release page with the operator and the reason audited', async () => {
+      const page = await get(operator, `/release/${releaseId}`);
+      // Only the next step has forms: run (reason optional) and skip (reason required); and abort.
+      expect(page.text).toContain(`action="/release/${releaseId}/steps/1"`);
+      expect(page.text).not.toContain(`action="/release/${releaseId}/steps/2"`);
+      expect(page.text).toContain(`action="/release/${releaseId}/abort"`);
+      const forms = page.text.match(/<form method="post" action="\/release\/[^"]+"[\s\S]*?<\/form>/g) ?? [];
+      expect(forms).toHaveLength(3);
+      for (const form of forms) expect(form).toContain(`name="_csrf" value="${operator.csrf}"`);
+      const ran = await post(operator, `/release/${releaseId}/steps/1`, {
+        action: 'run',
+        reason: 'pages e2e: announce the downtime',
+      });
+      expect(ran.status).toBe(303);
+      expect(ran.location).toBe(url(`/release/${releaseId}`));
+      const shown = await get(operator, `/release/${releaseId}`);
+      expect(shown.text).toContain('id="flash">Step 1 (Broadcast the downtime): done');
+      expect(shown.text).toMatch(
+        /<li id="step-1" class="step step-done">[\s\S]*op101@uni\.example\.ac\.uk \(run\)[\s\S]*pages e2e: announce the downtime/,
+      );
+      // The output, readable: its JSON pretty-printed.
+      expect(shown.text).toMatch(
+        /&quot;message&quot;: &quot;ELLA is down for an upgrade to 1\.18\.0\.&quot;,\n {2}&quot;broadcastId&quot;: \d+/,
+      );
+      expect(shown.text).toContain(`action="/release/${releaseId}/steps/2"`);
+      expect(await stepsOf(releaseId)).toContainEqual([
+        1,
+        'done',
+        'op101@uni.example.ac.uk',
+        'pages e2e: announce the downtime',
+      ]);
+      const rows = await audits(`prod/${releaseId}/1`);
+      expect(rows.map((r) => [r.action, r.actor, r.reason])).toEqual([
+        ['release.step.run', 'op101@uni.example.ac.uk', 'pages e2e: announce the downtime'],
+      ]);
+      // The downtime broadcast is up on the instance.
+      expect((await get(viewer, '/instance/prod')).text).toContain('ELLA is down for an upgrade to 1.18.0.');
+    });
+
+    it('shows a skip without a reason next to its field, and changes nothing', async () => {
+      const before = await h.t.prisma.auditEvent.count();
+      const skipped = await post(operator, `/release/${releaseId}/steps/2`, { action: 'skip', reason: '' });
+      expect(skipped.status).toBe(400);
+      expect(skipped.text).toMatch(
+        /id="skip-2-reason-error"><span class="visually-hidden">Error:<\/span> is required to skip a step/,
+      );
+      expect(skipped.text).toContain('aria-describedby="skip-2-reason-error"');
+      expect(skipped.text).toContain('<a href="#skip-2-reason">is required to skip a step</a>');
+      const short = await post(operator, `/release/${releaseId}/steps/2`, { action: 'skip', reason: 'no' });
+      expect(short.status).toBe(400);
+      expect(short.text).toMatch(/id="skip-2-reason-error">[\s\S]*must be at least 3 characters/);
+      expect(short.text).toContain('id="skip-2-reason" name="reason" value="no"');
+      const noAction = await post(operator, `/release/${releaseId}/steps/2`, { action: 'jump' });
+      expect(noAction.status).toBe(400);
+      expect(noAction.text).toContain('Choose run, confirm or skip');
+      expect(await h.t.prisma.auditEvent.count()).toBe(before);
+      expect((await stepsOf(releaseId))[1]).toEqual([2, 'pending', null, null]);
+    });
+
+    it('shows an out-of-order step as a refusal (409) with the values kept, and changes nothing', async () => {
+      const refused = await post(operator, `/release/${releaseId}/steps/3`, {
+        action: 'run',
+        reason: 'pages e2e: too early',
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toMatch(
+        /role="alert" id="flash">step 3 \(Back up the database \(verified\)\) comes after step 2 \(Stop ELLA\), which is pending/,
+      );
+      const wrongAction = await post(operator, `/release/${releaseId}/steps/2`, {
+        action: 'confirm',
+        reason: 'pages e2e: confirm a run step',
+      });
+      expect(wrongAction.status).toBe(400);
+      expect(wrongAction.text).toMatch(
+        /id="step-2-form"[^>]*><span class="visually-hidden">Error:<\/span> step 2 \(Stop ELLA\) is run, not confirmed/,
+      );
+      expect(wrongAction.text).toContain(
+        'id="step-2-reason" name="reason" value="pages e2e: confirm a run step"',
+      );
+      const steps = await stepsOf(releaseId);
+      expect(steps.slice(1).every(([, status]) => status === 'pending')).toBe(true);
+      expect(await h.t.prisma.ellaBackup.count({ where: { reason: 'pages e2e: too early' } })).toBe(0);
+      // The refusal is audited (as the API's are), with its message.
+      const rows = await audits(`prod/${releaseId}/3`);
+      expect(rows.map((r) => [r.action, r.actor, r.reason])).toEqual([
+        ['release.step.run', 'op101@uni.example.ac.uk', 'pages e2e: too early'],
+      ]);
+      expect(rows[0]?.after).toMatchObject({ outcome: 'refused' });
+    });
+
+    it('shows the release in progress on the overview, with its next step', async () => {
+      const page = await get(viewer, '/');
+      expect(page.text).toContain('<th scope="col">Release in progress</th>');
+      expect(page.text).toMatch(
+        new RegExp(
+          `id="instance-prod"[\\s\\S]*<a href="/release/${releaseId}">Release 1\\.18\\.0</a>: <span class="state-other">in progress</span>\\s*<br>next: step 2, Stop ELLA`,
+        ),
+      );
+      expect(page.text).toMatch(/id="instance-dr"[\s\S]*<td class="release">\s*none/);
+    });
+
+    it('aborts the release with a reason, audited; then no form is left', async () => {
+      const blank = await post(operator, `/release/${releaseId}/abort`, { reason: '' });
+      expect(blank.status).toBe(400);
+      expect(blank.text).toContain('id="abort-reason-error"');
+      const aborted = await post(operator, `/release/${releaseId}/abort`, { reason: 'pages e2e: not today' });
+      expect(aborted.status).toBe(303);
+      const page = await get(operator, `/release/${releaseId}`);
+      expect(page.text).toContain(`id="flash">Release ${releaseId} (1.18.0) aborted`);
+      expect(page.text).toContain(
+        '<dt>Aborted</dt><dd>by op101@uni.example.ac.uk: pages e2e: not today</dd>',
+      );
+      expect(page.text).not.toContain('<form method="post" action="/release/');
+      const rows = (await audits(`prod/${releaseId}`)).filter((r) => r.entityType === 'ella-release');
+      expect(rows.map((r) => [r.action, r.actor, r.reason])).toEqual([
+        ['release.start', 'op101@uni.example.ac.uk', 'pages e2e: release 1.18.0'],
+        ['release.abort', 'op101@uni.example.ac.uk', 'pages e2e: not today'],
+      ]);
+      const again = await post(operator, `/release/${releaseId}/abort`, { reason: 'pages e2e: twice' });
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('role="alert" id="flash">');
+      // Finished: listed on the instance page; the overview shows none in progress.
+      expect((await get(viewer, '/instance/prod')).text).toMatch(
+        new RegExp(
+          `<a href="/release/${releaseId}">Release 1\\.18\\.0</a></td><td><span class="state-other">aborted</span>: pages e2e: not today`,
+        ),
+      );
+      expect((await get(viewer, '/')).text).toMatch(/id="instance-prod"[\s\S]*<td class="release">\s*none/);
+    });
+
+    it('says so while step 3 waits for its backup, refreshes until it has ended, then shows how it ended', async () => {
+      // A release of dr standing at step 3 with its backup still running (rows as the runbook leaves
+      // them; the backup task of this ELLA database would fail at once, too fast to see it running).
+      const by = 'op101@uni.example.ac.uk';
+      const backup = await h.t.prisma.ellaBackup.create({
+        data: {
+          instance: 'dr',
+          object: 'dr/20261126T100000Z.dump',
+          status: 'running',
+          startedAt: NOW,
+          workStartedAt: NOW,
+          createdBy: by,
+          reason: 'release 2.0.0: step 3',
+        },
+      });
+      const seeded = await h.t.prisma.ellaRelease.create({
+        data: {
+          instance: 'dr',
+          version: '2.0.0',
+          notes: '',
+          downtimeMessage: 'ELLA is down for an upgrade to 2.0.0.',
+          acceptanceMessage: 'ELLA 2.0.0 is being tested; please wait until the test is over.',
+          status: 'in_progress',
+          createdBy: by,
+          createdAt: NOW,
+          steps: {
+            create: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((number) => ({
+              number,
+              status:
+                number < 3 ? ('done' as const) : number === 3 ? ('running' as const) : ('pending' as const),
+              ...(number <= 3 ? { action: 'run', actor: by, startedAt: NOW, attempts: 1 } : {}),
+              ...(number < 3 ? { finishedAt: NOW, output: { confirmed: true } } : {}),
+              ...(number === 3
+                ? { backupId: backup.id, output: { backupId: backup.id.toString(), status: 'running' } }
+                : {}),
+            })),
+          },
+        },
+      });
+      const id = seeded.id.toString();
+      const page = await get(operator, `/release/${id}`);
+      expect(page.text).toContain('id="backup-running">Step 3 is backing up the database in the background');
+      expect(page.text).toContain('<div id="release-refresh" data-refresh-seconds="10"');
+      expect(page.text).toMatch(/<script src="\/static\/[0-9a-f]{16}\/refresh\.js" defer><\/script>/);
+      expect(page.text).toContain(`<a href="/release/${id}?refresh=on" class="no-js-only">`);
+      expect(page.text).not.toContain('http-equiv="refresh"');
+      expect(page.text).toContain(`<a href="/instance/dr#backup-${backup.id}">Backup ${backup.id}</a>`);
+      // Nothing to run while the backup runs; abort stays.
+      expect(page.text).not.toContain(`action="/release/${id}/steps/3"`);
+      expect(page.text).toContain(`action="/release/${id}/abort"`);
+      const refreshing = await get(viewer, `/release/${id}?refresh=on`);
+      expect(refreshing.text).toContain('<meta http-equiv="refresh" content="10">');
+      expect(refreshing.text).toContain(`<a href="/release/${id}">Stop refreshing</a>`);
+      // Running it again meanwhile is refused, naming the backup's state.
+      const again = await post(operator, `/release/${id}/steps/3`, {
+        action: 'run',
+        reason: 'pages e2e: again',
+      });
+      expect(again.status).toBe(409);
+      expect(again.text).toContain(`is running: backup ${backup.id} is running`);
+      // The backup ends (as the task ends it): the page shows step 3 failed, stops refreshing, offers the forms.
+      await h.t.prisma.ellaBackup.update({
+        where: { id: backup.id },
+        data: { status: 'failed', finishedAt: NOW, error: 'pg_dump: error: connection refused' },
+      });
+      const ended = await get(operator, `/release/${id}?refresh=on`);
+      expect(ended.text).not.toContain('id="release-refresh"');
+      expect(ended.text).not.toContain('http-equiv="refresh"');
+      expect(ended.text).toMatch(/<li id="step-3" class="step step-failed step-next">/);
+      expect(ended.text).toContain(`backup ${backup.id} failed: pg_dump: error: connection refused`);
+      expect(ended.text).toContain('>Run again</button>');
+      expect((await get(viewer, '/')).text).toMatch(
+        new RegExp(
+          `id="instance-dr"[\\s\\S]*<a href="/release/${id}">Release 2\\.0\\.0</a>: <span class="state-bad">stopped at a failed step</span>`,
+        ),
+      );
+      expect((await post(operator, `/release/${id}/abort`, { reason: 'pages e2e: done here' })).status).toBe(
+        303,
+      );
+    });
+
+    it('skips steps with their reasons, and offers only "confirm" for step 5 without an expected head', async () => {
+      const started = await post(operator, '/instance/dr/releases', {
+        version: '2.1.0',
+        reason: 'pages e2e: skips',
+      });
+      expect(started.status).toBe(303);
+      const id = /\/release\/(\d+)$/.exec(started.location ?? '')?.[1] ?? '';
+      for (const n of [1, 2, 3, 4]) {
+        const skipped = await post(operator, `/release/${id}/steps/${n}`, {
+          action: 'skip',
+          reason: `pages e2e: skip ${n}`,
+        });
+        expect(skipped.status).toBe(303);
+      }
+      const page = await get(operator, `/release/${id}`);
+      expect(page.text).toContain('id="flash">Step 4 (Switch to the new image (on the VM)): skipped');
+      const step5 =
+        /<form method="post" action="\/release\/\d+\/steps\/5" class="act wide" aria-label="Confirm step 5">[\s\S]*?<\/form>/.exec(
+          page.text,
+        )?.[0] ?? '';
+      expect(step5).toContain('<button type="submit" name="action" value="confirm">');
+      expect(step5).not.toContain('value="run"');
+      const confirmed = await post(operator, `/release/${id}/steps/5`, { action: 'confirm', reason: '' });
+      expect(confirmed.status).toBe(303);
+      const after = await get(viewer, `/release/${id}`);
+      // The head found, recorded in the output (no reason given: the default one, audited).
+      expect(after.text).toMatch(
+        /<li id="step-5" class="step step-done">[\s\S]*&quot;heads&quot;: \[\n\s+&quot;[0-9a-z_]+&quot;/,
+      );
+      expect((await stepsOf(id)).slice(0, 5)).toEqual([
+        [1, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 1'],
+        [2, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 2'],
+        [3, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 3'],
+        [4, 'skipped', 'op101@uni.example.ac.uk', 'pages e2e: skip 4'],
+        [5, 'done', 'op101@uni.example.ac.uk', null],
+      ]);
+      const rows = await audits(`dr/${id}/5`);
+      expect(rows.map((r) => [r.action, r.reason])).toEqual([
+        ['release.step.confirm', 'release 2.1.0: step 5 (Migrate the database (alembic head))'],
+      ]);
+      expect((await post(operator, `/release/${id}/abort`, { reason: 'pages e2e: done here' })).status).toBe(
+        303,
+      );
+    });
+  });
 });
 
 describeWith('ella-ops overview with an instance that never answers', () => {
@@ -410,8 +777,10 @@ describeWith('ella-ops overview with an instance that never answers', () => {
     });
   }, 60_000);
   afterAll(async () => {
-    // Stop taking connections first, so that nothing the app still tries hangs again.
-    const closed = new Promise((resolve) => silent?.close(resolve));
+    // Stop taking connections first, so that no call the app still makes hangs on a new one.
+    const closed = new Promise((resolve) =>
+      silent === undefined ? resolve(undefined) : silent.close(resolve),
+    );
     for (const socket of sockets) socket.destroy();
     await closed;
     await h?.close();

@@ -26,6 +26,8 @@ import { InstanceRegistry } from '../instances/instance-registry.js';
 import { instanceName } from '../instances/instance.types.js';
 import { actionBodySchema, programName } from '../processes/process.types.js';
 import { ProcessesService } from '../processes/processes.service.js';
+import { releaseId, STEPS, startReleaseSchema, stepNumber } from '../releases/release.types.js';
+import { ReleasesService } from '../releases/releases.service.js';
 import { uiExceptionsQuerySchema } from '../ui-exceptions/ui-exception.types.js';
 import { UiExceptionsService } from '../ui-exceptions/ui-exceptions.service.js';
 import { type Flash, FlashCookies } from './flash.util.js';
@@ -37,16 +39,26 @@ import { OPERATOR, PagesRenderer, VIEWER, viewerOf } from './pages.renderer.js';
 const PART_TIMEOUT_MS = 15_000;
 const LOG_BYTES = 16_384;
 const RECENT_BROADCASTS = 10;
+/** Finished releases the instance page lists (the open one is shown above them). */
+const RECENT_RELEASES = 5;
+/** How often a release page waiting for its step 3 (the backup) refreshes itself. */
+const RELEASE_REFRESH_SECONDS = 10;
 
 const PROGRAM_ACTIONS = ['start', 'stop', 'restart'] as const;
 const INSTANCE_ACTIONS = ['start', 'stop'] as const;
+const STEP_ACTIONS = ['run', 'confirm', 'skip'] as const;
 
 /** What a re-shown instance page carries after a refused or invalid action. */
 interface Shown {
   errors?: FieldErrors;
   values?: Record<string, string>;
   flash?: Flash;
+  /** The release page only: `?refresh=on`, honoured while step 3 waits for its backup. */
+  refresh?: boolean;
 }
+
+/** Shows the page an action was made from again, with the problem and the values typed. */
+type Reshow = (shown: Shown, status: number) => Promise<void>;
 
 /**
  * The operators' pages: the overview of every instance (refreshing itself), a page per instance with
@@ -71,6 +83,7 @@ export class OpsPagesController {
     private readonly exceptions: UiExceptionsService,
     private readonly health: HealthService,
     private readonly backups: BackupsService,
+    private readonly releases: ReleasesService,
     private readonly clock: Clock,
     @Inject(ELLA_OPS_CONFIG) config: EllaOpsConfig,
   ) {
@@ -267,11 +280,150 @@ export class OpsPagesController {
     }
     await this.act(res, user, instance, formId, form, async () => {
       const backup = await this.backups.backUp(instance, parsed.data.reason, actorOf(user));
+      // The dump and its check run in the background (the backup task): the page lists how it ends.
       if (backup.status === 'running')
         return `Backup ${backup.id} started: it runs in the background, its state is under Backups`;
       return backup.status === 'verified'
         ? `Backup ${backup.id} made and verified`
         : `Backup ${backup.id} ${backup.status}${backup.error === null ? '' : `: ${backup.error}`}`;
+    });
+  }
+
+  @Post('instance/:name/releases')
+  @SignedInPage(OPERATOR)
+  async startRelease(
+    @CurrentUser() user: WebUser,
+    @Param('name') name: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const instance = this.instanceOf(name);
+    const form = formOf(req.body);
+    const formId = 'release';
+    const optional = (field: string) => {
+      const value = (form[field] ?? '').trim();
+      return value === '' ? {} : { [field]: value };
+    };
+    const parsed = startReleaseSchema.safeParse({
+      version: (form.version ?? '').trim(),
+      notes: form.notes ?? '',
+      ...optional('expectedAlembicHead'),
+      ...optional('downtimeMessage'),
+      ...optional('acceptanceMessage'),
+    });
+    // On the pages, as for every other action, the reason is required.
+    const reason = actionBodySchema.safeParse({ reason: form.reason ?? '' });
+    if (!parsed.success || !reason.success) {
+      const errors = {
+        ...(parsed.success ? {} : prefixed(formId, zodErrors(parsed.error))),
+        ...(reason.success ? {} : prefixed(formId, zodErrors(reason.error))),
+      };
+      return this.showInstance(res, user, instance, { errors, values: prefixedValues(formId, form) }, 400);
+    }
+    await this.perform(
+      res,
+      formId,
+      form,
+      (shown, status) => this.showInstance(res, user, instance, shown, status),
+      async () => {
+        const release = await this.releases.start(
+          instance,
+          { ...parsed.data, reason: reason.data.reason },
+          actorOf(user),
+        );
+        return {
+          message: `Release ${release.id} (${release.version}) started: step 1 is next`,
+          to: `/release/${release.id}`,
+        };
+      },
+    );
+  }
+
+  @Get('release/:id')
+  async release(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Query('refresh') refresh: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const checked = parseParam(releaseId, id, 'id');
+    const flash = this.flashes.read(req.headers.cookie);
+    if (flash !== undefined) appendSetCookie(res, this.flashes.clear());
+    await this.showRelease(
+      res,
+      user,
+      checked,
+      { refresh: refresh === 'on', ...(flash === undefined ? {} : { flash }) },
+      200,
+    );
+  }
+
+  @Post('release/:id/steps/:step')
+  @SignedInPage(OPERATOR)
+  async releaseStep(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Param('step') step: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const release = parseParam(releaseId, id, 'id');
+    const number = parseParam(stepNumber, step, 'step');
+    const form = formOf(req.body);
+    const action = STEP_ACTIONS.find((a) => a === form.action);
+    // Skipping has its own form (its reason is required); running and confirming share one.
+    const formId = `${action === 'skip' ? 'skip' : 'step'}-${number}`;
+    const typed = (form.reason ?? '').trim();
+    const parsed =
+      action === 'skip' || typed !== ''
+        ? actionBodySchema.safeParse({ reason: form.reason ?? '' })
+        : ({ success: true, data: { reason: undefined } } as const);
+    const errors: FieldErrors = {};
+    if (action === undefined) errors[`${formId}-form`] = 'Choose run, confirm or skip';
+    if (!parsed.success) {
+      Object.assign(errors, prefixed(formId, zodErrors(parsed.error)));
+      if (action === 'skip' && typed === '') errors[`${formId}-reason`] = 'is required to skip a step';
+    }
+    const reshow: Reshow = (shown, status) => this.showRelease(res, user, release, shown, status);
+    if (action === undefined || !parsed.success) {
+      return reshow({ errors, values: prefixedValues(formId, form) }, 400);
+    }
+    await this.perform(res, formId, form, reshow, async () => {
+      const view = await this.releases.act(release, number, action, parsed.data.reason, actorOf(user));
+      const done = view.steps.find((s) => s.number === number);
+      const title = `Step ${number} (${STEPS[number - 1]?.title ?? '?'})`;
+      let message = `${title}: ${done?.status ?? 'unknown'}`;
+      if (done?.status === 'failed') message += `: ${done.error ?? ''}`;
+      if (done?.status === 'running' && number === 3)
+        message += `: backup ${done.backupId ?? '?'} is being made and verified in the background`;
+      if (view.status === 'completed') message += `. Release ${view.version} is completed`;
+      return { message, to: `/release/${view.id}` };
+    });
+  }
+
+  @Post('release/:id/abort')
+  @SignedInPage(OPERATOR)
+  async abortRelease(
+    @CurrentUser() user: WebUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const release = parseParam(releaseId, id, 'id');
+    const form = formOf(req.body);
+    const formId = 'abort';
+    const reshow: Reshow = (shown, status) => this.showRelease(res, user, release, shown, status);
+    const parsed = actionBodySchema.safeParse({ reason: form.reason ?? '' });
+    if (!parsed.success) {
+      return reshow(
+        { errors: prefixed(formId, zodErrors(parsed.error)), values: prefixedValues(formId, form) },
+        400,
+      );
+    }
+    await this.perform(res, formId, form, reshow, async () => {
+      const view = await this.releases.abort(release, parsed.data.reason, actorOf(user));
+      return { message: `Release ${view.id} (${view.version}) aborted`, to: `/release/${view.id}` };
     });
   }
 
@@ -283,9 +435,8 @@ export class OpsPagesController {
   }
 
   /**
-   * Runs an action: done, the instance page with the result (post/redirect/get); refused or failed
-   * with an HTTP answer (400, 404, 409, 502, 503), the instance page with that status, the message
-   * and the form's values; anything else goes on to the error page.
+   * Runs an action from the instance page: done, the instance page with the result
+   * (post/redirect/get); refused or failed, the instance page again (see `perform`).
    */
   private async act(
     res: Response,
@@ -295,18 +446,37 @@ export class OpsPagesController {
     form: Record<string, string>,
     action: () => Promise<string>,
   ): Promise<void> {
-    let message: string;
+    await this.perform(
+      res,
+      formId,
+      form,
+      (shown, status) => this.showInstance(res, user, instance, shown, status),
+      async () => ({ message: await action(), to: `/instance/${instance}` }),
+    );
+  }
+
+  /**
+   * Runs an action: done, a redirect (303) to the page it names, which says what happened once (the
+   * flash cookie); refused or failed with an HTTP answer (400, 404, 409, 502, 503), the page it came
+   * from with that status, the message (a 400's next to its field) and the form's values; anything
+   * else goes on to the error page.
+   */
+  private async perform(
+    res: Response,
+    formId: string,
+    form: Record<string, string>,
+    reshow: Reshow,
+    action: () => Promise<{ message: string; to: string }>,
+  ): Promise<void> {
+    let done: { message: string; to: string };
     try {
-      message = await action();
+      done = await action();
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
       const status = error.getStatus();
       if (status < 400 || status === 500) throw error;
       const invalid = error instanceof BadRequestException;
-      return this.showInstance(
-        res,
-        user,
-        instance,
+      return reshow(
         {
           errors: invalid ? fieldProblems(formId, error) : {},
           values: prefixedValues(formId, form),
@@ -315,8 +485,8 @@ export class OpsPagesController {
         status,
       );
     }
-    appendSetCookie(res, this.flashes.header({ kind: 'done', message }));
-    res.redirect(303, `/instance/${instance}`);
+    appendSetCookie(res, this.flashes.header({ kind: 'done', message: done.message }));
+    res.redirect(303, done.to);
   }
 
   private async showInstance(
@@ -329,7 +499,7 @@ export class OpsPagesController {
     const instanceName_ = this.instanceOf(name);
     const instance = this.registry.get(instanceName_);
     const now = this.clock.now();
-    const [processes, health, broadcasts, exceptions, backups] = await Promise.all([
+    const [processes, health, broadcasts, exceptions, backups, releases] = await Promise.all([
       within(this.processes.list(instanceName_), PART_TIMEOUT_MS, 'supervisord'),
       within(this.health.health(instanceName_, undefined, now), PART_TIMEOUT_MS, 'health'),
       within(this.broadcasts.list(instanceName_, RECENT_BROADCASTS), PART_TIMEOUT_MS, 'broadcasts'),
@@ -339,7 +509,14 @@ export class OpsPagesController {
         'UI exceptions',
       ),
       within(this.backups.list(instanceName_), PART_TIMEOUT_MS, 'backups'),
+      within(this.releases.list(instanceName_), PART_TIMEOUT_MS, 'releases'),
     ]);
+    const openRelease = releases.ok
+      ? (releases.value.find((r) => r.status === 'in_progress' || r.status === 'failed') ?? null)
+      : null;
+    const finishedReleases = releases.ok
+      ? releases.value.filter((r) => r !== openRelease).slice(0, RECENT_RELEASES)
+      : [];
     this.pages.send(
       res,
       'instance',
@@ -357,10 +534,43 @@ export class OpsPagesController {
         broadcasts,
         exceptions,
         backups,
+        releases: releases.ok
+          ? { ok: true, value: { open: openRelease, finished: finishedReleases } }
+          : releases,
         errors: shown.errors ?? {},
         values: shown.values ?? {},
         flash: shown.flash ?? null,
         now,
+      },
+      status,
+    );
+  }
+
+  private async showRelease(
+    res: Response,
+    user: WebUser,
+    id: bigint,
+    shown: Shown,
+    status: number,
+  ): Promise<void> {
+    const release = await this.releases.get(id);
+    const backingUp = release.steps.some((s) => s.number === 3 && s.status === 'running');
+    this.pages.send(
+      res,
+      'release',
+      `Release ${release.version} on ${release.instance}`,
+      viewerOf(user),
+      {
+        release,
+        backingUp,
+        refreshSeconds: RELEASE_REFRESH_SECONDS,
+        // While step 3 waits for its backup the page refreshes itself (refresh.js); without
+        // JavaScript only when asked (`?refresh=on`), and never once the backup has ended.
+        metaRefresh: backingUp && shown.refresh === true ? RELEASE_REFRESH_SECONDS : false,
+        scripts: backingUp ? ['refresh.js'] : [],
+        errors: shown.errors ?? {},
+        values: shown.values ?? {},
+        flash: shown.flash ?? null,
       },
       status,
     );
@@ -386,8 +596,11 @@ function fieldProblems(formId: string, error: BadRequestException): FieldErrors 
   const errors: FieldErrors = {};
   if (typeof body === 'object' && body !== null && 'problems' in body && Array.isArray(body.problems)) {
     for (const p of body.problems as { field?: unknown; message?: unknown }[]) {
-      if (typeof p.field === 'string' && typeof p.message === 'string')
-        errors[`${formId}-${p.field}`] ??= p.message;
+      if (typeof p.field === 'string' && typeof p.message === 'string') {
+        // The action and the step are the form's own (its buttons, its address), not fields of it.
+        const field = p.field === 'action' || p.field === 'step' ? 'form' : p.field;
+        errors[`${formId}-${field}`] ??= p.message;
+      }
     }
   }
   if (Object.keys(errors).length === 0) errors[`${formId}-form`] = httpMessageOf(error);

@@ -8,6 +8,7 @@ import { HealthService } from '../health/health.service.js';
 import type { HealthView } from '../health/health.types.js';
 import { InstanceRegistry } from '../instances/instance-registry.js';
 import type { EllaInstance } from '../instances/instance.types.js';
+import { type ReleaseView, toReleaseView } from '../releases/release.types.js';
 
 /** A part of the overview that did not come: its own error, or no answer in time. */
 export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -19,11 +20,22 @@ export interface OpenAlert {
   startedAt: string;
 }
 
+/** An instance's open release (in progress, or stopped at a failed step) as the overview shows it. */
+export interface OpenRelease {
+  id: string;
+  version: string;
+  status: ReleaseView['status'];
+  /** The step to act on next, with its title. */
+  nextStep: { number: number; title: string; status: string } | null;
+}
+
 export interface InstanceOverview {
   instance: Pick<EllaInstance, 'name' | 'role' | 'primary' | 'ellaUrl'>;
   health: Part<HealthView>;
   broadcasts: Part<BroadcastView[]>;
   alerts: OpenAlert[];
+  /** Its open release, null when none (or why it could not be read). */
+  release: Part<OpenRelease | null>;
 }
 
 export interface Overview {
@@ -67,8 +79,19 @@ export class OverviewService {
       this.timeoutMs,
       'the alert table',
     );
-    const [alerts, ...instances] = await Promise.all([
+    // Every instance's open release in one bounded read of the app's own table.
+    const releasesPart = within(
+      this.prisma.ellaRelease.findMany({
+        where: { status: { in: ['in_progress', 'failed'] } },
+        include: { steps: true },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+      this.timeoutMs,
+      'the release table',
+    );
+    const [alerts, releases, ...instances] = await Promise.all([
       alertsPart,
+      releasesPart,
       ...this.registry.instances.map(async (instance): Promise<InstanceOverview> => {
         const [health, broadcasts] = await Promise.all([
           within(this.health.health(instance.name, undefined, now), this.timeoutMs, 'health'),
@@ -88,6 +111,7 @@ export class OverviewService {
           health,
           broadcasts,
           alerts: [],
+          release: { ok: true, value: null },
         };
       }),
     ]);
@@ -100,7 +124,16 @@ export class OverviewService {
         }))
       : [];
     const names = new Set(instances.map((i) => i.instance.name));
-    for (const item of instances) item.alerts = open.filter((a) => a.instance === item.instance.name);
+    for (const item of instances) {
+      item.alerts = open.filter((a) => a.instance === item.instance.name);
+      if (!releases.ok) {
+        item.release = releases;
+        continue;
+      }
+      // One open release per instance (start refuses a second); the newest, should there be more.
+      const row = releases.value.find((r) => r.instance === item.instance.name);
+      item.release = { ok: true, value: row === undefined ? null : openReleaseOf(toReleaseView(row)) };
+    }
     return {
       at: now.toISOString(),
       windowMinutes: this.config.HEALTH_WINDOW_MINUTES,
@@ -108,6 +141,16 @@ export class OverviewService {
       otherAlerts: alerts.ok ? { ok: true, value: open.filter((a) => !names.has(a.instance)) } : alerts,
     };
   }
+}
+
+function openReleaseOf(view: ReleaseView): OpenRelease {
+  const next = view.steps.find((s) => s.number === view.nextStep);
+  return {
+    id: view.id,
+    version: view.version,
+    status: view.status,
+    nextStep: next === undefined ? null : { number: next.number, title: next.title, status: next.status },
+  };
 }
 
 /** The work's value, or why not: its error, or no answer within `ms` (the work goes on unwatched). */
