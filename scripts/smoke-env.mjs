@@ -45,6 +45,16 @@ const CLOUD_ENV = {
     TASKS_SERVICE_ACCOUNT: `storage-gateway-run@${PROJECT}.iam.gserviceaccount.com`,
     TASKS_TARGET_URL: 'https://storage-gateway-000000000000.europe-west2.run.app',
   },
+  'ella-ops': {
+    AUTH_MODE: 'oidc',
+    JOB_AUTH_MODE: 'oidc',
+    OIDC_AUDIENCE: 'https://ella-ops-000000000000.europe-west2.run.app',
+    TASKS_MODE: 'cloud-tasks',
+    TASKS_LOCATION: 'europe-west2',
+    TASKS_QUEUE: 'ella-ops',
+    TASKS_SERVICE_ACCOUNT: `ella-ops-run@${PROJECT}.iam.gserviceaccount.com`,
+    TASKS_TARGET_URL: 'https://ella-ops-000000000000.europe-west2.run.app',
+  },
 };
 
 export function smokeEnv(appName, databaseUrl, manifest = loadManifest()) {
