@@ -55,9 +55,8 @@ locals {
   operator_invokers = merge(
     { for email in var.operator_emails : "operator-${email}" => "user:${email}" },
     { for group in var.operator_groups : "operator-group-${group}" => "group:${group}" },
-    # The uptime checks' OIDC token (modules/monitoring) is the Monitoring service agent's.
-    { uptime-check = "serviceAccount:${local.monitoring_agent}" },
   )
+  # The uptime checks' OIDC token (modules/monitoring) is this agent's: google_cloud_run_v2_service_iam_member.uptime_check.
   monitoring_agent = "service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 
   covid_pool         = var.app_settings["covid-pool"]
@@ -345,10 +344,60 @@ module "apps" {
   deletion_protection     = var.deletion_protection
   deployer_member         = local.deployer_member
 
-  # module.monitoring first: creating its uptime checks and channels makes Google create the
-  # Monitoring service agent that local.operator_invokers grants run.invoker to.
-  depends_on = [google_project_service.enabled, module.monitoring]
+  # Not on module.monitoring: a module-level depends_on defers every data source inside (the
+  # project number in each URL) to apply time, and each plan would show the URLs as unknown. Only
+  # the uptime checks' invoker binding below waits for monitoring.
+  depends_on = [google_project_service.enabled]
 }
+
+# run.invoker for the uptime checks' OIDC token (modules/monitoring), the Monitoring service
+# agent's, on every service. After module.monitoring: creating its uptime checks and notification
+# channels makes Google create that agent, and a binding to an account that does not exist yet is
+# refused. This is the one thing here that waits for monitoring.
+resource "google_cloud_run_v2_service_iam_member" "uptime_check" {
+  for_each = local.apps
+
+  project  = var.project_id
+  location = var.region
+  name     = module.apps[each.key].service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${local.monitoring_agent}"
+
+  depends_on = [module.monitoring]
+}
+
+# It was one of each service's invokers (key uptime-check) until the depends_on above moved here.
+
+moved {
+  from = module.apps["covid-pool"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["covid-pool"]
+}
+
+moved {
+  from = module.apps["storage-gateway"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["storage-gateway"]
+}
+
+moved {
+  from = module.apps["cufs-api"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["cufs-api"]
+}
+
+moved {
+  from = module.apps["lookup-gitlab-sync"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["lookup-gitlab-sync"]
+}
+
+moved {
+  from = module.apps["essm-sync"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["essm-sync"]
+}
+
+moved {
+  from = module.apps["ella-ops"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["ella-ops"]
+}
+
 
 # The apps had a module block each before they were read from the manifest.
 moved {
