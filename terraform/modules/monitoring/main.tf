@@ -121,6 +121,23 @@ resource "google_logging_metric" "scheduler_failures" {
   }
 }
 
+# A new log-based metric can take up to ten minutes before Cloud Monitoring accepts an alert policy
+# that names it (terraform-provider-google #10325, #11102): the first apply would fail on the
+# policies below. They wait for this, on create only (and again when a metric is re-created).
+resource "time_sleep" "log_metrics" {
+  create_duration = var.log_metric_wait
+  triggers = {
+    job_runs           = google_logging_metric.job_runs.id
+    job_errors         = google_logging_metric.job_errors.id
+    scheduler_failures = google_logging_metric.scheduler_failures.id
+  }
+}
+
+locals {
+  # The job_runs metric as PromQL names it: logging.googleapis.com/user/<name>, `.`, `/`, `-` as `_`.
+  job_runs_promql = "logging_googleapis_com:user_${replace(google_logging_metric.job_runs.name, "/[./-]/", "_")}"
+}
+
 # --- jobs -------------------------------------------------------------------------------------
 
 resource "google_monitoring_alert_policy" "job_failed" {
@@ -187,6 +204,8 @@ resource "google_monitoring_alert_policy" "job_failed" {
       ${local.runbook} ("Job run failed or refused").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 resource "google_monitoring_alert_policy" "job_absent" {
@@ -202,9 +221,12 @@ resource "google_monitoring_alert_policy" "job_absent" {
     display_name = "No successful ${each.value.app}/${each.value.job} run in ${each.value.absence_minutes} minutes"
     condition_prometheus_query_language {
       # Successful runs within the window; `or vector(0)` makes "never ran at all" a 0, not nothing.
-      query               = "(sum(increase(logging_googleapis_com:user_job_runs{monitored_resource=\"cloud_run_revision\",app=\"${each.value.app}\",job_name=\"${each.value.job}\",status=\"succeeded\"}[${each.value.absence_minutes}m])) or vector(0)) < 1"
+      query               = "(sum(increase(${local.job_runs_promql}{monitored_resource=\"cloud_run_revision\",app=\"${each.value.app}\",job_name=\"${each.value.job}\",status=\"succeeded\"}[${each.value.absence_minutes}m])) or vector(0)) < 1"
       duration            = "0s"
       evaluation_interval = "60s"
+      # Checked against existing metrics at create time otherwise; time_sleep.log_metrics covers
+      # the threshold conditions, this the PromQL one (a metric with no data yet is valid).
+      disable_metric_validation = true
     }
   }
 
@@ -229,6 +251,8 @@ resource "google_monitoring_alert_policy" "job_absent" {
       ${local.runbook} ("No successful run").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 resource "google_monitoring_alert_policy" "scheduler_failed" {
@@ -274,6 +298,8 @@ resource "google_monitoring_alert_policy" "scheduler_failed" {
       the service's logs at that time. ${local.runbook} ("Scheduler attempt failed").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 # --- Cloud Run services ----------------------------------------------------------------------
