@@ -106,12 +106,14 @@ resource "google_logging_metric" "job_errors" {
 }
 
 # Cloud Scheduler logs each attempt; a failed one (target unreachable, 401/403, 5xx, deadline) is
-# logged with severity ERROR under the job's own resource (resource.label.job_id).
+# logged with severity ERROR under the job's own resource (resource.label.job_id). A 409 is left
+# out: the app's answer when a run of that job is still going, harmless (docs/operations.md); the
+# next attempt runs it. Entries without an HTTP status (unreachable, deadline) still count.
 resource "google_logging_metric" "scheduler_failures" {
   project     = var.project_id
   name        = "scheduler_failed_attempts"
-  description = "Cloud Scheduler attempts that failed, by Scheduler job (resource.label.job_id)."
-  filter      = "resource.type=\"cloud_scheduler_job\" AND severity>=ERROR"
+  description = "Cloud Scheduler attempts that failed, by Scheduler job (resource.label.job_id); 409 (a run still going) left out."
+  filter      = "resource.type=\"cloud_scheduler_job\" AND severity>=ERROR AND NOT httpRequest.status=409"
 
   metric_descriptor {
     metric_kind  = "DELTA"
@@ -291,8 +293,8 @@ resource "google_monitoring_alert_policy" "scheduler_failed" {
     content   = <<-EOT
       Cloud Scheduler could not complete a call of **$${resource.label.job_id}** (`<app>-<job>`): the
       service answered 401/403 (the scheduler account lost run.invoker, or JOB_ALLOWED_EMAILS changed),
-      5xx (the run failed: see the job alerts), 409 (a run was still going), or did not answer before
-      the attempt deadline.
+      5xx (the run failed: see the job alerts), or did not answer before the attempt deadline. (A 409,
+      a run of that job still going, is harmless and does not raise this alert.)
 
       First steps: the Scheduler job's logs (`resource.type="cloud_scheduler_job"`) for the status;
       the service's logs at that time. ${local.runbook} ("Scheduler attempt failed").
