@@ -193,9 +193,14 @@ resource "google_monitoring_alert_policy" "job_failed" {
 
   documentation {
     mime_type = "text/markdown"
-    subject   = "${local.prefix} $${metric.label.app} $${metric.label.job_name}: run $${metric.label.status}"
-    content   = <<-EOT
-      A run of **$${metric.label.app}**'s job **$${metric.label.job_name}** ended **$${metric.label.status}** (or threw).
+    # Only labels both conditions group by: the job_errors condition has no status label, so
+    # $${metric.label.status} would be empty in its incidents. The status is in the incident's
+    # metric labels (job_runs condition) and in GET /runs.
+    subject = "${local.prefix} $${metric.label.app} $${metric.label.job_name}: run failed, refused or threw"
+    content = <<-EOT
+      A run of **$${metric.label.app}**'s job **$${metric.label.job_name}** ended failed or refused,
+      or threw (the incident's condition says which; its `status` label, for a run that ended, says
+      failed or refused).
 
       - *refused*: a safety limit stopped a real run before it changed anything (too many changes,
         an empty source). Read the run (`GET /runs?job=<job>` on the app, or the app's run email), check
