@@ -1,5 +1,6 @@
 // Types of scripts/check-alerts.mjs, for its spec.
 export declare const repositoryRoot: string;
+export declare const ABSENCE_SLACK_MINUTES: number;
 export declare function cronPeriodMinutes(expression: string): number;
 export declare function expectedAbsenceAlerts(manifest: {
   apps: { name: string; jobs?: { name: string; schedule: string; alertAfterMinutes?: number }[] }[];

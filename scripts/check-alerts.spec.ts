@@ -53,7 +53,7 @@ describe('absence alerts', () => {
     const expected = expectedAbsenceAlerts(manifest);
     const jobs = manifest.apps.flatMap((app) => app.jobs.map((job) => `${app.name}/${job.name}`));
     expect(Object.keys(expected).sort()).toEqual(jobs.sort());
-    for (const app of manifest.apps) expect(expected[`${app.name}/dispatch-outbox`]).toBe(10);
+    for (const app of manifest.apps) expect(expected[`${app.name}/dispatch-outbox`]).toBe(20);
   });
 
   it('reports a job without an alert, a wrong window and an alert for no job', () => {
@@ -64,7 +64,7 @@ describe('absence alerts', () => {
       ),
     ).toEqual([
       'a/one: no absence alert',
-      'a/two: absence alert after 60 min, expected 120 (twice the period)',
+      'a/two: absence alert after 60 min, expected 120 (twice the period plus 10 min)',
       'a/three: an absence alert for a job the manifest does not schedule',
     ]);
   });
@@ -115,10 +115,10 @@ describe('absence alerts', () => {
       () => {
         expect(checkAlerts()).toEqual([]);
         const jobs = terraformJobs();
-        expect(jobs['covid-pool/import-all']).toMatchObject({ period_minutes: 1440, absence_minutes: 2880 });
+        expect(jobs['covid-pool/import-all']).toMatchObject({ period_minutes: 1440, absence_minutes: 2890 });
         expect(jobs['storage-gateway/resume-orders']).toMatchObject({
           period_minutes: 60,
-          absence_minutes: 120,
+          absence_minutes: 130,
         });
       },
       60_000,
@@ -153,7 +153,8 @@ describe('absence alerts', () => {
           'new-app/monthly',
           'new-app/nightly',
         ]);
-        expect(jobs['new-app/nightly'].absence_minutes).toBe(2880);
+        expect(jobs['new-app/nightly'].absence_minutes).toBe(2890);
+        expect(jobs['new-app/dispatch-outbox'].absence_minutes).toBe(20);
         expect(jobs['new-app/monthly'].absence_minutes).toBe(45000);
 
         write([{ name: 'monthly', schedule: '0 3 1 * *' }]);

@@ -8,8 +8,10 @@ export const CLOUD_SQL_LOGIN_SCOPE = 'https://www.googleapis.com/auth/sqlservice
  * of the runtime's service account with the sqlservice.login scope, from the application default
  * credentials (on Cloud Run, the metadata server). google-auth-library caches the token and
  * fetches a new one shortly before it expires; each new connection asks for the current one.
- * DATABASE_URL then names the IAM user and no password:
- * `postgresql://<app>-run%40<project>.iam@<private IP>/platform?sslmode=require`.
+ * DATABASE_URL then names the IAM user and no password, over the Cloud SQL socket:
+ * `postgresql://<app>-run%40<project>.iam@localhost/platform?host=/cloudsql/<connection name>`.
+ * (Not the private IP with sslmode=require: pg treats require as verify-full, and Cloud SQL's
+ * server certificate names no IP address.)
  */
 export function cloudSqlIamPassword(): () => Promise<string> {
   let auth: Promise<{ getAccessToken(): Promise<string | null | undefined> }> | undefined;

@@ -2,9 +2,10 @@ terraform {
   required_version = ">= 1.5"
 
   required_providers {
+    # Exact version: the one in .terraform.lock.hcl (terraform/README.md, "Provider lock files").
     google = {
       source  = "hashicorp/google"
-      version = "~> 6.12"
+      version = "6.49.1"
     }
   }
 

@@ -2,9 +2,14 @@ terraform {
   required_version = ">= 1.5"
 
   required_providers {
+    # Exact versions: the ones in .terraform.lock.hcl (terraform/README.md, "Provider lock files").
     google = {
       source  = "hashicorp/google"
-      version = "~> 6.12"
+      version = "6.49.1"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "0.13.1"
     }
   }
 

@@ -71,6 +71,8 @@ module "service" {
   public                  = var.public
   labels                  = local.labels
   deletion_protection     = var.deletion_protection
+  deployer_member         = var.deployer_member
+  iam_propagation_wait    = var.iam_propagation_wait
 }
 
 # The identity Scheduler calls this app as: run.invoker on this service and nothing else.
@@ -81,6 +83,25 @@ resource "google_service_account" "scheduler" {
   account_id   = "${var.name}-sched"
   display_name = "${var.name} (Cloud Scheduler)"
   description  = "Cloud Scheduler calls the ${var.name} job endpoints as this account."
+}
+
+# The CI deployer may act as the Scheduler account (a job that calls as it needs actAs to be made):
+# right after the account, and the jobs wait for it and for IAM to propagate (only on create).
+resource "google_service_account_iam_member" "deployer_acts_as_scheduler" {
+  count = local.has_jobs && var.deployer_member != null ? 1 : 0
+
+  service_account_id = google_service_account.scheduler[0].name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
+}
+
+resource "time_sleep" "deployer_acts_as_scheduler" {
+  count = local.has_jobs && var.deployer_member != null ? 1 : 0
+
+  create_duration = var.iam_propagation_wait
+  triggers = {
+    binding = google_service_account_iam_member.deployer_acts_as_scheduler[0].id
+  }
 }
 
 resource "google_cloud_run_v2_service_iam_member" "scheduler" {
@@ -110,5 +131,8 @@ module "job" {
   attempt_deadline      = each.value.attempt_deadline
   paused                = each.value.paused
 
-  depends_on = [google_cloud_run_v2_service_iam_member.scheduler]
+  depends_on = [
+    google_cloud_run_v2_service_iam_member.scheduler,
+    time_sleep.deployer_acts_as_scheduler,
+  ]
 }

@@ -151,3 +151,15 @@ variable "public" {
   type        = bool
   default     = false
 }
+
+variable "deployer_member" {
+  description = "IAM member of CI's deployer (serviceAccount:<email>): gets roles/iam.serviceAccountUser on the app's accounts (runtime and Scheduler), before its service and Scheduler jobs are created. null: granted by hand."
+  type        = string
+  default     = null
+}
+
+variable "iam_propagation_wait" {
+  description = "How long its service and Scheduler jobs wait, on create only, after the deployer's binding (IAM changes take up to a few minutes to apply)."
+  type        = string
+  default     = "120s"
+}

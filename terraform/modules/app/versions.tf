@@ -3,9 +3,13 @@ terraform {
 
   required_providers {
     google = {
-      source = "hashicorp/google"
-      # One provider range across all modules and roots (cloud-run-service needs 6.12 or later).
+      source  = "hashicorp/google"
       version = "~> 6.12"
+    }
+    # time_sleep: IAM propagation after the deployer's actAs binding.
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.13"
     }
   }
 }

@@ -4,7 +4,15 @@
 #
 # Cleanup: a version is deleted once it is older than var.delete_after_days, unless a keep policy
 # matches it: the var.keep_recent most recent versions of each image (each app is one image, so
-# that many of its last builds on main) and the BuildKit cache tag. Keep beats delete.
+# that many of its last builds on main) and the BuildKit cache tag. Keep beats delete. The cache is
+# its own package per app (cache/<app>:buildcache, .gitlab-ci.yml), so its pushes never use up an
+# app's keep_recent versions.
+
+resource "google_project_service" "artifactregistry" {
+  project            = var.project_id
+  service            = "artifactregistry.googleapis.com"
+  disable_on_destroy = false
+}
 
 resource "google_artifact_registry_repository" "this" {
   project       = var.project_id
@@ -41,6 +49,8 @@ resource "google_artifact_registry_repository" "this" {
       older_than = "${var.delete_after_days * 86400}s"
     }
   }
+
+  depends_on = [google_project_service.artifactregistry]
 }
 
 resource "google_artifact_registry_repository_iam_member" "readers" {

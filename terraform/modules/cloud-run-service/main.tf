@@ -23,6 +23,29 @@ resource "google_service_account" "this" {
   description  = "Runtime identity of the ${var.name} Cloud Run service."
 }
 
+# The CI deployer may act as this account (roles/iam.serviceAccountUser on it, and on no other), so
+# it can deploy revisions that run as it. Made here, right after the account, because creating the
+# service below already needs it: a binding that waited for the whole app would never be in place
+# when a new app's first service is created (terraform/README.md, "CI accounts").
+resource "google_service_account_iam_member" "deployer_acts_as" {
+  count = var.deployer_member == null ? 0 : 1
+
+  service_account_id = google_service_account.this.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
+}
+
+# IAM changes take effect within about two minutes, seldom up to seven; the service waits so the
+# deployer's first create is not refused. Only on create: later applies do not wait.
+resource "time_sleep" "deployer_acts_as" {
+  count = var.deployer_member == null ? 0 : 1
+
+  create_duration = var.iam_propagation_wait
+  triggers = {
+    binding = google_service_account_iam_member.deployer_acts_as[0].id
+  }
+}
+
 # roles/cloudsql.client exists only at project level. Each environment has its own project with one
 # instance, so this grants no more than connecting to that instance.
 resource "google_project_iam_member" "cloudsql_client" {
@@ -163,9 +186,11 @@ resource "google_cloud_run_v2_service" "this" {
   }
 
   # A revision that reads a secret it may not access, or a socket it may not open, fails to start.
+  # The deployer must be allowed to act as the runtime account before it creates the service.
   depends_on = [
     google_secret_manager_secret_iam_member.secret_env,
     google_project_iam_member.cloudsql_client,
+    time_sleep.deployer_acts_as,
   ]
 }
 

@@ -169,3 +169,15 @@ variable "public" {
   type        = bool
   default     = false
 }
+
+variable "deployer_member" {
+  description = "IAM member of CI's deployer (serviceAccount:<email>): gets roles/iam.serviceAccountUser on this service's account, before the service is created. null: granted by hand."
+  type        = string
+  default     = null
+}
+
+variable "iam_propagation_wait" {
+  description = "How long the service waits, on create only, after the deployer's binding (IAM changes take up to a few minutes to apply)."
+  type        = string
+  default     = "120s"
+}

@@ -1,5 +1,6 @@
 # The scheduled jobs of apps/manifest.json with the period of each schedule: what the monitoring
-# module's absence alerts (one per job: "no successful run within twice its period") are made from.
+# module's absence alerts (one per job: "no successful run within twice its period plus 10
+# minutes") are made from.
 # No provider and no resource, so `terraform console` evaluates it anywhere, offline:
 # scripts/check-alerts.mjs does, to prove every scheduled job gets its alert.
 #
@@ -8,6 +9,8 @@
 # window itself, not the period), or the `jobs` output refuses to evaluate.
 
 locals {
+  absence_slack_minutes = 10
+
   manifest = jsondecode(file("${path.module}/../../../apps/manifest.json"))
 
   # Minutes between runs, by the cron expression's shape (minute hour day month weekday):
@@ -35,8 +38,10 @@ locals {
         job            = job.name
         schedule       = job.schedule
         period_minutes = local.periods[app.name][job.name]
-        # No successful run for this long raises the job's absence alert: twice its period.
-        absence_minutes = try(job.alertAfterMinutes, local.periods[app.name][job.name] == null ? null : local.periods[app.name][job.name] * 2)
+        # No successful run for this long raises the job's absence alert: twice its period plus
+        # local.absence_slack_minutes (a run's own length and the log-based metric's delay: without
+        # it a 5-minute job's 10-minute window fires whenever one run's point lands late).
+        absence_minutes = try(job.alertAfterMinutes, local.periods[app.name][job.name] == null ? null : local.periods[app.name][job.name] * 2 + local.absence_slack_minutes)
       }
     }
   ]...)

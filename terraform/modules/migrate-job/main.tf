@@ -9,6 +9,26 @@ resource "google_service_account" "this" {
   description  = "Applies database migrations; the only identity that can read the schema owner's credentials."
 }
 
+# The CI deployer may act as this account (and CI updates the job's image as it): made right after
+# the account, and the job waits for it, so the deployer can create the job in the same apply.
+resource "google_service_account_iam_member" "deployer_acts_as" {
+  count = var.deployer_member == null ? 0 : 1
+
+  service_account_id = google_service_account.this.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
+}
+
+# IAM propagation (about two minutes); only on create.
+resource "time_sleep" "deployer_acts_as" {
+  count = var.deployer_member == null ? 0 : 1
+
+  create_duration = var.iam_propagation_wait
+  triggers = {
+    binding = google_service_account_iam_member.deployer_acts_as[0].id
+  }
+}
+
 resource "google_project_iam_member" "cloudsql_client" {
   count = length(var.cloud_sql_instances) > 0 ? 1 : 0
 
@@ -120,5 +140,6 @@ resource "google_cloud_run_v2_job" "this" {
   depends_on = [
     google_secret_manager_secret_iam_member.database_url,
     google_project_iam_member.cloudsql_client,
+    time_sleep.deployer_acts_as,
   ]
 }

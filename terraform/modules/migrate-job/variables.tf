@@ -63,3 +63,15 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "deployer_member" {
+  description = "IAM member of CI's deployer (serviceAccount:<email>): gets roles/iam.serviceAccountUser on the job's account, before the job is created. null: granted by hand."
+  type        = string
+  default     = null
+}
+
+variable "iam_propagation_wait" {
+  description = "How long the job waits, on create only, after the deployer's binding (IAM changes take up to a few minutes to apply)."
+  type        = string
+  default     = "120s"
+}

@@ -3,9 +3,13 @@ terraform {
 
   required_providers {
     google = {
-      source = "hashicorp/google"
-      # 6.12 added the `urls` attribute of google_cloud_run_v2_service used by cloud-run-service.
+      source  = "hashicorp/google"
       version = "~> 6.12"
+    }
+    # time_sleep: IAM propagation after the deployer's actAs binding.
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.13"
     }
   }
 }

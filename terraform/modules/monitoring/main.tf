@@ -106,12 +106,14 @@ resource "google_logging_metric" "job_errors" {
 }
 
 # Cloud Scheduler logs each attempt; a failed one (target unreachable, 401/403, 5xx, deadline) is
-# logged with severity ERROR under the job's own resource (resource.label.job_id).
+# logged with severity ERROR under the job's own resource (resource.label.job_id). A 409 is left
+# out: the app's answer when a run of that job is still going, harmless (docs/operations.md); the
+# next attempt runs it. Entries without an HTTP status (unreachable, deadline) still count.
 resource "google_logging_metric" "scheduler_failures" {
   project     = var.project_id
   name        = "scheduler_failed_attempts"
-  description = "Cloud Scheduler attempts that failed, by Scheduler job (resource.label.job_id)."
-  filter      = "resource.type=\"cloud_scheduler_job\" AND severity>=ERROR"
+  description = "Cloud Scheduler attempts that failed, by Scheduler job (resource.label.job_id); 409 (a run still going) left out."
+  filter      = "resource.type=\"cloud_scheduler_job\" AND severity>=ERROR AND NOT httpRequest.status=409"
 
   metric_descriptor {
     metric_kind  = "DELTA"
@@ -119,6 +121,23 @@ resource "google_logging_metric" "scheduler_failures" {
     unit         = "1"
     display_name = "Scheduler failed attempts"
   }
+}
+
+# A new log-based metric can take up to ten minutes before Cloud Monitoring accepts an alert policy
+# that names it (terraform-provider-google #10325, #11102): the first apply would fail on the
+# policies below. They wait for this, on create only (and again when a metric is re-created).
+resource "time_sleep" "log_metrics" {
+  create_duration = var.log_metric_wait
+  triggers = {
+    job_runs           = google_logging_metric.job_runs.id
+    job_errors         = google_logging_metric.job_errors.id
+    scheduler_failures = google_logging_metric.scheduler_failures.id
+  }
+}
+
+locals {
+  # The job_runs metric as PromQL names it: logging.googleapis.com/user/<name>, `.`, `/`, `-` as `_`.
+  job_runs_promql = "logging_googleapis_com:user_${replace(google_logging_metric.job_runs.name, "/[./-]/", "_")}"
 }
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -174,9 +193,14 @@ resource "google_monitoring_alert_policy" "job_failed" {
 
   documentation {
     mime_type = "text/markdown"
-    subject   = "${local.prefix} $${metric.label.app} $${metric.label.job_name}: run $${metric.label.status}"
-    content   = <<-EOT
-      A run of **$${metric.label.app}**'s job **$${metric.label.job_name}** ended **$${metric.label.status}** (or threw).
+    # Only labels both conditions group by: the job_errors condition has no status label, so
+    # $${metric.label.status} would be empty in its incidents. The status is in the incident's
+    # metric labels (job_runs condition) and in GET /runs.
+    subject = "${local.prefix} $${metric.label.app} $${metric.label.job_name}: run failed, refused or threw"
+    content = <<-EOT
+      A run of **$${metric.label.app}**'s job **$${metric.label.job_name}** ended failed or refused,
+      or threw (the incident's condition says which; its `status` label, for a run that ended, says
+      failed or refused).
 
       - *refused*: a safety limit stopped a real run before it changed anything (too many changes,
         an empty source). Read the run (`GET /runs?job=<job>` on the app, or the app's run email), check
@@ -187,6 +211,8 @@ resource "google_monitoring_alert_policy" "job_failed" {
       ${local.runbook} ("Job run failed or refused").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 resource "google_monitoring_alert_policy" "job_absent" {
@@ -202,9 +228,12 @@ resource "google_monitoring_alert_policy" "job_absent" {
     display_name = "No successful ${each.value.app}/${each.value.job} run in ${each.value.absence_minutes} minutes"
     condition_prometheus_query_language {
       # Successful runs within the window; `or vector(0)` makes "never ran at all" a 0, not nothing.
-      query               = "(sum(increase(logging_googleapis_com:user_job_runs{monitored_resource=\"cloud_run_revision\",app=\"${each.value.app}\",job_name=\"${each.value.job}\",status=\"succeeded\"}[${each.value.absence_minutes}m])) or vector(0)) < 1"
+      query               = "(sum(increase(${local.job_runs_promql}{monitored_resource=\"cloud_run_revision\",app=\"${each.value.app}\",job_name=\"${each.value.job}\",status=\"succeeded\"}[${each.value.absence_minutes}m])) or vector(0)) < 1"
       duration            = "0s"
       evaluation_interval = "60s"
+      # Checked against existing metrics at create time otherwise; time_sleep.log_metrics covers
+      # the threshold conditions, this the PromQL one (a metric with no data yet is valid).
+      disable_metric_validation = true
     }
   }
 
@@ -229,6 +258,8 @@ resource "google_monitoring_alert_policy" "job_absent" {
       ${local.runbook} ("No successful run").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 resource "google_monitoring_alert_policy" "scheduler_failed" {
@@ -267,13 +298,15 @@ resource "google_monitoring_alert_policy" "scheduler_failed" {
     content   = <<-EOT
       Cloud Scheduler could not complete a call of **$${resource.label.job_id}** (`<app>-<job>`): the
       service answered 401/403 (the scheduler account lost run.invoker, or JOB_ALLOWED_EMAILS changed),
-      5xx (the run failed: see the job alerts), 409 (a run was still going), or did not answer before
-      the attempt deadline.
+      5xx (the run failed: see the job alerts), or did not answer before the attempt deadline. (A 409,
+      a run of that job still going, is harmless and does not raise this alert.)
 
       First steps: the Scheduler job's logs (`resource.type="cloud_scheduler_job"`) for the status;
       the service's logs at that time. ${local.runbook} ("Scheduler attempt failed").
     EOT
   }
+
+  depends_on = [time_sleep.log_metrics]
 }
 
 # --- Cloud Run services ----------------------------------------------------------------------

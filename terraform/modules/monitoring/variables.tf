@@ -60,3 +60,9 @@ variable "thresholds" {
   })
   default = {}
 }
+
+variable "log_metric_wait" {
+  description = "How long the alert policies on log-based metrics wait after those metrics are created (on create only): Cloud Monitoring can take up to 10 minutes to accept a new metric in a policy."
+  type        = string
+  default     = "600s"
+}

@@ -7,5 +7,10 @@ terraform {
       # One provider range across all modules and roots (cloud-run-service needs 6.12 or later).
       version = "~> 6.12"
     }
+    # time_sleep: the alert policies wait for new log-based metrics.
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.13"
+    }
   }
 }

@@ -55,9 +55,8 @@ locals {
   operator_invokers = merge(
     { for email in var.operator_emails : "operator-${email}" => "user:${email}" },
     { for group in var.operator_groups : "operator-group-${group}" => "group:${group}" },
-    # The uptime checks' OIDC token (modules/monitoring) is the Monitoring service agent's.
-    { uptime-check = "serviceAccount:${local.monitoring_agent}" },
   )
+  # The uptime checks' OIDC token (modules/monitoring) is this agent's: google_cloud_run_v2_service_iam_member.uptime_check.
   monitoring_agent = "service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 
   covid_pool         = var.app_settings["covid-pool"]
@@ -208,6 +207,9 @@ locals {
     "storage-gateway" = { tasks = "serviceAccount:${local.storage_tasks_account}" }
     "ella-ops"        = { tasks = "serviceAccount:${local.ella_tasks_account}" }
   }
+  # CI's deployer, given actAs on each account as the modules create it (least privilege, below).
+  deployer_member = var.deployer_service_account == null ? null : "serviceAccount:${var.deployer_service_account}"
+
   # Callers of job endpoints besides each app's scheduler account: cufs-api's callers hold its `job`
   # role (JOB_ALLOWED_EMAILS), which is what POST /finance-codes/check and GET /purchase-orders need.
   app_job_callers = {
@@ -296,6 +298,7 @@ module "db_migrate" {
   cloud_sql_instances = local.cloud_sql_instances
   vpc_access          = local.vpc_access
   deletion_protection = var.deletion_protection
+  deployer_member     = local.deployer_member
 
   depends_on = [google_project_service.enabled]
 }
@@ -339,11 +342,62 @@ module "apps" {
   max_instances           = lookup(var.max_instances, each.key, 2)
   request_timeout_seconds = 1800
   deletion_protection     = var.deletion_protection
+  deployer_member         = local.deployer_member
 
-  # module.monitoring first: creating its uptime checks and channels makes Google create the
-  # Monitoring service agent that local.operator_invokers grants run.invoker to.
-  depends_on = [google_project_service.enabled, module.monitoring]
+  # Not on module.monitoring: a module-level depends_on defers every data source inside (the
+  # project number in each URL) to apply time, and each plan would show the URLs as unknown. Only
+  # the uptime checks' invoker binding below waits for monitoring.
+  depends_on = [google_project_service.enabled]
 }
+
+# run.invoker for the uptime checks' OIDC token (modules/monitoring), the Monitoring service
+# agent's, on every service. After module.monitoring: creating its uptime checks and notification
+# channels makes Google create that agent, and a binding to an account that does not exist yet is
+# refused. This is the one thing here that waits for monitoring.
+resource "google_cloud_run_v2_service_iam_member" "uptime_check" {
+  for_each = local.apps
+
+  project  = var.project_id
+  location = var.region
+  name     = module.apps[each.key].service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${local.monitoring_agent}"
+
+  depends_on = [module.monitoring]
+}
+
+# It was one of each service's invokers (key uptime-check) until the depends_on above moved here.
+
+moved {
+  from = module.apps["covid-pool"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["covid-pool"]
+}
+
+moved {
+  from = module.apps["storage-gateway"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["storage-gateway"]
+}
+
+moved {
+  from = module.apps["cufs-api"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["cufs-api"]
+}
+
+moved {
+  from = module.apps["lookup-gitlab-sync"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["lookup-gitlab-sync"]
+}
+
+moved {
+  from = module.apps["essm-sync"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["essm-sync"]
+}
+
+moved {
+  from = module.apps["ella-ops"].module.service.google_cloud_run_v2_service_iam_member.invoker["uptime-check"]
+  to   = google_cloud_run_v2_service_iam_member.uptime_check["ella-ops"]
+}
+
 
 # The apps had a module block each before they were read from the manifest.
 moved {
@@ -435,22 +489,76 @@ resource "google_project_iam_member" "app_instance_user" {
 
 # The CI deployer may act as the accounts this configuration runs things as, and as no other:
 # roles/iam.serviceAccountUser on each of them, not on the project (terraform/README.md, "CI accounts").
-locals {
-  deployer_acts_as = var.deployer_service_account == null ? {} : merge(
-    { for name in keys(local.apps) : "run-${name}" => local.service_account[name] },
-    { for name, app in local.apps : "sched-${name}" => "${name}-sched@${var.project_id}.iam.gserviceaccount.com" if length(try(app.jobs, [])) > 0 },
-    { db-migrate = module.db_migrate.service_account_email },
-  )
+# Each binding is made inside the module that creates the account, right after it, and what runs as
+# the account (service, Scheduler jobs, migrate job) waits for it: see local.deployer_member.
+#
+# The bindings used to be here, keyed run-<app>, sched-<app> and db-migrate. Moved, not re-created:
+# removing the old binding after adding the new one (same role and member) would take actAs away.
+# An app added later has no old binding and needs no line here.
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-covid-pool"]
+  to   = module.apps["covid-pool"].module.service.google_service_account_iam_member.deployer_acts_as[0]
 }
 
-resource "google_service_account_iam_member" "deployer_acts_as" {
-  for_each = local.deployer_acts_as
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-covid-pool"]
+  to   = module.apps["covid-pool"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
 
-  service_account_id = "projects/${var.project_id}/serviceAccounts/${each.value}"
-  role               = "roles/iam.serviceAccountUser"
-  member             = "serviceAccount:${var.deployer_service_account}"
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-storage-gateway"]
+  to   = module.apps["storage-gateway"].module.service.google_service_account_iam_member.deployer_acts_as[0]
+}
 
-  depends_on = [module.apps, module.db_migrate]
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-storage-gateway"]
+  to   = module.apps["storage-gateway"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-cufs-api"]
+  to   = module.apps["cufs-api"].module.service.google_service_account_iam_member.deployer_acts_as[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-cufs-api"]
+  to   = module.apps["cufs-api"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-lookup-gitlab-sync"]
+  to   = module.apps["lookup-gitlab-sync"].module.service.google_service_account_iam_member.deployer_acts_as[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-lookup-gitlab-sync"]
+  to   = module.apps["lookup-gitlab-sync"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-essm-sync"]
+  to   = module.apps["essm-sync"].module.service.google_service_account_iam_member.deployer_acts_as[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-essm-sync"]
+  to   = module.apps["essm-sync"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["run-ella-ops"]
+  to   = module.apps["ella-ops"].module.service.google_service_account_iam_member.deployer_acts_as[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["sched-ella-ops"]
+  to   = module.apps["ella-ops"].google_service_account_iam_member.deployer_acts_as_scheduler[0]
+}
+
+moved {
+  from = google_service_account_iam_member.deployer_acts_as["db-migrate"]
+  to   = module.db_migrate.google_service_account_iam_member.deployer_acts_as[0]
 }
 
 # People (user:) and Google Groups (group:) who may read dashboards, alerts, logs and the services'

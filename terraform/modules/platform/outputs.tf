@@ -22,7 +22,7 @@ output "database_connection_name" {
 }
 
 output "database_private_ip" {
-  description = "Cloud SQL private IP (DATABASE_URL host over Direct VPC egress)."
+  description = "Cloud SQL private IP. DATABASE_URL uses the socket instead: over this IP, sslmode=require verifies the certificate, which names no IP."
   value       = module.database.private_ip_address
 }
 
