@@ -32,6 +32,11 @@ describeWith('ella-ops backups', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ella-ops-backups-'));
     ella = await createEllaTestDatabase(T0);
+    // A real-sized database: a dump of several MB, far more than pg_restore --list reads of it.
+    await ella.query(
+      `CREATE TABLE bulk_attachment AS
+         SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS body FROM generate_series(1, 150000) AS g`,
+    );
     h = await startEllaOps({
       databaseUrl: ella.ownerUrl,
       backupUrl: pathToFileURL(dir).href,
@@ -99,6 +104,7 @@ describeWith('ella-ops backups', () => {
     const content = await readFile(objectFile(first.object));
     expect(content.subarray(0, 5).toString('latin1')).toBe('PGDMP');
     expect(first.sizeBytes).toBe(content.length);
+    expect(content.length).toBeGreaterThan(3_000_000);
     expect(first.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     const list = await h.t.http().get('/instances/prod/backups').set(viewer).expect(200);
     expect(list.body.map((b: { id: string }) => b.id)).toEqual([first.id]);
@@ -120,7 +126,7 @@ describeWith('ella-ops backups', () => {
   it('finds a damaged backup when it reads it back', async () => {
     const file = objectFile(first.object);
     const good = await readFile(file);
-    await truncate(file, Math.floor(good.length / 2));
+    await truncate(file, 200); // its table of contents cut
     const damaged = await h.t
       .http()
       .post(`/instances/prod/backups/${first.id}/verify`)
@@ -131,6 +137,16 @@ describeWith('ella-ops backups', () => {
       status: 'failed',
       error: expect.stringMatching(/^pg_restore --list: /),
     });
+    // Cut after its table of contents: pg_restore --list still lists it; the SHA-256 of the whole does not match.
+    await writeFile(file, good.subarray(0, Math.floor(good.length / 2)));
+    const halved = await h.t
+      .http()
+      .post(`/instances/prod/backups/${first.id}/verify`)
+      .set(operator)
+      .send({ reason: 'checking' })
+      .expect(200);
+    expect(halved.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/^its SHA-256 is /) });
+    await writeFile(file, good);
     // Same length, one byte changed in the data: pg_restore may still list it; the SHA-256 does not match.
     const changed = Buffer.from(good);
     changed[changed.length - 10] = (changed[changed.length - 10] ?? 0) ^ 0xff;
@@ -160,6 +176,36 @@ describeWith('ella-ops backups', () => {
       error: expect.stringMatching(/^pg_dump: /),
     });
     await expect(readFile(objectFile(response.body.object))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails a backup promptly when the store refuses it, and leaves no pg_dump running', async () => {
+    // A file where the store wants the instance's folder: the upload fails before it reads the dump.
+    const blocker = path.join(dir, 'objects', 'dr');
+    await writeFile(blocker, 'not a folder');
+    try {
+      const begun = Date.now();
+      const response = await backUp('dr', reason);
+      expect(response.body).toMatchObject({
+        instance: 'dr',
+        status: 'failed',
+        error: expect.stringMatching(/EEXIST|ENOTDIR/),
+      });
+      expect(Date.now() - begun).toBeLessThan(15_000);
+      // pg_dump was stopped: its session leaves the ELLA database.
+      const dumping = async () =>
+        (
+          await ella.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump'",
+          )
+        ).rows[0]?.n;
+      const until = Date.now() + 5_000;
+      while ((await dumping()) !== '0' && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await dumping()).toBe('0');
+    } finally {
+      await rm(blocker, { force: true });
+    }
   });
 
   it('deletes backups past BACKUP_KEEP_DAYS after a new one, never the newest verified', async () => {

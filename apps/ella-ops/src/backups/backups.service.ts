@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   ConflictException,
   Inject,
@@ -275,7 +276,11 @@ export class BackupsService {
     const dump = pgDump(instance.databaseUrl);
     const measure = new Measure();
     const body = new PassThrough();
-    dump.output.pipe(measure).pipe(body);
+    // pg_dump's output through the hash into the upload; a failed stage destroys the others.
+    const piped = pipeline(dump.output, measure, body).then(
+      () => null,
+      (pipeError: unknown) => (pipeError as Error).message,
+    );
     // A dump that ends badly must fail the upload, so that no partial object is kept.
     const ended = dump.done.then((result) => {
       if (!result.ok) body.destroy(new Error(result.error));
@@ -290,8 +295,18 @@ export class BackupsService {
     } catch (uploadError) {
       error = (uploadError as Error).message;
     }
-    const result = await ended;
-    if (!result.ok) error = result.error;
+    const dumpFailedFirst = dump.child.exitCode !== null && dump.child.exitCode !== 0;
+    if (error !== null && !dumpFailedFirst) {
+      // The upload failed on its own: nothing reads pg_dump's output any more, so stop it (it would
+      // block on its full pipe forever) and keep the storage's error.
+      dump.child.kill('SIGTERM');
+      dump.output.destroy();
+      body.destroy();
+      await Promise.all([ended, piped]);
+    } else {
+      const [result] = await Promise.all([ended, piped]);
+      if (!result.ok) error = result.error;
+    }
     if (error !== null) {
       await store.delete(row.object).catch(() => false);
       return this.prisma.ellaBackup.update({
@@ -324,8 +339,9 @@ export class BackupsService {
     } catch (error) {
       return { ok: false, error: `cannot read ${row.object}: ${(error as Error).message}` };
     }
+    // The whole object goes through the hash, though pg_restore --list reads only its start.
     const measure = new Measure();
-    const listed = await pgRestoreList(content.pipe(measure));
+    const listed = await pgRestoreList(content, [measure]);
     if (!listed.ok) return { ok: false, error: listed.error.slice(0, 2000) };
     const sha256 = measure.hash.digest('hex');
     if (sha256 !== row.sha256)
