@@ -466,6 +466,56 @@ describeWith('ella-ops releases', () => {
     );
     expect(after.byKey['dr:failover']).toBe('ELLA runs on neither primary "prod" nor failover "dr"');
   });
+
+  it('an abort while step 9 runs stands: the step ends, the release stays aborted and nobody is emailed', async () => {
+    const started = await h.t
+      .http()
+      .post('/instances/prod/releases')
+      .set(operator)
+      .send({ version: '1.18.2' })
+      .expect(201);
+    const id = started.body.id as string;
+    for (const number of [1, 2, 3, 4, 5, 6]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+    const seven = step((await act(id, 7, 'run')).body, 7);
+    await act(id, 8, 'skip', { reason: 'a rehearsal' });
+    // The test holds the row lock of step 7's broadcast in the ELLA database: step 9 waits ending it.
+    const holder = new pg.Client({ connectionString: ella.ownerUrl });
+    await holder.connect();
+    let nine: Promise<{ status: number; body: ReleaseView }> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM broadcast WHERE id = $1 FOR UPDATE', [seven.output?.broadcastId]);
+      nine = h.t
+        .http()
+        .post(`/releases/${id}/steps/9/run`)
+        .set(operator)
+        .send({})
+        .then((response) => ({ status: response.status, body: response.body as ReleaseView }));
+      await waitFor('step 9 to run', async () => {
+        const release = await h.t.http().get(`/releases/${id}`).set(viewer).expect(200);
+        return step(release.body, 9).status === 'running';
+      });
+      const aborted = await h.t
+        .http()
+        .post(`/releases/${id}/abort`)
+        .set(operator)
+        .send({ reason: 'called off mid-step' })
+        .expect(200);
+      expect(aborted.body.status).toBe('aborted');
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    const ended = await nine;
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ status: 'aborted', nextStep: null });
+    expect(step(ended.body, 9)).toMatchObject({ status: 'done' });
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: false });
+    const emails = await h.t.prisma.outboxEmail.count({
+      where: { dedupeKey: `ella-ops:release:${id}:released` },
+    });
+    expect(emails).toBe(0);
+  });
 });
 
 /** supervisord's own `removeProcessGroup` (raw XML-RPC): the program that exits at once goes away. */

@@ -465,7 +465,9 @@ export class ReleasesService {
 
   /**
    * Records how the step ended: done, failed (the release stops: `failed`), or still running (step 3).
-   * Step 9 done completes the release and queues the users' email in the same transaction.
+   * Step 9 done completes the release and queues the users' email in the same transaction. Under the
+   * release's row lock, and only while the release is still open: a step that ends after an abort is
+   * recorded, but leaves the release aborted (no completion, no email).
    */
   private async finish(
     release: ReleaseWithSteps,
@@ -484,6 +486,8 @@ export class ReleasesService {
           ...(result.backupId === undefined ? {} : { backupId: result.backupId }),
         },
       });
+      const { status } = await this.lock(tx, release.id);
+      if (!OPEN.includes(status)) return step;
       if (result.status === 'failed') {
         await tx.ellaRelease.update({ where: { id: release.id }, data: { status: 'failed' } });
       } else if (result.status === 'done' && number === STEPS.length) {
