@@ -15,7 +15,14 @@ import { BackupsService } from '../src/backups/backups.service.js';
 import { FixedClock } from '../src/clock.js';
 import { InstanceRegistry } from '../src/instances/instance-registry.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
-import { type EllaOpsHarness, job, operator, startEllaOps, viewer } from './ella-ops.harness.js';
+import {
+  type EllaOpsHarness,
+  job,
+  operator,
+  startAnotherApp,
+  startEllaOps,
+  viewer,
+} from './ella-ops.harness.js';
 import { supervisordInstalled } from './supervisord.harness.js';
 
 const describeWith = supervisordInstalled ? describe : describe.skip;
@@ -316,5 +323,35 @@ describeWith('ella-ops backups', () => {
     await h.queue.drained();
     const rows = await h.t.prisma.ellaBackup.findMany({ where: { instance: 'prod', reason: 'twice' } });
     expect(rows.map((r) => r.status)).toEqual(['verified']);
+  });
+
+  it("backs up for real under JOBS_FORCE_DRY_RUN (staging): a backup is an operator's action", async () => {
+    const staging = await startAnotherApp(h, clock, { JOBS_FORCE_DRY_RUN: true });
+    try {
+      const started = await staging
+        .http()
+        .post('/instances/prod/backups')
+        .set(operator)
+        .send({ reason: 'staging' })
+        .expect(202);
+      await staging.queue.drained();
+      const done = await staging
+        .http()
+        .get(`/instances/prod/backups/${started.body.id}`)
+        .set(viewer)
+        .expect(200);
+      expect(done.body).toMatchObject({ status: 'verified', error: null });
+      expect((await readFile(objectFile(done.body.object))).length).toBe(done.body.sizeBytes);
+      const run = await h.t.prisma.jobRun.findFirst({
+        where: { job: 'backup' },
+        orderBy: { startedAt: 'desc' },
+      });
+      expect(run?.summary).toMatchObject({
+        status: 'verified',
+        dryRunNotApplied: 'JOBS_FORCE_DRY_RUN does not apply to a backup',
+      });
+    } finally {
+      await staging.close();
+    }
   });
 });
