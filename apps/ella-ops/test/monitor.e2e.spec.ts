@@ -193,4 +193,31 @@ describeWith('ella-ops monitor job', () => {
       await h.t.prisma.ellaBroadcastEnd.deleteMany({ where: { createdBy: 'test' } });
     }
   });
+
+  it('leaves the API unchecked while the instance is expected stopped: its alert neither opens nor clears', async () => {
+    // prod is stopped by an operator (the drill above); its API stops answering meanwhile.
+    api.control.addFault({ path: '/prod/api/v1/broadcasts/', status: 503 });
+    try {
+      const stopped = await run();
+      expect(stopped.summary.opened).not.toContain('prod:api');
+      expect(stopped.summary.problems.map((p) => p.key)).not.toContain('prod:api');
+      await h.t.http().post('/instances/prod/start').set(operator).send({ reason: 'drill over' }).expect(200);
+      const started = await run();
+      expect(started.summary.opened).toContain('prod:api');
+      await h.t.http().post('/instances/prod/stop').set(operator).send({ reason: 'maintenance' }).expect(200);
+    } finally {
+      api.control.reset();
+    }
+    // The API answers again while prod is stopped: its alert stays open until prod runs again.
+    const quiet = await run();
+    expect(quiet.summary.cleared).not.toContain('prod:api');
+    await h.t
+      .http()
+      .post('/instances/prod/start')
+      .set(operator)
+      .send({ reason: 'maintenance over' })
+      .expect(200);
+    const again = await run();
+    expect(again.summary.cleared).toContain('prod:api');
+  });
 });
