@@ -23,7 +23,7 @@ import {
   startEllaOps,
   viewer,
 } from './ella-ops.harness.js';
-import { supervisordInstalled } from './supervisord.harness.js';
+import { supervisordInstalled, waitFor } from './supervisord.harness.js';
 
 const describeWith = supervisordInstalled ? describe : describe.skip;
 const T0 = new Date('2026-11-26T10:00:00.000Z');
@@ -323,6 +323,52 @@ describeWith('ella-ops backups', () => {
     await h.queue.drained();
     const rows = await h.t.prisma.ellaBackup.findMany({ where: { instance: 'prod', reason: 'twice' } });
     expect(rows.map((r) => r.status)).toEqual(['verified']);
+  });
+
+  it('counts a backup lost from when its task took it, and one marked lost stays failed when its dump ends', async () => {
+    // The test locks the big table: pg_dump waits for it, so the backup's dump is running meanwhile.
+    const holder = new pg.Client({ connectionString: ella.ownerUrl });
+    await holder.connect();
+    const service = h.t.app.get(BackupsService);
+    let id: string | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE bulk_attachment IN ACCESS EXCLUSIVE MODE');
+      const started = await h.t
+        .http()
+        .post('/instances/prod/backups')
+        .set(operator)
+        .send({ reason: 'slow' })
+        .expect(202);
+      id = started.body.id as string;
+      await waitFor('pg_dump to wait for the lock', async () => {
+        const waiting = await ella.query(
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'",
+        );
+        return waiting.rowCount === 1;
+      });
+      // As if it had waited two hours in the queue: its dump only just started, so it is not lost.
+      await h.t.prisma.ellaBackup.update({
+        where: { id: BigInt(id) },
+        data: { startedAt: new Date(clock.now().getTime() - 2 * 3_600_000) },
+      });
+      expect(await service.failStale()).toEqual([]);
+      clock.set(new Date(clock.now().getTime() + 61 * 60_000));
+      expect(await service.failStale()).toEqual([id]);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    await h.queue.drained();
+    const ended = await h.t
+      .http()
+      .get(`/instances/prod/backups/${id ?? '?'}`)
+      .set(viewer)
+      .expect(200);
+    expect(ended.body).toMatchObject({
+      status: 'failed',
+      error: 'lost: still running 60 minutes after it started (BACKUP_TIMEOUT_MINUTES)',
+    });
   });
 
   it("backs up for real under JOBS_FORCE_DRY_RUN (staging): a backup is an operator's action", async () => {

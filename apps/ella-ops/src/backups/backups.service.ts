@@ -9,7 +9,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { TASK_QUEUE, type TaskQueue } from '@app/google';
-import { type EllaBackup, PrismaService } from '@app/db';
+import { type EllaBackup, type Prisma, PrismaService } from '@app/db';
 import { EllaAudit } from '../audit/ella-audit.js';
 import { Clock } from '../clock.js';
 import { ELLA_OPS_CONFIG, type EllaOpsConfig } from '../config.js';
@@ -54,7 +54,8 @@ export type BackupFinishedListener = (row: EllaBackup) => Promise<void>;
  * at a time: a transaction-scoped advisory lock makes the check and the insert one step) and done by
  * the `backup` task (the app's task queue: Cloud Tasks, or the in-process dispatcher), which takes the
  * row once, so a task delivered twice dumps once. A backup still `running` BACKUP_TIMEOUT_MINUTES after
- * it started was lost (the app stopped): it is marked failed on the next start and by the monitor.
+ * its task took it (or after it started, while no task took it) was lost (the app stopped): it is
+ * marked failed on the next start and by the monitor, and stays failed however its dump ends.
  * Retention (`BACKUP_KEEP_DAYS`) never deletes the newest verified one. Every backup and deletion is
  * audited.
  */
@@ -216,8 +217,13 @@ export class BackupsService {
   async failStale(): Promise<string[]> {
     const limit = this.config.BACKUP_TIMEOUT_MINUTES;
     const before = new Date(this.clock.now().getTime() - limit * 60_000);
+    // Counted from when its task took it (a queued backup from when it started): time in the queue
+    // does not count against a dump that runs.
     const stale = await this.prisma.ellaBackup.findMany({
-      where: { status: 'running', startedAt: { lt: before } },
+      where: {
+        status: 'running',
+        OR: [{ workStartedAt: { lt: before } }, { workStartedAt: null, startedAt: { lt: before } }],
+      },
     });
     const ids: string[] = [];
     for (const row of stale) {
@@ -309,23 +315,38 @@ export class BackupsService {
     }
     if (error !== null) {
       await store.delete(row.object).catch(() => false);
-      return this.prisma.ellaBackup.update({
-        where: { id: row.id },
-        data: { status: 'failed', finishedAt: this.clock.now(), error: error.slice(0, 2000) },
+      return this.whileRunning(row.id, {
+        status: 'failed',
+        finishedAt: this.clock.now(),
+        error: error.slice(0, 2000),
       });
     }
     const sha256 = measure.hash.digest('hex');
-    const written = await this.prisma.ellaBackup.update({
-      where: { id: row.id },
-      data: { sizeBytes: BigInt(measure.size), sha256, finishedAt: this.clock.now() },
+    const written = await this.whileRunning(row.id, {
+      sizeBytes: BigInt(measure.size),
+      sha256,
+      finishedAt: this.clock.now(),
     });
+    if (written.status !== 'running') return written;
     const check = await this.readBack(instance, written);
-    return this.prisma.ellaBackup.update({
-      where: { id: row.id },
-      data: check.ok
+    return this.whileRunning(
+      row.id,
+      check.ok
         ? { status: 'verified', verifiedAt: this.clock.now() }
         : { status: 'failed', error: check.error },
-    });
+    );
+  }
+
+  /**
+   * Updates the backup only while it is still `running`, and answers it as it is: one marked lost
+   * (failStale) meanwhile stays `failed`, however its dump ends.
+   */
+  private async whileRunning(
+    id: bigint,
+    data: Prisma.EllaBackupUpdateManyMutationInput,
+  ): Promise<EllaBackup> {
+    await this.prisma.ellaBackup.updateMany({ where: { id, status: 'running' }, data });
+    return this.prisma.ellaBackup.findUniqueOrThrow({ where: { id } });
   }
 
   private async readBack(
