@@ -4,7 +4,7 @@
 // Order, a step claimed once when two calls race, failure and retry, skip with a reason, resume on a
 // second app instance, step 5's head check, step 6's refusal, the audit, who may act, bad input, and
 // the monitor's view of a primary stopped by a release.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -515,6 +515,51 @@ describeWith('ella-ops releases', () => {
       where: { dedupeKey: `ella-ops:release:${id}:released` },
     });
     expect(emails).toBe(0);
+  });
+
+  it('ends step 3 when its backup is verified even if the retention after it fails', async () => {
+    // An old backup whose object the store cannot delete (a folder where the object should be).
+    const blocked = path.join(dir, 'objects', 'prod', 'blocked.dump');
+    await mkdir(path.join(blocked, 'inside'), { recursive: true });
+    const old = await h.t.prisma.ellaBackup.create({
+      data: {
+        instance: 'prod',
+        object: 'prod/blocked.dump',
+        status: 'failed',
+        startedAt: new Date(Date.now() - 60 * 86_400_000),
+        finishedAt: new Date(Date.now() - 60 * 86_400_000),
+        createdBy: 'test',
+        reason: 'old',
+        error: 'old',
+      },
+    });
+    try {
+      const started = await h.t
+        .http()
+        .post('/instances/prod/releases')
+        .set(operator)
+        .send({ version: '1.18.3' })
+        .expect(201);
+      const id = started.body.id as string;
+      for (const number of [1, 2]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+      const three = await act(id, 3, 'run');
+      expect(step(three.body, 3).status).toBe('running');
+      await h.queue.drained();
+      // Ended by the task itself (not by a read of the release, which also looks at the backup).
+      const stored = await h.t.prisma.ellaReleaseStep.findUniqueOrThrow({
+        where: { releaseId_number: { releaseId: BigInt(id), number: 3 } },
+      });
+      expect(stored).toMatchObject({ status: 'done', output: { status: 'verified' } });
+      await h.t
+        .http()
+        .post(`/releases/${id}/abort`)
+        .set(operator)
+        .send({ reason: 'rehearsal over' })
+        .expect(200);
+    } finally {
+      await h.t.prisma.ellaBackup.delete({ where: { id: old.id } });
+      await rm(blocked, { recursive: true, force: true });
+    }
   });
 });
 

@@ -200,8 +200,9 @@ export class BackupsService {
       },
       reason: row.reason,
     });
-    if (row.status === 'verified') await this.applyRetention(instance, row.createdBy);
+    // Told first: a retention that fails (a deletion the store refuses) must not keep step 3 waiting.
     await this.finished(row);
+    if (row.status === 'verified') await this.applyRetention(instance, row.createdBy);
     return {
       backupId: id.toString(),
       outcome: 'done',

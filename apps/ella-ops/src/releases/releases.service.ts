@@ -200,6 +200,12 @@ export class ReleasesService {
     }
     const step = await this.finish(release, number, result);
     await this.recordStep(release, number, action, actor, why, step);
+    if (result.status === 'running' && result.backupId !== undefined) {
+      // The task may have ended the backup before its id was stored with the step (the listener then
+      // found no step): end the step from the backup as it is now (a step already ended stays so).
+      const backup = await this.prisma.ellaBackup.findUnique({ where: { id: result.backupId } });
+      if (backup !== null) await this.backupFinished(backup);
+    }
     return toReleaseView(await this.load(id));
   }
 
@@ -333,6 +339,7 @@ export class ReleasesService {
                 startedAt: now,
                 finishedAt: null,
                 error: null,
+                backupId: null, // step 3 run again: its earlier backup is not this run's
                 attempts: { increment: 1 },
               },
       });
