@@ -119,6 +119,7 @@ describeWith('ella-ops backups', () => {
       where: { app: 'ella-ops', entityType: 'ella-backup' },
     });
     expect(trail.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['backup.start', 'token:operator', reason],
       ['backup.create', 'token:operator', reason],
     ]);
   });
@@ -292,6 +293,8 @@ describeWith('ella-ops backups', () => {
     });
     const audit = await h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', action: 'backup.lost' } });
     expect(audit.map((a) => a.entityId)).toEqual([`prod/${lost.id}`]);
+    // Who started it and why stay with its end.
+    expect(audit[0]?.before).toMatchObject({ startedBy: 'token:operator', startReason: 'lost' });
   });
 
   it('makes one backup of two started at once: the start holds a lock per instance (the other is a 409)', async () => {

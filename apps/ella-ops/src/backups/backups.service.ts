@@ -122,6 +122,13 @@ export class BackupsService {
         data: { object: `${prefix}${name}/${stamp}-${created.id}.dump` },
       });
     });
+    await this.audit.record(actor, {
+      action: 'backup.start',
+      entityType: 'ella-backup',
+      entityId: `${name}/${row.id}`,
+      after: { status: 'running', object: row.object },
+      reason,
+    });
     try {
       await this.queue.enqueue({
         job: 'backup',
@@ -136,6 +143,13 @@ export class BackupsService {
           finishedAt: this.clock.now(),
           error: `its task could not be queued: ${(error as Error).message}`.slice(0, 2000),
         },
+      });
+      await this.audit.record(actor, {
+        action: 'backup.create',
+        entityType: 'ella-backup',
+        entityId: `${name}/${row.id}`,
+        after: { status: 'failed', object: row.object, error: failed.error },
+        reason,
       });
       await this.finished(failed);
       throw new ServiceUnavailableException(
@@ -238,7 +252,12 @@ export class BackupsService {
         action: 'backup.lost',
         entityType: 'ella-backup',
         entityId: `${row.instance}/${row.id}`,
-        before: { status: 'running', startedAt: row.startedAt.toISOString() },
+        before: {
+          status: 'running',
+          startedAt: row.startedAt.toISOString(),
+          startedBy: row.createdBy,
+          startReason: row.reason,
+        },
         after: { status: 'failed', error },
         reason: `BACKUP_TIMEOUT_MINUTES (${limit}) passed`,
       });
