@@ -561,6 +561,27 @@ describeWith('ella-ops releases', () => {
       await rm(blocked, { recursive: true, force: true });
     }
   });
+
+  it('ends the release broadcasts when step 9 is skipped', async () => {
+    const started = await h.t
+      .http()
+      .post('/instances/prod/releases')
+      .set(operator)
+      .send({ version: '1.18.4' })
+      .expect(201);
+    const id = started.body.id as string;
+    for (const number of [1, 2, 3, 4, 5, 6]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+    const seven = step((await act(id, 7, 'run')).body, 7);
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: true });
+    await act(id, 8, 'skip', { reason: 'a rehearsal' });
+    const skipped = await act(id, 9, 'skip', { reason: 'no email for a rehearsal' });
+    expect(skipped.body).toMatchObject({ status: 'completed' });
+    expect(step(skipped.body, 9)).toMatchObject({
+      status: 'skipped',
+      output: { broadcastsEnded: [seven.output?.broadcastId] },
+    });
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: false });
+  });
 });
 
 /** supervisord's own `removeProcessGroup` (raw XML-RPC): the program that exits at once goes away. */

@@ -189,7 +189,8 @@ export class ReleasesService {
       () => this.claim(release.id, number, action, reason, actor),
     );
     if (action === 'skip') {
-      await this.recordStep(release, number, 'skip', actor, why, claimed);
+      const step = number === STEPS.length ? await this.endBroadcastsOnSkip(release, why, actor) : claimed;
+      await this.recordStep(release, number, 'skip', actor, why, step);
       return toReleaseView(await this.load(id));
     }
     let result: StepResult;
@@ -453,6 +454,35 @@ export class ReleasesService {
       default:
         throw new Error(`no step ${number}`);
     }
+  }
+
+  /**
+   * Step 9 skipped: the release is over all the same, so its broadcasts (steps 1 and 7) still end; the
+   * skip's output says which ended, or why they could not be (then they are for an operator to end).
+   */
+  private async endBroadcastsOnSkip(
+    release: ReleaseWithSteps,
+    why: string,
+    actor: string,
+  ): Promise<EllaReleaseStep> {
+    const outputOf = (n: number) =>
+      (release.steps.find((s) => s.number === n)?.output ?? {}) as Record<string, unknown>;
+    let output: Record<string, unknown>;
+    try {
+      const ended = await this.endBroadcasts(
+        release.instance,
+        [outputOf(7).broadcastId, outputOf(1).broadcastId],
+        why,
+        actor,
+      );
+      output = { broadcastsEnded: ended };
+    } catch (error) {
+      output = { broadcastsNotEnded: (error as Error).message };
+    }
+    return this.prisma.ellaReleaseStep.update({
+      where: { releaseId_number: { releaseId: release.id, number: STEPS.length } },
+      data: { output: output as Prisma.InputJsonValue },
+    });
   }
 
   /** Deactivates the release's broadcasts that are still active; one already ended (by hand, by its end time) is fine. */
