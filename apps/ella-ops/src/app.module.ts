@@ -94,6 +94,7 @@ export class AppModule {
           provide: SupervisorClients,
           useValue: new SupervisorClients({
             timeoutMs: config.SUPERVISOR_TIMEOUT_MS,
+            actionTimeoutMs: config.SUPERVISOR_ACTION_TIMEOUT_MS,
             readAttempts: config.SUPERVISOR_READ_ATTEMPTS,
           }),
         },

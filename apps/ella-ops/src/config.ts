@@ -19,6 +19,8 @@ export const ellaOpsSchema = baseSchema
     ELLA_INSTANCES_FILE: z.string().optional(),
     /** How long one supervisord call (one attempt) may take before the instance counts as unreachable. */
     SUPERVISOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** How long a supervisord start or stop (one attempt: actions are never repeated) may take. */
+    SUPERVISOR_ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
     /** Attempts in all for a supervisord read that fails (actions are never repeated). */
     SUPERVISOR_READ_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
     /** How long a query on an instance's ELLA database, or a call to its API, may take. */

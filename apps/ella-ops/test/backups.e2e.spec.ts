@@ -15,8 +15,15 @@ import { BackupsService } from '../src/backups/backups.service.js';
 import { FixedClock } from '../src/clock.js';
 import { InstanceRegistry } from '../src/instances/instance-registry.js';
 import { createEllaTestDatabase, type EllaTestDatabase } from './ella-database.fixture.js';
-import { type EllaOpsHarness, job, operator, startEllaOps, viewer } from './ella-ops.harness.js';
-import { supervisordInstalled } from './supervisord.harness.js';
+import {
+  type EllaOpsHarness,
+  job,
+  operator,
+  startAnotherApp,
+  startEllaOps,
+  viewer,
+} from './ella-ops.harness.js';
+import { supervisordInstalled, waitFor } from './supervisord.harness.js';
 
 const describeWith = supervisordInstalled ? describe : describe.skip;
 const T0 = new Date('2026-11-26T10:00:00.000Z');
@@ -32,6 +39,11 @@ describeWith('ella-ops backups', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ella-ops-backups-'));
     ella = await createEllaTestDatabase(T0);
+    // A real-sized database: a dump of several MB, far more than pg_restore --list reads of it.
+    await ella.query(
+      `CREATE TABLE bulk_attachment AS
+         SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS body FROM generate_series(1, 150000) AS g`,
+    );
     h = await startEllaOps({
       databaseUrl: ella.ownerUrl,
       backupUrl: pathToFileURL(dir).href,
@@ -99,6 +111,7 @@ describeWith('ella-ops backups', () => {
     const content = await readFile(objectFile(first.object));
     expect(content.subarray(0, 5).toString('latin1')).toBe('PGDMP');
     expect(first.sizeBytes).toBe(content.length);
+    expect(content.length).toBeGreaterThan(3_000_000);
     expect(first.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     const list = await h.t.http().get('/instances/prod/backups').set(viewer).expect(200);
     expect(list.body.map((b: { id: string }) => b.id)).toEqual([first.id]);
@@ -106,6 +119,7 @@ describeWith('ella-ops backups', () => {
       where: { app: 'ella-ops', entityType: 'ella-backup' },
     });
     expect(trail.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['backup.start', 'token:operator', reason],
       ['backup.create', 'token:operator', reason],
     ]);
   });
@@ -120,7 +134,7 @@ describeWith('ella-ops backups', () => {
   it('finds a damaged backup when it reads it back', async () => {
     const file = objectFile(first.object);
     const good = await readFile(file);
-    await truncate(file, Math.floor(good.length / 2));
+    await truncate(file, 200); // its table of contents cut
     const damaged = await h.t
       .http()
       .post(`/instances/prod/backups/${first.id}/verify`)
@@ -131,6 +145,16 @@ describeWith('ella-ops backups', () => {
       status: 'failed',
       error: expect.stringMatching(/^pg_restore --list: /),
     });
+    // Cut after its table of contents: pg_restore --list still lists it; the SHA-256 of the whole does not match.
+    await writeFile(file, good.subarray(0, Math.floor(good.length / 2)));
+    const halved = await h.t
+      .http()
+      .post(`/instances/prod/backups/${first.id}/verify`)
+      .set(operator)
+      .send({ reason: 'checking' })
+      .expect(200);
+    expect(halved.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/^its SHA-256 is /) });
+    await writeFile(file, good);
     // Same length, one byte changed in the data: pg_restore may still list it; the SHA-256 does not match.
     const changed = Buffer.from(good);
     changed[changed.length - 10] = (changed[changed.length - 10] ?? 0) ^ 0xff;
@@ -160,6 +184,36 @@ describeWith('ella-ops backups', () => {
       error: expect.stringMatching(/^pg_dump: /),
     });
     await expect(readFile(objectFile(response.body.object))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails a backup promptly when the store refuses it, and leaves no pg_dump running', async () => {
+    // A file where the store wants the instance's folder: the upload fails before it reads the dump.
+    const blocker = path.join(dir, 'objects', 'dr');
+    await writeFile(blocker, 'not a folder');
+    try {
+      const begun = Date.now();
+      const response = await backUp('dr', reason);
+      expect(response.body).toMatchObject({
+        instance: 'dr',
+        status: 'failed',
+        error: expect.stringMatching(/EEXIST|ENOTDIR/),
+      });
+      expect(Date.now() - begun).toBeLessThan(15_000);
+      // pg_dump was stopped: its session leaves the ELLA database.
+      const dumping = async () =>
+        (
+          await ella.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump'",
+          )
+        ).rows[0]?.n;
+      const until = Date.now() + 5_000;
+      while ((await dumping()) !== '0' && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await dumping()).toBe('0');
+    } finally {
+      await rm(blocker, { force: true });
+    }
   });
 
   it('deletes backups past BACKUP_KEEP_DAYS after a new one, never the newest verified', async () => {
@@ -239,6 +293,8 @@ describeWith('ella-ops backups', () => {
     });
     const audit = await h.t.prisma.auditEvent.findMany({ where: { app: 'ella-ops', action: 'backup.lost' } });
     expect(audit.map((a) => a.entityId)).toEqual([`prod/${lost.id}`]);
+    // Who started it and why stay with its end.
+    expect(audit[0]?.before).toMatchObject({ startedBy: 'token:operator', startReason: 'lost' });
   });
 
   it('makes one backup of two started at once: the start holds a lock per instance (the other is a 409)', async () => {
@@ -270,5 +326,81 @@ describeWith('ella-ops backups', () => {
     await h.queue.drained();
     const rows = await h.t.prisma.ellaBackup.findMany({ where: { instance: 'prod', reason: 'twice' } });
     expect(rows.map((r) => r.status)).toEqual(['verified']);
+  });
+
+  it('counts a backup lost from when its task took it, and one marked lost stays failed when its dump ends', async () => {
+    // The test locks the big table: pg_dump waits for it, so the backup's dump is running meanwhile.
+    const holder = new pg.Client({ connectionString: ella.ownerUrl });
+    await holder.connect();
+    const service = h.t.app.get(BackupsService);
+    let id: string | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE bulk_attachment IN ACCESS EXCLUSIVE MODE');
+      const started = await h.t
+        .http()
+        .post('/instances/prod/backups')
+        .set(operator)
+        .send({ reason: 'slow' })
+        .expect(202);
+      id = started.body.id as string;
+      await waitFor('pg_dump to wait for the lock', async () => {
+        const waiting = await ella.query(
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'",
+        );
+        return waiting.rowCount === 1;
+      });
+      // As if it had waited two hours in the queue: its dump only just started, so it is not lost.
+      await h.t.prisma.ellaBackup.update({
+        where: { id: BigInt(id) },
+        data: { startedAt: new Date(clock.now().getTime() - 2 * 3_600_000) },
+      });
+      expect(await service.failStale()).toEqual([]);
+      clock.set(new Date(clock.now().getTime() + 61 * 60_000));
+      expect(await service.failStale()).toEqual([id]);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    await h.queue.drained();
+    const ended = await h.t
+      .http()
+      .get(`/instances/prod/backups/${id ?? '?'}`)
+      .set(viewer)
+      .expect(200);
+    expect(ended.body).toMatchObject({
+      status: 'failed',
+      error: 'lost: still running 60 minutes after it started (BACKUP_TIMEOUT_MINUTES)',
+    });
+  });
+
+  it("backs up for real under JOBS_FORCE_DRY_RUN (staging): a backup is an operator's action", async () => {
+    const staging = await startAnotherApp(h, clock, { JOBS_FORCE_DRY_RUN: true });
+    try {
+      const started = await staging
+        .http()
+        .post('/instances/prod/backups')
+        .set(operator)
+        .send({ reason: 'staging' })
+        .expect(202);
+      await staging.queue.drained();
+      const done = await staging
+        .http()
+        .get(`/instances/prod/backups/${started.body.id}`)
+        .set(viewer)
+        .expect(200);
+      expect(done.body).toMatchObject({ status: 'verified', error: null });
+      expect((await readFile(objectFile(done.body.object))).length).toBe(done.body.sizeBytes);
+      const run = await h.t.prisma.jobRun.findFirst({
+        where: { job: 'backup' },
+        orderBy: { startedAt: 'desc' },
+      });
+      expect(run?.summary).toMatchObject({
+        status: 'verified',
+        dryRunNotApplied: 'JOBS_FORCE_DRY_RUN does not apply to a backup',
+      });
+    } finally {
+      await staging.close();
+    }
   });
 });

@@ -194,12 +194,16 @@ export interface AnotherApp {
 
 /**
  * A second instance of ella-ops on the harness's database and peers, as after a restart: nothing of
- * the first one's memory, its own port and task queue.
+ * the first one's memory, its own port and task queue; `settings` changes some of its configuration.
  */
-export async function startAnotherApp(h: EllaOpsHarness, clock?: Clock): Promise<AnotherApp> {
+export async function startAnotherApp(
+  h: EllaOpsHarness,
+  clock?: Clock,
+  settings: Partial<EllaOpsConfig> = {},
+): Promise<AnotherApp> {
   const port = await freePort();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ ...h.t.config, PORT: port }, { clock })],
+    imports: [AppModule.forRoot({ ...h.t.config, ...settings, PORT: port }, { clock })],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureService(app, { app: 'ella-ops', description: 'test' });

@@ -160,4 +160,64 @@ describeWith('ella-ops monitor job', () => {
       'ELLA runs on neither primary "prod" nor failover "dr"',
     );
   });
+
+  it('ends an expired broadcast only when it has ended: an unreachable database leaves it for the next run', async () => {
+    const past = new Date(clock.now().getTime() - 60_000);
+    // On "offline" (its database does not answer), and one "prod" no longer has (404: ended either way).
+    await h.t.prisma.ellaBroadcastEnd.createMany({
+      data: [
+        { instance: 'offline', broadcastId: 424242, endsAt: past, createdBy: 'test' },
+        { instance: 'prod', broadcastId: 999999, endsAt: past, createdBy: 'test' },
+      ],
+    });
+    try {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const result = await run();
+        const summary = result.summary as typeof result.summary & {
+          broadcastsNotEnded: { broadcast: string; error: string }[];
+        };
+        expect(summary.broadcastsDeactivated).toEqual(attempt === 0 ? ['prod/999999'] : []);
+        expect(summary.broadcastsNotEnded).toEqual([
+          { broadcast: 'offline/424242', error: expect.any(String) },
+        ]);
+        const offline = await h.t.prisma.ellaBroadcastEnd.findUnique({
+          where: { instance_broadcastId: { instance: 'offline', broadcastId: 424242 } },
+        });
+        expect(offline?.deactivatedAt).toBeNull();
+      }
+      const gone = await h.t.prisma.ellaBroadcastEnd.findUnique({
+        where: { instance_broadcastId: { instance: 'prod', broadcastId: 999999 } },
+      });
+      expect(gone?.deactivatedAt).not.toBeNull();
+    } finally {
+      await h.t.prisma.ellaBroadcastEnd.deleteMany({ where: { createdBy: 'test' } });
+    }
+  });
+
+  it('leaves the API unchecked while the instance is expected stopped: its alert neither opens nor clears', async () => {
+    // prod is stopped by an operator (the drill above); its API stops answering meanwhile.
+    api.control.addFault({ path: '/prod/api/v1/broadcasts/', status: 503 });
+    try {
+      const stopped = await run();
+      expect(stopped.summary.opened).not.toContain('prod:api');
+      expect(stopped.summary.problems.map((p) => p.key)).not.toContain('prod:api');
+      await h.t.http().post('/instances/prod/start').set(operator).send({ reason: 'drill over' }).expect(200);
+      const started = await run();
+      expect(started.summary.opened).toContain('prod:api');
+      await h.t.http().post('/instances/prod/stop').set(operator).send({ reason: 'maintenance' }).expect(200);
+    } finally {
+      api.control.reset();
+    }
+    // The API answers again while prod is stopped: its alert stays open until prod runs again.
+    const quiet = await run();
+    expect(quiet.summary.cleared).not.toContain('prod:api');
+    await h.t
+      .http()
+      .post('/instances/prod/start')
+      .set(operator)
+      .send({ reason: 'maintenance over' })
+      .expect(200);
+    const again = await run();
+    expect(again.summary.cleared).toContain('prod:api');
+  });
 });

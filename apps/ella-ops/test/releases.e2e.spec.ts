@@ -4,7 +4,7 @@
 // Order, a step claimed once when two calls race, failure and retry, skip with a reason, resume on a
 // second app instance, step 5's head check, step 6's refusal, the audit, who may act, bad input, and
 // the monitor's view of a primary stopped by a release.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -465,6 +465,122 @@ describeWith('ella-ops releases', () => {
       /^not running: analysis-watcher \(STOPPED\), api \(STOPPED\)/,
     );
     expect(after.byKey['dr:failover']).toBe('ELLA runs on neither primary "prod" nor failover "dr"');
+  });
+
+  it('an abort while step 9 runs stands: the step ends, the release stays aborted and nobody is emailed', async () => {
+    const started = await h.t
+      .http()
+      .post('/instances/prod/releases')
+      .set(operator)
+      .send({ version: '1.18.2' })
+      .expect(201);
+    const id = started.body.id as string;
+    for (const number of [1, 2, 3, 4, 5, 6]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+    const seven = step((await act(id, 7, 'run')).body, 7);
+    await act(id, 8, 'skip', { reason: 'a rehearsal' });
+    // The test holds the row lock of step 7's broadcast in the ELLA database: step 9 waits ending it.
+    const holder = new pg.Client({ connectionString: ella.ownerUrl });
+    await holder.connect();
+    let nine: Promise<{ status: number; body: ReleaseView }> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM broadcast WHERE id = $1 FOR UPDATE', [seven.output?.broadcastId]);
+      nine = h.t
+        .http()
+        .post(`/releases/${id}/steps/9/run`)
+        .set(operator)
+        .send({})
+        .then((response) => ({ status: response.status, body: response.body as ReleaseView }));
+      await waitFor('step 9 to run', async () => {
+        const release = await h.t.http().get(`/releases/${id}`).set(viewer).expect(200);
+        return step(release.body, 9).status === 'running';
+      });
+      const aborted = await h.t
+        .http()
+        .post(`/releases/${id}/abort`)
+        .set(operator)
+        .send({ reason: 'called off mid-step' })
+        .expect(200);
+      expect(aborted.body.status).toBe('aborted');
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    const ended = await nine;
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ status: 'aborted', nextStep: null });
+    expect(step(ended.body, 9)).toMatchObject({ status: 'done' });
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: false });
+    const emails = await h.t.prisma.outboxEmail.count({
+      where: { dedupeKey: `ella-ops:release:${id}:released` },
+    });
+    expect(emails).toBe(0);
+  });
+
+  it('ends step 3 when its backup is verified even if the retention after it fails', async () => {
+    // An old backup whose object the store cannot delete (a folder where the object should be).
+    const blocked = path.join(dir, 'objects', 'prod', 'blocked.dump');
+    await mkdir(path.join(blocked, 'inside'), { recursive: true });
+    const old = await h.t.prisma.ellaBackup.create({
+      data: {
+        instance: 'prod',
+        object: 'prod/blocked.dump',
+        status: 'failed',
+        startedAt: new Date(Date.now() - 60 * 86_400_000),
+        finishedAt: new Date(Date.now() - 60 * 86_400_000),
+        createdBy: 'test',
+        reason: 'old',
+        error: 'old',
+      },
+    });
+    try {
+      const started = await h.t
+        .http()
+        .post('/instances/prod/releases')
+        .set(operator)
+        .send({ version: '1.18.3' })
+        .expect(201);
+      const id = started.body.id as string;
+      for (const number of [1, 2]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+      const three = await act(id, 3, 'run');
+      expect(step(three.body, 3).status).toBe('running');
+      await h.queue.drained();
+      // Ended by the task itself (not by a read of the release, which also looks at the backup).
+      const stored = await h.t.prisma.ellaReleaseStep.findUniqueOrThrow({
+        where: { releaseId_number: { releaseId: BigInt(id), number: 3 } },
+      });
+      expect(stored).toMatchObject({ status: 'done', output: { status: 'verified' } });
+      await h.t
+        .http()
+        .post(`/releases/${id}/abort`)
+        .set(operator)
+        .send({ reason: 'rehearsal over' })
+        .expect(200);
+    } finally {
+      await h.t.prisma.ellaBackup.delete({ where: { id: old.id } });
+      await rm(blocked, { recursive: true, force: true });
+    }
+  });
+
+  it('ends the release broadcasts when step 9 is skipped', async () => {
+    const started = await h.t
+      .http()
+      .post('/instances/prod/releases')
+      .set(operator)
+      .send({ version: '1.18.4' })
+      .expect(201);
+    const id = started.body.id as string;
+    for (const number of [1, 2, 3, 4, 5, 6]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+    const seven = step((await act(id, 7, 'run')).body, 7);
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: true });
+    await act(id, 8, 'skip', { reason: 'a rehearsal' });
+    const skipped = await act(id, 9, 'skip', { reason: 'no email for a rehearsal' });
+    expect(skipped.body).toMatchObject({ status: 'completed' });
+    expect(step(skipped.body, 9)).toMatchObject({
+      status: 'skipped',
+      output: { broadcastsEnded: [seven.output?.broadcastId] },
+    });
+    expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: false });
   });
 });
 

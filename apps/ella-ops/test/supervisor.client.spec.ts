@@ -100,7 +100,7 @@ describeWith('SupervisorClient against a real supervisord', () => {
       proxy.failures.push({ status: 503, retryAfter: '1' });
       expect((await client.getProcessInfo('api')).statename).toBe('RUNNING');
       expect(delays).toEqual([1000]);
-      expect(client.policy.calls).toBe(2);
+      expect(client.calls).toBe(2);
       expect(proxy.forwarded).toBe(1);
 
       for (const status of [503, 429, 500]) {
@@ -109,7 +109,7 @@ describeWith('SupervisorClient against a real supervisord', () => {
           `supervisord of instance "prod" is unreachable: it answered HTTP ${status}`,
         );
       }
-      expect(client.policy.calls).toBe(5);
+      expect(client.calls).toBe(5);
       expect(proxy.forwarded).toBe(1);
       expect(delays).toEqual([1000]);
       expect((await s.client.getProcessInfo('api')).statename).toBe('RUNNING');
@@ -119,7 +119,7 @@ describeWith('SupervisorClient against a real supervisord', () => {
       await expect(client.getState()).rejects.toThrow('it answered HTTP 503');
       proxy.failures.push({ status: 401 });
       await expect(client.getState()).rejects.toThrow('it refused the credentials (HTTP 401)');
-      expect(client.policy.calls).toBe(7);
+      expect(client.calls).toBe(7);
       expect(delays).toEqual([1000]);
     } finally {
       await proxy.close();
@@ -177,7 +177,7 @@ describe('SupervisorClient without a supervisord', () => {
         'supervisord of instance "slow" is unreachable: no answer within 200 ms',
       );
       const elapsed = performance.now() - started;
-      expect(client.policy.calls).toBe(2);
+      expect(client.calls).toBe(2);
       expect(hung.requests).toBe(2);
       // Two attempts of 200 ms and one backoff (about 0.2 s): bounded, not a wait for ever (the slack is
       // for a busy machine).
@@ -201,7 +201,7 @@ describe('SupervisorClient without a supervisord', () => {
         'supervisord of instance "slow" is unreachable: no answer within 200 ms',
       );
       await expect(client.startAllProcesses()).rejects.toThrow('no answer within 200 ms');
-      expect(client.policy.calls).toBe(2);
+      expect(client.calls).toBe(2);
       expect(hung.requests).toBe(2);
       const once = new SupervisorClient({
         instance: 'slow',
@@ -210,8 +210,29 @@ describe('SupervisorClient without a supervisord', () => {
         readAttempts: 1,
       });
       await expect(once.getAllProcessInfo()).rejects.toThrow('no answer within 200 ms');
-      expect(once.policy.calls).toBe(1);
+      expect(once.calls).toBe(1);
       expect(hung.requests).toBe(3);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('gives an action its own longer limit (SUPERVISOR_ACTION_TIMEOUT_MS), once', async () => {
+    const hung = await startSilentServer();
+    try {
+      const client = new SupervisorClient({
+        instance: 'slow',
+        url: `${hung.url}/RPC2`,
+        timeoutMs: 200,
+        actionTimeoutMs: 800,
+      });
+      const started = performance.now();
+      await expect(client.stopAllProcesses()).rejects.toThrow(
+        'supervisord of instance "slow" is unreachable: no answer within 800 ms',
+      );
+      expect(performance.now() - started).toBeGreaterThanOrEqual(750);
+      expect(client.actionPolicy.calls).toBe(1);
+      expect(hung.requests).toBe(1);
     } finally {
       await hung.close();
     }
@@ -237,10 +258,10 @@ describe('SupervisorClient without a supervisord', () => {
       },
     });
     await expect(client.getProcessInfo('api')).rejects.toThrow('connection refused');
-    expect(client.policy.calls).toBe(3);
+    expect(client.calls).toBe(3);
     expect(delays).toHaveLength(2);
     await expect(client.startProcess('api')).rejects.toThrow('connection refused');
-    expect(client.policy.calls).toBe(4);
+    expect(client.calls).toBe(4);
     expect(delays).toHaveLength(2);
   });
 });

@@ -3,6 +3,9 @@ import { Job, type JobContext, type JobHandler, type JobOutcome } from '@app/job
 import { z } from 'zod';
 import { type BackupTaskOutcome, BackupsService } from './backups.service.js';
 
+/** The task's outcome when JOBS_FORCE_DRY_RUN asked for a dry run it did not make. */
+type ForcedDryRunOutcome = BackupTaskOutcome & { dryRunNotApplied: string };
+
 const backupTask = z.strictObject({
   backupId: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a backup id'),
 });
@@ -11,6 +14,9 @@ const backupTask = z.strictObject({
  * `POST /tasks/backup` (the app's task queue; the job role only, as every task): dumps and verifies
  * the running backup `backupId`. A backup that ends `failed` is a task that succeeded (its outcome is
  * recorded; Cloud Tasks must not try it again); a delivery of a backup already taken does nothing.
+ * JOBS_FORCE_DRY_RUN (development, staging) does not apply: a backup is an operator's action (or a
+ * release's step 3), not a scheduled write, and a dry run would leave it `running` until it is lost.
+ * Only a caller's explicit dry run dumps nothing.
  */
 @Injectable()
 @Job({
@@ -19,12 +25,12 @@ const backupTask = z.strictObject({
   input: backupTask,
   scopeOf: (t) => `backup:${t.backupId}`,
 })
-export class BackupTask implements JobHandler<BackupTaskOutcome> {
+export class BackupTask implements JobHandler<BackupTaskOutcome | ForcedDryRunOutcome> {
   constructor(private readonly backups: BackupsService) {}
 
-  async run(ctx: JobContext): Promise<JobOutcome<BackupTaskOutcome>> {
+  async run(ctx: JobContext): Promise<JobOutcome<BackupTaskOutcome | ForcedDryRunOutcome>> {
     const { backupId } = backupTask.parse(ctx.input);
-    if (ctx.dryRun) {
+    if (ctx.dryRun && !ctx.forcedDryRun) {
       return {
         status: 'succeeded',
         summary: {
@@ -36,6 +42,11 @@ export class BackupTask implements JobHandler<BackupTaskOutcome> {
       };
     }
     ctx.assertLockHeld();
-    return { status: 'succeeded', summary: await this.backups.runTask(BigInt(backupId)) };
+    const outcome = await this.backups.runTask(BigInt(backupId));
+    if (!ctx.forcedDryRun) return { status: 'succeeded', summary: outcome };
+    return {
+      status: 'succeeded',
+      summary: { ...outcome, dryRunNotApplied: 'JOBS_FORCE_DRY_RUN does not apply to a backup' },
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   ConflictException,
   Inject,
@@ -8,7 +9,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { TASK_QUEUE, type TaskQueue } from '@app/google';
-import { type EllaBackup, PrismaService } from '@app/db';
+import { type EllaBackup, type Prisma, PrismaService } from '@app/db';
 import { EllaAudit } from '../audit/ella-audit.js';
 import { Clock } from '../clock.js';
 import { ELLA_OPS_CONFIG, type EllaOpsConfig } from '../config.js';
@@ -53,7 +54,8 @@ export type BackupFinishedListener = (row: EllaBackup) => Promise<void>;
  * at a time: a transaction-scoped advisory lock makes the check and the insert one step) and done by
  * the `backup` task (the app's task queue: Cloud Tasks, or the in-process dispatcher), which takes the
  * row once, so a task delivered twice dumps once. A backup still `running` BACKUP_TIMEOUT_MINUTES after
- * it started was lost (the app stopped): it is marked failed on the next start and by the monitor.
+ * its task took it (or after it started, while no task took it) was lost (the app stopped): it is
+ * marked failed on the next start and by the monitor, and stays failed however its dump ends.
  * Retention (`BACKUP_KEEP_DAYS`) never deletes the newest verified one. Every backup and deletion is
  * audited.
  */
@@ -120,6 +122,13 @@ export class BackupsService {
         data: { object: `${prefix}${name}/${stamp}-${created.id}.dump` },
       });
     });
+    await this.audit.record(actor, {
+      action: 'backup.start',
+      entityType: 'ella-backup',
+      entityId: `${name}/${row.id}`,
+      after: { status: 'running', object: row.object },
+      reason,
+    });
     try {
       await this.queue.enqueue({
         job: 'backup',
@@ -134,6 +143,13 @@ export class BackupsService {
           finishedAt: this.clock.now(),
           error: `its task could not be queued: ${(error as Error).message}`.slice(0, 2000),
         },
+      });
+      await this.audit.record(actor, {
+        action: 'backup.create',
+        entityType: 'ella-backup',
+        entityId: `${name}/${row.id}`,
+        after: { status: 'failed', object: row.object, error: failed.error },
+        reason,
       });
       await this.finished(failed);
       throw new ServiceUnavailableException(
@@ -198,8 +214,9 @@ export class BackupsService {
       },
       reason: row.reason,
     });
-    if (row.status === 'verified') await this.applyRetention(instance, row.createdBy);
+    // Told first: a retention that fails (a deletion the store refuses) must not keep step 3 waiting.
     await this.finished(row);
+    if (row.status === 'verified') await this.applyRetention(instance, row.createdBy);
     return {
       backupId: id.toString(),
       outcome: 'done',
@@ -215,8 +232,13 @@ export class BackupsService {
   async failStale(): Promise<string[]> {
     const limit = this.config.BACKUP_TIMEOUT_MINUTES;
     const before = new Date(this.clock.now().getTime() - limit * 60_000);
+    // Counted from when its task took it (a queued backup from when it started): time in the queue
+    // does not count against a dump that runs.
     const stale = await this.prisma.ellaBackup.findMany({
-      where: { status: 'running', startedAt: { lt: before } },
+      where: {
+        status: 'running',
+        OR: [{ workStartedAt: { lt: before } }, { workStartedAt: null, startedAt: { lt: before } }],
+      },
     });
     const ids: string[] = [];
     for (const row of stale) {
@@ -230,7 +252,12 @@ export class BackupsService {
         action: 'backup.lost',
         entityType: 'ella-backup',
         entityId: `${row.instance}/${row.id}`,
-        before: { status: 'running', startedAt: row.startedAt.toISOString() },
+        before: {
+          status: 'running',
+          startedAt: row.startedAt.toISOString(),
+          startedBy: row.createdBy,
+          startReason: row.reason,
+        },
         after: { status: 'failed', error },
         reason: `BACKUP_TIMEOUT_MINUTES (${limit}) passed`,
       });
@@ -275,7 +302,11 @@ export class BackupsService {
     const dump = pgDump(instance.databaseUrl);
     const measure = new Measure();
     const body = new PassThrough();
-    dump.output.pipe(measure).pipe(body);
+    // pg_dump's output through the hash into the upload; a failed stage destroys the others.
+    const piped = pipeline(dump.output, measure, body).then(
+      () => null,
+      (pipeError: unknown) => (pipeError as Error).message,
+    );
     // A dump that ends badly must fail the upload, so that no partial object is kept.
     const ended = dump.done.then((result) => {
       if (!result.ok) body.destroy(new Error(result.error));
@@ -290,27 +321,52 @@ export class BackupsService {
     } catch (uploadError) {
       error = (uploadError as Error).message;
     }
-    const result = await ended;
-    if (!result.ok) error = result.error;
+    const dumpFailedFirst = dump.child.exitCode !== null && dump.child.exitCode !== 0;
+    if (error !== null && !dumpFailedFirst) {
+      // The upload failed on its own: nothing reads pg_dump's output any more, so stop it (it would
+      // block on its full pipe forever) and keep the storage's error.
+      dump.child.kill('SIGTERM');
+      dump.output.destroy();
+      body.destroy();
+      await Promise.all([ended, piped]);
+    } else {
+      const [result] = await Promise.all([ended, piped]);
+      if (!result.ok) error = result.error;
+    }
     if (error !== null) {
       await store.delete(row.object).catch(() => false);
-      return this.prisma.ellaBackup.update({
-        where: { id: row.id },
-        data: { status: 'failed', finishedAt: this.clock.now(), error: error.slice(0, 2000) },
+      return this.whileRunning(row.id, {
+        status: 'failed',
+        finishedAt: this.clock.now(),
+        error: error.slice(0, 2000),
       });
     }
     const sha256 = measure.hash.digest('hex');
-    const written = await this.prisma.ellaBackup.update({
-      where: { id: row.id },
-      data: { sizeBytes: BigInt(measure.size), sha256, finishedAt: this.clock.now() },
+    const written = await this.whileRunning(row.id, {
+      sizeBytes: BigInt(measure.size),
+      sha256,
+      finishedAt: this.clock.now(),
     });
+    if (written.status !== 'running') return written;
     const check = await this.readBack(instance, written);
-    return this.prisma.ellaBackup.update({
-      where: { id: row.id },
-      data: check.ok
+    return this.whileRunning(
+      row.id,
+      check.ok
         ? { status: 'verified', verifiedAt: this.clock.now() }
         : { status: 'failed', error: check.error },
-    });
+    );
+  }
+
+  /**
+   * Updates the backup only while it is still `running`, and answers it as it is: one marked lost
+   * (failStale) meanwhile stays `failed`, however its dump ends.
+   */
+  private async whileRunning(
+    id: bigint,
+    data: Prisma.EllaBackupUpdateManyMutationInput,
+  ): Promise<EllaBackup> {
+    await this.prisma.ellaBackup.updateMany({ where: { id, status: 'running' }, data });
+    return this.prisma.ellaBackup.findUniqueOrThrow({ where: { id } });
   }
 
   private async readBack(
@@ -324,8 +380,9 @@ export class BackupsService {
     } catch (error) {
       return { ok: false, error: `cannot read ${row.object}: ${(error as Error).message}` };
     }
+    // The whole object goes through the hash, though pg_restore --list reads only its start.
     const measure = new Measure();
-    const listed = await pgRestoreList(content.pipe(measure));
+    const listed = await pgRestoreList(content, [measure]);
     if (!listed.ok) return { ok: false, error: listed.error.slice(0, 2000) };
     const sha256 = measure.hash.digest('hex');
     if (sha256 !== row.sha256)

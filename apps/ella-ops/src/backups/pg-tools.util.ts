@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type Readable, type Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * libpq's environment for a `postgresql://` URL: the password goes to the child's environment
@@ -31,10 +32,11 @@ function collect(stream: Readable): () => string {
   return () => text.trim();
 }
 
-/** `pg_dump -Fc` of the database: its output as a stream, and how it ended. */
+/** `pg_dump -Fc` of the database: its output as a stream, how it ended, and the child (to stop it). */
 export function pgDump(databaseUrl: string): {
   output: Readable;
   done: Promise<{ ok: boolean; error: string }>;
+  child: ChildProcess;
 } {
   const child = spawn('pg_dump', ['--format=custom', '--no-password'], {
     env: libpqEnv(databaseUrl),
@@ -47,12 +49,18 @@ export function pgDump(databaseUrl: string): {
       resolve({ ok: code === 0, error: code === 0 ? '' : `pg_dump: ${stderr() || `exit ${code}`}` }),
     );
   });
-  return { output: child.stdout, done };
+  return { output: child.stdout, done, child };
 }
 
-/** `pg_restore --list` of a dump read from `input`: ok with its table of contents' entry count, or why not. */
-export function pgRestoreList(
+/**
+ * `pg_restore --list` of a dump read from `input` through `through` (e.g. a hash): ok with its table of
+ * contents' entry count, or why not. pg_restore reads only the header and table of contents and exits;
+ * the rest of `input` is still read to its end (and dropped), so that what streams through `through`
+ * is the whole object. `input` is destroyed when reading fails.
+ */
+export async function pgRestoreList(
   input: Readable,
+  through: Transform[] = [],
 ): Promise<{ ok: true; entries: number } | { ok: false; error: string }> {
   const child = spawn('pg_restore', ['--list'], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -63,10 +71,26 @@ export function pgRestoreList(
   child.stdout.on('data', (chunk: Buffer) => {
     listing += chunk.toString('utf8');
   });
-  input.on('error', () => child.stdin.destroy());
-  child.stdin.on('error', () => undefined); // pg_restore may stop reading a dump it refuses
-  input.pipe(child.stdin);
-  return new Promise((resolve) => {
+  const stdin = child.stdin;
+  const stdinOpen = () => !stdin.destroyed && !stdin.writableEnded;
+  stdin.on('error', () => undefined); // pg_restore stops reading once it has the table of contents
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!stdinOpen() || stdin.write(chunk)) return done();
+      const go = () => {
+        stdin.off('drain', go);
+        stdin.off('close', go);
+        done();
+      };
+      stdin.once('drain', go);
+      stdin.once('close', go);
+    },
+    final(done) {
+      if (stdinOpen()) stdin.end();
+      done();
+    },
+  });
+  const exited = new Promise<{ ok: true; entries: number } | { ok: false; error: string }>((resolve) => {
     child.once('error', (error) =>
       resolve({ ok: false, error: `pg_restore could not run: ${error.message}` }),
     );
@@ -76,4 +100,14 @@ export function pgRestoreList(
       else resolve({ ok: false, error: `pg_restore --list: ${stderr() || `exit ${code}`}` });
     });
   });
+  const read = pipeline([input, ...through, sink]).then(
+    () => null,
+    (error: unknown) => {
+      if (stdinOpen()) stdin.destroy();
+      return (error as Error).message;
+    },
+  );
+  const [listed, readError] = await Promise.all([exited, read]);
+  if (readError !== null) return { ok: false, error: `cannot read the dump: ${readError}` };
+  return listed;
 }

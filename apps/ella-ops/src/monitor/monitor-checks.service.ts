@@ -13,7 +13,8 @@ import type { InstanceFindings, Problem } from './monitor.types.js';
  * The monitor's checks of one instance, reading only: processes against their expected state, 5xx
  * rate and p95 over the thresholds, UI exceptions in the window, database and API answers, the age of
  * the newest verified backup (primaries and staging). A check that cannot be made is left out of
- * `checked`, so that a failed read never clears an alert.
+ * `checked`, so that a failed read never clears an alert; so is the API while the instance is expected
+ * stopped (planned downtime).
  */
 @Injectable()
 export class MonitorChecks {
@@ -30,11 +31,10 @@ export class MonitorChecks {
     const minutes = this.config.HEALTH_WINDOW_MINUTES;
     const health = await this.health.health(name, minutes, now);
     const problems: Problem[] = [];
-    const checked: Problem['check'][] = ['database', 'api'];
+    const checked: Problem['check'][] = ['database'];
     const add = (check: Problem['check'], message: string) =>
       problems.push({ instance: name, check, message });
     if (!health.database.ok) add('database', `the ELLA database does not answer: ${health.database.error}`);
-    if (!health.api.ok) add('api', `ELLA's API does not answer: ${health.api.error}`);
 
     const own = programsOf(health.processes);
     const primary = instance.role === 'failover' ? this.registry.partnersOf(instance)[0] : undefined;
@@ -47,6 +47,12 @@ export class MonitorChecks {
         ? false
         : (await this.stoppedByOperator(name)) || (await this.releaseHoldsStopped(name));
     const primaryInRelease = primary === undefined ? false : await this.releaseHoldsStopped(primary.name);
+    // Planned downtime (an operator's stop, a release between its steps 2 and 6): ELLA's API is
+    // expected not to answer, so it is not checked (its alert neither opens nor clears meanwhile).
+    if (!stopped) {
+      checked.push('api');
+      if (!health.api.ok) add('api', `ELLA's API does not answer: ${health.api.error}`);
+    }
     problems.push(
       ...processProblems(
         instance,

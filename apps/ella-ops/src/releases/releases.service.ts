@@ -189,7 +189,8 @@ export class ReleasesService {
       () => this.claim(release.id, number, action, reason, actor),
     );
     if (action === 'skip') {
-      await this.recordStep(release, number, 'skip', actor, why, claimed);
+      const step = number === STEPS.length ? await this.endBroadcastsOnSkip(release, why, actor) : claimed;
+      await this.recordStep(release, number, 'skip', actor, why, step);
       return toReleaseView(await this.load(id));
     }
     let result: StepResult;
@@ -200,6 +201,12 @@ export class ReleasesService {
     }
     const step = await this.finish(release, number, result);
     await this.recordStep(release, number, action, actor, why, step);
+    if (result.status === 'running' && result.backupId !== undefined) {
+      // The task may have ended the backup before its id was stored with the step (the listener then
+      // found no step): end the step from the backup as it is now (a step already ended stays so).
+      const backup = await this.prisma.ellaBackup.findUnique({ where: { id: result.backupId } });
+      if (backup !== null) await this.backupFinished(backup);
+    }
     return toReleaseView(await this.load(id));
   }
 
@@ -333,6 +340,7 @@ export class ReleasesService {
                 startedAt: now,
                 finishedAt: null,
                 error: null,
+                backupId: null, // step 3 run again: its earlier backup is not this run's
                 attempts: { increment: 1 },
               },
       });
@@ -448,6 +456,35 @@ export class ReleasesService {
     }
   }
 
+  /**
+   * Step 9 skipped: the release is over all the same, so its broadcasts (steps 1 and 7) still end; the
+   * skip's output says which ended, or why they could not be (then they are for an operator to end).
+   */
+  private async endBroadcastsOnSkip(
+    release: ReleaseWithSteps,
+    why: string,
+    actor: string,
+  ): Promise<EllaReleaseStep> {
+    const outputOf = (n: number) =>
+      (release.steps.find((s) => s.number === n)?.output ?? {}) as Record<string, unknown>;
+    let output: Record<string, unknown>;
+    try {
+      const ended = await this.endBroadcasts(
+        release.instance,
+        [outputOf(7).broadcastId, outputOf(1).broadcastId],
+        why,
+        actor,
+      );
+      output = { broadcastsEnded: ended };
+    } catch (error) {
+      output = { broadcastsNotEnded: (error as Error).message };
+    }
+    return this.prisma.ellaReleaseStep.update({
+      where: { releaseId_number: { releaseId: release.id, number: STEPS.length } },
+      data: { output: output as Prisma.InputJsonValue },
+    });
+  }
+
   /** Deactivates the release's broadcasts that are still active; one already ended (by hand, by its end time) is fine. */
   private async endBroadcasts(name: string, ids: unknown[], why: string, actor: string): Promise<number[]> {
     const ended: number[] = [];
@@ -465,7 +502,9 @@ export class ReleasesService {
 
   /**
    * Records how the step ended: done, failed (the release stops: `failed`), or still running (step 3).
-   * Step 9 done completes the release and queues the users' email in the same transaction.
+   * Step 9 done completes the release and queues the users' email in the same transaction. Under the
+   * release's row lock, and only while the release is still open: a step that ends after an abort is
+   * recorded, but leaves the release aborted (no completion, no email).
    */
   private async finish(
     release: ReleaseWithSteps,
@@ -484,6 +523,8 @@ export class ReleasesService {
           ...(result.backupId === undefined ? {} : { backupId: result.backupId }),
         },
       });
+      const { status } = await this.lock(tx, release.id);
+      if (!OPEN.includes(status)) return step;
       if (result.status === 'failed') {
         await tx.ellaRelease.update({ where: { id: release.id }, data: { status: 'failed' } });
       } else if (result.status === 'done' && number === STEPS.length) {

@@ -5,7 +5,9 @@ import { SupervisorClient } from './supervisor.client.js';
 export class SupervisorClients {
   private readonly clients = new Map<string, SupervisorClient>();
 
-  constructor(private readonly options: { timeoutMs: number; readAttempts: number }) {}
+  constructor(
+    private readonly options: { timeoutMs: number; actionTimeoutMs?: number; readAttempts: number },
+  ) {}
 
   for(instance: EllaInstance): SupervisorClient {
     let client = this.clients.get(instance.name);
@@ -16,6 +18,7 @@ export class SupervisorClients {
         username: instance.supervisorUsername,
         password: instance.supervisorPassword,
         timeoutMs: this.options.timeoutMs,
+        actionTimeoutMs: this.options.actionTimeoutMs,
         readAttempts: this.options.readAttempts,
       });
       this.clients.set(instance.name, client);

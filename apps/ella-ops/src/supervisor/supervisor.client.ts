@@ -28,6 +28,11 @@ export interface SupervisorClientOptions {
   /** One attempt's limit (connection and the whole answer). */
   timeoutMs: number;
   /**
+   * An action's limit (start, stop: supervisord answers once the programs have started or stopped,
+   * which may take long): default `timeoutMs`.
+   */
+  actionTimeoutMs?: number;
+  /**
    * Attempts in all for a read (`getState`, `getAllProcessInfo`, `getProcessInfo`, the log tail):
    * reads change nothing, so a failed one is asked again. Default 2. Actions are never repeated.
    */
@@ -51,8 +56,10 @@ const MAX_READ_DELAY_MS = 2000;
  * {@link SupervisorUnreachableError} or {@link SupervisorFaultError}, never anything else.
  */
 export class SupervisorClient {
-  /** The policy every call goes through; `policy.calls` counts the requests sent. */
+  /** The policy reads go through (`timeoutMs` per attempt). */
   readonly policy: HttpPolicy;
+  /** The policy actions go through: one attempt of `actionTimeoutMs`. */
+  readonly actionPolicy: HttpPolicy;
   private readonly authorization: string | undefined;
 
   constructor(private readonly options: SupervisorClientOptions) {
@@ -72,6 +79,18 @@ export class SupervisorClient {
       maxRetryAfterMs: MAX_READ_DELAY_MS,
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     });
+    const actionTimeoutMs = options.actionTimeoutMs ?? options.timeoutMs;
+    this.actionPolicy = new HttpPolicy({
+      system: `supervisord of instance "${options.instance}"`,
+      timeoutMs: actionTimeoutMs,
+      maxAttempts: 1,
+      deadlineMs: actionTimeoutMs,
+    });
+  }
+
+  /** Requests sent, reads and actions. */
+  get calls(): number {
+    return this.policy.calls + this.actionPolicy.calls;
   }
 
   async getState(): Promise<SupervisorState> {
@@ -134,7 +153,8 @@ export class SupervisorClient {
     const body = encodeCall(method, params);
     let text: string;
     try {
-      text = await this.policy.run(
+      const policy = kind === 'read' ? this.policy : this.actionPolicy;
+      text = await policy.run(
         async ({ signal }) => {
           const response = await fetch(this.options.url, {
             method: 'POST',
