@@ -525,8 +525,10 @@ export class OrdersService {
   /** The buyer (or an account manager) withdraws an order before approval; administrators until provisioning. */
   async cancel(person: Person, id: string, reason?: string): Promise<OrderView> {
     await this.show(person, id);
+    // The canceller and their reason replace an earlier approval's note: both pages show the decision.
     const move = await this.move(id, 'cancel', person.admin ? 'administrator' : 'member', person.email, {
       reason,
+      decided: true,
     });
     if (!move.changed) throw conflict(move.message ?? 'the order cannot be cancelled');
     return move.order;

@@ -274,7 +274,7 @@ describe('an order stuck in provisioning', () => {
     });
     await orders.move(renewal.id, 'start_payment_check', 'system');
     await orders.move(renewal.id, 'payment_accepted', 'system');
-    await orders.approve(admin, renewal.id);
+    await orders.approve(admin, renewal.id, 'approved: renewal at 2 TB');
     const charges = new ChargesService(prisma);
     expect(await charges.csv()).toContain(renewal.reference);
 
@@ -291,6 +291,12 @@ describe('an order stuck in provisioning', () => {
 
     const reason = 'the storage holds 2.5 TB: renew at 3 TB';
     expect((await orders.cancel(admin, renewal.id, reason)).state).toBe('cancelled');
+    // the buyer sees the administrator's reason, not the approval's note
+    expect(await orders.show(ann, renewal.id)).toMatchObject({
+      state: 'cancelled',
+      decidedBy: admin.email,
+      decisionReason: reason,
+    });
     expect(await prisma.storageVoucher.findUniqueOrThrow({ where: { code: 'STUCK-1' } })).toMatchObject({
       usedByOrder: null,
       usedAt: null,
