@@ -374,6 +374,9 @@ describe("administrators' forms", () => {
     );
     const page = await ada.get(`/admin/orders/${order.id}`);
     expect(page.text).toContain(`action="/admin/orders/${order.id}/cancel"`);
+    expect(page.text).toContain(
+      '<strong id="provision-refusal">storage backend refused: no space left</strong>',
+    );
     // the buyer's own cancel form cannot, and the administrator's needs a reason
     expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(409);
     const noReason = await post(ada, `/admin/orders/${order.id}/cancel`, { reason: ' ' });
@@ -389,6 +392,10 @@ describe("administrators' forms", () => {
     });
     expect([row.state, row.account.state]).toEqual(['cancelled', 'closed']);
     expect((await ada.get(`/admin/orders/${order.id}`)).text).not.toContain('/cancel"');
+    // the buyer reads the administrator's reason
+    expect((await rosa.get(`/orders/${order.id}`)).text).toContain(
+      'This order was cancelled: no space in the backend.',
+    );
   });
 
   it('the buyer cancels an order before approval from its page', async () => {
