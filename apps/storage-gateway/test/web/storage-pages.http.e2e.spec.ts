@@ -2,7 +2,9 @@
 // token on every form, each form's bad input answered with the form again and the problem by its
 // field (400, nothing changed), and the pages' headers. The whole app as it runs: sign-in through the
 // real OIDC provider, cufs-api and the backend simulator behind it.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserResponse } from '@app/testing';
 import { addDays } from '../../src/domain/calendar.util.js';
@@ -535,6 +537,46 @@ describe('the purchase order form is read only for a signed-in session whose CSR
     expect(order.state).toBe('awaiting_approval');
     // leave the account as the other tests expect it: no change in progress
     expect((await post(rosa, `/orders/${orderId}/cancel`, {})).status).toBe(303);
+  });
+
+  it('the form sent again after the object store failed keeps the PDF of the order it made', async () => {
+    const send = (idempotencyKey: string) => {
+      const form = new FormData();
+      form.append('_csrf', rosa.csrf);
+      form.append('idempotencyKey', idempotencyKey);
+      form.append('addTb', '1');
+      form.append('paymentMethod', 'purchase_order');
+      form.append('poNumber', 'PN100001');
+      form.append('action', 'order');
+      form.append('poFile', new Blob([pdf()], { type: 'application/pdf' }), 'po.pdf');
+      return fetch(`${h.baseUrl}/accounts/${accountId}/increase`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookiesOf(rosa), origin: h.baseUrl },
+        body: form,
+      });
+    };
+    // the object store cannot take purchase orders: a file where their folder should be
+    const blocker = join(h.documentsDir, 'objects', 'purchase-orders');
+    await rm(blocker, { recursive: true, force: true });
+    await mkdir(dirname(blocker), { recursive: true });
+    await writeFile(blocker, 'not a folder');
+    const key = `po-form-${++keys}-key`;
+    const failed = await send(key);
+    expect([failed.status, failed.status === 500 ? '' : await failed.text()]).toEqual([500, '']);
+    const order = await h.sg.prisma.storageOrder.findFirstOrThrow({ where: { idempotencyKey: key } });
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(0);
+
+    await rm(blocker);
+    const again = await send(key);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toContain(`/orders/${order.id}`);
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(1);
+    // a third sending adds nothing
+    expect((await send(key)).status).toBe(303);
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(1);
+    await h.queue.drained();
+    expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(303);
   });
 });
 
