@@ -422,14 +422,15 @@ function cookiesOf(person: Person): string {
 }
 
 /**
- * Starts a multipart POST that says it is 20 MB long, sends only its beginning (`head` and 64 KB of
- * the file), and waits for the answer. An app that reads the body before answering never answers
+ * Starts a multipart POST that says it is 20 MB long, sends only its beginning (`head` and `bytes`,
+ * 64 KB unless said, of the file), and waits for the answer. An app that reads the body before answering never answers
  * (the rest never comes): the wait fails after 10 s.
  */
 function sendBeginning(
   path: string,
   head: string,
   headers: Record<string, string> = {},
+  bytes = 64 * 1024,
 ): Promise<{ status: number; location: string | undefined; connection: string | undefined; text: string }> {
   const declared = 20 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -463,7 +464,7 @@ function sendBeginning(
         });
       });
     });
-    req.write(Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 0x41)]));
+    req.write(Buffer.concat([Buffer.from(head), Buffer.alloc(bytes, 0x41)]));
   });
 }
 
@@ -500,6 +501,36 @@ describe('the purchase order form is read only for a signed-in session whose CSR
       expect([path, cross.status]).toEqual([path, 403]);
     }
     expect(await h.sg.prisma.storageQuote.count()).toBe(before);
+  });
+
+  it('reads at most a small budget of a signed-in form without a valid token, whatever its parts (403 page); with one, at most the file and the budget (413)', async () => {
+    const cookie = cookiesOf(rosa);
+    const path = `/accounts/${accountId}/increase`;
+    const fileAs = (name: string, filename: string) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const fieldHead = (name: string) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`;
+    // 1 MB of the 20 MB announced: more than the budget, far less than the body
+    const MB = 1024 * 1024;
+    for (const head of [
+      fileAs('poFile', ''), // a file part without a filename: multer skips it, reading on
+      part('_csrf', 'not-the-token') + fileAs('other', 'po.pdf'), // another field name
+      part('_csrf', 'not-the-token') + fieldHead('note'), // no file part: a field too long
+    ]) {
+      const r = await sendBeginning(path, head, { cookie, origin: h.baseUrl }, MB);
+      expect([head, r.status]).toEqual([head, 403]);
+      expect(r.text).toContain('CSRF');
+      expect(r.connection).toBe('close');
+    }
+    // a valid token first, then a part multer does not take: read up to the file's size and the budget
+    for (const head of [
+      part('_csrf', rosa.csrf) + fileAs('other', 'po.pdf'),
+      part('_csrf', rosa.csrf) + fileAs('poFile', 'po.pdf'),
+    ]) {
+      const r = await sendBeginning(path, head, { cookie, origin: h.baseUrl }, MB);
+      expect([head, r.status]).toEqual([head, 413]);
+      expect(r.connection).toBe('close');
+    }
   });
 
   it('takes a signed-in form with its token first: a PDF makes the order with its document; anything else is refused by its field', async () => {
