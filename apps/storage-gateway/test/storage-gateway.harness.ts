@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TASK_QUEUE, LocalTaskQueue, type TaskAttempt } from '@app/google';
 import { configureService } from '@app/service';
@@ -37,6 +40,8 @@ export interface StorageGatewayHarness {
   cufs: CufsApiHarness;
   oidc: OidcSimulator;
   clock: FixedClock;
+  /** This harness's own folder of purchase order documents (the object store), removed on close. */
+  documentsDir: string;
   queue: LocalTaskQueue;
   /** Every delivery the local queue made. */
   attempts: TaskAttempt[];
@@ -98,6 +103,7 @@ export async function startStorageGateway(): Promise<StorageGatewayHarness> {
   const cufs = await startCufsApiHarness();
   const cufsUrl = await listen(cufs.app as never);
   const clock = new FixedClock(new Date(`${TODAY}T09:00:00Z`));
+  const documentsDir = await mkdtemp(path.join(tmpdir(), 'storage-gateway-documents-'));
   const attempts: TaskAttempt[] = [];
   let gate: Promise<void> | null = null;
   let open: () => void = () => undefined;
@@ -129,6 +135,7 @@ export async function startStorageGateway(): Promise<StorageGatewayHarness> {
         STORAGE_BACKEND_URL: `${simulators.backend.url}/api/v1`,
         STORAGE_BACKEND_TOKEN: BACKEND_TOKEN,
         PO_MAX_BYTES: String(PO_MAX_BYTES),
+        DOCUMENTS_DIR: documentsDir,
         STORAGE_SEED_FILE: 'data/storage-products.json',
       }),
     appModule: (config) => AppModule.forRoot(config, { clock }),
@@ -197,6 +204,7 @@ export async function startStorageGateway(): Promise<StorageGatewayHarness> {
     cufs,
     oidc,
     clock,
+    documentsDir,
     queue,
     attempts,
     holdRetries() {
@@ -209,6 +217,7 @@ export async function startStorageGateway(): Promise<StorageGatewayHarness> {
       await sg.close();
       await cufs.close();
       await oidc.close();
+      await rm(documentsDir, { recursive: true, force: true });
     },
   };
 }

@@ -40,7 +40,7 @@ const ACTORS: OrderActor[] = ['system', 'administrator', 'member'];
 
 describe('transitionOrder', () => {
   it.each(ALLOWED)('%s --%s by %s--> %s', (from, event, actor, to) => {
-    expect(transitionOrder(from, event, actor, 'a reason')).toEqual({ ok: true, to });
+    expect(transitionOrder(from, event, actor, 'a reason', true)).toEqual({ ok: true, to });
   });
 
   const refused = ORDER_STATES.flatMap((from) =>
@@ -53,7 +53,7 @@ describe('transitionOrder', () => {
 
   it(`refuses the other ${refused.length} combinations, leaving the order as it is`, () => {
     for (const [from, event, actor] of refused) {
-      const result = transitionOrder(from, event, actor, 'a reason');
+      const result = transitionOrder(from, event, actor, 'a reason', true);
       expect({ from, event, actor, ok: result.ok }).toEqual({ from, event, actor, ok: false });
     }
   });
@@ -83,11 +83,18 @@ describe('transitionOrder', () => {
       message: 'the order is being set up: ask an administrator to cancel it',
     });
     for (const reason of [undefined, '  ']) {
-      expect(transitionOrder('provisioning', 'cancel', 'administrator', reason)).toMatchObject({
+      expect(transitionOrder('provisioning', 'cancel', 'administrator', reason, true)).toMatchObject({
         ok: false,
         reason: 'reason_required',
       });
     }
+    // not while a provision run may still be changing the backend: only after the backend refused it
+    expect(transitionOrder('provisioning', 'cancel', 'administrator', 'a reason', false)).toEqual({
+      ok: false,
+      reason: 'wrong_state',
+      message:
+        'the storage is being set up: it can be cancelled only once the storage backend has refused it',
+    });
     // before provisioning, an administrator's reason stays optional
     expect(transitionOrder('approved', 'cancel', 'administrator')).toEqual({ ok: true, to: 'cancelled' });
   });

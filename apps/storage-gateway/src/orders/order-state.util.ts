@@ -46,8 +46,9 @@ const RULES: Record<OrderEvent, Rule> = {
   start_provisioning: { from: ['approved'], to: 'provisioning', by: ['system'] },
   provisioned: { from: ['provisioning'], to: 'completed', by: ['system'] },
   // Before an administrator has approved it, the buyer may withdraw an order; an administrator may
-  // cancel it until it is completed: once provisioning has started (the backend refused it, say a
-  // quota below what the storage holds) only with a reason (audited).
+  // cancel it until it is completed: once provisioning has started only after the storage backend
+  // refused the latest provision run (say a quota below what the storage holds), so never while a
+  // run may still be changing the backend, and only with a reason (audited).
   cancel: {
     from: ['submitted', 'checking_payment', 'awaiting_approval', 'approved', 'provisioning'],
     to: 'cancelled',
@@ -71,6 +72,8 @@ export function transitionOrder(
   event: OrderEvent,
   actor: OrderActor,
   reason?: string,
+  /** For a cancel in `provisioning`: whether the backend refused the order's latest provision run. */
+  provisionRefused = false,
 ): TransitionResult {
   const rule = RULES[event];
   if (!rule.by.includes(actor)) {
@@ -92,6 +95,14 @@ export function transitionOrder(
       ok: false,
       reason: 'wrong_state',
       message: `an order that is ${from.replace('_', ' ')} cannot be ${past(event)}`,
+    };
+  }
+  if (event === 'cancel' && from === 'provisioning' && !provisionRefused) {
+    return {
+      ok: false,
+      reason: 'wrong_state',
+      message:
+        'the storage is being set up: it can be cancelled only once the storage backend has refused it',
     };
   }
   const needsReason = rule.needsReason === true || (event === 'cancel' && from === 'provisioning');

@@ -51,6 +51,8 @@ export interface OrderView {
   createdBy: string;
   decidedBy: string | null;
   decisionReason: string | null;
+  /** The storage backend's refusal of the latest provision run (an administrator may then cancel). */
+  provisionRefusal: string | null;
   createdAt: string;
   updatedAt: string;
 }

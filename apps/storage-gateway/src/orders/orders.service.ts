@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import { type AuditInput, JobRunRepository, toJson } from '@app/jobs';
@@ -508,11 +509,78 @@ export class OrdersService {
         `order ${order.reference} is ${order.state.replace('_', ' ')}: there is nothing to retry`,
       );
     }
+    // A retried provision run is expected: until it too is refused, the order cannot be cancelled.
+    if (task === 'provision') {
+      await this.prisma.storageOrder.updateMany({
+        where: { id, state: 'provisioning' },
+        data: { provisionRefusal: null },
+      });
+    }
     await this.audit.audit(APP_NAME, admin.email, null, [
       { action: 'order.retry', entityType: 'order', entityId: id, after: { task } },
     ]);
     await this.tasks.enqueue(task, { orderId: id }, `${task}-${id}-retry-${this.clock.now().getTime()}`);
     return order;
+  }
+
+  /**
+   * A provision run starts: under the order's row lock (one UPDATE), it becomes the order's latest
+   * run and an earlier refusal is forgotten, so an administrator's cancel waits for this run's end.
+   * A cancel that committed first wins: null, and the run leaves the backend alone.
+   */
+  async beginProvisionRun(id: string): Promise<string | null> {
+    const run = randomUUID();
+    const started = await this.prisma.storageOrder.updateMany({
+      where: { id, state: 'provisioning' },
+      data: { provisionRun: run, provisionRefusal: null },
+    });
+    return started.count > 0 ? run : null;
+  }
+
+  /**
+   * The storage backend refused a provision run: recorded (and audited) only if that run is still the
+   * order's latest and the order still provisioning. From then on an administrator may cancel it.
+   */
+  async recordProvisionRefusal(id: string, run: string, message: string, undone?: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const recorded = await tx.storageOrder.updateMany({
+        where: { id, state: 'provisioning', provisionRun: run },
+        data: { provisionRefusal: message },
+      });
+      if (recorded.count === 0) return false;
+      await this.audit.audit(
+        APP_NAME,
+        SYSTEM_ACTOR,
+        null,
+        [
+          {
+            action: 'order.provision_refused',
+            entityType: 'order',
+            entityId: id,
+            after: { refusal: message, ...(undone === undefined ? {} : { undone }) },
+          },
+        ],
+        tx,
+      );
+      return true;
+    });
+  }
+
+  /** The backend put back as the account says, after a run whose order ended without it: audited. */
+  async recordBackendRestored(
+    orderReference: string,
+    accountId: string,
+    after: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.audit(APP_NAME, SYSTEM_ACTOR, null, [
+      {
+        action: 'account.backend_restore',
+        entityType: 'account',
+        entityId: accountId,
+        after,
+        reason: `order ${orderReference} ended while it was being set up`,
+      },
+    ]);
   }
 
   async reject(admin: Person, id: string, reason: string | undefined): Promise<OrderView> {
@@ -525,8 +593,10 @@ export class OrdersService {
   /** The buyer (or an account manager) withdraws an order before approval; administrators until provisioning. */
   async cancel(person: Person, id: string, reason?: string): Promise<OrderView> {
     await this.show(person, id);
+    // The canceller and their reason replace an earlier approval's note: both pages show the decision.
     const move = await this.move(id, 'cancel', person.admin ? 'administrator' : 'member', person.email, {
       reason,
+      decided: true,
     });
     if (!move.changed) throw conflict(move.message ?? 'the order cannot be cancelled');
     return move.order;
@@ -554,7 +624,7 @@ export class OrdersService {
       await tx.$queryRaw`SELECT 1 FROM storage."order" WHERE id = ${id}::uuid FOR UPDATE`;
       const row = await tx.storageOrder.findUnique({ where: { id }, include: orderInclude });
       if (row === null) throw notFound('order');
-      const verdict = transitionOrder(row.state, event, actor, options.reason);
+      const verdict = transitionOrder(row.state, event, actor, options.reason, row.provisionRefusal !== null);
       if (!verdict.ok) {
         if (verdict.reason === 'reason_required') {
           throw invalid('A reason is required', [{ field: 'reason', message: 'say why, for the buyer' }]);
@@ -644,6 +714,7 @@ function view(row: OrderViewRow): OrderView {
     createdBy: row.createdBy,
     decidedBy: row.decidedBy,
     decisionReason: row.decisionReason,
+    provisionRefusal: row.provisionRefusal,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -40,12 +40,24 @@ export class ProvisioningService {
     if (order.state !== 'provisioning') {
       return { outcome: 'skipped', detail: `order ${order.reference} is ${order.state.replace('_', ' ')}` };
     }
+    // This run becomes the order's latest, under the order's row lock: from now until it ends, an
+    // administrator's cancel is refused (it needs this run's refusal), and a cancel that came first
+    // stops it here, before the backend.
+    const run = await this.orders.beginProvisionRun(orderId);
+    if (run === null) {
+      const now = await this.prisma.storageOrder.findUniqueOrThrow({
+        where: { id: orderId },
+        select: { state: true },
+      });
+      return { outcome: 'skipped', detail: `order ${order.reference} is ${now.state.replace('_', ' ')}` };
+    }
     const row = await this.prisma.storageOrder.findUniqueOrThrow({
       where: { id: orderId },
       include: { quote: true, account: true },
     });
     const { quote, account } = row;
     const today = this.clock.today();
+    let backendChanged = false;
     try {
       if (quote.kind === 'new') {
         await this.backend.ensure(account.reference, {
@@ -55,6 +67,7 @@ export class ProvisioningService {
         });
       } else {
         await this.backend.setQuota(account.reference, quote.sizeTb);
+        backendChanged = true;
         if (quote.kind === 'renewal') await this.backend.setAccess(account.reference, 'read-write');
       }
     } catch (error) {
@@ -63,7 +76,14 @@ export class ProvisioningService {
           { event: 'provisioning_refused', order: order.reference, code: error.code },
           error.message,
         );
-        return { outcome: 'refused', detail: error.message };
+        // A renewal's quota set before its access was refused: put the quota back, so that the
+        // backend is as the account says whether the order is retried or cancelled.
+        const undone = backendChanged ? await this.restore(account.id) : undefined;
+        await this.orders.recordProvisionRefusal(orderId, run, error.message, undone);
+        return {
+          outcome: 'refused',
+          detail: undone === undefined ? error.message : `${error.message} (${undone})`,
+        };
       }
       throw error;
     }
@@ -116,12 +136,43 @@ export class ProvisioningService {
         `sync-members-${account.id}-provisioned`,
       );
     }
+    if (!completed.changed && completed.order.state === 'cancelled') {
+      // Cancelled after this run changed the backend (the cancel rule should prevent it): undo what
+      // the run did, so that the backend is as the account says, and say so in the audit log.
+      const undone = await this.restore(account.id);
+      await this.orders.recordBackendRestored(order.reference, account.id, { undone });
+      return { outcome: 'skipped', detail: `order ${order.reference} is cancelled (${undone})` };
+    }
     return completed.changed
       ? { outcome: 'done', detail: `order ${order.reference} completed` }
       : {
           outcome: 'skipped',
           detail: `order ${order.reference} is ${completed.order.state.replace('_', ' ')}`,
         };
+  }
+
+  /**
+   * Puts the backend back as the account is now (its size, and the access its state allows) after a
+   * provision run that did not complete; says what it did. A refusal is reported, not thrown.
+   */
+  private async restore(accountId: string): Promise<string> {
+    const account = await this.prisma.storageAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const access = accessFor(account.state);
+    try {
+      await this.backend.setQuota(account.reference, account.sizeTb);
+      await this.backend.setAccess(account.reference, access);
+    } catch (error) {
+      if (error instanceof StorageBackendRefusal) {
+        this.logger.error(
+          { event: 'provisioning_restore_refused', account: account.reference, code: error.code },
+          error.message,
+        );
+        return `restoring ${account.sizeTb} TB ${access} was refused: ${error.message}`;
+      }
+      throw error;
+    }
+    await this.prisma.storageAccount.update({ where: { id: accountId }, data: { backendAccess: access } });
+    return `backend restored to ${account.sizeTb} TB ${access}`;
   }
 
   /** Sets the backend's access to what the account's state allows now (after expiry, suspension or renewal). */

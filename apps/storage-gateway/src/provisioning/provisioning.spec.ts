@@ -28,7 +28,31 @@ class NoTasks extends OrderTasks {
   }
 }
 
+/**
+ * The real client, with a probe called just before each backend change: what happens there happens
+ * while a provision run is talking to the backend (an administrator's cancel, say).
+ */
+class ProbedBackend extends StorageBackendClient {
+  probe: ((call: string) => Promise<void>) | undefined;
+
+  override async ensure(...args: Parameters<StorageBackendClient['ensure']>) {
+    await this.probe?.('ensure');
+    return super.ensure(...args);
+  }
+
+  override async setQuota(...args: Parameters<StorageBackendClient['setQuota']>) {
+    await this.probe?.('setQuota');
+    return super.setQuota(...args);
+  }
+
+  override async setAccess(...args: Parameters<StorageBackendClient['setAccess']>) {
+    await this.probe?.('setAccess');
+    return super.setAccess(...args);
+  }
+}
+
 let db: TestDatabase;
+let backend: ProbedBackend;
 let prisma: PrismaService;
 let simulator: StorageBackendSimulator;
 let running: RunningSimulator;
@@ -50,7 +74,7 @@ beforeAll(async () => {
   const settings = { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 };
   quotes = new QuotesService(prisma, products, accounts, settings, clock);
   orders = new OrdersService(prisma, audit, new NoTasks(), clock);
-  const backend = new StorageBackendClient({
+  backend = new ProbedBackend({
     baseUrl: `${running.url}/api/v1`,
     token: TOKEN,
     maxAttempts: 2,
@@ -75,6 +99,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  backend.probe = undefined;
   simulator.reset();
   clock.set('2026-11-26T10:00:00Z');
 });
@@ -274,7 +299,7 @@ describe('an order stuck in provisioning', () => {
     });
     await orders.move(renewal.id, 'start_payment_check', 'system');
     await orders.move(renewal.id, 'payment_accepted', 'system');
-    await orders.approve(admin, renewal.id);
+    await orders.approve(admin, renewal.id, 'approved: renewal at 2 TB');
     const charges = new ChargesService(prisma);
     expect(await charges.csv()).toContain(renewal.reference);
 
@@ -291,6 +316,12 @@ describe('an order stuck in provisioning', () => {
 
     const reason = 'the storage holds 2.5 TB: renew at 3 TB';
     expect((await orders.cancel(admin, renewal.id, reason)).state).toBe('cancelled');
+    // the buyer sees the administrator's reason, not the approval's note
+    expect(await orders.show(ann, renewal.id)).toMatchObject({
+      state: 'cancelled',
+      decidedBy: admin.email,
+      decisionReason: reason,
+    });
     expect(await prisma.storageVoucher.findUniqueOrThrow({ where: { code: 'STUCK-1' } })).toMatchObject({
       usedByOrder: null,
       usedAt: null,
@@ -325,6 +356,149 @@ describe('an order stuck in provisioning', () => {
     expect((await prisma.storageAccount.findUniqueOrThrow({ where: { id: order.account.id } })).state).toBe(
       'closed',
     );
+  });
+});
+
+/** An account a year and ten days after its expiry (read-only in the backend) with an approved renewal. */
+async function expiredAccountWithRenewal() {
+  const first = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 3, years: 1 });
+  await provisioning.provision(first.id);
+  clock.set('2027-12-06T09:00:00Z');
+  await prisma.storageAccount.update({
+    where: { id: first.account.id },
+    data: { state: 'expired', remindersSent: [60, 30, 7] },
+  });
+  await provisioning.applyAccess(first.account.id);
+  const renewal = await approvedOrder({ kind: 'renewal', accountId: first.account.id, sizeTb: 5, years: 1 });
+  return { account: first.account, renewal };
+}
+
+const IN_FLIGHT =
+  'the storage is being set up: it can be cancelled only once the storage backend has refused it';
+
+describe("an administrator's cancel and a provision run", () => {
+  it('a cancel sent while the run talks to the backend is refused, and the run completes: backend and database agree', async () => {
+    const { account, renewal } = await expiredAccountWithRenewal();
+    const attempts: unknown[] = [];
+    backend.probe = async (call) => {
+      attempts.push(
+        await orders.cancel(admin, renewal.id, `cancelled during ${call}`).then(
+          (o) => o.state,
+          (error: { status?: number; response?: { message?: string } }) => [
+            error.status,
+            error.response?.message,
+          ],
+        ),
+      );
+    };
+    expect((await provisioning.provision(renewal.id)).outcome).toBe('done');
+    expect(attempts).toEqual([
+      [409, IN_FLIGHT],
+      [409, IN_FLIGHT],
+    ]);
+    expect((await orders.show(admin, renewal.id)).state).toBe('completed');
+    expect(simulator.allocation(account.reference)).toMatchObject({ quotaTb: 5, access: 'read-write' });
+    expect(await prisma.storageAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      state: 'active',
+      sizeTb: 5,
+      backendAccess: 'read-write',
+    });
+  });
+
+  it('an order in provisioning that the backend has not refused cannot be cancelled; after a refusal it can, and Retry closes that again', async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    // a run started (its task is on its way, or talking to the backend)
+    await orders.move(order.id, 'start_provisioning', 'system');
+    await expect(orders.cancel(admin, order.id, 'no space')).rejects.toMatchObject({
+      status: 409,
+      response: { message: IN_FLIGHT },
+    });
+    simulator.control.addFault({
+      path: '/api/v1/allocations',
+      status: 409,
+      body: { error: { code: 'no_space', message: 'no space left' } },
+      times: 2,
+    });
+    expect((await provisioning.provision(order.id)).outcome).toBe('refused');
+    expect((await orders.show(admin, order.id)).provisionRefusal).toBe(
+      'storage backend refused: no space left',
+    );
+    expect(
+      await prisma.auditEvent.count({ where: { entityId: order.id, action: 'order.provision_refused' } }),
+    ).toBe(1);
+
+    await orders.retry(admin, order.id);
+    await expect(orders.cancel(admin, order.id, 'no space')).rejects.toMatchObject({ status: 409 });
+    expect((await provisioning.provision(order.id)).outcome).toBe('refused');
+    expect((await orders.cancel(admin, order.id, 'no space')).state).toBe('cancelled');
+    // a late run leaves the backend alone
+    const calls = simulator.control.calls.length;
+    expect((await provisioning.provision(order.id)).outcome).toBe('skipped');
+    expect(simulator.control.calls.length).toBe(calls);
+  });
+
+  it("an older run's refusal does not open the cancel while a newer run is in flight", async () => {
+    const order = await approvedOrder({ kind: 'new', productCode: 'RFS', sizeTb: 1, years: 1 });
+    simulator.control.addFault({
+      path: '/api/v1/allocations',
+      status: 409,
+      body: { error: { code: 'no_space', message: 'no space left' } },
+      times: 1,
+    });
+    // a second delivery of the task starts while the first waits for the backend
+    backend.probe = async () => {
+      backend.probe = undefined;
+      expect(await orders.beginProvisionRun(order.id)).not.toBeNull();
+    };
+    expect((await provisioning.provision(order.id)).outcome).toBe('refused');
+    expect((await orders.show(admin, order.id)).provisionRefusal).toBeNull();
+    await expect(orders.cancel(admin, order.id, 'no space')).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("a renewal's access refused after its quota was set: the quota is put back, and the cancel leaves the backend as the account says", async () => {
+    const { account, renewal } = await expiredAccountWithRenewal();
+    simulator.control.addFault({
+      path: /\/access$/,
+      status: 400,
+      body: { error: { code: 'invalid', message: 'access: locked' } },
+      times: 1,
+    });
+    expect(await provisioning.provision(renewal.id)).toEqual({
+      outcome: 'refused',
+      detail: 'storage backend refused: access: locked (backend restored to 3 TB read-only)',
+    });
+    expect(simulator.allocation(account.reference)).toMatchObject({ quotaTb: 3, access: 'read-only' });
+    expect((await orders.cancel(admin, renewal.id, 'the backend locked it')).state).toBe('cancelled');
+    expect(await prisma.storageAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      state: 'expired',
+      sizeTb: 3,
+      backendAccess: 'read-only',
+    });
+    expect(simulator.allocation(account.reference)).toMatchObject({ quotaTb: 3, access: 'read-only' });
+  });
+
+  it('an order found cancelled when the run completes: the backend is put back and that is audited', async () => {
+    const { account, renewal } = await expiredAccountWithRenewal();
+    // as if a cancel had got past the rule while the run was in the backend
+    backend.probe = async (call) => {
+      if (call === 'setAccess') {
+        await prisma.storageOrder.update({ where: { id: renewal.id }, data: { state: 'cancelled' } });
+      }
+    };
+    expect(await provisioning.provision(renewal.id)).toEqual({
+      outcome: 'skipped',
+      detail: `order ${renewal.reference} is cancelled (backend restored to 3 TB read-only)`,
+    });
+    backend.probe = undefined;
+    expect(simulator.allocation(account.reference)).toMatchObject({ quotaTb: 3, access: 'read-only' });
+    expect(await prisma.storageAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      state: 'expired',
+      sizeTb: 3,
+    });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { entityId: account.id, action: 'account.backend_restore' },
+    });
+    expect(audit.reason).toBe(`order ${renewal.reference} ended while it was being set up`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { orderRequest } from '../orders/order.types.js';
 import type { Person } from '../domain/person.js';
 import { OrdersService } from '../orders/orders.service.js';
@@ -132,9 +132,15 @@ export class FormOrders {
       }
     }
     if (Object.keys(errors).length > 0 || payment === null) return { ok: false, errors };
-    // The same form sent twice: the order it made already.
+    // The same form sent twice: the order it made already. If the first time the object store
+    // failed after the order was made, the order has no PDF: this one is kept now.
     const made = await this.orders.findByKey(person, key);
-    if (made !== null) return { ok: true, orderId: made };
+    if (made !== null) {
+      if (payment.method === 'purchase_order' && upload?.content !== undefined) {
+        await this.uploadIfNone(person, made, upload.content);
+      }
+      return { ok: true, orderId: made };
+    }
 
     // An increase or renewal is priced by the service here (nothing stored) for cufs-api's check.
     let amount = knownAmount;
@@ -186,6 +192,20 @@ export class FormOrders {
       await this.documents.upload(person, orderId, upload.content);
     }
     return { ok: true, orderId };
+  }
+
+  /**
+   * Keeps the form's PDF for an order that has none (its first sending failed to store it). An order
+   * that takes no more documents (paid otherwise, or moved on) is left as it is.
+   */
+  private async uploadIfNone(person: Person, orderId: string, content: Buffer): Promise<void> {
+    if ((await this.documents.list(person, orderId)).length > 0) return;
+    try {
+      await this.documents.upload(person, orderId, content);
+    } catch (error) {
+      if (error instanceof ConflictException) return;
+      throw error;
+    }
   }
 }
 

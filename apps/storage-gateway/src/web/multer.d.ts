@@ -16,6 +16,8 @@ declare module 'multer' {
   interface Options {
     storage?: unknown;
     limits?: Limits;
+    /** Feeds the request to busboy (multer 2.x; default `req.pipe(busboy)`). */
+    streamHandler?: (req: Request, busboy: NodeJS.WritableStream) => void;
     /** Called as each file part begins (the fields before it are in `req.body`): accept it or skip it. */
     fileFilter?: (
       req: Request,

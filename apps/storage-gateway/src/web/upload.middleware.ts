@@ -31,8 +31,18 @@ interface MulterFile {
  * 3. Then the one file field, at most `maxBytes` (the multipart envelope aside), is kept in memory;
  *    a larger file is not kept and the form says so next to the field rather than failing.
  *
- * A form refused unread is answered with `Connection: close`, so the rest of its body is never read.
+ * Every byte of the body is counted, whoever reads it (multer's parser, or multer draining the rest
+ * after a part it refuses: a file part with an empty filename or another field name, a field too
+ * long, too many parts). Until a valid CSRF token has been read, at most `FIELDS_BUDGET` bytes are
+ * read, then the guard refuses the form (403 page); after it, at most `maxBytes + FIELDS_BUDGET`,
+ * then 413. A form refused unread is answered with `Connection: close`, so the rest of its body is
+ * never read.
  */
+/** What a form's fields (without the file) may take, and what is read at most before a valid CSRF token. */
+export const FIELDS_BUDGET = 400 * 1024;
+
+const MAX_FIELDS = 40;
+
 export function formUpload(field: string, maxBytes: number, sessions: WebSessions) {
   const { baseUrl, sessionSecrets } = sessions.options;
   return async (req: Request & RequestWithUpload, res: Response, next: NextFunction): Promise<void> => {
@@ -60,9 +70,40 @@ export function formUpload(field: string, maxBytes: number, sessions: WebSession
       req.upload = upload;
       next();
     };
+    const tokenValid = (): boolean => csrfProblem(req, baseUrl, key, sessionSecrets) === undefined;
+    let read = 0;
+    let tokenSeen = false;
+    const count = (chunk: Buffer): void => {
+      read += chunk.length;
+      if (continued) return;
+      // The chunk has not been parsed yet: the token checked is one read from earlier chunks.
+      tokenSeen ||= tokenValid();
+      if (read <= (tokenSeen ? maxBytes + FIELDS_BUDGET : FIELDS_BUDGET)) return;
+      req.unpipe();
+      req.pause();
+      refuseUnread(req, res);
+      if (!tokenSeen) {
+        // No valid token in what was read: the guard refuses the form (403 page).
+        proceed({});
+        return;
+      }
+      continued = true;
+      res.status(413).type('text').send('The form is larger than allowed');
+    };
     const parse = multer({
       storage: multer.memoryStorage(),
-      limits: { fileSize: maxBytes, files: 1, fields: 40, fieldSize: 8 * 1024 },
+      limits: {
+        fileSize: maxBytes,
+        files: 1,
+        fields: MAX_FIELDS,
+        fieldSize: 8 * 1024,
+        parts: MAX_FIELDS + 1,
+      },
+      // Counts what is read from the request, whether parsed or drained by multer after an error.
+      streamHandler: (request, busboy) => {
+        request.on('data', count);
+        request.pipe(busboy);
+      },
       fileFilter: (request, _file, accept) => {
         if (csrfProblem(request, baseUrl, key, sessionSecrets) === undefined) {
           accept(null, true);

@@ -2,7 +2,9 @@
 // token on every form, each form's bad input answered with the form again and the problem by its
 // field (400, nothing changed), and the pages' headers. The whole app as it runs: sign-in through the
 // real OIDC provider, cufs-api and the backend simulator behind it.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserResponse } from '@app/testing';
 import { addDays } from '../../src/domain/calendar.util.js';
@@ -374,6 +376,9 @@ describe("administrators' forms", () => {
     );
     const page = await ada.get(`/admin/orders/${order.id}`);
     expect(page.text).toContain(`action="/admin/orders/${order.id}/cancel"`);
+    expect(page.text).toContain(
+      '<strong id="provision-refusal">storage backend refused: no space left</strong>',
+    );
     // the buyer's own cancel form cannot, and the administrator's needs a reason
     expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(409);
     const noReason = await post(ada, `/admin/orders/${order.id}/cancel`, { reason: ' ' });
@@ -389,6 +394,10 @@ describe("administrators' forms", () => {
     });
     expect([row.state, row.account.state]).toEqual(['cancelled', 'closed']);
     expect((await ada.get(`/admin/orders/${order.id}`)).text).not.toContain('/cancel"');
+    // the buyer reads the administrator's reason
+    expect((await rosa.get(`/orders/${order.id}`)).text).toContain(
+      'This order was cancelled: no space in the backend.',
+    );
   });
 
   it('the buyer cancels an order before approval from its page', async () => {
@@ -413,14 +422,15 @@ function cookiesOf(person: Person): string {
 }
 
 /**
- * Starts a multipart POST that says it is 20 MB long, sends only its beginning (`head` and 64 KB of
- * the file), and waits for the answer. An app that reads the body before answering never answers
+ * Starts a multipart POST that says it is 20 MB long, sends only its beginning (`head` and `bytes`,
+ * 64 KB unless said, of the file), and waits for the answer. An app that reads the body before answering never answers
  * (the rest never comes): the wait fails after 10 s.
  */
 function sendBeginning(
   path: string,
   head: string,
   headers: Record<string, string> = {},
+  bytes = 64 * 1024,
 ): Promise<{ status: number; location: string | undefined; connection: string | undefined; text: string }> {
   const declared = 20 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -454,7 +464,7 @@ function sendBeginning(
         });
       });
     });
-    req.write(Buffer.concat([Buffer.from(head), Buffer.alloc(64 * 1024, 0x41)]));
+    req.write(Buffer.concat([Buffer.from(head), Buffer.alloc(bytes, 0x41)]));
   });
 }
 
@@ -493,6 +503,36 @@ describe('the purchase order form is read only for a signed-in session whose CSR
     expect(await h.sg.prisma.storageQuote.count()).toBe(before);
   });
 
+  it('reads at most a small budget of a signed-in form without a valid token, whatever its parts (403 page); with one, at most the file and the budget (413)', async () => {
+    const cookie = cookiesOf(rosa);
+    const path = `/accounts/${accountId}/increase`;
+    const fileAs = (name: string, filename: string) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const fieldHead = (name: string) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`;
+    // 1 MB of the 20 MB announced: more than the budget, far less than the body
+    const MB = 1024 * 1024;
+    for (const head of [
+      fileAs('poFile', ''), // a file part without a filename: multer skips it, reading on
+      part('_csrf', 'not-the-token') + fileAs('other', 'po.pdf'), // another field name
+      part('_csrf', 'not-the-token') + fieldHead('note'), // no file part: a field too long
+    ]) {
+      const r = await sendBeginning(path, head, { cookie, origin: h.baseUrl }, MB);
+      expect([head, r.status]).toEqual([head, 403]);
+      expect(r.text).toContain('CSRF');
+      expect(r.connection).toBe('close');
+    }
+    // a valid token first, then a part multer does not take: read up to the file's size and the budget
+    for (const head of [
+      part('_csrf', rosa.csrf) + fileAs('other', 'po.pdf'),
+      part('_csrf', rosa.csrf) + fileAs('poFile', 'po.pdf'),
+    ]) {
+      const r = await sendBeginning(path, head, { cookie, origin: h.baseUrl }, MB);
+      expect([head, r.status]).toEqual([head, 413]);
+      expect(r.connection).toBe('close');
+    }
+  });
+
   it('takes a signed-in form with its token first: a PDF makes the order with its document; anything else is refused by its field', async () => {
     const send = (file: Buffer, idempotencyKey: string) => {
       const form = new FormData();
@@ -528,6 +568,46 @@ describe('the purchase order form is read only for a signed-in session whose CSR
     expect(order.state).toBe('awaiting_approval');
     // leave the account as the other tests expect it: no change in progress
     expect((await post(rosa, `/orders/${orderId}/cancel`, {})).status).toBe(303);
+  });
+
+  it('the form sent again after the object store failed keeps the PDF of the order it made', async () => {
+    const send = (idempotencyKey: string) => {
+      const form = new FormData();
+      form.append('_csrf', rosa.csrf);
+      form.append('idempotencyKey', idempotencyKey);
+      form.append('addTb', '1');
+      form.append('paymentMethod', 'purchase_order');
+      form.append('poNumber', 'PN100001');
+      form.append('action', 'order');
+      form.append('poFile', new Blob([pdf()], { type: 'application/pdf' }), 'po.pdf');
+      return fetch(`${h.baseUrl}/accounts/${accountId}/increase`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookiesOf(rosa), origin: h.baseUrl },
+        body: form,
+      });
+    };
+    // the object store cannot take purchase orders: a file where their folder should be
+    const blocker = join(h.documentsDir, 'objects', 'purchase-orders');
+    await rm(blocker, { recursive: true, force: true });
+    await mkdir(dirname(blocker), { recursive: true });
+    await writeFile(blocker, 'not a folder');
+    const key = `po-form-${++keys}-key`;
+    const failed = await send(key);
+    expect([failed.status, failed.status === 500 ? '' : await failed.text()]).toEqual([500, '']);
+    const order = await h.sg.prisma.storageOrder.findFirstOrThrow({ where: { idempotencyKey: key } });
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(0);
+
+    await rm(blocker);
+    const again = await send(key);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toContain(`/orders/${order.id}`);
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(1);
+    // a third sending adds nothing
+    expect((await send(key)).status).toBe(303);
+    expect(await h.sg.prisma.storagePurchaseOrderDocument.count({ where: { orderId: order.id } })).toBe(1);
+    await h.queue.drained();
+    expect((await post(rosa, `/orders/${order.id}/cancel`, {})).status).toBe(303);
   });
 });
 
