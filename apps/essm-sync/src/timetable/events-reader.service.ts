@@ -9,6 +9,7 @@ import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
 import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
+import { strayCandidates } from '../events/events-plan.util.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
@@ -36,6 +37,11 @@ export interface EventsSnapshot {
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
   links: LinkRead[];
+  /**
+   * Active bookings of ours in the window that no link of the window names, but a link outside it
+   * does (moved here by hand): reference -> linked booking id. Looked up whatever their start.
+   */
+  linkedElsewhere: Map<string, number>;
   /** Linked bookings the listing did not hold, asked for by id; those found are in `bookings`. */
   lookedUp: { asked: number; found: number };
   calls: { termtime: number; booker: number };
@@ -84,12 +90,16 @@ export class EventsReader {
       this.repository.findLinksStartingBetween(from, to),
     ]);
     const lookedUp = await this.linkedNotListed(links, bookings);
+    const candidates = strayCandidates(bookings, links, { fromMs: from.getTime(), toMs: to.getTime() });
+    const linkedElsewhere =
+      candidates.length === 0 ? new Map<string, number>() : await this.repository.bookingIdsOf(candidates);
     return {
       window,
       activities: desired.activities,
       desired: desired.desired,
       bookings,
       links,
+      linkedElsewhere,
       lookedUp,
       calls: {
         termtime: this.termtime.calls - before.termtime,
