@@ -212,6 +212,26 @@ describe('sync-events end to end', () => {
     expect(again.body.summary.plan).toMatchObject({ recreates: 0, cancellations: 0, updates: 0 });
   });
 
+  it('a linked booking moved out of the window whose by-id read answers 404 is confirmed by reference, not re-created', async () => {
+    await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const moved = links[0];
+    if (moved === undefined) throw new Error('term too small');
+    h.booker.moveByHand(moved.bookingId, '2026-02-02T09:00:00+00:00', '2026-02-02T10:00:00+00:00');
+    h.booker.control.addFault({
+      method: 'GET',
+      path: new RegExp(`^/api/booker/booking/${moved.bookingId}$`),
+      status: 404,
+      times: 1,
+    });
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(run.body.summary.read.lookedUp).toEqual({ asked: 1, found: 1 });
+    expect(run.body.summary.plan).toMatchObject({ recreates: 0, cancellations: 0, updates: 0 });
+    const ofMoved = activeOurs(h.booker).filter((b) => b.ExternalReference === moved.reference);
+    expect(ofMoved.map((b) => b.OptimeIndex)).toEqual([moved.bookingId]);
+  });
+
   it("a booking of another window's event moved by hand into this window is not cancelled as stray", async () => {
     // An earlier run, for the later weeks (as the next term's run would be), booked their events.
     const config = h.config as { EVENTS_WINDOW_START: string; EVENTS_WINDOW_END: string };

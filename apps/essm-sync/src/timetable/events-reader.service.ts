@@ -136,19 +136,30 @@ export class EventsReader {
    * A linked booking the window's listing does not hold was moved out of the window by someone in
    * Booker, or deleted: each is asked for by id (a few at a time) and, when Booker still has it,
    * added to `bookings`, so that it is judged as it is (linked, active or cancelled), never taken
-   * as gone and booked twice. Returns how many were asked for and found.
+   * as gone and booked twice; a 404 is confirmed by its link's reference before it counts as gone.
+   * Returns how many were asked for and found.
    */
   private async linkedNotListed(
     links: readonly LinkRead[],
     bookings: BookerBooking[],
   ): Promise<{ asked: number; found: number }> {
     const listed = new Set(bookings.map((booking) => booking.id));
-    const ids = [...new Set(links.map((link) => link.bookingId))].filter((id) => !listed.has(id));
+    // Booking id -> its link's reference (a 404 is confirmed by ExternalReference: see getBooking).
+    const missing = new Map<number, string>();
+    for (const link of links) {
+      if (!listed.has(link.bookingId) && !missing.has(link.bookingId))
+        missing.set(link.bookingId, link.reference);
+    }
+    const ids = [...missing.keys()];
     if (ids.length === 0) return { asked: 0, found: 0 };
-    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) => this.booker.getBooking(id));
+    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) =>
+      this.booker.getBooking(id, missing.get(id)),
+    );
     let found = 0;
     for (const booking of answers) {
       if (booking === null) continue;
+      if (listed.has(booking.id)) continue; // found by reference, and already in the listing
+      listed.add(booking.id);
       bookings.push(booking);
       found += 1;
     }
