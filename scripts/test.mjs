@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemPeers } from './system-peers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(path.join(root, 'libs/db/src/generated/client.ts'))) {
+// The whole schema's client and the apps' own (a checkout generated before per-app clients has the
+// first only: the apps would run on the whole schema's client).
+if (
+  !existsSync(path.join(root, 'libs/db/src/generated/client.ts')) ||
+  !existsSync(path.join(root, 'libs/db/src/generated/apps'))
+) {
   await new Promise((resolve, reject) =>
     spawn(process.execPath, [path.join(root, 'scripts/prisma-generate.mjs')], { stdio: 'inherit' }).on(
       'exit',

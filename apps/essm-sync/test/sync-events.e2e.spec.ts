@@ -212,6 +212,57 @@ describe('sync-events end to end', () => {
     expect(again.body.summary.plan).toMatchObject({ recreates: 0, cancellations: 0, updates: 0 });
   });
 
+  it('a linked booking moved out of the window whose by-id read answers 404 is confirmed by reference, not re-created', async () => {
+    await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const moved = links[0];
+    if (moved === undefined) throw new Error('term too small');
+    h.booker.moveByHand(moved.bookingId, '2026-02-02T09:00:00+00:00', '2026-02-02T10:00:00+00:00');
+    h.booker.control.addFault({
+      method: 'GET',
+      path: new RegExp(`^/api/booker/booking/${moved.bookingId}$`),
+      status: 404,
+      times: 1,
+    });
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(run.body.summary.read.lookedUp).toEqual({ asked: 1, found: 1 });
+    expect(run.body.summary.plan).toMatchObject({ recreates: 0, cancellations: 0, updates: 0 });
+    const ofMoved = activeOurs(h.booker).filter((b) => b.ExternalReference === moved.reference);
+    expect(ofMoved.map((b) => b.OptimeIndex)).toEqual([moved.bookingId]);
+  });
+
+  it("a booking of another window's event moved by hand into this window is not cancelled as stray", async () => {
+    // An earlier run, for the later weeks (as the next term's run would be), booked their events.
+    const config = h.config as { EVENTS_WINDOW_START: string; EVENTS_WINDOW_END: string };
+    const saved = { start: config.EVENTS_WINDOW_START, end: config.EVENTS_WINDOW_END };
+    try {
+      config.EVENTS_WINDOW_START = '2025-10-20';
+      config.EVENTS_WINDOW_END = '2025-11-02';
+      const earlier = await syncEvents();
+      expect(earlier.body.status).toBe('succeeded');
+      const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+      const later = links.find((l) => l.eventIds.length === 1);
+      if (later === undefined) throw new Error('term too small');
+      // Someone moves that booking into the first weeks, early in the morning (nothing there).
+      h.booker.moveByHand(later.bookingId, '2025-10-07T06:00:00+01:00', '2025-10-07T06:30:00+01:00');
+
+      // This run's window is the first weeks: that booking is in it, its link and event are not.
+      config.EVENTS_WINDOW_START = '2025-10-06';
+      config.EVENTS_WINDOW_END = '2025-10-19';
+      const run = await syncEvents();
+      expect(run.body.status).toBe('succeeded');
+      expect(run.body.summary.plan).toMatchObject({ cancellations: 0, updates: 0, recreates: 0 });
+      expect(h.booker.booking(later.bookingId)?.Status).toBe('Confirmed');
+      expect(activeOurs(h.booker).filter((b) => b.ExternalReference === later.reference)).toHaveLength(1);
+      const link = await h.prisma.essmBookingLink.findUnique({ where: { reference: later.reference } });
+      expect(link?.bookingId).toBe(later.bookingId);
+    } finally {
+      config.EVENTS_WINDOW_START = saved.start;
+      config.EVENTS_WINDOW_END = saved.end;
+    }
+  });
+
   it('a 409 on one booking does not stop the others, is listed with the booking in the way, and is retried', async () => {
     const first = await syncEvents();
     const failures = first.body.summary.failures as {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PrismaClient } from './generated/client.js';
 import { clientWithPassword } from './iam-auth.js';
 
@@ -43,6 +44,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
 /** A Prisma interactive-transaction client, for code that takes part in the caller's transaction. */
 export type PrismaTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/** Where the generated client of `app` is (or would be). */
+export function appClientDir(app: string): string {
+  return fileURLToPath(new URL(`./generated/apps/${app}/`, import.meta.url));
+}
 
 /**
  * The client generated for one app (its models and the platform's, libs/db/src/generated/apps/<app>;

@@ -26,6 +26,7 @@ export class PlatformModule {
             iamAuth: config.DATABASE_IAM_AUTH,
             embeddedDataDir: config.EMBEDDED_DATA_DIR,
             app,
+            nodeEnv: config.NODE_ENV,
           }),
         }),
         AuthModule.forRoot({

@@ -242,6 +242,26 @@ describe('BookerClient against the Booker simulator', () => {
     await expect(booker.getBooking(1.5)).rejects.toThrow(RangeError);
   });
 
+  it("confirms a by-id 404 with the booking's ExternalReference before calling it gone", async () => {
+    const booker = client();
+    const { id } = await booker.createBooking(input({ externalReference: 'tt:by-id-404' }));
+    simulator.moveByHand(id, '2026-05-05T09:00:00+01:00', '2026-05-05T10:00:00+01:00');
+    // A Booker whose by-id route answers 404 (our model's route missing there): the booking lives on.
+    const byId = new RegExp(`^/api/booker/booking/${id}$`);
+    simulator.control.addFault({ method: 'GET', path: byId, status: 404, times: 1 });
+    expect(await booker.getBooking(id, 'tt:by-id-404')).toMatchObject({
+      id,
+      start: '2026-05-05T09:00:00+01:00',
+      status: 'Confirmed',
+    });
+    // Without a reference to confirm with, a 404 is taken as gone.
+    simulator.control.addFault({ method: 'GET', path: byId, status: 404, times: 1 });
+    expect(await booker.getBooking(id)).toBeNull();
+    // Gone for real: the by-id 404 and no live booking with the reference.
+    simulator.deleteByHand(id);
+    expect(await booker.getBooking(id, 'tt:by-id-404')).toBeNull();
+  });
+
   it('fails a by-id read that answers another booking, or a malformed one', async () => {
     const booker = client();
     const { id } = await booker.createBooking(input({ externalReference: 'tt:by-id-bad' }));

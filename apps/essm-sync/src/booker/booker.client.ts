@@ -206,14 +206,21 @@ export class BookerClient {
   /**
    * The booking with this id, cancelled ones too, whatever its dates; null when Booker has none
    * (404). Used for a linked booking the window's listing did not hold (moved away by someone).
+   *
+   * The by-id route is this project's model of Booker (see the app README), so a 404 is not taken
+   * on its word when the booking's `externalReference` is given: it is confirmed by the lookup by
+   * ExternalReference, whose live booking (this one, or another of ours with that reference) is
+   * returned when there is one; null only when neither finds it.
    */
-  async getBooking(id: number): Promise<BookerBooking | null> {
+  async getBooking(id: number, externalReference?: string): Promise<BookerBooking | null> {
     assertId(id);
     let answer: AxiosResponse<unknown>;
     try {
       answer = await this.authorized((config) => this.http.get<unknown>(`booker/booking/${id}`, config));
     } catch (error) {
-      if (isAxiosError(error) && error.response?.status === 404) return null;
+      if (isAxiosError(error) && error.response?.status === 404) {
+        return externalReference === undefined ? null : this.findByExternalReference(externalReference);
+      }
       throw bookerError(`reading booking ${id}`, error);
     }
     const booking = parseResponse(bookingSchema, answer.data, {

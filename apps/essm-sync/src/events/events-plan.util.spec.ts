@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { hashRequest } from '../timetable/desired-bookings.util.js';
-import { cancellationRefusal, eventChangeKey, type EventsPlan, planEvents } from './events-plan.util.js';
+import {
+  cancellationRefusal,
+  eventChangeKey,
+  type EventsPlan,
+  planEvents,
+  strayCandidates,
+} from './events-plan.util.js';
 import type { BookerBookingLike, BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
 function desired(id: string, overrides: { start?: string; title?: string } = {}): DesiredBooking {
@@ -81,7 +87,15 @@ type Case = {
   changes: string[];
   fixes?: string[];
   counts?: Partial<EventsPlan['counts']>;
+  linkedElsewhere?: Map<string, number>;
 };
+
+/** An event of the next term, booked by that window's run, whose booking was moved into this window. */
+const nextTerm = desired('N', { start: '2026-01-12T09:00:00Z' });
+const movedIn = booking(nextTerm, 12, {
+  start: '2025-10-22T09:00:00+01:00',
+  end: '2025-10-22T10:00:00+01:00',
+});
 
 const cases: Case[] = [
   {
@@ -162,6 +176,23 @@ const cases: Case[] = [
     changes: ['cancel:termtime:B@R1'],
   },
   {
+    name: 'a booking of ours moved by hand into the window, linked outside it: left to its own window',
+    desired: [a],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1), movedIn],
+    linkedElsewhere: new Map([[nextTerm.reference, 12]]),
+    changes: [],
+    counts: { cancellations: 0 },
+  },
+  {
+    name: 'a booking of ours whose reference is linked outside the window to another booking: stray',
+    desired: [],
+    links: [],
+    bookings: [movedIn],
+    linkedElsewhere: new Map([[nextTerm.reference, 13]]),
+    changes: ['cancel:termtime:N@R1'],
+  },
+  {
     name: 'a booking of ours in the margin of the read, outside the window, is not judged',
     desired: [],
     links: [],
@@ -193,6 +224,7 @@ describe('planEvents', () => {
       links: c.links,
       bookings: c.bookings,
       window: WINDOW,
+      ...(c.linkedElsewhere === undefined ? {} : { linkedElsewhere: c.linkedElsewhere }),
     });
     expect(kinds(plan)).toEqual(c.changes);
     expect(plan.linkFixes.map((fix) => `${fix.kind}:${fix.reference}:${fix.bookingId}`)).toEqual(
@@ -215,6 +247,16 @@ describe('planEvents', () => {
     });
     expect(plan.counts.skipped).toBe(3);
     expect(plan.counts.skippedBy).toEqual({ virtual: 2, room_none: 1 });
+  });
+});
+
+describe('strayCandidates', () => {
+  it('lists the active bookings of ours in the window that no link read names, only those', () => {
+    const margin = booking(desired('Z', { start: '2025-09-30T09:00:00+01:00' }), 8);
+    const cancelled = booking(b, 9, { status: 'Cancelled' });
+    expect(
+      strayCandidates([booking(a, 1), movedIn, margin, cancelled, foreign], [link(a, 1)], WINDOW),
+    ).toEqual([nextTerm.reference]);
   });
 });
 

@@ -40,6 +40,35 @@ export interface EventsPlanInput {
    * read's margins hold bookings of events outside the window, which this run does not judge).
    */
   window: { fromMs: number; toMs: number };
+  /**
+   * Links outside `links` (their start is outside the window) of active bookings of ours in the
+   * window, by reference -> booking id: a booking of ours moved by hand into the window from
+   * another window's event. Such a booking is judged by its own window's run, never cancelled as
+   * stray here (`strayCandidates` lists the references to look up).
+   */
+  linkedElsewhere?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The references of the active bookings of ours in the window that no link read names: the only
+ * ones that can be cancelled as stray, to be looked up in the link table whatever their start.
+ */
+export function strayCandidates(
+  bookings: readonly BookerBookingLike[],
+  links: readonly Pick<LinkRead, 'reference'>[],
+  window: { fromMs: number; toMs: number },
+): string[] {
+  const linked = new Set<string>();
+  for (const link of links) linked.add(link.reference);
+  const references: string[] = [];
+  for (const booking of bookings) {
+    if (!isActive(booking) || !isOurs(booking)) continue;
+    const reference = booking.externalReference as string;
+    if (linked.has(reference)) continue;
+    const startMs = Date.parse(booking.start);
+    if (startMs >= window.fromMs && startMs < window.toMs) references.push(reference);
+  }
+  return references;
 }
 
 export interface EventsPlanCounts {
@@ -86,7 +115,8 @@ function sameAsSent(booking: BookerBookingLike, desired: DesiredBooking): boolea
  * - not linked: our booking with its reference found active in Booker is adopted (updated if it
  *   differs), else created: a run stopped halfway never leaves a duplicate;
  * - linked but no longer called for: cancelled if active, the link dropped if not;
- * - an active booking of ours neither linked nor called for: cancelled (`stray`);
+ * - an active booking of ours neither linked nor called for: cancelled (`stray`), unless its link
+ *   lies outside the window read (`linkedElsewhere`: moved here by hand, its own window judges it);
  * - a booking that is not ours is never touched.
  */
 export function planEvents(input: EventsPlanInput): EventsPlan {
@@ -169,6 +199,7 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
     const startMs = Date.parse(booking.start);
     if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
+    if (input.linkedElsewhere?.get(reference) === booking.id) continue;
     cancels.push({
       kind: 'cancel',
       reference,

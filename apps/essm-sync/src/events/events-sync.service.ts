@@ -133,6 +133,7 @@ export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): E
     links: snapshot.links,
     bookings: snapshot.bookings,
     window: { fromMs: from.getTime(), toMs: to.getTime() },
+    linkedElsewhere: snapshot.linkedElsewhere,
   });
   // Only what a 409's details name, of the bookings that can be in the way (not cancelled): the
   // snapshot, with the rest of every booking, is dropped once planned.

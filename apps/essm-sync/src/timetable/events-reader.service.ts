@@ -9,6 +9,7 @@ import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
 import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
+import { strayCandidates } from '../events/events-plan.util.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
@@ -36,6 +37,11 @@ export interface EventsSnapshot {
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
   links: LinkRead[];
+  /**
+   * Active bookings of ours in the window that no link of the window names, but a link outside it
+   * does (moved here by hand): reference -> linked booking id. Looked up whatever their start.
+   */
+  linkedElsewhere: Map<string, number>;
   /** Linked bookings the listing did not hold, asked for by id; those found are in `bookings`. */
   lookedUp: { asked: number; found: number };
   calls: { termtime: number; booker: number };
@@ -84,12 +90,16 @@ export class EventsReader {
       this.repository.findLinksStartingBetween(from, to),
     ]);
     const lookedUp = await this.linkedNotListed(links, bookings);
+    const candidates = strayCandidates(bookings, links, { fromMs: from.getTime(), toMs: to.getTime() });
+    const linkedElsewhere =
+      candidates.length === 0 ? new Map<string, number>() : await this.repository.bookingIdsOf(candidates);
     return {
       window,
       activities: desired.activities,
       desired: desired.desired,
       bookings,
       links,
+      linkedElsewhere,
       lookedUp,
       calls: {
         termtime: this.termtime.calls - before.termtime,
@@ -126,19 +136,30 @@ export class EventsReader {
    * A linked booking the window's listing does not hold was moved out of the window by someone in
    * Booker, or deleted: each is asked for by id (a few at a time) and, when Booker still has it,
    * added to `bookings`, so that it is judged as it is (linked, active or cancelled), never taken
-   * as gone and booked twice. Returns how many were asked for and found.
+   * as gone and booked twice; a 404 is confirmed by its link's reference before it counts as gone.
+   * Returns how many were asked for and found.
    */
   private async linkedNotListed(
     links: readonly LinkRead[],
     bookings: BookerBooking[],
   ): Promise<{ asked: number; found: number }> {
     const listed = new Set(bookings.map((booking) => booking.id));
-    const ids = [...new Set(links.map((link) => link.bookingId))].filter((id) => !listed.has(id));
+    // Booking id -> its link's reference (a 404 is confirmed by ExternalReference: see getBooking).
+    const missing = new Map<number, string>();
+    for (const link of links) {
+      if (!listed.has(link.bookingId) && !missing.has(link.bookingId))
+        missing.set(link.bookingId, link.reference);
+    }
+    const ids = [...missing.keys()];
     if (ids.length === 0) return { asked: 0, found: 0 };
-    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) => this.booker.getBooking(id));
+    const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) =>
+      this.booker.getBooking(id, missing.get(id)),
+    );
     let found = 0;
     for (const booking of answers) {
       if (booking === null) continue;
+      if (listed.has(booking.id)) continue; // found by reference, and already in the listing
+      listed.add(booking.id);
       bookings.push(booking);
       found += 1;
     }

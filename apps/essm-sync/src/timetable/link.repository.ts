@@ -27,6 +27,22 @@ export class LinkRepository {
     });
   }
 
+  /**
+   * The Booker booking id linked to each of these references, whatever the link's start (bookings
+   * of ours a run found in its window with no link of the window: few), by reference.
+   */
+  async bookingIdsOf(references: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < references.length; i += EVENT_IDS_CHUNK) {
+      const rows = await this.prisma.essmBookingLink.findMany({
+        where: { reference: { in: references.slice(i, i + EVENT_IDS_CHUNK) } },
+        select: { reference: true, bookingId: true },
+      });
+      for (const row of rows) found.set(row.reference, row.bookingId);
+    }
+    return found;
+  }
+
   /** The event ids of these links (those a plan cancels), by reference. */
   async eventIdsOf(references: readonly string[]): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
