@@ -164,10 +164,10 @@ describeWith('EllaSimulator', () => {
         retryAfterSeconds: 0,
       });
       expect((await client.getProcessInfo('api')).statename).toBe('RUNNING');
-      expect(client.policy.calls).toBe(2);
+      expect(client.calls).toBe(2);
       sim.control.addFault({ method: 'POST', path: '/prod/RPC2', status: 503, times: 1 });
       await expect(client.stopProcess('api')).rejects.toThrow('it answered HTTP 503');
-      expect(client.policy.calls).toBe(3);
+      expect(client.calls).toBe(3);
       expect((await client.getProcessInfo('api')).statename).toBe('RUNNING');
       expect(sim.control.calls.map((c) => c.status)).toEqual([503, 200, 503, 200]);
       expect(sim.control.callCount({ method: 'POST', path: '/prod/RPC2' })).toBe(4);
