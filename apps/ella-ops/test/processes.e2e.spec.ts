@@ -275,5 +275,31 @@ describeWith('ella-ops processes', () => {
       expect(trail[0].before).toMatchObject({ states: { api: 'RUNNING' } });
       expect(trail[0].after).toMatchObject({ states: { api: 'STOPPED' } });
     });
+
+    it('lets only one of two starts at once, on the primary and on its failover, through', async () => {
+      await h.t.http().post('/instances/prod/stop').set(operator).send({ reason: 'race drill' }).expect(200);
+      // Both sides stopped, two operators start ELLA on each at the same moment: one check and start
+      // runs after the other, so the second sees the first's programs and is refused.
+      const [onPrimary, onFailover] = await Promise.all([
+        h.t.http().post('/instances/prod/start').set(operator).send({ reason: 'race drill' }),
+        h.t.http().post('/instances/dr/start').set(operator).send({ reason: 'race drill' }),
+      ]);
+      expect([onPrimary.status, onFailover.status].sort()).toEqual([200, 409]);
+      const running = async (side: typeof h.prod) =>
+        (await side.client.getAllProcessInfo()).filter((p) => p.statename === 'RUNNING').length;
+      const [primaryRunning, failoverRunning] = await Promise.all([running(h.prod), running(h.dr)]);
+      expect(primaryRunning === 0 || failoverRunning === 0).toBe(true);
+      expect(primaryRunning + failoverRunning).toBe(PROGRAMS.length);
+      // Leave the primary running, as the other specs expect.
+      if (failoverRunning > 0) {
+        await h.t.http().post('/instances/dr/stop').set(operator).send({ reason: 'race drill' }).expect(200);
+        await h.t
+          .http()
+          .post('/instances/prod/start')
+          .set(operator)
+          .send({ reason: 'race drill' })
+          .expect(200);
+      }
+    });
   });
 });

@@ -35,6 +35,9 @@ export interface InstanceActionResult {
  */
 @Injectable()
 export class ProcessesService {
+  /** The last start in turn per primary/failover pair (by the primary's name): see startsInTurn. */
+  private readonly pairTurns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly registry: InstanceRegistry,
     private readonly clients: SupervisorClients,
@@ -78,6 +81,19 @@ export class ProcessesService {
     actor: string,
   ): Promise<ProgramActionResult> {
     const instance = this.registry.get(name);
+    return this.startsInTurn(instance, action, () =>
+      this.programAction(instance, program, action, body, actor),
+    );
+  }
+
+  private async programAction(
+    instance: EllaInstance,
+    program: string,
+    action: ProgramAction,
+    body: ActionBody,
+    actor: string,
+  ): Promise<ProgramActionResult> {
+    const name = instance.name;
     const client = this.clients.for(instance);
     const entity = { entityType: 'ella-program', entityId: `${name}/${program}`, reason: body.reason };
     const auditAction = `program.${action}`;
@@ -123,6 +139,17 @@ export class ProcessesService {
     via?: string,
   ): Promise<InstanceActionResult> {
     const instance = this.registry.get(name);
+    return this.startsInTurn(instance, action, () => this.instanceAction(instance, action, body, actor, via));
+  }
+
+  private async instanceAction(
+    instance: EllaInstance,
+    action: InstanceAction,
+    body: ActionBody,
+    actor: string,
+    via?: string,
+  ): Promise<InstanceActionResult> {
+    const name = instance.name;
     const client = this.clients.for(instance);
     const entity = { entityType: 'ella-instance', entityId: name, reason: body.reason };
     const auditAction = `instance.${action}`;
@@ -161,6 +188,31 @@ export class ProcessesService {
         });
       }
       throw toHttpError(error instanceof RefusedError ? error.http : error);
+    }
+  }
+
+  /**
+   * A start (or restart) on a primary or on its failover waits for any other start on that pair to
+   * finish, so that the failover check and the start it allows are one step: two operators starting
+   * ELLA on both sides at once cannot both pass the check (the second sees the first's programs). The
+   * app runs as one instance (Terraform: max_instances 1), so a lock in the process is enough. Stops,
+   * and instances without a partner, go at once.
+   */
+  private async startsInTurn<T>(instance: EllaInstance, action: string, work: () => Promise<T>): Promise<T> {
+    const pair = instance.role === 'failover' ? instance.primary : instance.name;
+    if (action === 'stop' || pair === undefined || this.registry.partnersOf(instance).length === 0)
+      return work();
+    const before = this.pairTurns.get(pair) ?? Promise.resolve();
+    const turn = before.then(work);
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pairTurns.set(pair, settled);
+    try {
+      return await turn;
+    } finally {
+      if (this.pairTurns.get(pair) === settled) this.pairTurns.delete(pair);
     }
   }
 
