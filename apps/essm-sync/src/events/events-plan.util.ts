@@ -49,27 +49,8 @@ export interface EventsPlanInput {
   linkedElsewhere?: ReadonlyMap<string, number>;
 }
 
-/**
- * The references of the active bookings of ours in the window that no link read names: the only
- * ones that can be cancelled as stray, to be looked up in the link table whatever their start.
- */
-export function strayCandidates(
-  bookings: readonly BookerBookingLike[],
-  links: readonly Pick<LinkRead, 'reference'>[],
-  window: { fromMs: number; toMs: number },
-): string[] {
-  const linked = new Set<string>();
-  for (const link of links) linked.add(link.reference);
-  const references: string[] = [];
-  for (const booking of bookings) {
-    if (!isActive(booking) || !isOurs(booking)) continue;
-    const reference = booking.externalReference as string;
-    if (linked.has(reference)) continue;
-    const startMs = Date.parse(booking.start);
-    if (startMs >= window.fromMs && startMs < window.toMs) references.push(reference);
-  }
-  return references;
-}
+// Read by the reader (timetable) as well: it lives there, beside the ownership rules it uses.
+export { strayCandidates } from '../timetable/ownership.util.js';
 
 export interface EventsPlanCounts {
   desired: number;

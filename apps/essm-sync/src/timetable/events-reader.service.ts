@@ -9,7 +9,7 @@ import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
 import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
-import { strayCandidates } from '../events/events-plan.util.js';
+import { strayCandidates } from './ownership.util.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
