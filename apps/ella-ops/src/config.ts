@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkTaskQueueRules } from '@app/google';
 import { z } from 'zod';
 import { checkWebAuthRules, webAuthSchema } from '@app/auth';
 import { baseSchema, checkBaseRules, ConfigError, listFromEnv, loadConfig } from '@app/config';
@@ -70,18 +71,7 @@ export const ellaOpsSchema = baseSchema
           });
       }
     }
-    if (config.TASKS_MODE === 'cloud-tasks') {
-      for (const key of ['GOOGLE_CLOUD_PROJECT', 'TASKS_SERVICE_ACCOUNT', 'TASKS_TARGET_URL'] as const) {
-        if (config[key] === undefined)
-          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when TASKS_MODE=cloud-tasks' });
-      }
-    } else if (config.JOB_TOKEN === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JOB_TOKEN'],
-        message: 'is required when TASKS_MODE=local (the local queue calls this app with it)',
-      });
-    }
+    checkTaskQueueRules(config, ctx);
     const given = [config.ELLA_INSTANCES, config.ELLA_INSTANCES_FILE].filter((v) => v !== undefined).length;
     if (given !== 1) {
       ctx.addIssue({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTaskQueueRules } from '@app/google';
 import { baseSchema, checkBaseRules, listFromEnv, loadConfig } from '@app/config';
 import { checkWebAuthRules, webAuthSchema } from '@app/auth';
 
@@ -57,25 +58,7 @@ export const storageGatewaySchema = baseSchema
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);
     checkWebAuthRules(config, ctx);
-    if (config.TASKS_MODE === 'cloud-tasks') {
-      if (config.GOOGLE_CLOUD_PROJECT === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['GOOGLE_CLOUD_PROJECT'],
-          message: 'is required when TASKS_MODE=cloud-tasks',
-        });
-      }
-      for (const key of ['TASKS_SERVICE_ACCOUNT', 'TASKS_TARGET_URL'] as const) {
-        if (config[key] === undefined)
-          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when TASKS_MODE=cloud-tasks' });
-      }
-    } else if (config.JOB_TOKEN === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JOB_TOKEN'],
-        message: 'is required when TASKS_MODE=local (the local queue calls this app with it)',
-      });
-    }
+    checkTaskQueueRules(config, ctx);
   });
 
 export type StorageGatewayConfig = z.infer<typeof storageGatewaySchema>;

@@ -12,6 +12,7 @@ export {
   type TaskRequest,
   type TaskRetryConfig,
 } from './tasks/task-queue.js';
+export { checkTaskQueueRules, type TaskQueueConfigFields } from './tasks/task-queue.config.js';
 export { taskId } from './tasks/task-id.util.js';
 export { taskRetryDelayMs } from './tasks/task-backoff.util.js';
 export {
