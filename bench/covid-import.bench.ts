@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { PrismaService } from '@app/db';
+import { wholeSchemaPrismaClient } from '@app/db';
 import { configureService } from '@app/service';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -219,7 +219,7 @@ async function compareReplace(options: {
   const { counter, url, collegeId, sheet, runs } = options;
   const connection = new pg.Client({ connectionString: url });
   await connection.connect();
-  const prisma = new PrismaService({ url, poolSize: 2, connectTimeoutMs: 5000 });
+  const prisma = await wholeSchemaPrismaClient({ url, poolSize: 2, connectTimeoutMs: 5000 });
   const repository = new options.PoolsRepository(prisma);
   try {
     const naive: Timed<void>[] = [];

@@ -12,7 +12,7 @@
 // Options: BENCH_SMALL (500000), BENCH_LARGE (5000000), BENCH_WINDOW_ROWS, BENCH_RUNS.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { adminQuery, PrismaService, withDatabaseName } from '@app/db';
+import { adminQuery, wholeSchemaPrismaClient, withDatabaseName } from '@app/db';
 import { ELLA_SCHEMA_SQL } from '../simulators/ella/ella-schema.js';
 import { adminDatabaseUrl, createScratchDatabase, freePort, importDist } from './bench.util.js';
 
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     SESSION_SECRET: `bench-session-${randomBytes(24).toString('hex')}`,
   });
   const platform = await createScratchDatabase();
-  const prisma = new PrismaService({ url: platform.url, poolSize: 3, connectTimeoutMs: 5000 });
+  const prisma = await wholeSchemaPrismaClient({ url: platform.url, poolSize: 3, connectTimeoutMs: 5000 });
   const registry = new InstanceRegistry(config.instances);
   const databases = new EllaDatabases(config.ELLA_TIMEOUT_MS);
   const health = new HealthService(

@@ -20,6 +20,7 @@ import {
   DB_CONNECTION,
   type DbConnectionOptions,
   PrismaService,
+  wholeSchemaPrismaClient,
 } from './prisma.service.js';
 
 export interface DbModuleOptions {
@@ -73,7 +74,7 @@ export async function selectPrismaClient(
 ): Promise<PrismaService> {
   if (db.app === undefined) {
     logger.log('Prisma client: the whole schema (no app named)');
-    return new PrismaService(connection);
+    return wholeSchemaPrismaClient(connection);
   }
   const own = await appPrismaClient(db.app, connection);
   const dir = appClientDir(db.app);
@@ -101,7 +102,7 @@ export async function selectPrismaClient(
       : `${db.app} has none of its own`;
   if (listed?.has(db.app) === true) logger.warn(`Prisma client: the whole schema (${why})`);
   else logger.log(`Prisma client: the whole schema (${why})`);
-  return new PrismaService(connection);
+  return wholeSchemaPrismaClient(connection);
 }
 
 const DB_MODULE_OPTIONS = Symbol('DB_MODULE_OPTIONS');

@@ -1,5 +1,6 @@
 export {
   appPrismaClient,
+  wholeSchemaPrismaClient,
   PrismaService,
   DB_CONNECTION,
   type DbConnectionOptions,
@@ -26,5 +27,11 @@ export { cloudSqlIamPassword, clientWithPassword, CLOUD_SQL_LOGIN_SCOPE } from '
 export { grantAppRoles, parseAppGrants, type AppGrant, type GrantOutcome } from './grants.js';
 export { importLocalOnly, LocalOnlyPackageMissingError } from './local-only.js';
 export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } from './testing.js';
-// The generated client: PrismaClient, the Prisma namespace, model types (JobRun, College...) and enums.
-export * from './generated/client.js';
+// The whole schema's generated types (PrismaClient, model types such as JobRun and College), its
+// Prisma namespace (errors, sql, DbNull...) and enums. Only the types come from the generated
+// client module: loading it builds the client of every model, which an app never needs at run time
+// (it runs its own, see PrismaService).
+export type * from './generated/client.js';
+export * as Prisma from './generated/internal/prismaNamespace.js';
+export * from './generated/enums.js';
+export * as $Enums from './generated/enums.js';

@@ -4,7 +4,7 @@ import net, { type Server, type Socket } from 'node:net';
 import { Prisma } from './generated/client.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
 import { DatabaseBusyException, mapPrismaError } from './prisma-errors.js';
-import { PrismaService } from './prisma.service.js';
+import { wholeSchemaPrismaClient } from './prisma.service.js';
 
 const known = (code: string, message: string) =>
   new Prisma.PrismaClientKnownRequestError(message, { code, clientVersion: Prisma.prismaVersion.client });
@@ -61,7 +61,7 @@ describe('mapPrismaError on real connection failures', () => {
 
   it('a database that does not answer within the connect timeout is a 503 "not reachable"', async () => {
     const { port } = silent.address() as net.AddressInfo;
-    const prisma = new PrismaService({
+    const prisma = await wholeSchemaPrismaClient({
       url: `postgresql://postgres@127.0.0.1:${port}/nowhere`,
       poolSize: 1,
       connectTimeoutMs: 300,
@@ -78,7 +78,7 @@ describe('mapPrismaError on real connection failures', () => {
   });
 
   it('a pool whose only connection is held is a 503 "busy" with Retry-After', async () => {
-    const prisma = new PrismaService({ url: db.url, poolSize: 1, connectTimeoutMs: 300 });
+    const prisma = await wholeSchemaPrismaClient({ url: db.url, poolSize: 1, connectTimeoutMs: 300 });
     let release!: () => void;
     const held = prisma.$transaction(
       async (tx) => {

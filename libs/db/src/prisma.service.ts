@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PrismaClient } from './generated/client.js';
+import type { PrismaClient } from './generated/client.js';
 import { clientWithPassword } from './iam-auth.js';
 
 export interface DbConnectionOptions {
@@ -28,18 +28,33 @@ function clientOptions(options: DbConnectionOptions) {
 }
 
 /**
- * The one Prisma client of an app. This class holds every model of the schema; an app started by
- * DbModule with its name gets instead its own generated client (`appPrismaClient`), typed as this.
+ * The one Prisma client of an app, and the token it is injected by. Its type holds every model of
+ * the schema; at run time it is a generated client loaded on demand: the app's own
+ * (`appPrismaClient`, its models and the platform's) or the whole schema's
+ * (`wholeSchemaPrismaClient`). Nothing here loads a generated client, so an app's boot never
+ * parses and builds the whole schema's client beside its own.
  */
-@Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(@Inject(DB_CONNECTION) options: DbConnectionOptions) {
-    super(clientOptions(options));
-  }
+// The class is only a token (no members, never constructed); the interface gives it its type.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class PrismaService {}
+// The instance type: a generated PrismaClient, disconnected when Nest closes the module.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface PrismaService extends PrismaClient, OnModuleDestroy {}
 
-  async onModuleDestroy(): Promise<void> {
-    await this.$disconnect();
-  }
+/** A generated client connected as `options` say, disconnected when Nest closes the module. */
+export function connectedPrismaClient(
+  Client: new (clientOptions: { adapter: PrismaPg }) => PrismaClient,
+  options: DbConnectionOptions,
+): PrismaService {
+  const client = new Client(clientOptions(options)) as PrismaService;
+  client.onModuleDestroy = () => client.$disconnect();
+  return client;
+}
+
+/** The client of the whole schema (every app's models), for tools and tests that span apps. */
+export async function wholeSchemaPrismaClient(options: DbConnectionOptions): Promise<PrismaService> {
+  const generated = await import('./generated/client.js');
+  return connectedPrismaClient(generated.PrismaClient, options);
 }
 
 /** A Prisma interactive-transaction client, for code that takes part in the caller's transaction. */
@@ -64,9 +79,7 @@ export async function appPrismaClient(
   if (!/^[a-z][a-z0-9-]*$/.test(app)) return undefined;
   if (!existsSync(new URL(`./generated/apps/${app}/`, import.meta.url))) return undefined;
   const generated = (await import(`./generated/apps/${app}/client.js`)) as {
-    PrismaClient: new (clientOptions: object) => PrismaClient;
+    PrismaClient: new (clientOptions: { adapter: PrismaPg }) => PrismaClient;
   };
-  const client = new generated.PrismaClient(clientOptions(options)) as PrismaService;
-  client.onModuleDestroy = () => client.$disconnect();
-  return client;
+  return connectedPrismaClient(generated.PrismaClient, options);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedDatabase } from './embedded-database.js';
 import { migrate } from './migrate.js';
-import { PrismaService } from './prisma.service.js';
+import { connectedPrismaClient, type PrismaService } from './prisma.service.js';
 
 /**
  * Test databases. The Jest global setup (libs/db/test-setup) decides once per run whether a
@@ -35,9 +35,11 @@ export function withDatabaseName(url: string, database: string): string {
 export async function createTestDatabase(): Promise<TestDatabase> {
   // One client per test database, made on first use: a spec may call prisma() in every assertion
   // without opening a new pool each time (that exhausted the server's connections).
+  // The whole schema's client (tests span apps), loaded here so that prisma() can stay synchronous.
+  const { PrismaClient } = await import('./generated/client.js');
   let client: PrismaService | undefined;
   const prismaFor = (url: string) => () =>
-    (client ??= new PrismaService({ url, poolSize: 5, connectTimeoutMs: 5000 }));
+    (client ??= connectedPrismaClient(PrismaClient, { url, poolSize: 5, connectTimeoutMs: 5000 }));
   const disconnectAll = async () => {
     await client?.$disconnect();
     client = undefined;

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createTestDatabase, PrismaService, type TestDatabase } from '@app/db';
+import { createTestDatabase, type PrismaService, type TestDatabase, wholeSchemaPrismaClient } from '@app/db';
 import { createLogger, NestPinoLogger } from '@app/logging';
 import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner } from './job-runner.service.js';
@@ -37,7 +37,7 @@ describe('job events counted by the log-based metrics', () => {
     db = await createTestDatabase();
     // Generous: on a loaded machine a connection can take seconds; this test is about log fields.
     const connection = { url: db.url, poolSize: 2, connectTimeoutMs: 30_000 };
-    prisma = new PrismaService(connection);
+    prisma = await wholeSchemaPrismaClient(connection);
     runner = new JobRunner(
       { app: 'covid-pool', forceDryRun: false },
       new JobRunRepository(prisma),
