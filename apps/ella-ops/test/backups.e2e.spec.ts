@@ -395,10 +395,13 @@ describeWith('ella-ops backups', () => {
         where: { job: 'backup' },
         orderBy: { startedAt: 'desc' },
       });
+      // The run record says what happened: a real run, the setting not applied and why.
+      expect(run?.dryRun).toBe(false);
       expect(run?.summary).toMatchObject({
         status: 'verified',
-        dryRunNotApplied: 'JOBS_FORCE_DRY_RUN does not apply to a backup',
+        forcedDryRunNotApplied: "a backup is an operator's action: JOBS_FORCE_DRY_RUN does not apply to it",
       });
+      expect(run?.summary).not.toHaveProperty('forcedDryRun');
     } finally {
       await staging.close();
     }
