@@ -3,7 +3,8 @@
 //   libs/<lib>/src/** -> dist/libs/<lib>/**
 //   simulators/**     -> dist/simulators/**
 //   bench/**          -> dist/bench/**
-//   apps/<app>/src/**/{views,public}/* are copied as they are (page templates, CSS, scripts)
+//   apps/<app>/src/**/{views,public}/* and libs/<lib>/src/**/public/* are copied as they are
+//   (page templates, CSS, scripts)
 // Imports of `@app/<lib>` (a TypeScript path alias, unknown to Node) are rewritten to the relative
 // path of dist/libs/<lib>/index.js. Usage: node scripts/build.mjs [--if-needed]
 import { transformFile } from '@swc/core';
@@ -51,19 +52,23 @@ async function sources() {
 
 /**
  * Files an app reads at run time beside its code, copied as they are: page templates (`views/`) and
- * the pages' stylesheets and scripts (`public/`) under apps/<app>/src/.
+ * the pages' stylesheets and scripts (`public/`) under apps/<app>/src/, and the platform's stylesheet
+ * under libs/<lib>/src/ (libs/service: platform.css).
  */
 async function assets() {
   const copies = [];
-  for (const name of await readdir(path.join(root, 'apps')).catch(() => [])) {
-    const src = path.join(root, 'apps', name, 'src');
-    const entries = await readdir(src, { withFileTypes: true, recursive: true }).catch(() => []);
-    for (const e of entries) {
-      if (!e.isFile()) continue;
-      const file = path.join(e.parentPath, e.name);
-      const parts = path.relative(src, file).split(path.sep);
-      if (!parts.slice(0, -1).some((p) => p === 'views' || p === 'public')) continue;
-      copies.push({ file, out: path.join(dist, 'apps', name, path.relative(src, file)) });
+  for (const kind of ['apps', 'libs']) {
+    for (const name of await readdir(path.join(root, kind)).catch(() => [])) {
+      if (kind === 'libs' && name === 'testing') continue;
+      const src = path.join(root, kind, name, 'src');
+      const entries = await readdir(src, { withFileTypes: true, recursive: true }).catch(() => []);
+      for (const e of entries) {
+        if (!e.isFile()) continue;
+        const file = path.join(e.parentPath, e.name);
+        const parts = path.relative(src, file).split(path.sep);
+        if (!parts.slice(0, -1).some((p) => p === 'views' || p === 'public')) continue;
+        copies.push({ file, out: path.join(dist, kind, name, path.relative(src, file)) });
+      }
     }
   }
   return copies;

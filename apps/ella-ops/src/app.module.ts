@@ -22,6 +22,7 @@ import { MonitorJob } from './monitor/monitor.job.js';
 import { ProcessesController } from './processes/processes.controller.js';
 import { ProcessesService } from './processes/processes.service.js';
 import { ReleasesController } from './releases/releases.controller.js';
+import { ReleaseBroadcasts } from './releases/release-broadcasts.service.js';
 import { ReleasesService } from './releases/releases.service.js';
 import { SupervisorClients } from './supervisor/supervisor-clients.js';
 import { UiExceptionsController } from './ui-exceptions/ui-exceptions.controller.js';
@@ -106,6 +107,7 @@ export class AppModule {
         HealthService,
         BackupsService,
         BackupTask,
+        ReleaseBroadcasts,
         ReleasesService,
         MonitorChecks,
         AlertsService,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { checkTaskQueueRules } from '@app/google';
+import { checkTaskQueueRules, taskQueueSchema } from '@app/google';
 import { z } from 'zod';
 import { checkWebAuthRules, webAuthSchema } from '@app/auth';
 import { baseSchema, checkBaseRules, ConfigError, listFromEnv, loadConfig } from '@app/config';
@@ -45,16 +45,7 @@ export const ellaOpsSchema = baseSchema
     /** Step 9 of a release emails these addresses (ELLA's users), through the outbox; empty: no email. */
     RELEASE_NOTIFY_EMAILS: emailList(),
     /** Backups run as tasks: Cloud Tasks in the cloud, the in-process dispatcher locally. */
-    TASKS_MODE: z.enum(['local', 'cloud-tasks']).default('local'),
-    TASKS_LOCATION: z.string().default('europe-west2'),
-    TASKS_QUEUE: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a queue name')
-      .default('ella-ops'),
-    /** The service account whose OIDC token Cloud Tasks sends to this service. */
-    TASKS_SERVICE_ACCOUNT: z.email().optional(),
-    /** Where tasks are delivered: this service's own URL (required with cloud-tasks; local default: 127.0.0.1 and PORT). */
-    TASKS_TARGET_URL: z.url().optional(),
+    ...taskQueueSchema('ella-ops').shape,
   })
   .superRefine((config, ctx) => {
     checkBaseRules(config, ctx);

@@ -3,7 +3,7 @@
 // fixture of ELLA's schema), streamed into a folder store, verified by real pg_restore --list; one
 // backup per instance at a time; a task delivered twice dumps once; a lost backup marked failed; a
 // damaged object detected; a dump that fails leaves nothing; retention never deletes the newest
-// verified backup; who may do what; the audit.
+// verified backup; a backup whose task could not be queued fails at once; who may do what; the audit.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -374,6 +374,56 @@ describeWith('ella-ops backups', () => {
     });
   });
 
+  it('fails a backup whose task could not be queued, and audits who started it and why', async () => {
+    // An app whose task queue is closed (as while it shuts down): its enqueue throws.
+    const closing = await startAnotherApp(h, clock);
+    const why = 'before the queue closed';
+    let id: string | undefined;
+    try {
+      await closing.queue.close();
+      const refused = await closing
+        .http()
+        .post('/instances/prod/backups')
+        .set(operator)
+        .send({ reason: why })
+        .expect(503);
+      expect(refused.body.message).toBe(
+        'the backup task could not be queued: the local task queue is closed',
+      );
+      const list = await closing.http().get('/instances/prod/backups').set(viewer).expect(200);
+      id = (list.body as { id: string; reason: string }[]).find((b) => b.reason === why)?.id;
+    } finally {
+      await closing.close();
+    }
+    // Not left running: failed at once, saying why, and the next start is not blocked by it.
+    const failed = await h.t
+      .http()
+      .get(`/instances/prod/backups/${id ?? '?'}`)
+      .set(viewer)
+      .expect(200);
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      createdBy: 'token:operator',
+      reason: why,
+      error: 'its task could not be queued: the local task queue is closed',
+    });
+    expect(failed.body.finishedAt).not.toBeNull();
+    const trail = await h.t.prisma.auditEvent.findMany({
+      where: { app: 'ella-ops', entityType: 'ella-backup', entityId: `prod/${id ?? '?'}` },
+      orderBy: { id: 'asc' },
+    });
+    expect(trail.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['backup.start', 'token:operator', why],
+      ['backup.create', 'token:operator', why],
+    ]);
+    expect(trail[1]?.after).toEqual({
+      status: 'failed',
+      object: failed.body.object,
+      error: 'its task could not be queued: the local task queue is closed',
+    });
+    expect((await backUp('prod', 'after the queue was back')).body.status).toBe('verified');
+  });
+
   it("backs up for real under JOBS_FORCE_DRY_RUN (staging): a backup is an operator's action", async () => {
     const staging = await startAnotherApp(h, clock, { JOBS_FORCE_DRY_RUN: true });
     try {
@@ -395,10 +445,13 @@ describeWith('ella-ops backups', () => {
         where: { job: 'backup' },
         orderBy: { startedAt: 'desc' },
       });
+      // The run record says what happened: a real run, the setting not applied and why.
+      expect(run?.dryRun).toBe(false);
       expect(run?.summary).toMatchObject({
         status: 'verified',
-        dryRunNotApplied: 'JOBS_FORCE_DRY_RUN does not apply to a backup',
+        forcedDryRunNotApplied: "a backup is an operator's action: JOBS_FORCE_DRY_RUN does not apply to it",
       });
+      expect(run?.summary).not.toHaveProperty('forcedDryRun');
     } finally {
       await staging.close();
     }

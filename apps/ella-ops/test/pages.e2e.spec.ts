@@ -153,6 +153,19 @@ describeWith('ella-ops pages', () => {
       expect(page.headers.get('referrer-policy')).toBe('same-origin');
       expect(page.headers.get('cache-control')).toBe('private, no-store');
       expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]+<\/script>| on[a-z]+="/);
+      // The platform's stylesheet (libs/service, as storage-gateway's pages), then ELLA operations' own.
+      const sheets = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+      expect(sheets).toEqual([
+        expect.stringMatching(/^\/static\/[0-9a-f]{16}\/platform\.css$/),
+        expect.stringMatching(/^\/static\/[0-9a-f]{16}\/app\.css$/),
+      ]);
+      for (const css of sheets) {
+        const file = await fetch(`${h.baseUrl}${css ?? ''}`);
+        expect([file.status, file.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
+        expect(await file.text()).toContain(
+          css?.endsWith('platform.css') === true ? ':root {' : '.state-good {',
+        );
+      }
     });
   });
 

@@ -582,6 +582,107 @@ describeWith('ella-ops releases', () => {
     });
     expect(await broadcast(seven.output?.broadcastId)).toMatchObject({ active: false });
   });
+
+  it('posts a step broadcast once, though the step failed after ELLA committed it (steps 1 and 7)', async () => {
+    // Faults of the platform database, made by triggers: the broadcast's audit row (written after
+    // ELLA's commit) or the step's record of the broadcast id (written before it) is refused.
+    const platform = new pg.Client({ connectionString: h.t.db.url });
+    await platform.connect();
+    const refuse = async (what: 'audit' | 'record' | 'nothing') => {
+      await platform.query('DROP TRIGGER IF EXISTS refuse_audit ON platform.audit_event');
+      await platform.query('DROP TRIGGER IF EXISTS refuse_record ON ella_ops.release_step');
+      if (what === 'audit') {
+        await platform.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON platform.audit_event FOR EACH ROW
+          WHEN (NEW.action = 'broadcast.create') EXECUTE FUNCTION public.refuse_for_test()`);
+      } else if (what === 'record') {
+        await platform.query(`CREATE TRIGGER refuse_record BEFORE UPDATE ON ella_ops.release_step FOR EACH ROW
+          WHEN (NEW.status = 'running' AND NEW.output ? 'broadcastId') EXECUTE FUNCTION public.refuse_for_test()`);
+      }
+    };
+    const activeWith = async (message: string) =>
+      (
+        await ella.query<{ id: number }>(
+          'SELECT id FROM broadcast WHERE active AND message = $1 ORDER BY id',
+          [message],
+        )
+      ).rows.map((row) => row.id);
+    const downtime = 'ELLA is down for an upgrade to 1.18.5.';
+    const acceptance = 'ELLA 1.18.5 is being tested; please wait until the test is over.';
+    try {
+      await platform.query(`CREATE FUNCTION public.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+      const started = await h.t
+        .http()
+        .post('/instances/prod/releases')
+        .set(operator)
+        .send({ version: '1.18.5' })
+        .expect(201);
+      const id = started.body.id as string;
+
+      // The id cannot be recorded: ELLA's transaction rolls back, nothing is posted.
+      await refuse('record');
+      const unrecorded = await act(id, 1, 'run');
+      expect(step(unrecorded.body, 1)).toMatchObject({ status: 'failed', output: null });
+      expect(step(unrecorded.body, 1).error).toMatch(/^the broadcast could not be recorded with the step: /);
+      expect(await activeWith(downtime)).toEqual([]);
+
+      // Posted and recorded, then the step fails (its audit row is refused): run again, it is kept.
+      await refuse('audit');
+      const failed = await act(id, 1, 'run');
+      expect(step(failed.body, 1)).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(step(failed.body, 1).error).toMatch(/refused by the test/);
+      const posted = step(failed.body, 1).output?.broadcastId;
+      expect(await activeWith(downtime)).toEqual([posted]);
+      await refuse('nothing');
+      const retried = await act(id, 1, 'run');
+      expect(step(retried.body, 1)).toMatchObject({
+        status: 'done',
+        attempts: 3,
+        output: { message: downtime, broadcastId: posted, reused: true },
+      });
+      expect(await activeWith(downtime)).toEqual([posted]);
+
+      for (const number of [2, 3, 4, 5, 6]) await act(id, number, 'skip', { reason: 'a rehearsal' });
+      await refuse('audit');
+      const sevenFailed = await act(id, 7, 'run');
+      expect(step(sevenFailed.body, 7)).toMatchObject({ status: 'failed' });
+      const seven = step(sevenFailed.body, 7).output?.broadcastId;
+      expect(await activeWith(acceptance)).toEqual([seven]);
+      await refuse('nothing');
+      const sevenDone = await act(id, 7, 'run');
+      expect(step(sevenDone.body, 7)).toMatchObject({
+        status: 'done',
+        attempts: 2,
+        output: { message: acceptance, broadcastId: seven, reused: true },
+      });
+      expect(await activeWith(acceptance)).toEqual([seven]);
+      expect(await activeWith(downtime)).toEqual([]);
+
+      // A recorded broadcast that is no longer active (ended by hand) is not kept: the step posts one.
+      await h.t
+        .http()
+        .post(`/instances/prod/broadcasts/${String(seven)}/deactivate`)
+        .set(operator)
+        .send({ reason: 'ended by hand' })
+        .expect(200);
+      await h.t.prisma.ellaReleaseStep.update({
+        where: { releaseId_number: { releaseId: BigInt(id), number: 7 } },
+        data: { status: 'failed' },
+      });
+      const reposted = step((await act(id, 7, 'run')).body, 7);
+      expect(reposted).toMatchObject({ status: 'done', output: { message: acceptance } });
+      expect(reposted.output?.reused).toBeUndefined();
+      expect(await activeWith(acceptance)).toEqual([reposted.output?.broadcastId]);
+
+      await act(id, 8, 'skip', { reason: 'a rehearsal' });
+      await act(id, 9, 'skip', { reason: 'a rehearsal' });
+      expect(await activeWith(acceptance)).toEqual([]);
+    } finally {
+      await refuse('nothing');
+      await platform.query('DROP FUNCTION IF EXISTS public.refuse_for_test()');
+      await platform.end();
+    }
+  });
 });
 
 /** supervisord's own `removeProcessGroup` (raw XML-RPC): the program that exits at once goes away. */

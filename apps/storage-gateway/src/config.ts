@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkTaskQueueRules } from '@app/google';
+import { checkTaskQueueRules, taskQueueSchema } from '@app/google';
 import { baseSchema, checkBaseRules, listFromEnv, loadConfig } from '@app/config';
 import { checkWebAuthRules, webAuthSchema } from '@app/auth';
 
@@ -23,16 +23,8 @@ export const storageGatewaySchema = baseSchema
       .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a bucket name')
       .optional(),
     DOCUMENTS_DIR: z.string().default('.data/storage-documents'),
-    TASKS_MODE: z.enum(['local', 'cloud-tasks']).default('local'),
-    TASKS_LOCATION: z.string().default('europe-west2'),
-    TASKS_QUEUE: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a queue name')
-      .default('storage-gateway'),
-    /** The service account whose OIDC token Cloud Tasks sends to this service. */
-    TASKS_SERVICE_ACCOUNT: z.email().optional(),
-    /** Where tasks are delivered: this service's own URL (required with cloud-tasks; local default: 127.0.0.1 and PORT). */
-    TASKS_TARGET_URL: z.url().optional(),
+    /** Payment checks, provisioning and access run as tasks: Cloud Tasks in the cloud, in-process locally. */
+    ...taskQueueSchema('storage-gateway').shape,
     RENEWAL_REMINDER_DAYS: listFromEnv()
       .pipe(
         z.array(

@@ -12,7 +12,11 @@ export {
   type TaskRequest,
   type TaskRetryConfig,
 } from './tasks/task-queue.js';
-export { checkTaskQueueRules, type TaskQueueConfigFields } from './tasks/task-queue.config.js';
+export {
+  checkTaskQueueRules,
+  type TaskQueueConfigFields,
+  taskQueueSchema,
+} from './tasks/task-queue.config.js';
 export { taskId } from './tasks/task-id.util.js';
 export { taskRetryDelayMs } from './tasks/task-backoff.util.js';
 export {

@@ -57,8 +57,12 @@ export class JobRunner {
       await request.beforeStart?.();
       const abandoned = await this.runs.failAbandoned(app, request.job, scope);
       if (abandoned > 0) this.logger.warn(`${request.job}: marked ${abandoned} abandoned run(s) as failed`);
-      const forcedDryRun = this.options.forceDryRun && !request.dryRun;
-      const dryRun = request.dryRun || this.options.forceDryRun;
+      // JOBS_FORCE_DRY_RUN makes a real run dry, unless the job says why it must not (an operator's
+      // action): then the run is real, and recorded as such, its summary saying the setting was not applied.
+      const forced = this.options.forceDryRun && !request.dryRun;
+      const notApplied = forced ? request.forceDryRunNotApplied : undefined;
+      const forcedDryRun = forced && notApplied === undefined;
+      const dryRun = request.dryRun || forcedDryRun;
       const record = await this.runs.start({
         id: runId,
         app,
@@ -88,7 +92,7 @@ export class JobRunner {
           await this.runs.audit(app, request.actor, record.id, events, tx);
         },
       };
-      return await this.execute(ctx, work);
+      return await this.execute(ctx, work, notApplied);
     } finally {
       // The run is recorded by now; a lock that cannot be released cleanly (its connection died)
       // is released by PostgreSQL with the connection, so it must not turn the result into a 500.
@@ -103,6 +107,7 @@ export class JobRunner {
   private async execute<S extends object>(
     ctx: JobContext,
     work: (ctx: JobContext) => Promise<JobOutcome<S>>,
+    forcedDryRunNotApplied: string | undefined,
   ): Promise<RunResult<S>> {
     const started = Date.now();
     let outcome: JobOutcome<S> | undefined;
@@ -124,7 +129,11 @@ export class JobRunner {
     const summary: object = outcome?.summary ?? {};
     const record = await this.runs.finish(ctx.runId, {
       status: outcome?.status ?? 'failed',
-      summary: ctx.forcedDryRun ? { ...summary, forcedDryRun: true } : summary,
+      summary: ctx.forcedDryRun
+        ? { ...summary, forcedDryRun: true }
+        : forcedDryRunNotApplied === undefined
+          ? summary
+          : { ...summary, forcedDryRunNotApplied },
       error: outcome?.error ?? failure,
       readSize: outcome?.readSize,
     });

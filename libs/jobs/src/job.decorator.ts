@@ -17,6 +17,13 @@ export interface JobMetadata<I = unknown> {
    * one scope do not (the second gets 409 and, from Cloud Tasks, is delivered again later).
    */
   scopeOf?: (input: I) => string;
+  /**
+   * Why JOBS_FORCE_DRY_RUN does not apply to this job (an operator's action that the setting must not
+   * turn into a no-op: a backup someone asked for). Given, a run is dry only when its caller asks; a
+   * run the setting would have made dry is recorded as the real run it is (`dry_run` false), its
+   * summary saying `forcedDryRunNotApplied: <why>`.
+   */
+  forceDryRunNotApplied?: string;
 }
 
 /** Marks a provider implementing JobHandler as the job `POST /jobs/<name>` (and `POST /tasks/<name>`). */

@@ -77,6 +77,8 @@ export interface RunRequest {
   approvedBy?: string;
   /** The parsed body (see JobContext.input). */
   input?: unknown;
+  /** The job's `@Job({ forceDryRunNotApplied })`: JOBS_FORCE_DRY_RUN does not make this run dry. */
+  forceDryRunNotApplied?: string;
   /**
    * Checked while holding the run lock, before the run record exists: a throw (e.g. a 409 because
    * the precondition no longer holds) releases the lock and leaves no run behind.

@@ -18,7 +18,11 @@ async function runJob(
   if (job === undefined) {
     throw new NotFoundException(`No job named '${name.slice(0, 60)}'; jobs: ${registry.names().join(', ')}`);
   }
-  if (job.input === undefined) return runner.run({ job: name, ...options }, (ctx) => job.handler.run(ctx));
+  const forced =
+    job.forceDryRunNotApplied === undefined ? {} : { forceDryRunNotApplied: job.forceDryRunNotApplied };
+  if (job.input === undefined) {
+    return runner.run({ job: name, ...options, ...forced }, (ctx) => job.handler.run(ctx));
+  }
   const parsed = job.input.safeParse(body ?? {});
   if (!parsed.success) {
     const problems = problemsOf(parsed.error, 'body');
@@ -31,8 +35,9 @@ async function runJob(
   }
   const input: unknown = parsed.data;
   const scope = job.scopeOf?.(input);
-  return runner.run({ job: name, ...options, input, ...(scope === undefined ? {} : { scope }) }, (ctx) =>
-    job.handler.run(ctx),
+  return runner.run(
+    { job: name, ...options, ...forced, input, ...(scope === undefined ? {} : { scope }) },
+    (ctx) => job.handler.run(ctx),
   );
 }
 

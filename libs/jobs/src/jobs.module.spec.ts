@@ -141,6 +141,22 @@ class GuardedJob implements JobHandler<LimitedSummary> {
   }
 }
 
+/** An operator's action run as a job: JOBS_FORCE_DRY_RUN must not turn it into a no-op. */
+@Injectable()
+@Job({
+  name: 'operator-action',
+  description: 'does what an operator asked',
+  forceDryRunNotApplied: 'an operator asked for it',
+})
+class OperatorActionJob implements JobHandler {
+  async run(ctx: JobContext): Promise<JobOutcome> {
+    if (!ctx.dryRun) {
+      await ctx.audit({ action: 'thing.done', entityType: 'thing', entityId: '2', after: { done: true } });
+    }
+    return { status: 'succeeded', summary: { did: !ctx.dryRun, forced: ctx.forcedDryRun } };
+  }
+}
+
 const orderInput = z.strictObject({ orderId: z.string().regex(/^o-\d+$/, 'an order id') });
 
 /** A task job with a body: one run at a time per order, and a 503 when its upstream is down. */
@@ -192,6 +208,7 @@ async function buildApp(db: TestDatabase, forceDryRun: boolean): Promise<INestAp
       LimitedJob,
       GuardedJob,
       PerOrderJob,
+      OperatorActionJob,
       { provide: APP_FILTER, useClass: AllExceptionsFilter },
     ],
   }).compile();
@@ -565,6 +582,24 @@ describe('JOBS_FORCE_DRY_RUN', () => {
     expect(response.body).toMatchObject({ dryRun: true, summary: { dryRun: true, forcedDryRun: true } });
     expect(await db.prisma().auditEvent.count()).toBe(0);
     expect(app.get(JobRunner).app).toBe('jobs-spec');
+  });
+
+  it('runs a job that says why it does not apply for real, and records it as a real run', async () => {
+    const response = await request(app.getHttpServer()).post('/jobs/operator-action').set(auth).expect(200);
+    expect(response.body).toMatchObject({
+      dryRun: false,
+      status: 'succeeded',
+      summary: { did: true, forced: false, forcedDryRunNotApplied: 'an operator asked for it' },
+    });
+    expect(response.body.summary).not.toHaveProperty('forcedDryRun');
+    expect(await db.prisma().auditEvent.count({ where: { runId: response.body.id } })).toBe(1);
+    // A dry run its caller asks for is still one, and says nothing of the setting.
+    const dry = await request(app.getHttpServer())
+      .post('/jobs/operator-action?dry_run=1')
+      .set(auth)
+      .expect(200);
+    expect(dry.body).toMatchObject({ dryRun: true, summary: { did: false, forced: false } });
+    expect(dry.body.summary).not.toHaveProperty('forcedDryRunNotApplied');
   });
 
   describe('a job that takes a body (tasks)', () => {

@@ -45,7 +45,30 @@ export class BroadcastsService {
     };
   }
 
-  async create(name: string, body: BroadcastBody, actor: string, now: Date): Promise<BroadcastView> {
+  /** One broadcast as it stands in ELLA's table, or null when there is none with this id. */
+  async find(name: string, id: number): Promise<BroadcastView | null> {
+    const instance = this.registry.get(name);
+    const rows = await this.databases.query<BroadcastRow>(
+      instance,
+      `SELECT ${COLUMNS} FROM broadcast WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toBroadcastView(row, null);
+  }
+
+  /**
+   * Posts a broadcast. `beforeCommit`, when given, is called with the new broadcast's id inside ELLA's
+   * transaction, before it commits: a caller records the id there, so that a failure after the commit
+   * (or a crash) cannot leave a broadcast it does not know of. Should it throw, nothing is posted.
+   */
+  async create(
+    name: string,
+    body: BroadcastBody,
+    actor: string,
+    now: Date,
+    beforeCommit?: (broadcastId: number) => Promise<void>,
+  ): Promise<BroadcastView> {
     const instance = this.registry.get(name);
     const endsAt = body.endsAt === undefined ? null : new Date(body.endsAt);
     if (endsAt !== null && endsAt.getTime() <= now.getTime()) {
@@ -70,6 +93,7 @@ export class BroadcastsService {
         body.reason,
         `Broadcast ${created.id} created`,
       );
+      if (beforeCommit !== undefined) await beforeCommit(created.id);
       return created;
     });
     if (endsAt !== null) {

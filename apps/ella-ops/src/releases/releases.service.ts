@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   ConflictException,
-  HttpException,
   Inject,
   Injectable,
   NotFoundException,
@@ -17,7 +16,6 @@ import {
 import { EmailOutbox } from '@app/notifications';
 import { EllaAudit } from '../audit/ella-audit.js';
 import { BackupsService } from '../backups/backups.service.js';
-import { BroadcastsService } from '../broadcasts/broadcasts.service.js';
 import { Clock } from '../clock.js';
 import { ELLA_OPS_CONFIG, type EllaOpsConfig } from '../config.js';
 import { EllaDatabases } from '../ella-db/ella-databases.js';
@@ -25,6 +23,7 @@ import { InstanceRegistry } from '../instances/instance-registry.js';
 import type { EllaInstance } from '../instances/instance.types.js';
 import { ProcessesService } from '../processes/processes.service.js';
 import { ACTIVE_STATES } from '../supervisor/supervisor.types.js';
+import { ReleaseBroadcasts } from './release-broadcasts.service.js';
 import {
   type ReleaseView,
   STEPS,
@@ -38,7 +37,8 @@ type ReleaseWithSteps = EllaRelease & { steps: EllaReleaseStep[] };
 /** What a step's work came to: `running` only for step 3, which waits for its backup. */
 interface StepResult {
   status: 'done' | 'failed' | 'running';
-  output: Record<string, unknown>;
+  /** Undefined: the output stored with the step stays (a broadcast step's id, written before its commit). */
+  output: Record<string, unknown> | undefined;
   error?: string;
   backupId?: bigint;
 }
@@ -79,7 +79,7 @@ export class ReleasesService {
     private readonly audit: EllaAudit,
     private readonly clock: Clock,
     private readonly processes: ProcessesService,
-    private readonly broadcasts: BroadcastsService,
+    private readonly broadcasts: ReleaseBroadcasts,
     private readonly backups: BackupsService,
     private readonly databases: EllaDatabases,
     private readonly outbox: EmailOutbox,
@@ -197,7 +197,9 @@ export class ReleasesService {
     try {
       result = await this.execute(instance, release, number, why, actor);
     } catch (error) {
-      result = { status: 'failed', output: {}, error: (error as Error).message };
+      // A broadcast step keeps the id it recorded before ELLA's commit: run again, it keeps that broadcast.
+      const output = number === 1 || number === 7 ? undefined : {};
+      result = { status: 'failed', output, error: (error as Error).message };
     }
     const step = await this.finish(release, number, result);
     await this.recordStep(release, number, action, actor, why, step);
@@ -367,14 +369,15 @@ export class ReleasesService {
       (release.steps.find((s) => s.number === n)?.output ?? {}) as Record<string, unknown>;
     switch (number) {
       case 1: {
-        const message = release.downtimeMessage;
-        const broadcast = await this.broadcasts.create(
+        const posted = await this.broadcasts.postOnce(
           name,
-          { message, reason: why },
+          release.id,
+          1,
+          release.downtimeMessage,
+          why,
           actor,
-          this.clock.now(),
         );
-        return { status: 'done', output: { message, broadcastId: broadcast.id } };
+        return { status: 'done', output: { ...posted } };
       }
       case 2: {
         const stopped = await this.processes.actOnInstance(name, 'stop', { reason: why }, actor, via);
@@ -429,18 +432,19 @@ export class ReleasesService {
             };
       }
       case 7: {
-        const ended = await this.endBroadcasts(name, [outputOf(1).broadcastId], why, actor);
-        const message = release.acceptanceMessage;
-        const broadcast = await this.broadcasts.create(
+        const ended = await this.broadcasts.end(name, [outputOf(1).broadcastId], why, actor);
+        const posted = await this.broadcasts.postOnce(
           name,
-          { message, reason: why },
+          release.id,
+          7,
+          release.acceptanceMessage,
+          why,
           actor,
-          this.clock.now(),
         );
-        return { status: 'done', output: { message, broadcastId: broadcast.id, broadcastsEnded: ended } };
+        return { status: 'done', output: { ...posted, broadcastsEnded: ended } };
       }
       case 9: {
-        const ended = await this.endBroadcasts(
+        const ended = await this.broadcasts.end(
           name,
           [outputOf(7).broadcastId, outputOf(1).broadcastId],
           why,
@@ -469,7 +473,7 @@ export class ReleasesService {
       (release.steps.find((s) => s.number === n)?.output ?? {}) as Record<string, unknown>;
     let output: Record<string, unknown>;
     try {
-      const ended = await this.endBroadcasts(
+      const ended = await this.broadcasts.end(
         release.instance,
         [outputOf(7).broadcastId, outputOf(1).broadcastId],
         why,
@@ -483,21 +487,6 @@ export class ReleasesService {
       where: { releaseId_number: { releaseId: release.id, number: STEPS.length } },
       data: { output: output as Prisma.InputJsonValue },
     });
-  }
-
-  /** Deactivates the release's broadcasts that are still active; one already ended (by hand, by its end time) is fine. */
-  private async endBroadcasts(name: string, ids: unknown[], why: string, actor: string): Promise<number[]> {
-    const ended: number[] = [];
-    for (const id of ids) {
-      if (typeof id !== 'number') continue;
-      try {
-        await this.broadcasts.deactivate(name, id, why, actor);
-        ended.push(id);
-      } catch (error) {
-        if (!(error instanceof HttpException && [404, 409].includes(error.getStatus()))) throw error;
-      }
-    }
-    return ended;
   }
 
   /**
@@ -517,7 +506,7 @@ export class ReleasesService {
         where: { releaseId_number: { releaseId: release.id, number } },
         data: {
           status: result.status,
-          output: result.output as Prisma.InputJsonValue,
+          ...(result.output === undefined ? {} : { output: result.output as Prisma.InputJsonValue }),
           error: result.error?.slice(0, 4000) ?? null,
           finishedAt: result.status === 'running' ? null : now,
           ...(result.backupId === undefined ? {} : { backupId: result.backupId }),
@@ -563,15 +552,16 @@ export class ReleasesService {
     });
     for (const step of steps) {
       const verified = backup.status === 'verified';
+      const output = {
+        backupId: backup.id.toString(),
+        object: backup.object,
+        status: backup.status,
+        sizeBytes: backup.sizeBytes === null ? null : Number(backup.sizeBytes),
+        sha256: backup.sha256,
+      };
       const result: StepResult = {
         status: verified ? 'done' : 'failed',
-        output: {
-          backupId: backup.id.toString(),
-          object: backup.object,
-          status: backup.status,
-          sizeBytes: backup.sizeBytes === null ? null : Number(backup.sizeBytes),
-          sha256: backup.sha256,
-        },
+        output,
         ...(verified ? {} : { error: `backup ${backup.id} ${backup.status}: ${backup.error ?? ''}` }),
       };
       // Only a step still running is ended (a second call, from a read racing the task, changes nothing).
@@ -579,7 +569,7 @@ export class ReleasesService {
         where: { releaseId: step.releaseId, number: 3, status: 'running', backupId: backup.id },
         data: {
           status: result.status,
-          output: result.output as Prisma.InputJsonValue,
+          output,
           error: result.error ?? null,
           finishedAt: this.clock.now(),
         },
@@ -592,7 +582,7 @@ export class ReleasesService {
         action: `release.step.${result.status}`,
         entityType: 'ella-release',
         entityId: `${step.release.instance}/${step.releaseId}/3`,
-        after: { step: 3, status: result.status, output: result.output, error: result.error ?? null },
+        after: { step: 3, status: result.status, output, error: result.error ?? null },
         reason: step.reason ?? `release ${step.release.version}: ${titleOf(3)}`,
       });
     }

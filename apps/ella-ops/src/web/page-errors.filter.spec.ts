@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { type ArgumentsHost, ForbiddenException, NotFoundException } from '@nestjs/common';
 import type { Response } from 'express';
 import { requestContext } from '@app/logging';
-import { Assets } from '@app/service';
+import { Assets, PLATFORM_PUBLIC_DIR } from '@app/service';
 import type { EllaOpsConfig } from '../config.js';
 import { PageErrorsFilter } from './page-errors.filter.js';
 import { PagesRenderer, PUBLIC_DIR } from './pages.renderer.js';
@@ -43,7 +43,7 @@ function respond(exception: unknown, webUser?: object): Sent {
       getRequest: () => (webUser === undefined ? {} : { webUser }),
     }),
   } as unknown as ArgumentsHost;
-  const pages = new PagesRenderer(new Assets(PUBLIC_DIR), {
+  const pages = new PagesRenderer(new Assets(PLATFORM_PUBLIC_DIR, PUBLIC_DIR), {
     OIDC_ISSUER_URL: 'https://login.example.org/',
   } as EllaOpsConfig);
   new PageErrorsFilter(pages).catch(exception, host);

@@ -9,7 +9,7 @@ import * as format from './format.util.js';
 
 /** Templates (Eta, every `<%= %>` escaped), beside this file in src/ and in dist/ alike. */
 export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));
-/** The pages' stylesheet and script, served at `/static/<hash>/<name>`. */
+/** The pages' own stylesheet and scripts (beside the platform's), served at `/static/<hash>/<name>`. */
 export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** The web roles: viewers read, operators read and act. */
@@ -60,7 +60,8 @@ export class PagesRenderer {
       title,
       viewer,
       f: format,
-      css: this.assets.url('app.css'),
+      // The platform's stylesheet, then the app's own (what differs).
+      css: [this.assets.url('platform.css'), this.assets.url('app.css')],
       script: (name: string) => this.assets.url(name),
     });
   }

@@ -1,5 +1,11 @@
 import { NotFoundException } from '@nestjs/common';
-import { Assets, StaticController, UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
+import {
+  Assets,
+  PLATFORM_PUBLIC_DIR,
+  StaticController,
+  UNMATCHED_ROUTE_PAGE,
+  type UnmatchedRoutePage,
+} from '@app/service';
 import { OpsPagesController } from './ops.pages.controller.js';
 import { OverviewService } from './overview.service.js';
 import { PageErrorsFilter } from './page-errors.filter.js';
@@ -9,7 +15,7 @@ import { PagesRenderer, PUBLIC_DIR } from './pages.renderer.js';
 export const WEB_CONTROLLERS = [StaticController, OpsPagesController];
 
 export const WEB_PROVIDERS = [
-  { provide: Assets, useFactory: () => new Assets(PUBLIC_DIR) },
+  { provide: Assets, useFactory: () => new Assets(PLATFORM_PUBLIC_DIR, PUBLIC_DIR) },
   PagesRenderer,
   PageErrorsFilter,
   OverviewService,

@@ -5,7 +5,7 @@ import { type ArgumentsHost, ForbiddenException, NotFoundException } from '@nest
 import type { Response } from 'express';
 import { requestContext } from '@app/logging';
 import type { StorageGatewayConfig } from '../config.js';
-import { Assets } from '@app/service';
+import { Assets, PLATFORM_PUBLIC_DIR } from '@app/service';
 import { PageErrorsFilter } from './page-errors.filter.js';
 import { PagesRenderer, PUBLIC_DIR } from './pages.renderer.js';
 
@@ -40,7 +40,7 @@ function respond(exception: unknown): Sent {
     switchToHttp: () => ({ getResponse: () => res as unknown as Response, getRequest: () => ({}) }),
   } as unknown as ArgumentsHost;
   const pages = new PagesRenderer(
-    new Assets(PUBLIC_DIR),
+    new Assets(PLATFORM_PUBLIC_DIR, PUBLIC_DIR),
     { OIDC_ISSUER_URL: 'http://127.0.0.1:4110' } as StorageGatewayConfig,
     { quoteValidDays: 30, reminderDays: [60, 30, 7], graceDays: 30, poMaxBytes: 1024 },
   );

@@ -1,6 +1,12 @@
 import { type MiddlewareConsumer, NotFoundException, RequestMethod } from '@nestjs/common';
 import type { WebSessions } from '@app/auth';
-import { Assets, StaticController, UNMATCHED_ROUTE_PAGE, type UnmatchedRoutePage } from '@app/service';
+import {
+  Assets,
+  PLATFORM_PUBLIC_DIR,
+  StaticController,
+  UNMATCHED_ROUTE_PAGE,
+  type UnmatchedRoutePage,
+} from '@app/service';
 import { AccountPagesController } from './account.pages.controller.js';
 import { AdminPagesController } from './admin.pages.controller.js';
 import { FormOrders } from './buy.pages.js';
@@ -18,7 +24,7 @@ export const WEB_CONTROLLERS = [
 ];
 
 export const WEB_PROVIDERS = [
-  { provide: Assets, useFactory: () => new Assets(PUBLIC_DIR) },
+  { provide: Assets, useFactory: () => new Assets(PLATFORM_PUBLIC_DIR, PUBLIC_DIR) },
   PagesRenderer,
   PageErrorsFilter,
   FormOrders,

@@ -638,12 +638,20 @@ describe('headers', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers.get('cache-control')).toBe('private, no-store');
     expect(page.text).not.toMatch(/<script>|style="/);
-    const css = /href="(\/static\/[0-9a-f]{16}\/app\.css)"/.exec(page.text)?.[1];
-    expect(css).toBeDefined();
-    const file = await fetch(`${h.baseUrl}${css ?? ''}`);
-    expect(file.status).toBe(200);
-    expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // The platform's stylesheet (libs/service), then the app's own.
+    const sheets = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+    expect(sheets).toEqual([
+      expect.stringMatching(/^\/static\/[0-9a-f]{16}\/platform\.css$/),
+      expect.stringMatching(/^\/static\/[0-9a-f]{16}\/app\.css$/),
+    ]);
+    for (const css of sheets) {
+      const file = await fetch(`${h.baseUrl}${css ?? ''}`);
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-type')).toBe('text/css; charset=utf-8');
+      expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    }
     expect((await fetch(`${h.baseUrl}/static/0000000000000000/app.css`)).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}/static/0000000000000000/platform.css`)).status).toBe(404);
   });
 });
 

@@ -1,4 +1,27 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/**
+ * The task-queue settings (TASKS_*) of an app's config schema, the same in every app but the queue's
+ * default name: `...taskQueueSchema('ella-ops').shape` in its `.extend({...})`, and
+ * `checkTaskQueueRules(config, ctx)` in its `superRefine`.
+ */
+export function taskQueueSchema(defaultQueue: string) {
+  return z.object({
+    /** `local`: the in-process dispatcher calls this app; `cloud-tasks`: Cloud Tasks. */
+    TASKS_MODE: z.enum(['local', 'cloud-tasks']).default('local'),
+    /** The queue's region (Cloud Tasks). */
+    TASKS_LOCATION: z.string().default('europe-west2'),
+    /** The queue's name. */
+    TASKS_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a queue name')
+      .default(defaultQueue),
+    /** The service account whose OIDC token Cloud Tasks sends to this service. */
+    TASKS_SERVICE_ACCOUNT: z.email().optional(),
+    /** Where tasks are delivered: this service's own URL (required with cloud-tasks; local default: 127.0.0.1 and PORT). */
+    TASKS_TARGET_URL: z.url().optional(),
+  });
+}
 
 /** The task-queue settings an app's config schema holds (TASKS_*), as the rule below reads them. */
 export interface TaskQueueConfigFields {

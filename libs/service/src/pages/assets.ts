@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -16,19 +17,31 @@ export interface Asset {
 }
 
 /**
- * An app's stylesheet and scripts (a `public/` folder under its `src`, which the build copies beside the
- * code), read once at start-up and addressed by their content's hash. Served by StaticController.
+ * The platform's page stylesheet, `platform.css`, shared by every app with pages (beside this file in
+ * src/ and in dist/ alike). An app serves it with its own files: `new Assets(PLATFORM_PUBLIC_DIR, PUBLIC_DIR)`,
+ * and links it before its own `app.css`, which holds only what differs.
+ */
+export const PLATFORM_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+/**
+ * An app's stylesheets and scripts (`public/` folders: the platform's, then the app's own under its
+ * `src`, which the build copies beside the code), read once at start-up and addressed by their
+ * content's hash. Served by StaticController. A name found in two of the folders is refused: one of
+ * the files would never be served.
  */
 export class Assets {
   private readonly byName = new Map<string, Asset>();
 
-  constructor(dir: string) {
-    for (const name of readdirSync(dir)) {
-      const type = TYPES[extname(name)];
-      if (type === undefined) continue;
-      const content = readFileSync(join(dir, name));
-      const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
-      this.byName.set(name, { content, type, url: `/static/${hash}/${name}` });
+  constructor(...dirs: string[]) {
+    for (const dir of dirs) {
+      for (const name of readdirSync(dir)) {
+        const type = TYPES[extname(name)];
+        if (type === undefined) continue;
+        if (this.byName.has(name)) throw new Error(`static file ${name} is in two of the folders served`);
+        const content = readFileSync(join(dir, name));
+        const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+        this.byName.set(name, { content, type, url: `/static/${hash}/${name}` });
+      }
     }
   }
 
