@@ -8,6 +8,7 @@
 // Imports of `@app/<lib>` (a TypeScript path alias, unknown to Node) are rewritten to the relative
 // path of dist/libs/<lib>/index.js. Usage: node scripts/build.mjs [--if-needed]
 import { transformFile } from '@swc/core';
+import { bundleEntries, bundleEntry } from './bundle.mjs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +129,8 @@ export async function build({ ifNeeded = false } = {}) {
       await copyFile(file, out);
     }),
   );
+  // Each app's main.js becomes one bundle of its own code (scripts/bundle.mjs).
+  await Promise.all((await bundleEntries(dist)).map((entry) => bundleEntry(entry)));
   await writeFile(stampFile, new Date().toISOString());
   return { built: true, files: units.length };
 }

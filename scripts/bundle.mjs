@@ -1,0 +1,121 @@
+// The second step of the build (scripts/build.mjs): each app's entry point, dist/apps/<app>/main.js,
+// and the boot benchmark's bare Nest app are bundled with esbuild, in place, into one ES module plus
+// chunks for what they import on demand (dist/apps/<app>/chunks/). Why: an app starts by loading
+// and compiling its modules, and Node's loader spends much of that on finding, reading and linking
+// files one by one; one module for the app's own code cuts that, and the app boots faster. What an
+// app imports on demand (a Prisma client, covid-pool's Google Sheets source) becomes a chunk beside
+// it, dist/apps/<app>/chunk.<name>-<hash>.js: in the same folder, so that `import.meta.url` below
+// means the same in every output file.
+//
+// What goes into the bundle: our own code (apps/, libs/, the generated Prisma clients) and zod, an
+// ES-module library of about 100 files loaded at every boot. Every other package stays an import of
+// node_modules as before: Nest's packages must stay one copy shared with the framework, and most of
+// the rest are CommonJS, loaded at first use, or carry files of their own.
+//
+// The swc output stays in dist/ beside the bundle (the essm-sync CLI, the simulators, the benchmarks
+// and the migrate command run from it). Source maps chain back to the TypeScript sources.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Packages bundled with our code; every other package stays an import. */
+const INLINED_PACKAGES = new Set(['zod']);
+
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Every bare import (a package, or a `node:` builtin) stays an import, except the inlined packages. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      if (INLINED_PACKAGES.has(packageName(args.path))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * `import.meta.url` keeps meaning the module's own file: code finds files beside it (page
+ * templates, prisma/migrations, the generated clients), so in the bundle each module's
+ * `import.meta.url` becomes the URL of the file it was built from.
+ */
+function ownImportMetaUrl(outDir) {
+  return {
+    name: 'own-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, async (args) => {
+        const code = await readFile(args.path, 'utf8');
+        if (!code.includes('import.meta.url')) return undefined;
+        let relative = path.relative(outDir, args.path).split(path.sep).join('/');
+        if (!relative.startsWith('.')) relative = `./${relative}`;
+        return {
+          contents: code.replaceAll(
+            'import.meta.url',
+            `new URL(${JSON.stringify(relative)}, import.meta.url).href`,
+          ),
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
+
+/**
+ * zod's messages in English only: its entry point imports the messages of every language it has
+ * (about 60 modules, a third of its code) to offer them as `z.locales`; the platform uses none of
+ * them (English is zod's default, set from `en` directly).
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
+/** Bundles `entry` (a built main.js) in place; returns how many files the bundle was made from. */
+export async function bundleEntry(entry) {
+  const outDir = path.dirname(entry);
+  const result = await esbuild.build({
+    entryPoints: [{ in: entry, out: path.basename(entry, '.js') }],
+    outdir: outDir,
+    allowOverwrite: true,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunk.[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    // Nest and our logs name classes by their `name`; a bundle must not rename them.
+    keepNames: true,
+    // Less to read and parse at every boot; names stay (keepNames) and stack traces map back.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'error',
+    plugins: [externalPackages, ownImportMetaUrl(outDir), zodEnglishOnly],
+  });
+  return Object.keys(result.metafile.inputs).length;
+}
+
+/** The entry points bundled: each app's main.js and the bare Nest app of the boot benchmark. */
+export async function bundleEntries(dist) {
+  const entries = [];
+  for (const app of await readdir(path.join(dist, 'apps')).catch(() => [])) {
+    const main = path.join(dist, 'apps', app, 'main.js');
+    if (existsSync(main)) entries.push(main);
+  }
+  const bare = path.join(dist, 'bench', 'bare-nest', 'main.js');
+  if (existsSync(bare)) entries.push(bare);
+  return entries;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { bundleEntry } from './bundle.mjs';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * A built app in miniature, placed inside the repository so that its imports of zod and Nest
+ * resolve from node_modules as an app's do: an entry that imports a module of a sub-folder, which
+ * finds a file beside itself through import.meta.url, imports zod and Nest, and loads a module on
+ * demand.
+ */
+async function fixture(): Promise<{ dir: string; main: string }> {
+  // Not in dist/, which a build in another test file may delete and write again meanwhile.
+  await mkdir(path.join(root, 'node_modules', '.cache'), { recursive: true });
+  const dir = await mkdtemp(path.join(root, 'node_modules', '.cache', 'bundle-spec-'));
+  await mkdir(path.join(dir, 'web', 'views'), { recursive: true });
+  await writeFile(path.join(dir, 'web', 'views', 'page.eta'), 'hello');
+  await writeFile(
+    path.join(dir, 'web', 'renderer.js'),
+    [
+      "import { fileURLToPath } from 'node:url';",
+      "import { Injectable } from '@nestjs/common';",
+      "import { z } from 'zod';",
+      "export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));",
+      'export const locales = Object.keys(z.locales);',
+      'export const parsed = z.object({ a: z.string() }).safeParse({ a: 1 }).error?.issues[0]?.message;',
+      'export const injectable = typeof Injectable;',
+      "export const later = () => import('./later.js');",
+    ].join('\n'),
+  );
+  await writeFile(path.join(dir, 'web', 'later.js'), "export const value = 'later';");
+  await writeFile(
+    path.join(dir, 'main.js'),
+    [
+      "import { VIEWS_DIR, locales, parsed, injectable, later } from './web/renderer.js';",
+      "import { readFileSync } from 'node:fs';",
+      'const { value } = await later();',
+      "console.log(JSON.stringify({ view: readFileSync(VIEWS_DIR + 'page.eta', 'utf8'), VIEWS_DIR, locales, parsed, injectable, value }));",
+    ].join('\n'),
+  );
+  return { dir, main: path.join(dir, 'main.js') };
+}
+
+describe('scripts/bundle.mjs: an app entry bundled in place', () => {
+  it('runs as before: files beside a module are found, zod speaks English only, Nest stays a package import, chunks sit beside the entry', async () => {
+    const { dir, main } = await fixture();
+    try {
+      await bundleEntry(main);
+      const { stdout } = await run(process.execPath, [main], { cwd: root });
+      const result = JSON.parse(stdout) as Record<string, unknown>;
+      expect(result).toEqual({
+        view: 'hello',
+        VIEWS_DIR: `${path.join(dir, 'web', 'views')}/`,
+        locales: ['en'],
+        parsed: 'Invalid input: expected string, received number',
+        injectable: 'function',
+        value: 'later',
+      });
+
+      const code = await readFile(main, 'utf8');
+      // Nest is imported from node_modules (one copy shared with the framework), not inlined.
+      expect(code).toMatch(/from\s*"@nestjs\/common"/);
+      expect(code).not.toMatch(/from\s*"zod"/);
+      // The on-demand module is a chunk in the entry's own folder, so import.meta.url means the same there.
+      const chunks = (await readdir(dir)).filter((f) => f.startsWith('chunk.') && f.endsWith('.js'));
+      expect(chunks.length).toBeGreaterThan(0);
+      expect(await readFile(`${main}.map`, 'utf8')).toContain('"mappings"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
