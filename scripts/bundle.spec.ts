@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { bundleEntry } from './bundle.mjs';
+import { SourceMap } from 'node:module';
+import { bundleEntry, lineMappings } from './bundle.mjs';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -73,5 +74,51 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('lineMappings: the bundle map with one mapping per generated line', () => {
+  it('maps the start of every generated line to the same source, line and column as the full map, and keeps no names', () => {
+    // Three sources, negative and multi-digit deltas, lines without mappings, segments of 1, 4 and 5 fields.
+    const full = {
+      version: 3,
+      file: 'main.js',
+      sourceRoot: '',
+      sourcesContent: [],
+      sources: ['a.ts', 'b.ts', 'c.ts'],
+      names: ['x', 'y'],
+      mappings: 'AAAA,EAAE,CAAC;;IACFA,SAAS,KAAK;A;ECqBZ,GAAG,GACA;GDTT,EAAEC;AEhCF',
+    };
+    const reduced = lineMappings(full) as typeof full;
+    expect(reduced.names).toEqual([]);
+    const lines = reduced.mappings.split(';');
+    expect(lines).toHaveLength(full.mappings.split(';').length);
+    for (const line of lines) expect(line.split(',').filter((s) => s !== '').length).toBeLessThanOrEqual(1);
+
+    const before = new SourceMap(full);
+    const after = new SourceMap(reduced);
+    let compared = 0;
+    full.mappings.split(';').forEach((_line, lineNumber) => {
+      // The line's first mapped position according to the full map.
+      const firstColumn = [...Array(200).keys()].find((column) => {
+        const entry = before.findEntry(lineNumber, column) as {
+          generatedLine?: number;
+          originalSource?: string;
+        };
+        return entry.generatedLine === lineNumber && entry.originalSource !== undefined;
+      });
+      if (firstColumn === undefined) return;
+      // Names are dropped on purpose (stack traces take a function's name from the code itself).
+      const { name: _dropped, ...expected } = before.findEntry(lineNumber, firstColumn) as Record<
+        string,
+        unknown
+      >;
+      expect({ ...after.findEntry(lineNumber, firstColumn), name: undefined }).toEqual({
+        ...expected,
+        name: undefined,
+      });
+      compared += 1;
+    });
+    expect(compared).toBe(5);
   });
 });
