@@ -2,9 +2,10 @@
 // (dist/apps/<app>/main.js), the time from process start to the first 200 from /healthz and the resident
 // memory after boot, against a real, migrated database (so no embedded database start is measured), with
 // the settings `npm start` gives it (manifest localEnv; simulator URLs point at ports nobody listens on:
-// boot must not call them). A bare NestJS app (bench/bare-nest: one controller, the same swc build, the
-// same node flags) is started the same way in the same run, and each app's median boot time and memory
-// are reported as ratios to it, which hold on a noisy machine better than the raw figures.
+// boot must not call them). A bare NestJS app (bench/bare-nest: one controller, the same build, swc
+// then the esbuild bundle of scripts/bundle.mjs, the same node flags) is started the same way in the
+// same run, and each app's median boot time and memory are reported as ratios to it, which hold on a
+// noisy machine better than the raw figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
