@@ -325,6 +325,13 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
         const j = Math.floor(random() * (i + 1));
         [bookings[i], bookings[j]] = [bookings[j], bookings[i]];
       }
+      // In reference order half the time, as a run reads them (joined by a merge, not a map).
+      if (random() < 0.5) {
+        const byReference = (x: { reference: string }, y: { reference: string }) =>
+          x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0;
+        wanted.sort(byReference);
+        links.sort(byReference);
+      }
       const linkedElsewhere = new Map<string, number>();
       for (const item of bookings)
         if (random() < 0.1) linkedElsewhere.set(item.externalReference ?? '', item.id);

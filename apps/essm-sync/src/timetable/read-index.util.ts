@@ -70,7 +70,19 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
   let notOurs = 0;
 
   let links: readonly LinkRead[] | undefined;
-  const linkByReference = new Map<string, number>();
+  /** Links in reference order (as the repository reads them): joined with desired by a merge. */
+  let linksSorted = false;
+  // Built when first needed when the links are sorted (a booking of ours is usually found through
+  // its link by id), at once when they are not.
+  let linkByReference: Map<string, number> | undefined;
+  const linkIndexOf = (reference: string): number | undefined => {
+    if (linkByReference === undefined) {
+      linkByReference = new Map();
+      const all = links as readonly LinkRead[];
+      for (let i = 0; i < all.length; i += 1) linkByReference.set(all[i].reference, i);
+    }
+    return linkByReference.get(reference);
+  };
   // The first link of each booking id: links sharing a booking id share its state.
   const linkByBookingId = new Map<number, number>();
   let firstLinkOf = new Int32Array(0);
@@ -128,7 +140,7 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     const reference = booking.externalReference as string;
     // Usually the booking's own link has its reference, and names the booking called for.
     const ownLink = first !== undefined && theLinks[first].reference === reference ? first : undefined;
-    const linked = ownLink !== undefined || linkByReference.has(reference);
+    const linked = ownLink !== undefined || linkIndexOf(reference) !== undefined;
     let wanted: number | undefined;
     if (ownLink !== undefined) {
       const called = desiredOfLink[ownLink];
@@ -167,22 +179,34 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     // Two bookings called for with one reference: sorted by reference (as worked out), they are
     // neighbours; in any other order, the map tells.
     let sorted = true;
-    for (let i = 0; i < theDesired.length; i += 1) {
-      const booking = theDesired[i];
-      if (i > 0) {
-        const previous = theDesired[i - 1].reference;
-        if (previous === booking.reference) unusual = true;
-        else if (previous > booking.reference) sorted = false;
-      }
-      const link = linkByReference.get(booking.reference);
-      if (link === undefined) continue;
-      linkOfDesired[i] = link;
-      desiredOfLink[link] = i;
-      sameHash[i] = theLinks[link].hash === booking.hash ? 1 : 0;
+    for (let i = 1; i < theDesired.length; i += 1) {
+      const previous = theDesired[i - 1].reference;
+      const reference = theDesired[i].reference;
+      if (previous === reference) unusual = true;
+      else if (previous > reference) sorted = false;
     }
     if (!sorted) {
       desiredIndexOf('');
       if ((desiredByReference as Map<string, number>).size !== theDesired.length) unusual = true;
+    }
+    const pair = (desiredAt: number, linkAt: number): void => {
+      linkOfDesired[desiredAt] = linkAt;
+      desiredOfLink[linkAt] = desiredAt;
+      sameHash[desiredAt] = theLinks[linkAt].hash === theDesired[desiredAt].hash ? 1 : 0;
+    };
+    if (sorted && linksSorted) {
+      // Both in reference order: a merge, no map.
+      let linkAt = 0;
+      for (let desiredAt = 0; desiredAt < theDesired.length && linkAt < theLinks.length; desiredAt += 1) {
+        const reference = theDesired[desiredAt].reference;
+        while (linkAt < theLinks.length && theLinks[linkAt].reference < reference) linkAt += 1;
+        if (linkAt < theLinks.length && theLinks[linkAt].reference === reference) pair(desiredAt, linkAt);
+      }
+      return;
+    }
+    for (let i = 0; i < theDesired.length; i += 1) {
+      const link = linkIndexOf(theDesired[i].reference);
+      if (link !== undefined) pair(i, link);
     }
   };
 
@@ -191,15 +215,23 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     addLinks(added) {
       links = added;
       firstLinkOf = new Int32Array(added.length);
+      linksSorted = true;
       for (let i = 0; i < added.length; i += 1) {
         const link = added[i];
-        linkByReference.set(link.reference, i);
+        if (i > 0) {
+          const previous = added[i - 1].reference;
+          if (previous === link.reference) unusual = true;
+          else if (previous > link.reference) linksSorted = false;
+        }
         let first = linkByBookingId.get(link.bookingId);
         if (first === undefined) linkByBookingId.set(link.bookingId, (first = i));
         else linksShareBookings = true;
         firstLinkOf[i] = first;
       }
-      if (linkByReference.size !== added.length) unusual = true;
+      if (!linksSorted) {
+        linkIndexOf('');
+        if ((linkByReference as Map<string, number>).size !== added.length) unusual = true;
+      }
       if (desired !== undefined) joinLinksAndDesired();
       catchUp();
     },
