@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { hashRequest } from '../timetable/desired-bookings.util.js';
 import {
+  bookingsInTheWay,
   cancellationRefusal,
   eventChangeKey,
   type EventsPlan,
@@ -349,6 +350,46 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
     // Both ways of planning were taken.
     expect(usual).toBeGreaterThan(200);
     expect(usual).toBeLessThan(300);
+  });
+});
+
+describe('bookingsInTheWay', () => {
+  const elsewhere = desired('E');
+  elsewhere.request = { ...elsewhere.request, roomId: 12 };
+  const read = [
+    booking(a, 1),
+    booking(b, 2, { status: 'Cancelled' }),
+    foreign,
+    { ...booking(elsewhere, 3), roomId: 12 },
+  ];
+  it('keeps the active bookings in the rooms the plan creates or updates in, by id', () => {
+    const kept = bookingsInTheWay(read, [
+      { kind: 'create', reference: 'termtime:C@R1', booking: desired('C') },
+    ]);
+    expect([...kept.keys()]).toEqual([1, 900]);
+    expect(kept.get(900)).toEqual({
+      title: 'Society meeting',
+      start: foreign.start,
+      end: foreign.end,
+      ours: false,
+    });
+    expect(kept.get(1)?.ours).toBe(true);
+    const updated = bookingsInTheWay(read, [
+      { kind: 'update', reference: elsewhere.reference, bookingId: 3, booking: elsewhere },
+    ]);
+    expect([...updated.keys()]).toEqual([3]);
+  });
+  it('keeps none for a plan that books nothing (cancellations only, or no change)', () => {
+    const cancel = {
+      kind: 'cancel' as const,
+      reference: a.reference,
+      bookingId: 1,
+      why: 'gone' as const,
+      eventIds: [],
+      roomCode: 'R1',
+    };
+    expect(bookingsInTheWay(read, [cancel]).size).toBe(0);
+    expect(bookingsInTheWay(read, []).size).toBe(0);
   });
 });
 

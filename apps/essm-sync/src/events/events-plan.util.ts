@@ -366,3 +366,25 @@ export function cancellationRefusal(
   }
   return null;
 }
+
+/**
+ * What a 409's details name of the bookings that can be in the way of the plan's creations and
+ * updates: the active bookings in their rooms (Booker refuses a booking for an overlap in its
+ * room). The snapshot, with the rest of every booking, is dropped once planned; a plan that books
+ * nothing keeps none.
+ */
+export function bookingsInTheWay(
+  bookings: readonly BookerBookingLike[],
+  changes: readonly EventChange[],
+): Map<number, { title: string; start: string; end: string; ours: boolean }> {
+  const rooms = new Set<number>();
+  for (const change of changes) if (change.kind !== 'cancel') rooms.add(change.booking.request.roomId);
+  const byId = new Map<number, { title: string; start: string; end: string; ours: boolean }>();
+  if (rooms.size === 0) return byId;
+  for (const booking of bookings) {
+    if (!isActive(booking) || !rooms.has(booking.roomId)) continue;
+    const { title, start, end } = booking;
+    byId.set(booking.id, { title, start, end, ours: isOurs(booking) });
+  }
+  return byId;
+}

@@ -12,18 +12,17 @@ import { ConflictsService } from '../conflicts/conflicts.service.js';
 import type { Conflict } from '../conflicts/conflicts.util.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
-import type { BookingInTheWay, EventsDecision, EventsRun } from './events-decision.js';
+import type { EventsDecision, EventsRun } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
 import {
   cancellationRefusal,
   type EventChange,
   eventChangeKey,
+  bookingsInTheWay,
   planEventsFromIndex,
 } from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
 import { LinkRepository } from '../timetable/link.repository.js';
-import type { BookerBookingLike } from '../timetable/events.types.js';
-import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
 /** The read, with the pre-flight's overlaps within TermTime, worked out while Booker was read. */
@@ -164,26 +163,4 @@ export function decide(snapshot: EventsRead, conflicts: ConflictsService): Event
       readMs: snapshot.readMs,
     },
   };
-}
-
-/**
- * What a 409's details name of the bookings that can be in the way of the plan's creations and
- * updates: the active bookings in their rooms (Booker refuses a booking for an overlap in its
- * room). The snapshot, with the rest of every booking, is dropped once planned; a plan that books
- * nothing keeps none.
- */
-export function bookingsInTheWay(
-  bookings: readonly BookerBookingLike[],
-  changes: readonly EventChange[],
-): Map<number, BookingInTheWay> {
-  const rooms = new Set<number>();
-  for (const change of changes) if (change.kind !== 'cancel') rooms.add(change.booking.request.roomId);
-  const byId = new Map<number, BookingInTheWay>();
-  if (rooms.size === 0) return byId;
-  for (const booking of bookings) {
-    if (!isActive(booking) || !rooms.has(booking.roomId)) continue;
-    const { title, start, end } = booking;
-    byId.set(booking.id, { title, start, end, ours: isOurs(booking) });
-  }
-  return byId;
 }
