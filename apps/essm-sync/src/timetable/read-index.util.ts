@@ -20,8 +20,6 @@ export interface ReadIndex {
   addBookings(bookings: readonly BookerBookingLike[]): void;
   /** Every booking added, in order. */
   readonly bookings: readonly BookerBookingLike[];
-  /** The links, as added. */
-  links(): readonly LinkRead[];
   /** Booking id -> its link's reference, for each linked booking no booking added has (first link wins). */
   linkedNotListed(): Map<number, string>;
   /** Whether a booking with this id has been added. */
@@ -247,7 +245,6 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
       }
       catchUp();
     },
-    links: () => links ?? [],
     hasBooking(id) {
       if (ids === undefined) ids = new Set(bookings.map((booking) => booking.id));
       return ids.has(id);
