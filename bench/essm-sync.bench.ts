@@ -3,10 +3,13 @@
 // Booker simulators in this process with 50 ms injected on every API call. One term: 6,000
 // activities, 48,000 events across 400 rooms (generated, without the quirks, so every event books),
 // Booker writes at EVENTS_APPLY_CONCURRENCY=8.
-// Measures three sync-events runs (first, no change, 2% of events changed) and, in the same process,
-// the same reads alone through the app's own clients. Reports calls against the minimum the data
-// needs (reads + one write per change), the no-change run's wall time against the reads alone, and
-// the app's peak resident memory (VmHWM). Prints one JSON line.
+// Measures sync-events runs (first, no change, 2% of events changed) and the same reads alone
+// through the app's own clients, in a process of their own started as the app is (with its memory
+// settings; bench/essm-sync-reads.ts), warmed up once as the app is by its first run. The no-change
+// run and the reads alone are each timed READS_ROUNDS times (3), as a loaded machine spreads single
+// figures widely: each time is listed and their medians compared. Reports calls against the minimum
+// the data needs (reads + one write per change), the no-change run's wall time against the reads
+// alone, and the app's peak resident memory (VmHWM). Prints one JSON line.
 // The app starts as production starts it: with the memory settings Terraform gives essm-sync
 // (NODE_OPTIONS: the heap flags; MALLOC_ARENA_MAX), read from terraform/modules/platform/main.tf
 // (the bench fails if it cannot find them).
@@ -23,7 +26,7 @@ import { adminQuery, migrate, startEmbeddedDatabase, withDatabaseName } from '@a
 import { BookerSimulator } from '../simulators/booker/booker.simulator.js';
 import { generateTerm } from '../simulators/termtime/generate-term.js';
 import { TermTimeSimulator, TERMTIME_API_PATH } from '../simulators/termtime/termtime.simulator.js';
-import { freePort, importDist } from './bench.util.js';
+import { freePort } from './bench.util.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 6000);
@@ -41,8 +44,9 @@ const ADMIN_URL =
   process.env['TEST_DATABASE_URL'] ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
 
-type BookerClientModule = typeof import('../apps/essm-sync/src/booker/booker.client.js');
-type TermTimeClientModule = typeof import('../apps/essm-sync/src/termtime/termtime.client.js');
+/** Timed no-change runs, and timed rounds of the reads alone (after one to warm up). */
+const ROUNDS = 3;
+const BOOKINGS_READ = { start: '2025-09-30', end: '2026-01-01' };
 
 /** essm-sync's memory settings in production: its `NAME = "..."` lines in the platform's Terraform. */
 async function productionMemoryEnv(): Promise<{ NODE_OPTIONS: string; MALLOC_ARENA_MAX: string }> {
@@ -173,6 +177,47 @@ async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: Boo
   };
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/**
+ * The reads alone (bench/essm-sync-reads.ts) in their own process, with the app's memory settings:
+ * one round to warm up, then ROUNDS timed rounds; the calls of each round counted here.
+ */
+async function readsAlone(
+  env: Record<string, string>,
+  termtime: TermTimeSimulator,
+  booker: BookerSimulator,
+): Promise<{ warmUpMs: number; wallMs: number[]; calls: number[] }> {
+  const child = spawn(process.execPath, [path.join(root, 'dist/bench/essm-sync-reads.js')], {
+    cwd: root,
+    env: { ...process.env, ...env, READS_ROUNDS: String(ROUNDS) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const wallMs: number[] = [];
+  const calls: number[] = [];
+  termtime.control.calls = [];
+  booker.control.calls = [];
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (message: { ms: number }) => {
+      wallMs.push(message.ms);
+      calls.push(termtime.control.calls.length + booker.control.calls.length);
+      termtime.control.calls = [];
+      booker.control.calls = [];
+      child.send('next');
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 && wallMs.length === ROUNDS + 1
+        ? resolve()
+        : reject(new Error(`the reads alone exited with ${code} after ${wallMs.length} round(s)`)),
+    );
+  });
+  return { warmUpMs: wallMs[0], wallMs: wallMs.slice(1), calls };
+}
+
 async function main(): Promise<void> {
   const production = await productionMemoryEnv();
   const memoryEnv = {
@@ -227,7 +272,10 @@ async function main(): Promise<void> {
 
     const first = await timedRun(app.url, termtime, booker);
     const peakAfterFirstMb = await peakRssMb(child.pid);
-    const noChange = await timedRun(app.url, termtime, booker);
+    const noChangeRuns = [];
+    for (let i = 0; i < ROUNDS; i++) noChangeRuns.push(await timedRun(app.url, termtime, booker));
+    const noChange = noChangeRuns[0];
+    const noChangeMs = median(noChangeRuns.map((run) => run.wallMs));
     const peakAfterNoChangeMb = await peakRssMb(child.pid);
     // 2% of the events change: every event of 2% of the activities (a bigger class: new attendees).
     const changedActivities = term.termtime.activities.filter((_, i) => i % 50 === 0);
@@ -239,22 +287,22 @@ async function main(): Promise<void> {
 
     // The reads alone, through the app's own clients (one sign-in, rooms, every page of bookings,
     // activities), as a run does them, with nothing planned or written.
-    const { BookerClient } = await importDist<BookerClientModule>('apps/essm-sync/booker/booker.client.js');
-    const { TermTimeClient } = await importDist<TermTimeClientModule>(
-      'apps/essm-sync/termtime/termtime.client.js',
+    const reads = await readsAlone(
+      {
+        ...memoryEnv,
+        BOOKER_URL: booker.url,
+        BOOKER_USERNAME: BOOKER.username,
+        BOOKER_PASSWORD: BOOKER.password,
+        BOOKER_PAGE_SIZE: String(PAGE_SIZE),
+        TERMTIME_URL: termtimeUrl,
+        TERMTIME_API_KEY: TERMTIME_KEY,
+        READS_BOOKINGS_START: BOOKINGS_READ.start,
+        READS_BOOKINGS_END: BOOKINGS_READ.end,
+      },
+      termtime,
+      booker,
     );
-    const bookerClient = new BookerClient({ baseUrl: booker.url, ...BOOKER, pageSize: PAGE_SIZE });
-    const termtimeClient = new TermTimeClient({ baseUrl: termtimeUrl, apiKey: TERMTIME_KEY });
-    termtime.control.calls = [];
-    booker.control.calls = [];
-    const started = performance.now();
-    await Promise.all([
-      termtimeClient.listActivities(),
-      bookerClient.listRooms(),
-      bookerClient.listBookings({ start: '2025-09-30', end: '2026-01-01' }),
-    ]);
-    const readsMs = Math.round(performance.now() - started);
-    const readCalls = termtime.control.calls.length + booker.control.calls.length;
+    const readsMs = median(reads.wallMs);
 
     const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
     // Minimum reads: activities (1), rooms (1), bookings pages (at least 1), and one sign-in to
@@ -275,6 +323,9 @@ async function main(): Promise<void> {
       },
       noChangeRun: {
         ...noChange,
+        wallMs: noChangeMs,
+        wallMsEach: noChangeRuns.map((run) => run.wallMs),
+        callsEach: noChangeRuns.map((run) => run.calls.total),
         minimumCalls: minimumReads(events, false),
         callsVsMinimum: ratio(noChange.calls.total, minimumReads(events, false)),
       },
@@ -283,9 +334,15 @@ async function main(): Promise<void> {
         minimumCalls: minimumReads(events, false) + changedEvents,
         callsVsMinimum: ratio(twoPercent.calls.total, minimumReads(events, false) + changedEvents),
       },
-      readsAlone: { wallMs: readsMs, calls: readCalls },
+      readsAlone: {
+        wallMs: readsMs,
+        wallMsEach: reads.wallMs,
+        warmUpMs: reads.warmUpMs,
+        calls: reads.calls[0],
+        callsEach: reads.calls,
+      },
       ratios: {
-        noChangeRunVsReadsAlone: ratio(noChange.wallMs, readsMs),
+        noChangeRunVsReadsAlone: ratio(noChangeMs, readsMs),
         twoPercentRunVsReadsAlone: ratio(twoPercent.wallMs, readsMs),
       },
       appMemoryEnv: memoryEnv,

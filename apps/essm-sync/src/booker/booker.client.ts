@@ -151,19 +151,41 @@ export class BookerClient {
    * Every booking overlapping the window, cancelled ones included, all pages read (the first, then
    * the rest a few at a time). Throws when the pages do not add up to the total Booker gave, or a
    * booking appears twice: a read that cannot be trusted is no read.
+   *
+   * `onPage` sees each page's bookings as soon as it and the pages before it are in, in page order
+   * (a caller's work on them goes on while later pages are still coming); until the listing
+   * resolves, they are not known to add up.
    */
-  async listBookings(window: BookingWindow): Promise<BookerBooking[]> {
+  async listBookings(
+    window: BookingWindow,
+    onPage?: (bookings: readonly BookerBooking[]) => void,
+  ): Promise<BookerBooking[]> {
     for (const name of ['start', 'end'] as const)
       if (!/^\d{4}-\d{2}-\d{2}$/.test(window[name]))
         throw new RangeError(`Booker: window.${name} must be a YYYY-MM-DD date`);
     if (window.end < window.start) throw new RangeError('Booker: window.end is before window.start');
     const page = (n: number) => this.bookingsPage({ start: window.start, end: window.end }, n);
     const first = await page(1);
+    onPage?.(first.Items);
     const pages = Math.ceil(first.TotalCount / this.pageSize);
+    // Pages in, by number, and the next one onPage has not seen.
+    const arrived = new Map<number, readonly BookerBooking[]>();
+    let nextToSee = 2;
     const rest = await mapWithConcurrency(
       Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2),
       this.pageConcurrency,
-      page,
+      async (n) => {
+        const answer = await page(n);
+        if (onPage !== undefined) {
+          arrived.set(n, answer.Items);
+          for (let items = arrived.get(nextToSee); items !== undefined; items = arrived.get(nextToSee)) {
+            arrived.delete(nextToSee);
+            nextToSee += 1;
+            onPage(items);
+          }
+        }
+        return answer;
+      },
     );
     const bookings = [first, ...rest].flatMap((answer) => answer.Items);
     const seen = new Set<number>();

@@ -6,7 +6,15 @@ import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import type { DesiredBookings } from '../timetable/desired-bookings.util.js';
 import type { EventsSnapshot } from '../timetable/events-reader.service.js';
 import { ConflictReportRepository } from './conflict-report.repository.js';
-import { conflictKey, type ConflictsReport, findConflicts } from './conflicts.util.js';
+import {
+  bookerOverlaps,
+  type Conflict,
+  conflictKey,
+  conflictsReport,
+  type ConflictsReport,
+  findConflicts,
+  termtimeOverlaps,
+} from './conflicts.util.js';
 import { conflictsEmail } from './conflicts-email.util.js';
 
 /**
@@ -24,9 +32,18 @@ export class ConflictsService {
     @Inject(ESSM_CONFIG) private readonly config: EssmSyncConfig,
   ) {}
 
-  /** The report from what sync-events would book and Booker's bookings. Pure. */
-  report(desired: DesiredBookings, snapshot: EventsSnapshot): ConflictsReport {
-    return findConflicts(desired.bookings, snapshot.bookings);
+  /**
+   * The report from what sync-events would book and Booker's bookings. Pure. `termtime`: the
+   * overlaps within TermTime (`termtimeOverlaps`), when worked out already during the read.
+   */
+  report(desired: DesiredBookings, snapshot: EventsSnapshot, termtime?: Conflict[]): ConflictsReport {
+    if (termtime === undefined) return findConflicts(desired.bookings, snapshot.bookings);
+    return conflictsReport(termtime, bookerOverlaps(desired.bookings, snapshot.bookings));
+  }
+
+  /** The overlaps within TermTime's bookings (the report's first part). Pure. */
+  termtimeOverlaps(desired: DesiredBookings): Conflict[] {
+    return termtimeOverlaps(desired.bookings);
   }
 
   /**

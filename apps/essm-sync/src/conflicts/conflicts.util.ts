@@ -75,14 +75,31 @@ export function findConflicts(
   desired: readonly DesiredBooking[],
   bookings: readonly BookerBookingLike[],
 ): ConflictsReport {
+  return conflictsReport(termtimeOverlaps(desired), bookerOverlaps(desired, bookings));
+}
+
+/** The report of both kinds of conflict (TermTime's first). */
+export function conflictsReport(termtime: Conflict[], booker: Conflict[]): ConflictsReport {
+  return {
+    conflicts: [...termtime, ...booker],
+    counts: { termtimeOverlaps: termtime.length, bookerOverlaps: booker.length },
+  };
+}
+
+function byRoomOf(desired: readonly DesiredBooking[]): Map<number, DesiredBooking[]> {
   const byRoom = new Map<number, DesiredBooking[]>();
   for (const booking of desired) {
     const list = byRoom.get(booking.request.roomId);
     if (list === undefined) byRoom.set(booking.request.roomId, [booking]);
     else list.push(booking);
   }
+  return byRoom;
+}
+
+/** Bookings the timetable calls for that overlap in one room: TermTime alone decides (a run works them out while Booker is read). */
+export function termtimeOverlaps(desired: readonly DesiredBooking[]): Conflict[] {
   const conflicts: Conflict[] = [];
-  for (const list of byRoom.values()) {
+  for (const list of byRoomOf(desired).values()) {
     const pairs = overlaps(list.map((item) => ({ startMs: item.startMs, endMs: item.endMs, item })));
     for (const [first, second] of pairs) {
       conflicts.push({
@@ -93,8 +110,14 @@ export function findConflicts(
       });
     }
   }
-  const termtimeOverlaps = conflicts.length;
+  return conflicts;
+}
 
+/** Bookings the timetable calls for that overlap an active Booker booking that is not ours. */
+export function bookerOverlaps(
+  desired: readonly DesiredBooking[],
+  bookings: readonly BookerBookingLike[],
+): Conflict[] {
   const foreignByRoom = new Map<number, BookerBookingLike[]>();
   for (const booking of bookings) {
     if (!isActive(booking) || isOurs(booking)) continue;
@@ -102,6 +125,9 @@ export function findConflicts(
     if (list === undefined) foreignByRoom.set(booking.roomId, [booking]);
     else list.push(booking);
   }
+  const conflicts: Conflict[] = [];
+  if (foreignByRoom.size === 0) return conflicts;
+  const byRoom = byRoomOf(desired);
   type Tagged = { ours?: DesiredBooking; theirs?: BookerBookingLike };
   for (const [room, theirs] of foreignByRoom) {
     const ours = byRoom.get(room) ?? [];
@@ -131,8 +157,5 @@ export function findConflicts(
       });
     }
   }
-  return {
-    conflicts,
-    counts: { termtimeOverlaps, bookerOverlaps: conflicts.length - termtimeOverlaps },
-  };
+  return conflicts;
 }

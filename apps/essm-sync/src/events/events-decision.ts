@@ -22,7 +22,7 @@ export interface EventsDecision {
   skipped: SkippedEvent[];
   /** The pre-flight on the same read. */
   conflicts: ConflictsReport;
-  /** Every active booking read, by id, as far as a 409's details name it: the bookings in the way. */
+  /** The active bookings in the rooms the plan books, by id, as far as a 409's details name them: those in the way. */
   bookingsById: ReadonlyMap<number, BookingInTheWay>;
   read: {
     activities: number;

@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { hashRequest } from '../timetable/desired-bookings.util.js';
 import {
+  bookingsInTheWay,
   cancellationRefusal,
   eventChangeKey,
   type EventsPlan,
   planEvents,
+  planEventsFromIndex,
   strayCandidates,
 } from './events-plan.util.js';
+import { createReadIndex } from '../timetable/read-index.util.js';
 import type { BookerBookingLike, BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
 function desired(id: string, overrides: { start?: string; title?: string } = {}): DesiredBooking {
@@ -247,6 +250,146 @@ describe('planEvents', () => {
     });
     expect(plan.counts.skipped).toBe(3);
     expect(plan.counts.skippedBy).toEqual({ virtual: 2, room_none: 1 });
+  });
+});
+
+/** The read joined as a run joins it: links, then bookings page by page, desired last (or another order). */
+function indexed(
+  c: Pick<Case, 'desired' | 'links' | 'bookings'>,
+  order: 'links-first' | 'desired-first' | 'bookings-first',
+  pageSize: number,
+) {
+  const index = createReadIndex(WINDOW);
+  const pages = () => {
+    for (let i = 0; i < c.bookings.length; i += pageSize)
+      index.addBookings(c.bookings.slice(i, i + pageSize));
+  };
+  if (order === 'bookings-first') pages();
+  if (order === 'desired-first') index.addDesired(c.desired);
+  index.addLinks(c.links);
+  if (order !== 'bookings-first') pages();
+  if (order !== 'desired-first') index.addDesired(c.desired);
+  return index;
+}
+
+describe('planEventsFromIndex: the plan of planEvents, joined as the read comes in', () => {
+  it.each(cases)('$name', (c) => {
+    const input = {
+      skipped: [],
+      window: WINDOW,
+      ...(c.linkedElsewhere === undefined ? {} : { linkedElsewhere: c.linkedElsewhere }),
+    };
+    const expected = planEvents({ ...input, desired: c.desired, links: c.links, bookings: c.bookings });
+    for (const order of ['links-first', 'desired-first', 'bookings-first'] as const) {
+      expect(planEventsFromIndex(indexed(c, order, 1), input)).toEqual(expected);
+    }
+  });
+
+  it('gives the plan of planEvents on generated reads, duplicates included (seeded)', () => {
+    let seed = 20_261_126;
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const starts = ['2025-09-30T09:00:00+01:00', '2025-10-20T09:00:00+01:00', '2026-01-12T09:00:00Z'];
+    let usual = 0;
+    for (let round = 0; round < 300; round += 1) {
+      const pool = Array.from({ length: 12 }, (_, i) => desired(`E${i}`, { start: pick(starts) }));
+      const wanted = pool.filter(() => random() < 0.6);
+      if (random() < 0.05 && wanted.length > 0) wanted.push(pick(wanted));
+      const links: BookingLink[] = [];
+      const bookings: BookerBookingLike[] = [];
+      let nextId = 1;
+      for (const d of pool) {
+        let activeLinked = false;
+        if (random() < 0.6) {
+          const id = random() < 0.03 && links.length > 0 ? pick(links).bookingId : nextId++;
+          const changed = random() < 0.2 ? desired(d.reference, { title: 'changed' }).hash : d.hash;
+          links.push(link(d, id, changed));
+          const state = random();
+          if (state < 0.6) bookings.push(booking(d, id, { start: pick(starts) }));
+          else if (state < 0.8) bookings.push(booking(d, id, { status: 'Cancelled' }));
+          activeLinked = state < 0.6;
+        }
+        // Ours with no link (adopted, or stray), or a second live booking of one reference.
+        if (random() < (activeLinked ? 0.01 : 0.4)) {
+          bookings.push(booking(d, nextId++, random() < 0.5 ? {} : { start: pick(starts), title: 'other' }));
+        }
+      }
+      if (random() < 0.5) bookings.push({ ...foreign, id: nextId });
+      if (random() < 0.04 && bookings.length > 0) {
+        const twin = pick(bookings);
+        bookings.push({ ...twin, status: twin.status === 'Cancelled' ? 'Confirmed' : 'Cancelled' });
+      }
+      for (let i = bookings.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [bookings[i], bookings[j]] = [bookings[j], bookings[i]];
+      }
+      // In reference order half the time, as a run reads them (joined by a merge, not a map).
+      if (random() < 0.5) {
+        const byReference = (x: { reference: string }, y: { reference: string }) =>
+          x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0;
+        wanted.sort(byReference);
+        links.sort(byReference);
+      }
+      const linkedElsewhere = new Map<string, number>();
+      for (const item of bookings)
+        if (random() < 0.1) linkedElsewhere.set(item.externalReference ?? '', item.id);
+      const input = { skipped: [], window: WINDOW, linkedElsewhere };
+      const expected = planEvents({ ...input, desired: wanted, links, bookings });
+      const index = indexed(
+        { desired: wanted, links, bookings },
+        pick(['links-first', 'desired-first', 'bookings-first'] as const),
+        1 + Math.floor(random() * 4),
+      );
+      if (!index.joined().unusual) usual += 1;
+      expect(planEventsFromIndex(index, input)).toEqual(expected);
+      expect(index.strayCandidates()).toEqual(strayCandidates(bookings, links, WINDOW));
+    }
+    // Both ways of planning were taken.
+    expect(usual).toBeGreaterThan(200);
+    expect(usual).toBeLessThan(300);
+  });
+});
+
+describe('bookingsInTheWay', () => {
+  const elsewhere = desired('E');
+  elsewhere.request = { ...elsewhere.request, roomId: 12 };
+  const read = [
+    booking(a, 1),
+    booking(b, 2, { status: 'Cancelled' }),
+    foreign,
+    { ...booking(elsewhere, 3), roomId: 12 },
+  ];
+  it('keeps the active bookings in the rooms the plan creates or updates in, by id', () => {
+    const kept = bookingsInTheWay(read, [
+      { kind: 'create', reference: 'termtime:C@R1', booking: desired('C') },
+    ]);
+    expect([...kept.keys()]).toEqual([1, 900]);
+    expect(kept.get(900)).toEqual({
+      title: 'Society meeting',
+      start: foreign.start,
+      end: foreign.end,
+      ours: false,
+    });
+    expect(kept.get(1)?.ours).toBe(true);
+    const updated = bookingsInTheWay(read, [
+      { kind: 'update', reference: elsewhere.reference, bookingId: 3, booking: elsewhere },
+    ]);
+    expect([...updated.keys()]).toEqual([3]);
+  });
+  it('keeps none for a plan that books nothing (cancellations only, or no change)', () => {
+    const cancel = {
+      kind: 'cancel' as const,
+      reference: a.reference,
+      bookingId: 1,
+      why: 'gone' as const,
+      eventIds: [],
+      roomCode: 'R1',
+    };
+    expect(bookingsInTheWay(read, [cancel]).size).toBe(0);
+    expect(bookingsInTheWay(read, []).size).toBe(0);
   });
 });
 

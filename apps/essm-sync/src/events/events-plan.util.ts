@@ -1,4 +1,5 @@
 import { isActive, isOurs } from '../timetable/ownership.util.js';
+import { LINKED_BOOKING, type ReadIndex } from '../timetable/read-index.util.js';
 import type { BookerBookingLike, DesiredBooking, LinkRead, SkippedEvent } from '../timetable/events.types.js';
 
 /** A call the plan makes to Booker. */
@@ -213,6 +214,111 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   };
 }
 
+/**
+ * `planEvents` on a read joined as it came in (`ReadIndex`): the same rules, the same plan, with
+ * no map built after the last page (a term's 48,000 bookings). A read with a duplicate the joins do
+ * not model is planned by `planEvents` itself.
+ */
+export function planEventsFromIndex(
+  index: ReadIndex,
+  input: Pick<EventsPlanInput, 'skipped' | 'window' | 'linkedElsewhere'>,
+): EventsPlan {
+  const joins = index.joined();
+  if (joins.unusual) {
+    return planEvents({ ...input, desired: joins.desired, links: joins.links, bookings: index.bookings });
+  }
+  const { desired, links, linkOfDesired, desiredOfLink, sameHash, bookingState, bookingOfLink } = joins;
+  const cancels: EventChange[] = [];
+  const updates: EventChange[] = [];
+  const creates: EventChange[] = [];
+  const linkFixes: LinkFix[] = [];
+  let unchanged = 0;
+  let recreates = 0;
+  for (let i = 0; i < desired.length; i += 1) {
+    const link = linkOfDesired[i];
+    if (link >= 0 && bookingState[link] === LINKED_BOOKING.active) {
+      if (sameHash[i] === 1) {
+        unchanged += 1;
+        continue;
+      }
+      const booking = desired[i];
+      const bookingId = (bookingOfLink[link] as BookerBookingLike).id;
+      updates.push({ kind: 'update', reference: booking.reference, bookingId, booking });
+      continue;
+    }
+    const booking = desired[i];
+    const found = joins.oursOfDesired[i];
+    if (found !== undefined) {
+      adoptOrUpdate(found, booking, linkFixes, updates);
+      continue;
+    }
+    if (link < 0) {
+      creates.push({ kind: 'create', reference: booking.reference, booking });
+      continue;
+    }
+    recreates += 1;
+    creates.push({
+      kind: 'create',
+      reference: booking.reference,
+      booking,
+      recreates: {
+        bookingId: links[link].bookingId,
+        status: bookingState[link] === LINKED_BOOKING.notListed ? 'missing' : 'cancelled',
+      },
+    });
+  }
+  for (let i = 0; i < links.length; i += 1) {
+    if (desiredOfLink[i] >= 0) continue;
+    const link = links[i];
+    if (bookingState[i] === LINKED_BOOKING.active) {
+      cancels.push({
+        kind: 'cancel',
+        reference: link.reference,
+        bookingId: link.bookingId,
+        why: 'gone',
+        eventIds: link.eventIds ?? [],
+        roomCode: link.roomCode,
+      });
+    } else {
+      linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
+    }
+  }
+  for (const booking of joins.unaccounted) {
+    const reference = booking.externalReference as string;
+    const startMs = Date.parse(booking.start);
+    if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
+    if (input.linkedElsewhere?.get(reference) === booking.id) continue;
+    cancels.push({
+      kind: 'cancel',
+      reference,
+      bookingId: booking.id,
+      why: 'stray',
+      eventIds: [],
+      roomCode: '',
+    });
+  }
+  const skippedBy: EventsPlanCounts['skippedBy'] = {};
+  for (const skip of input.skipped) skippedBy[skip.reason] = (skippedBy[skip.reason] ?? 0) + 1;
+  return {
+    changes: [...cancels, ...updates, ...creates],
+    linkFixes,
+    counts: {
+      desired: desired.length,
+      unchanged,
+      creates: creates.length - recreates,
+      recreates,
+      updates: updates.length,
+      cancellations: cancels.length,
+      adopted: linkFixes.filter((fix) => fix.kind === 'adopt').length,
+      droppedLinks: linkFixes.filter((fix) => fix.kind === 'drop').length,
+      skipped: input.skipped.length,
+      skippedBy,
+      ourBookings: joins.ourBookings,
+      notOurs: joins.notOurs,
+    },
+  };
+}
+
 function adoptOrUpdate(
   found: BookerBookingLike,
   desired: DesiredBooking,
@@ -259,4 +365,26 @@ export function cancellationRefusal(
     );
   }
   return null;
+}
+
+/**
+ * What a 409's details name of the bookings that can be in the way of the plan's creations and
+ * updates: the active bookings in their rooms (Booker refuses a booking for an overlap in its
+ * room). The snapshot, with the rest of every booking, is dropped once planned; a plan that books
+ * nothing keeps none.
+ */
+export function bookingsInTheWay(
+  bookings: readonly BookerBookingLike[],
+  changes: readonly EventChange[],
+): Map<number, { title: string; start: string; end: string; ours: boolean }> {
+  const rooms = new Set<number>();
+  for (const change of changes) if (change.kind !== 'cancel') rooms.add(change.booking.request.roomId);
+  const byId = new Map<number, { title: string; start: string; end: string; ours: boolean }>();
+  if (rooms.size === 0) return byId;
+  for (const booking of bookings) {
+    if (!isActive(booking) || !rooms.has(booking.roomId)) continue;
+    const { title, start, end } = booking;
+    byId.set(booking.id, { title, start, end, ours: isOurs(booking) });
+  }
+  return byId;
 }

@@ -9,18 +9,27 @@ import {
 } from '@app/jobs';
 import { EmailOutbox } from '@app/notifications';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
+import type { Conflict } from '../conflicts/conflicts.util.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { BookingApplier, type BookingApplyState } from './booking-applier.service.js';
-import type { BookingInTheWay, EventsDecision, EventsRun } from './events-decision.js';
+import type { EventsDecision, EventsRun } from './events-decision.js';
 import { eventsFailedEmail, eventsRefusedEmail } from './events-email.util.js';
-import { cancellationRefusal, type EventChange, eventChangeKey, planEvents } from './events-plan.util.js';
+import {
+  cancellationRefusal,
+  type EventChange,
+  eventChangeKey,
+  bookingsInTheWay,
+  planEventsFromIndex,
+} from './events-plan.util.js';
 import { EventsReader, type EventsSnapshot, windowInstants } from '../timetable/events-reader.service.js';
 import { LinkRepository } from '../timetable/link.repository.js';
-import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { describeEventsRun, type EventsRunSummary } from './events-summary.util.js';
 
+/** The read, with the pre-flight's overlaps within TermTime, worked out while Booker was read. */
+export type EventsRead = EventsSnapshot & { termtimeConflicts?: Conflict[] };
+
 export type EventsSyncDefinition = SyncDefinition<
-  EventsSnapshot,
+  EventsRead,
   EventsDecision,
   EventChange,
   BookingApplyState,
@@ -58,7 +67,13 @@ export class EventsSyncService {
       failed: (runId, error, applied) => eventsFailedEmail(runId, error, applied?.applied),
     });
     this.definition = {
-      read: () => reader.read(),
+      read: async () => {
+        let termtimeConflicts: Conflict[] | undefined;
+        const snapshot = await reader.read((desired) => {
+          termtimeConflicts = conflicts.termtimeOverlaps(desired);
+        });
+        return { ...snapshot, termtimeConflicts };
+      },
       plan: async (snapshot) => {
         const decision = decide(snapshot, conflicts);
         await withEventIds(decision.plan.changes, links);
@@ -124,31 +139,20 @@ async function recordRefusedConflicts(
 }
 
 /** The decision from a snapshot: the bookings called for, the pre-flight and the plan. Pure. */
-export function decide(snapshot: EventsSnapshot, conflicts: ConflictsService): EventsDecision {
+export function decide(snapshot: EventsRead, conflicts: ConflictsService): EventsDecision {
   const { desired } = snapshot;
   const { from, to } = windowInstants(snapshot.window);
-  const plan = planEvents({
-    desired: desired.bookings,
+  const plan = planEventsFromIndex(snapshot.index, {
     skipped: desired.skipped,
-    links: snapshot.links,
-    bookings: snapshot.bookings,
     window: { fromMs: from.getTime(), toMs: to.getTime() },
     linkedElsewhere: snapshot.linkedElsewhere,
   });
-  // Only what a 409's details name, of the bookings that can be in the way (not cancelled): the
-  // snapshot, with the rest of every booking, is dropped once planned.
-  const bookingsById = new Map<number, BookingInTheWay>();
-  for (const booking of snapshot.bookings) {
-    if (!isActive(booking)) continue;
-    const { title, start, end } = booking;
-    bookingsById.set(booking.id, { title, start, end, ours: isOurs(booking) });
-  }
   return {
     window: snapshot.window,
     plan,
     skipped: desired.skipped,
-    conflicts: conflicts.report(desired, snapshot),
-    bookingsById,
+    conflicts: conflicts.report(desired, snapshot, snapshot.termtimeConflicts),
+    bookingsById: bookingsInTheWay(snapshot.bookings, plan.changes),
     read: {
       activities: snapshot.activities,
       eventsInRooms: desired.eventsInRooms,

@@ -9,7 +9,7 @@ import type { TermTimeActivity } from '../termtime/termtime.types.js';
 import { londonToInstant } from '../time/london-time.util.js';
 import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
-import { strayCandidates } from './ownership.util.js';
+import { createReadIndex, type ReadIndex } from './read-index.util.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
@@ -37,6 +37,8 @@ export interface EventsSnapshot {
   bookings: BookerBooking[];
   /** Links whose booking starts in the window. */
   links: LinkRead[];
+  /** The desired bookings, the links and the bookings, joined as they came in (for the plan). */
+  index: ReadIndex;
   /**
    * Active bookings of ours in the window that no link of the window names, but a link outside it
    * does (moved here by hand): reference -> linked booking id. Looked up whatever their start.
@@ -75,22 +77,37 @@ export class EventsReader {
     @Inject(ESSM_CONFIG) private readonly config: EssmSyncConfig,
   ) {}
 
-  async read(): Promise<EventsSnapshot> {
+  /**
+   * `whileReading` is given the bookings the timetable calls for as soon as they are worked out,
+   * while Booker's pages are still coming (for work that needs nothing else).
+   */
+  async read(whileReading?: (desired: DesiredBookings) => void): Promise<EventsSnapshot> {
     const started = Date.now();
     const before = { termtime: this.termtime.calls, booker: this.booker.calls };
     const window = await this.resolveWindow();
     const { from, to } = windowInstants(window);
-    // The bookings the timetable calls for are worked out while Booker's pages are still coming
-    // (those reads wait on the network), and the activities let go of once they are.
+    const index = createReadIndex({ fromMs: from.getTime(), toMs: to.getTime() });
+    // Everything is joined as it comes in (ReadIndex), while Booker's pages, which wait on the
+    // network, are still coming: the bookings the timetable calls for are worked out (the activities
+    // let go of once they are), the link table read, and each page joined with both.
     const [desired, bookings, links] = await Promise.all([
-      Promise.all([this.termtime.listActivities(), this.booker.listRooms()]).then(([activities, rooms]) =>
-        this.desiredOf(activities, rooms, window),
+      Promise.all([this.termtime.listActivities(), this.booker.listRooms()])
+        .then(([activities, rooms]) => this.desiredOf(activities, rooms, window))
+        .then((result) => {
+          index.addDesired(result.desired.bookings);
+          whileReading?.(result.desired);
+          return result;
+        }),
+      this.booker.listBookings({ start: addDays(window.start, -1), end: addDays(window.end, 1) }, (page) =>
+        index.addBookings(page),
       ),
-      this.booker.listBookings({ start: addDays(window.start, -1), end: addDays(window.end, 1) }),
-      this.repository.findLinksStartingBetween(from, to),
+      this.repository.findLinksStartingBetween(from, to).then((rows) => {
+        index.addLinks(rows);
+        return rows;
+      }),
     ]);
-    const lookedUp = await this.linkedNotListed(links, bookings);
-    const candidates = strayCandidates(bookings, links, { fromMs: from.getTime(), toMs: to.getTime() });
+    const lookedUp = await this.linkedNotListed(index, bookings);
+    const candidates = index.strayCandidates();
     const linkedElsewhere =
       candidates.length === 0 ? new Map<string, number>() : await this.repository.bookingIdsOf(candidates);
     return {
@@ -99,6 +116,7 @@ export class EventsReader {
       desired: desired.desired,
       bookings,
       links,
+      index,
       linkedElsewhere,
       lookedUp,
       calls: {
@@ -140,16 +158,11 @@ export class EventsReader {
    * Returns how many were asked for and found.
    */
   private async linkedNotListed(
-    links: readonly LinkRead[],
+    index: ReadIndex,
     bookings: BookerBooking[],
   ): Promise<{ asked: number; found: number }> {
-    const listed = new Set(bookings.map((booking) => booking.id));
     // Booking id -> its link's reference (a 404 is confirmed by ExternalReference: see getBooking).
-    const missing = new Map<number, string>();
-    for (const link of links) {
-      if (!listed.has(link.bookingId) && !missing.has(link.bookingId))
-        missing.set(link.bookingId, link.reference);
-    }
+    const missing = index.linkedNotListed();
     const ids = [...missing.keys()];
     if (ids.length === 0) return { asked: 0, found: 0 };
     const answers = await mapWithConcurrency(ids, LOOKUP_CONCURRENCY, (id) =>
@@ -158,8 +171,8 @@ export class EventsReader {
     let found = 0;
     for (const booking of answers) {
       if (booking === null) continue;
-      if (listed.has(booking.id)) continue; // found by reference, and already in the listing
-      listed.add(booking.id);
+      if (index.hasBooking(booking.id)) continue; // found by reference, and already in the listing
+      index.addBookings([booking]);
       bookings.push(booking);
       found += 1;
     }

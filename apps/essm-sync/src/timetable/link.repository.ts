@@ -13,18 +13,40 @@ export class LinkRepository {
 
   /**
    * Links whose booking starts in [from, to): those a run that read this window may judge; without
-   * their event ids (an array per row, which tens of thousands of rows pay for in parsing).
+   * their event ids (an array per row, which tens of thousands of rows pay for in parsing). One row
+   * of four JSON arrays (a column each) rather than a row per link: mapping tens of thousands of
+   * rows one by one cost a run more CPU than the query (read while the APIs are read). In reference
+   * order (byte order, which is JavaScript's for the references TermTime gives): the run joins them
+   * with the bookings called for, also in reference order, by a merge (it checks the order).
    */
   async findLinksStartingBetween(from: Date, to: Date): Promise<LinkRead[]> {
-    return this.prisma.essmBookingLink.findMany({
-      where: { startsAt: { gte: from, lt: to } },
-      select: {
-        reference: true,
-        bookingId: true,
-        hash: true,
-        roomCode: true,
-      },
-    });
+    const [row] = await this.prisma.$queryRaw<{ columns: string }[]>`
+      SELECT json_build_array(
+        coalesce(array_agg(reference), '{}'), coalesce(array_agg(booking_id), '{}'),
+        coalesce(array_agg(hash), '{}'), coalesce(array_agg(room_code), '{}')
+      )::text AS columns
+      FROM (
+        SELECT reference, booking_id, hash, room_code FROM essm.booking_link
+        WHERE starts_at >= ${from.toISOString()}::timestamptz AND starts_at < ${to.toISOString()}::timestamptz
+        ORDER BY reference COLLATE "C"
+      ) AS link`;
+    if (row === undefined) throw new Error('the link table answered no row to an aggregate');
+    const [references, bookingIds, hashes, roomCodes] = JSON.parse(row.columns) as [
+      string[],
+      number[],
+      string[],
+      string[],
+    ];
+    const links = new Array<LinkRead>(references.length);
+    for (let i = 0; i < references.length; i += 1) {
+      links[i] = {
+        reference: references[i],
+        bookingId: bookingIds[i],
+        hash: hashes[i],
+        roomCode: roomCodes[i],
+      };
+    }
+    return links;
   }
 
   /**

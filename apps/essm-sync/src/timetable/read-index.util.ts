@@ -1,0 +1,297 @@
+import type { BookerBookingLike, DesiredBooking, LinkRead } from './events.types.js';
+import { isActive, isOurs } from './ownership.util.js';
+
+/** Where a link's booking stands in Booker's bookings read so far. */
+export const LINKED_BOOKING = { notListed: 0, active: 1, cancelled: 2 } as const;
+
+/**
+ * What a run reads, joined as it comes in (pure): the link table, the bookings the timetable calls
+ * for and Booker's bookings, page by page, in any order. The joins a plan needs (each booking
+ * called for with its link, each link with its booking, the active bookings of ours by reference)
+ * are made while the other reads still wait on the network, so that once the last page is in, the
+ * plan walks arrays instead of building maps of tens of thousands of entries
+ * (`planEventsFromIndex` in events-plan.util: the same rules as `planEvents`, which it falls back
+ * to when `unusual` is set).
+ */
+export interface ReadIndex {
+  addLinks(links: readonly LinkRead[]): void;
+  addDesired(desired: readonly DesiredBooking[]): void;
+  /** Booker's bookings in the order of the listing (then those looked up by id). */
+  addBookings(bookings: readonly BookerBookingLike[]): void;
+  /** Every booking added, in order. */
+  readonly bookings: readonly BookerBookingLike[];
+  /** Booking id -> its link's reference, for each linked booking no booking added has (first link wins). */
+  linkedNotListed(): Map<number, string>;
+  /** Whether a booking with this id has been added. */
+  hasBooking(id: number): boolean;
+  /**
+   * References of the active bookings of ours in the window that no link names (the bookings added
+   * so far, in their order): those to look up in the link table whatever their start.
+   */
+  strayCandidates(): string[];
+  /** The joins for the plan (links, desired and every booking in). */
+  joined(): ReadJoins;
+}
+
+/** The joins of a whole read, by position in `desired` and `links`. */
+export interface ReadJoins {
+  desired: readonly DesiredBooking[];
+  links: readonly LinkRead[];
+  /**
+   * A duplicate that the array joins do not model (two bookings with one id, two active bookings of
+   * ours with one reference, two bookings called for with one reference): plan from the whole read.
+   */
+  unusual: boolean;
+  /** Per booking called for: the position of its link, or -1. */
+  linkOfDesired: Int32Array;
+  /** Per link: the position of the booking called for with its reference, or -1. */
+  desiredOfLink: Int32Array;
+  /** Per booking called for with a link: whether the link's hash is the booking's. */
+  sameHash: Uint8Array;
+  /** Per link: LINKED_BOOKING (its booking not listed, active, cancelled). */
+  bookingState: Uint8Array;
+  /** Per link: its booking, when read. */
+  bookingOfLink: (BookerBookingLike | undefined)[];
+  /** Per booking called for: the active booking of ours with its reference, when read. */
+  oursOfDesired: (BookerBookingLike | undefined)[];
+  /** Active bookings of ours that neither a link's booking id nor a booking called for names, in order. */
+  unaccounted: BookerBookingLike[];
+  /** Active bookings of ours (by distinct reference), and active bookings not ours. */
+  ourBookings: number;
+  notOurs: number;
+}
+
+export function createReadIndex(window: { fromMs: number; toMs: number }): ReadIndex {
+  const bookings: BookerBookingLike[] = [];
+  let unusual = false;
+  let ourBookings = 0;
+  let notOurs = 0;
+
+  let links: readonly LinkRead[] | undefined;
+  /** Links in reference order (as the repository reads them): joined with desired by a merge. */
+  let linksSorted = false;
+  // Built when first needed when the links are sorted (a booking of ours is usually found through
+  // its link by id), at once when they are not.
+  let linkByReference: Map<string, number> | undefined;
+  const linkIndexOf = (reference: string): number | undefined => {
+    if (linkByReference === undefined) {
+      linkByReference = new Map();
+      const all = links as readonly LinkRead[];
+      for (let i = 0; i < all.length; i += 1) linkByReference.set(all[i].reference, i);
+    }
+    return linkByReference.get(reference);
+  };
+  // The first link of each booking id: links sharing a booking id share its state.
+  const linkByBookingId = new Map<number, number>();
+  let firstLinkOf = new Int32Array(0);
+  let linksShareBookings = false;
+
+  let desired: readonly DesiredBooking[] | undefined;
+  // Built when first needed: a booking of ours is usually found through its link.
+  let desiredByReference: Map<string, number> | undefined;
+  const desiredIndexOf = (reference: string): number | undefined => {
+    if (desiredByReference === undefined) {
+      desiredByReference = new Map();
+      const all = desired as readonly DesiredBooking[];
+      for (let i = 0; i < all.length; i += 1) desiredByReference.set(all[i].reference, i);
+    }
+    return desiredByReference.get(reference);
+  };
+
+  // Filled once both links and desired are in.
+  let linkOfDesired = new Int32Array(0);
+  let desiredOfLink = new Int32Array(0);
+  let sameHash = new Uint8Array(0);
+  let bookingState = new Uint8Array(0);
+  let bookingOfLink: (BookerBookingLike | undefined)[] = [];
+  let oursOfDesired: (BookerBookingLike | undefined)[] = [];
+  /** References of active bookings of ours that no booking called for has (few), to see one twice. */
+  const otherReferences = new Set<string>();
+  const unaccounted: BookerBookingLike[] = [];
+  const stray: string[] = [];
+  /** Bookings [0, joinedUpTo) have been joined with the links and desired. */
+  let joinedUpTo = 0;
+  /** Ids of the bookings added, built when first asked (only a run that looked bookings up asks). */
+  let ids: Set<number> | undefined;
+
+  const ready = (): boolean => links !== undefined && desired !== undefined;
+  const assertReady = (): void => {
+    if (!ready()) throw new Error('the read index has no links or no desired bookings yet');
+  };
+
+  const join = (booking: BookerBookingLike): void => {
+    const theLinks = links as readonly LinkRead[];
+    const first = linkByBookingId.get(booking.id);
+    const active = isActive(booking);
+    if (first !== undefined) {
+      // Two bookings with one id: which one a link means is the whole read's question.
+      if (bookingOfLink[first] !== undefined) unusual = true;
+      bookingState[first] = active ? LINKED_BOOKING.active : LINKED_BOOKING.cancelled;
+      bookingOfLink[first] = booking;
+    }
+    if (!active) return;
+    if (!isOurs(booking)) {
+      notOurs += 1;
+      return;
+    }
+    ourBookings += 1;
+    const reference = booking.externalReference as string;
+    // Usually the booking's own link has its reference, and names the booking called for.
+    const ownLink = first !== undefined && theLinks[first].reference === reference ? first : undefined;
+    const linked = ownLink !== undefined || linkIndexOf(reference) !== undefined;
+    let wanted: number | undefined;
+    if (ownLink !== undefined) {
+      const called = desiredOfLink[ownLink];
+      wanted = called >= 0 ? called : undefined;
+    } else {
+      wanted = desiredIndexOf(reference);
+    }
+    if (wanted !== undefined) {
+      if (oursOfDesired[wanted] !== undefined) unusual = true;
+      oursOfDesired[wanted] = booking;
+    } else {
+      if (otherReferences.has(reference)) unusual = true;
+      otherReferences.add(reference);
+      if (first === undefined) unaccounted.push(booking);
+    }
+    if (!linked) {
+      const startMs = Date.parse(booking.start);
+      if (startMs >= window.fromMs && startMs < window.toMs) stray.push(reference);
+    }
+  };
+
+  const catchUp = (): void => {
+    if (!ready()) return;
+    for (; joinedUpTo < bookings.length; joinedUpTo += 1) join(bookings[joinedUpTo]);
+  };
+
+  const joinLinksAndDesired = (): void => {
+    const theLinks = links as readonly LinkRead[];
+    const theDesired = desired as readonly DesiredBooking[];
+    linkOfDesired = new Int32Array(theDesired.length).fill(-1);
+    desiredOfLink = new Int32Array(theLinks.length).fill(-1);
+    sameHash = new Uint8Array(theDesired.length);
+    bookingState = new Uint8Array(theLinks.length);
+    bookingOfLink = new Array<BookerBookingLike | undefined>(theLinks.length);
+    oursOfDesired = new Array<BookerBookingLike | undefined>(theDesired.length);
+    // Two bookings called for with one reference: sorted by reference (as worked out), they are
+    // neighbours; in any other order, the map tells.
+    let sorted = true;
+    for (let i = 1; i < theDesired.length; i += 1) {
+      const previous = theDesired[i - 1].reference;
+      const reference = theDesired[i].reference;
+      if (previous === reference) unusual = true;
+      else if (previous > reference) sorted = false;
+    }
+    if (!sorted) {
+      desiredIndexOf('');
+      if ((desiredByReference as Map<string, number>).size !== theDesired.length) unusual = true;
+    }
+    const pair = (desiredAt: number, linkAt: number): void => {
+      linkOfDesired[desiredAt] = linkAt;
+      desiredOfLink[linkAt] = desiredAt;
+      sameHash[desiredAt] = theLinks[linkAt].hash === theDesired[desiredAt].hash ? 1 : 0;
+    };
+    if (sorted && linksSorted) {
+      // Both in reference order: a merge, no map.
+      let linkAt = 0;
+      for (let desiredAt = 0; desiredAt < theDesired.length && linkAt < theLinks.length; desiredAt += 1) {
+        const reference = theDesired[desiredAt].reference;
+        while (linkAt < theLinks.length && theLinks[linkAt].reference < reference) linkAt += 1;
+        if (linkAt < theLinks.length && theLinks[linkAt].reference === reference) pair(desiredAt, linkAt);
+      }
+      return;
+    }
+    for (let i = 0; i < theDesired.length; i += 1) {
+      const link = linkIndexOf(theDesired[i].reference);
+      if (link !== undefined) pair(i, link);
+    }
+  };
+
+  return {
+    bookings,
+    addLinks(added) {
+      links = added;
+      firstLinkOf = new Int32Array(added.length);
+      linksSorted = true;
+      for (let i = 0; i < added.length; i += 1) {
+        const link = added[i];
+        if (i > 0) {
+          const previous = added[i - 1].reference;
+          if (previous === link.reference) unusual = true;
+          else if (previous > link.reference) linksSorted = false;
+        }
+        let first = linkByBookingId.get(link.bookingId);
+        if (first === undefined) linkByBookingId.set(link.bookingId, (first = i));
+        else linksShareBookings = true;
+        firstLinkOf[i] = first;
+      }
+      if (!linksSorted) {
+        linkIndexOf('');
+        if ((linkByReference as Map<string, number>).size !== added.length) unusual = true;
+      }
+      if (desired !== undefined) joinLinksAndDesired();
+      catchUp();
+    },
+    addDesired(added) {
+      desired = added;
+      if (links !== undefined) joinLinksAndDesired();
+      catchUp();
+    },
+    addBookings(added) {
+      for (const booking of added) {
+        bookings.push(booking);
+        ids?.add(booking.id);
+      }
+      catchUp();
+    },
+    hasBooking(id) {
+      if (ids === undefined) ids = new Set(bookings.map((booking) => booking.id));
+      return ids.has(id);
+    },
+    linkedNotListed() {
+      assertReady();
+      const missing = new Map<number, string>();
+      const theLinks = links as readonly LinkRead[];
+      for (let i = 0; i < theLinks.length; i += 1) {
+        if (bookingState[firstLinkOf[i]] !== LINKED_BOOKING.notListed) continue;
+        const link = theLinks[i];
+        if (!missing.has(link.bookingId)) missing.set(link.bookingId, link.reference);
+      }
+      return missing;
+    },
+    strayCandidates() {
+      assertReady();
+      return [...stray];
+    },
+    joined() {
+      assertReady();
+      let states = bookingState;
+      let ofLink = bookingOfLink;
+      if (linksShareBookings) {
+        // Links sharing a booking id: each reads its first link's state.
+        states = new Uint8Array(bookingState.length);
+        ofLink = new Array<BookerBookingLike | undefined>(bookingState.length);
+        for (let i = 0; i < states.length; i += 1) {
+          const first = firstLinkOf[i];
+          states[i] = bookingState[first];
+          ofLink[i] = bookingOfLink[first];
+        }
+      }
+      return {
+        desired: desired as readonly DesiredBooking[],
+        links: links as readonly LinkRead[],
+        unusual,
+        linkOfDesired,
+        desiredOfLink,
+        sameHash,
+        bookingState: states,
+        bookingOfLink: ofLink,
+        oursOfDesired,
+        unaccounted,
+        ourBookings,
+        notOurs,
+      };
+    },
+  };
+}
