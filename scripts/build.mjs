@@ -92,7 +92,50 @@ async function newestMtime(files) {
   return newest;
 }
 
+/**
+ * One build at a time: a build deletes dist/ and writes it again, and several callers start one
+ * (`npm start`, `npm run db:migrate`, test files that run them, possibly at once in parallel Jest
+ * workers). A second build waits for the first, then finds dist/ up to date. The lock is a file made
+ * with O_EXCL beside node_modules' cache; one older than LOCK_STALE_MS is from a build that died.
+ */
+const lockFile = path.join(root, 'node_modules', '.cache', 'usp-build.lock');
+const LOCK_STALE_MS = 5 * 60_000;
+const LOCK_WAIT_MS = 10 * 60_000;
+
+async function withBuildLock(work) {
+  await mkdir(path.dirname(lockFile), { recursive: true });
+  const started = Date.now();
+  for (;;) {
+    try {
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = await stat(lockFile).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > LOCK_STALE_MS) await rm(lockFile, { force: true });
+      else if (Date.now() - started > LOCK_WAIT_MS)
+        throw new Error(`another build has held ${lockFile} for ${LOCK_WAIT_MS / 1000} s`, { cause: error });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lockFile, { force: true });
+  }
+}
+
+/** Files that change what a build writes, besides the sources and assets themselves. */
+const BUILD_INPUTS = ['package-lock.json', '.swcrc', 'scripts/build.mjs', 'scripts/bundle.mjs'];
+
 export async function build({ ifNeeded = false } = {}) {
+  return withBuildLock(() => buildUnlocked({ ifNeeded }));
+}
+
+async function buildUnlocked({ ifNeeded }) {
   const units = await sources();
   const copies = await assets();
   if (ifNeeded) {
@@ -103,7 +146,7 @@ export async function build({ ifNeeded = false } = {}) {
     const inputs = [
       ...units.map((u) => u.file),
       ...copies.map((c) => c.file),
-      path.join(root, 'package-lock.json'),
+      ...BUILD_INPUTS.map((file) => path.join(root, file)),
     ];
     if (built > (await newestMtime(inputs))) return { built: false, files: units.length };
   }

@@ -1,12 +1,11 @@
 // The second step of the build (scripts/build.mjs): each app's entry point, dist/apps/<app>/main.js,
-// and the boot benchmark's bare Nest app are bundled with esbuild, in place, into one ES module plus
-// chunks for what they import on demand (dist/apps/<app>/chunks/). Why: an app starts by loading
-// and compiling its modules, and Node's loader spends much of that on finding, reading and linking
-// files one by one; one module for the app's own code cuts that, and the app boots faster. What an
-// app imports on demand (a Prisma client, covid-pool's Google Sheets source) becomes a chunk beside
-// it, dist/apps/<app>/chunk.<name>-<hash>.js: in the same folder, so that `import.meta.url` below
-// means the same in every output file.
-//
+// and the boot benchmark's bare Nest app are bundled with esbuild, in place. Why: an app starts by
+// loading and compiling its modules, and Node's loader spends much of that on finding, reading and
+// linking files one by one; one module for the app's own code cuts that, and the app boots faster.
+// Beside main.js go its chunks, dist/apps/<app>/chunk.<name>-<hash>.js: code shared by main.js and
+// what it imports on demand (loaded at every boot with main.js), and what it imports on demand (a
+// Prisma client, covid-pool's Google Sheets source). They are in main.js's folder so that
+// `import.meta.url` below means the same in every output file.//
 // What goes into the bundle: our own code (apps/, libs/, the generated Prisma clients) and zod, an
 // ES-module library of about 100 files loaded at every boot. Every other package stays an import of
 // node_modules as before: Nest's packages must stay one copy shared with the framework, and most of

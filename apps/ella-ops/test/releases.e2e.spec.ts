@@ -674,9 +674,27 @@ describeWith('ella-ops releases', () => {
       expect(reposted.output?.reused).toBeUndefined();
       expect(await activeWith(acceptance)).toEqual([reposted.output?.broadcastId]);
 
+      // The recorded id now names someone else's broadcast (as after ELLA's database was restored from
+      // a backup, which puts its sequence back): not kept, and left alone; the step posts its own.
+      const others = 'The network is down in the Clinical School tonight.';
+      await ella.query('UPDATE broadcast SET message = $1 WHERE id = $2', [
+        others,
+        reposted.output?.broadcastId,
+      ]);
+      await h.t.prisma.ellaReleaseStep.update({
+        where: { releaseId_number: { releaseId: BigInt(id), number: 7 } },
+        data: { status: 'failed' },
+      });
+      const own = step((await act(id, 7, 'run')).body, 7);
+      expect(own).toMatchObject({ status: 'done', output: { message: acceptance } });
+      expect(own.output?.reused).toBeUndefined();
+      expect(own.output?.broadcastId).not.toBe(reposted.output?.broadcastId);
+      expect(await activeWith(acceptance)).toEqual([own.output?.broadcastId]);
+
       await act(id, 8, 'skip', { reason: 'a rehearsal' });
       await act(id, 9, 'skip', { reason: 'a rehearsal' });
       expect(await activeWith(acceptance)).toEqual([]);
+      expect(await activeWith(others)).toEqual([reposted.output?.broadcastId]);
     } finally {
       await refuse('nothing');
       await platform.query('DROP FUNCTION IF EXISTS public.refuse_for_test()');

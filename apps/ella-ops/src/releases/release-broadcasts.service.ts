@@ -40,7 +40,9 @@ export class ReleaseBroadcasts {
     const earlierId = broadcastIdOf(recorded?.output);
     if (earlierId !== undefined) {
       const earlier = await this.broadcasts.find(instance, earlierId);
-      if (earlier?.active === true)
+      // Same id and same text: an id alone could name another broadcast after ELLA's database was
+      // restored from a backup (its sequence goes back with it).
+      if (earlier?.active === true && earlier.message === message)
         return { message: earlier.message, broadcastId: earlier.id, reused: true };
     }
     const posted = await this.broadcasts.create(
