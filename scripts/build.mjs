@@ -96,35 +96,38 @@ async function newestMtime(files) {
  * One build at a time: a build deletes dist/ and writes it again, and several callers start one
  * (`npm start`, `npm run db:migrate`, test files that run them, possibly at once in parallel Jest
  * workers). A second build waits for the first, then finds dist/ up to date. The lock is a file made
- * with O_EXCL beside node_modules' cache; one older than LOCK_STALE_MS is from a build that died.
+ * with O_EXCL beside node_modules' cache; one older than `staleMs` is from a build that died.
  */
 const lockFile = path.join(root, 'node_modules', '.cache', 'usp-build.lock');
-const LOCK_STALE_MS = 5 * 60_000;
-const LOCK_WAIT_MS = 10 * 60_000;
 
-async function withBuildLock(work) {
-  await mkdir(path.dirname(lockFile), { recursive: true });
+/** Runs `work` holding `file` as a lock (made with O_EXCL, removed after); waits while another holds it. */
+export async function withFileLock(
+  file,
+  work,
+  { staleMs = 5 * 60_000, waitMs = 10 * 60_000, pollMs = 200 } = {},
+) {
+  await mkdir(path.dirname(file), { recursive: true });
   const started = Date.now();
   for (;;) {
     try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      await writeFile(file, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const age = await stat(lockFile).then(
+      const age = await stat(file).then(
         (s) => Date.now() - s.mtimeMs,
         () => 0,
       );
-      if (age > LOCK_STALE_MS) await rm(lockFile, { force: true });
-      else if (Date.now() - started > LOCK_WAIT_MS)
-        throw new Error(`another build has held ${lockFile} for ${LOCK_WAIT_MS / 1000} s`, { cause: error });
-      else await new Promise((resolve) => setTimeout(resolve, 200));
+      if (age > staleMs) await rm(file, { force: true });
+      else if (Date.now() - started > waitMs)
+        throw new Error(`another build has held ${file} for ${waitMs / 1000} s`, { cause: error });
+      else await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
   try {
     return await work();
   } finally {
-    await rm(lockFile, { force: true });
+    await rm(file, { force: true });
   }
 }
 
@@ -132,7 +135,7 @@ async function withBuildLock(work) {
 const BUILD_INPUTS = ['package-lock.json', '.swcrc', 'scripts/build.mjs', 'scripts/bundle.mjs'];
 
 export async function build({ ifNeeded = false } = {}) {
-  return withBuildLock(() => buildUnlocked({ ifNeeded }));
+  return withFileLock(lockFile, () => buildUnlocked({ ifNeeded }));
 }
 
 async function buildUnlocked({ ifNeeded }) {
