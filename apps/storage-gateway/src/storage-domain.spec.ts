@@ -516,7 +516,9 @@ describe('orders whose task was lost', () => {
     const { order } = await newStorage(ann);
     await orders.move(order.id, 'start_payment_check', 'system');
     tasks.enqueued.length = 0;
-    const later = new Date('2026-11-26T12:00:00Z');
+    // updatedAt is the database's own time (Prisma's @updatedAt), not the fixed clock's: "later" is
+    // two hours after now (a fixed date here passed only until that date).
+    const later = new Date(Date.now() + 2 * 3600_000);
     const found = await orders.resumeStalled(later, null);
     expect(found).toContainEqual({ reference: order.reference, task: 'check-payment' });
     expect(tasks.enqueued).toEqual([]);
