@@ -162,56 +162,20 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   for (const link of input.links) {
     if (desiredReferences.has(link.reference)) continue;
     const booking = byId.get(link.bookingId);
-    if (booking !== undefined && isActive(booking)) {
-      accounted.add(booking.id);
-      cancels.push({
-        kind: 'cancel',
-        reference: link.reference,
-        bookingId: link.bookingId,
-        why: 'gone',
-        // Read afterwards for the cancellations (see LinkRead), when not here.
-        eventIds: link.eventIds ?? [],
-        roomCode: link.roomCode,
-      });
-    } else {
-      linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
-    }
+    const active = booking !== undefined && isActive(booking);
+    if (active) accounted.add(booking.id);
+    goneFromTermTime(link, active, cancels, linkFixes);
   }
   for (const [reference, booking] of activeOursByReference) {
     if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
-    const startMs = Date.parse(booking.start);
-    if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
-    if (input.linkedElsewhere?.get(reference) === booking.id) continue;
-    cancels.push({
-      kind: 'cancel',
-      reference,
-      bookingId: booking.id,
-      why: 'stray',
-      eventIds: [],
-      roomCode: '',
-    });
+    cancelIfStray(reference, booking, input, cancels);
   }
 
-  const skippedBy: EventsPlanCounts['skippedBy'] = {};
-  for (const skip of input.skipped) skippedBy[skip.reason] = (skippedBy[skip.reason] ?? 0) + 1;
-  return {
-    changes: [...cancels, ...updates, ...creates],
-    linkFixes,
-    counts: {
-      desired: input.desired.length,
-      unchanged,
-      creates: creates.length - recreates,
-      recreates,
-      updates: updates.length,
-      cancellations: cancels.length,
-      adopted: linkFixes.filter((fix) => fix.kind === 'adopt').length,
-      droppedLinks: linkFixes.filter((fix) => fix.kind === 'drop').length,
-      skipped: input.skipped.length,
-      skippedBy,
-      ourBookings: activeOursByReference.size,
-      notOurs,
-    },
-  };
+  return planOf({ cancels, updates, creates, linkFixes, unchanged, recreates }, input, {
+    desired: input.desired.length,
+    ourBookings: activeOursByReference.size,
+    notOurs,
+  });
 }
 
 /**
@@ -269,41 +233,84 @@ export function planEventsFromIndex(
   }
   for (let i = 0; i < links.length; i += 1) {
     if (desiredOfLink[i] >= 0) continue;
-    const link = links[i];
-    if (bookingState[i] === LINKED_BOOKING.active) {
-      cancels.push({
-        kind: 'cancel',
-        reference: link.reference,
-        bookingId: link.bookingId,
-        why: 'gone',
-        eventIds: link.eventIds ?? [],
-        roomCode: link.roomCode,
-      });
-    } else {
-      linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
-    }
+    goneFromTermTime(links[i], bookingState[i] === LINKED_BOOKING.active, cancels, linkFixes);
   }
   for (const booking of joins.unaccounted) {
-    const reference = booking.externalReference as string;
-    const startMs = Date.parse(booking.start);
-    if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) continue;
-    if (input.linkedElsewhere?.get(reference) === booking.id) continue;
+    cancelIfStray(booking.externalReference as string, booking, input, cancels);
+  }
+  return planOf({ cancels, updates, creates, linkFixes, unchanged, recreates }, input, {
+    desired: desired.length,
+    ourBookings: joins.ourBookings,
+    notOurs: joins.notOurs,
+  });
+}
+
+/** A link whose event is gone from TermTime: its booking cancelled if active, else the link dropped. */
+function goneFromTermTime(
+  link: LinkRead,
+  bookingActive: boolean,
+  cancels: EventChange[],
+  linkFixes: LinkFix[],
+): void {
+  if (bookingActive) {
     cancels.push({
       kind: 'cancel',
-      reference,
-      bookingId: booking.id,
-      why: 'stray',
-      eventIds: [],
-      roomCode: '',
+      reference: link.reference,
+      bookingId: link.bookingId,
+      why: 'gone',
+      // Read afterwards for the cancellations (see LinkRead), when not here.
+      eventIds: link.eventIds ?? [],
+      roomCode: link.roomCode,
     });
+  } else {
+    linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
   }
+}
+
+/**
+ * An active booking of ours neither linked nor called for: cancelled as stray when it starts in the
+ * window read, unless its link lies outside the window (`linkedElsewhere`).
+ */
+function cancelIfStray(
+  reference: string,
+  booking: BookerBookingLike,
+  input: Pick<EventsPlanInput, 'window' | 'linkedElsewhere'>,
+  cancels: EventChange[],
+): void {
+  const startMs = Date.parse(booking.start);
+  if (!(startMs >= input.window.fromMs && startMs < input.window.toMs)) return;
+  if (input.linkedElsewhere?.get(reference) === booking.id) return;
+  cancels.push({
+    kind: 'cancel',
+    reference,
+    bookingId: booking.id,
+    why: 'stray',
+    eventIds: [],
+    roomCode: '',
+  });
+}
+
+/** The plan from what each planner found: changes in apply order (cancels, updates, creates), and counts. */
+function planOf(
+  found: {
+    cancels: EventChange[];
+    updates: EventChange[];
+    creates: EventChange[];
+    linkFixes: LinkFix[];
+    unchanged: number;
+    recreates: number;
+  },
+  input: Pick<EventsPlanInput, 'skipped'>,
+  read: { desired: number; ourBookings: number; notOurs: number },
+): EventsPlan {
+  const { cancels, updates, creates, linkFixes, unchanged, recreates } = found;
   const skippedBy: EventsPlanCounts['skippedBy'] = {};
   for (const skip of input.skipped) skippedBy[skip.reason] = (skippedBy[skip.reason] ?? 0) + 1;
   return {
     changes: [...cancels, ...updates, ...creates],
     linkFixes,
     counts: {
-      desired: desired.length,
+      desired: read.desired,
       unchanged,
       creates: creates.length - recreates,
       recreates,
@@ -313,8 +320,8 @@ export function planEventsFromIndex(
       droppedLinks: linkFixes.filter((fix) => fix.kind === 'drop').length,
       skipped: input.skipped.length,
       skippedBy,
-      ourBookings: joins.ourBookings,
-      notOurs: joins.notOurs,
+      ourBookings: read.ourBookings,
+      notOurs: read.notOurs,
     },
   };
 }
