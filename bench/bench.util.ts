@@ -94,6 +94,13 @@ export function intArgument(name: string, fallback: number, argv: readonly strin
   return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
+/** Parses `--name VALUE` from the command line; undefined when absent. */
+export function stringArgument(name: string, argv: readonly string[] = process.argv): string | undefined {
+  const index = argv.indexOf(`--${name}`);
+  const value = index === -1 ? undefined : argv[index + 1];
+  return value === undefined || value.startsWith('--') ? undefined : value;
+}
+
 /** The single JSON line a benchmark prints. */
 export function printResult(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);

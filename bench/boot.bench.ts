@@ -1,4 +1,4 @@
-// `npm run bench -- boot [--runs N]`: for each app of apps/manifest.json that is built
+// `npm run bench -- boot [--runs N] [--only <app>]`: for each app of apps/manifest.json that is built
 // (dist/apps/<app>/main.js), the time from process start to the first 200 from /healthz and the resident
 // memory after boot, against a real, migrated database (so no embedded database start is measured), with
 // the settings `npm start` gives it (manifest localEnv; simulator URLs point at ports nobody listens on:
@@ -17,6 +17,7 @@ import {
   elapsedMs,
   freePort,
   intArgument,
+  stringArgument,
   printResult,
   round,
   sleep,
@@ -29,6 +30,8 @@ const IDLE_MS = 1000;
 const EXIT_DEADLINE_MS = 10_000;
 /** As the Dockerfile starts an app. */
 const NODE_ARGS = ['--enable-source-maps'];
+/** BENCH_NODE_ARGS: more node flags for every start, bare app included (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+const EXTRA_NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const BARE = 'bare-nest';
 const BARE_MAIN = 'dist/bench/bare-nest/main.js';
 /** The goal: an app boots within this factor of the bare Nest app's time and memory. */
@@ -104,7 +107,11 @@ async function appTargets(common: Record<string, string>): Promise<Target[]> {
       { root: rootDir, secrets: randomSecrets, simulatorUrls, appUrls, self: appUrls[app.name] ?? '' },
       app.name,
     );
-    targets.push({ name: app.name, args: [...NODE_ARGS, main], env: { ...common, ...local } });
+    targets.push({
+      name: app.name,
+      args: [...NODE_ARGS, ...EXTRA_NODE_ARGS, main],
+      env: { ...common, ...local },
+    });
   }
   return targets;
 }
@@ -216,10 +223,12 @@ async function main(): Promise<void> {
       JOB_TOKEN: `bench-job-token-${randomBytes(12).toString('hex')}`,
       LOG_LEVEL: 'silent',
     };
-    const appList = await appTargets(common);
+    const only = stringArgument('only');
+    const appList = (await appTargets(common)).filter((t) => only === undefined || t.name === only);
+    if (appList.length === 0) throw new Error(`no built app${only === undefined ? '' : ` named ${only}`}`);
     const apps = appList.map((t) => t.name);
     const targets: Target[] = [
-      { name: BARE, args: [...NODE_ARGS, BARE_MAIN], env: { NODE_ENV: 'production' } },
+      { name: BARE, args: [...NODE_ARGS, ...EXTRA_NODE_ARGS, BARE_MAIN], env: { NODE_ENV: 'production' } },
       ...appList,
     ];
     const samples = new Map<string, BootSample[]>(targets.map((t) => [t.name, []]));
@@ -268,7 +277,7 @@ async function main(): Promise<void> {
     const result: Record<string, unknown> = {
       bench: 'boot',
       node: process.version,
-      nodeArgs: NODE_ARGS,
+      nodeArgs: [...NODE_ARGS, ...EXTRA_NODE_ARGS],
       pollIntervalMs: POLL_INTERVAL_MS,
       bareNest: failures.has(BARE) ? { error: failures.get(BARE) } : bare,
       apps: Object.fromEntries(

@@ -118,8 +118,8 @@ function encodeValue(value) {
 /**
  * The map with one mapping per generated line (the line's first mapped position) and no names.
  * Why: with --enable-source-maps Node parses a module's whole map the first time a stack passes
- * through it, and something does so at every boot (pino looks up its callers' files with
- * util.getCallSites). A bundle's full map (a mapping per token) took 45-65 ms of CPU and megabytes
+ * through it (an error's stack; pino, which the apps used then, looked up its callers' files with
+ * util.getCallSites at every boot). A bundle's full map (a mapping per token) took 45-65 ms of CPU and megabytes
  * of memory to parse; a line's first mapping is what a stack trace needs to name the TypeScript
  * file and line.
  */

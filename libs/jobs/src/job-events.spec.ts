@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createTestDatabase, type PrismaService, type TestDatabase, wholeSchemaPrismaClient } from '@app/db';
-import { createLogger, NestPinoLogger } from '@app/logging';
+import { createLogger, NestJsonLogger } from '@app/logging';
 import { JobRunRepository } from './job-run.repository.js';
 import { JobRunner } from './job-runner.service.js';
 import { RunLock } from './run-lock.js';
@@ -52,7 +52,7 @@ describe('job events counted by the log-based metrics', () => {
       },
     });
     Logger.overrideLogger(
-      new NestPinoLogger(createLogger({ app: 'covid-pool', level: 'info', destination })),
+      new NestJsonLogger(createLogger({ app: 'covid-pool', level: 'info', destination })),
     );
   }, 120_000);
   afterAll(async () => {

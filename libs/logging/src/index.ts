@@ -1,5 +1,12 @@
-export { createLogger, type LoggerOptions, type AppLogger } from './logger.js';
-export { NestPinoLogger } from './nest-logger.js';
+export {
+  createLogger,
+  type AppLogger,
+  type LogDestination,
+  type LoggerOptions,
+  type LogLevel,
+  type LogMethod,
+} from './logger.js';
+export { NestJsonLogger } from './nest-logger.js';
 export {
   requestContext,
   requestContextMiddleware,

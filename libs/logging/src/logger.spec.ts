@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { createLogger, NestPinoLogger, parseTraceHeader, redactSecrets, requestContext } from './index.js';
+import { createLogger, NestJsonLogger, parseTraceHeader, redactSecrets, requestContext } from './index.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -55,12 +55,92 @@ describe('createLogger', () => {
     expect(text).toContain('"accept":"json"');
     expect(text).toContain('"name":"ok"');
   });
+  it('writes only its level and those more severe; silent writes nothing', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'warn', destination });
+    logger.trace('t');
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    expect(lines.map((line) => line['message'])).toEqual(['w', 'e']);
+    const quiet = capture();
+    createLogger({ app: 'test', level: 'silent', destination: quiet.destination }).fatal('f');
+    expect(quiet.lines).toEqual([]);
+  });
+
+  it('refuses an unknown level, naming it', () => {
+    expect(() => createLogger({ app: 'test', level: 'loud' })).toThrow('Unknown log level "loud"');
+  });
+
+  it('writes time, level and fields; an Error alone becomes err with its message', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'info', destination });
+    logger.info({ event: 'x', count: 2n, when: new Date('2026-01-02T03:04:05Z') }, 'fields');
+    logger.error(Object.assign(new Error('failed at postgresql://u:pw@db/x'), { code: 'E1' }));
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      event: 'x',
+      count: '2',
+      when: '2026-01-02T03:04:05.000Z',
+      message: 'fields',
+    });
+    expect(Date.parse(String(lines[0]?.['time']))).not.toBeNaN();
+    expect(lines[1]).toMatchObject({
+      severity: 'ERROR',
+      message: 'failed at postgresql://[redacted]@db/x',
+      err: { name: 'Error', code: 'E1', message: 'failed at postgresql://[redacted]@db/x' },
+    });
+    expect(String((lines[1]?.['err'] as { stack: string }).stack)).toContain('logger.spec');
+  });
+
+  it("keeps the line's own fields: a caller's severity or app is renamed, a lone message is the message", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'info', destination });
+    logger.warn({ severity: 'DEBUG', app: 'other', level: 'x', message: 'from fields' });
+    logger.info({ message: 'ignored' }, 'given');
+    expect(lines[0]).toMatchObject({
+      severity: 'WARNING',
+      app: 'test',
+      level: 'warn',
+      message: 'from fields',
+      field_severity: 'DEBUG',
+      field_app: 'other',
+      field_level: 'x',
+    });
+    expect(lines[1]).toMatchObject({ message: 'given', field_message: 'ignored' });
+  });
+
+  it('still writes the line when a field cannot be serialised, and survives cycles', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'info', destination });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic['self'] = cyclic;
+    logger.info({ cyclic }, 'cycle');
+    logger.info(
+      {
+        bad: {
+          toJSON() {
+            throw new Error('no JSON here');
+          },
+        },
+      },
+      'unserialisable',
+    );
+    expect(lines[0]).toMatchObject({ message: 'cycle', cyclic: { name: 'loop', self: '[circular]' } });
+    expect(lines[1]).toMatchObject({
+      severity: 'INFO',
+      message: 'unserialisable',
+      logError: 'fields could not be written: no JSON here',
+    });
+    expect(lines[1]).not.toHaveProperty('bad');
+  });
 });
 
-describe('NestPinoLogger', () => {
+describe('NestJsonLogger', () => {
   it('keeps Nest context and redacts secrets in extra arguments', () => {
     const { lines, destination } = capture();
-    const logger = new NestPinoLogger(createLogger({ app: 'test', level: 'info', destination }));
+    const logger = new NestJsonLogger(createLogger({ app: 'test', level: 'info', destination }));
     logger.log('started', 'Bootstrap');
     logger.warn({ event: 'x', clientSecret: 'shh' }, 'Sync');
     expect(lines[0]).toMatchObject({ message: 'started', context: 'Bootstrap', severity: 'INFO' });
@@ -99,6 +179,12 @@ describe('redactSecrets', () => {
     expect(copy.err.message).toBe('cannot reach postgresql://[redacted]@db:5432/x');
     expect(copy.err.stack).toContain('logger.spec');
     expect(JSON.stringify(copy)).not.toContain('s3cret');
+  });
+
+  it('writes what JSON would of objects with toJSON, without credentials in URLs', () => {
+    expect(
+      redactSecrets({ at: new URL('https://user:pw@example.test/a?b=1'), raw: Buffer.from('hi') }),
+    ).toEqual({ at: 'https://[redacted]@example.test/a?b=1', raw: { type: 'Buffer', data: [104, 105] } });
   });
 
   it('replaces secret-looking keys at any depth and survives cycles', () => {

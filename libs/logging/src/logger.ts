@@ -1,18 +1,36 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactSecrets } from './redact.js';
 import { requestContext } from './request-context.js';
+
+/** Where log lines go: one JSON object and a newline per write. */
+export interface LogDestination {
+  write(line: string): unknown;
+}
 
 export interface LoggerOptions {
   app: string;
+  /** The least severe level written (`trace` … `fatal`), or `silent` for none. */
   level: string;
   /** Google Cloud project, to link log lines to traces; optional. */
   projectId?: string;
-  destination?: DestinationStream;
+  /** Default: standard output (synchronous on Linux for files, pipes and terminals). */
+  destination?: LogDestination;
 }
 
-export type AppLogger = Logger;
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
-/** pino levels -> Cloud Logging severities (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry#logseverity). */
-const SEVERITY: Record<string, string> = {
+/** A message, or fields with an optional message; an Error alone is logged as `err` with its message. */
+export interface LogMethod {
+  (message: string): void;
+  (fields: object, message?: string): void;
+}
+
+export type AppLogger = Record<LogLevel, LogMethod>;
+
+/** Levels in rising severity; a logger writes its own level and those after it. */
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** Log levels -> Cloud Logging severities (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry#logseverity). */
+const SEVERITY: Record<LogLevel, string> = {
   trace: 'DEBUG',
   debug: 'DEBUG',
   info: 'INFO',
@@ -21,50 +39,85 @@ const SEVERITY: Record<string, string> = {
   fatal: 'CRITICAL',
 };
 
-/** Header and field paths pino censors before a line is written. */
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["private-token"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  '*.password',
-  '*.token',
-  '*.accessToken',
-  '*.access_token',
-  '*.clientSecret',
-  '*.secret',
-  'password',
-  'token',
-];
+/** Fields every line has: a caller's field of the same name is written as `field_<name>` instead. */
+const RESERVED = new Set(['severity', 'level', 'time', 'app', 'message']);
 
-/** JSON logs as Cloud Logging reads them: `severity`, `message`, trace and request id on each line. */
+/** The request id and Cloud Logging's trace fields of the request being served, if any. */
+function contextFields(projectId: string | undefined): Record<string, string> {
+  const context = requestContext.getStore();
+  if (context === undefined) return {};
+  const fields: Record<string, string> = { requestId: context.requestId };
+  if (context.traceId !== undefined) {
+    fields['logging.googleapis.com/trace'] =
+      projectId !== undefined ? `projects/${projectId}/traces/${context.traceId}` : context.traceId;
+    if (context.spanId !== undefined) fields['logging.googleapis.com/spanId'] = context.spanId;
+  }
+  return fields;
+}
+
+/** JSON.stringify that writes BigInts as strings instead of throwing. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/**
+ * JSON logs as Cloud Logging reads them, one line per entry: `severity` (and our `level`), `time`,
+ * `app`, the request id and trace inside a request, the caller's fields and `message`. Fields pass
+ * through `redactSecrets` (secret-looking keys at any depth, credentials in URLs, errors with their
+ * message, stack, code and cause), so no caller can log a token or password by accident.
+ *
+ * Our own rather than pino: the apps write synchronously to stdout (Cloud Run collects it) and use
+ * none of pino's transports, serializers or child loggers; pino's dozen packages were 10-15 ms of
+ * every cold start (measured with `npm run bench -- boot`).
+ */
 export function createLogger(options: LoggerOptions): AppLogger {
-  return pino(
-    {
-      level: options.level,
-      messageKey: 'message',
-      base: { app: options.app },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      formatters: {
-        level: (label) => ({ severity: SEVERITY[label] ?? 'DEFAULT', level: label }),
-      },
-      mixin() {
-        const context = requestContext.getStore();
-        if (context === undefined) return {};
-        const fields: Record<string, string> = { requestId: context.requestId };
-        if (context.traceId !== undefined) {
-          fields['logging.googleapis.com/trace'] =
-            options.projectId !== undefined
-              ? `projects/${options.projectId}/traces/${context.traceId}`
-              : context.traceId;
-          if (context.spanId !== undefined) fields['logging.googleapis.com/spanId'] = context.spanId;
+  const destination = options.destination ?? process.stdout;
+  const threshold = options.level === 'silent' ? LEVELS.length : LEVELS.indexOf(options.level as LogLevel);
+  if (threshold < 0)
+    throw new Error(`Unknown log level "${options.level}" (one of ${LEVELS.join(', ')}, silent)`);
+  const write = (level: LogLevel, first: object | string, message?: string) => {
+    const entry: Record<string, unknown> = {
+      severity: SEVERITY[level],
+      level,
+      time: new Date().toISOString(),
+      app: options.app,
+      ...contextFields(options.projectId),
+    };
+    let text = message;
+    let line: string;
+    try {
+      if (typeof first === 'string') {
+        text = first;
+      } else if (first instanceof Error) {
+        entry['err'] = redactSecrets(first);
+        text ??= (entry['err'] as { message: string }).message;
+      } else {
+        for (const [key, value] of Object.entries(redactSecrets(first) as Record<string, unknown>)) {
+          // `{ message }` alone is the line's message, as Nest's own objects carry it.
+          if (key === 'message' && text === undefined && typeof value === 'string') text = value;
+          else entry[RESERVED.has(key) ? `field_${key}` : key] = value;
         }
-        return fields;
-      },
-    },
-    options.destination ?? pino.destination({ sync: true }),
-  );
+      }
+      if (text !== undefined) entry['message'] = text;
+      line = toJson(entry);
+    } catch (error) {
+      // A field whose toJSON or getter throws: the line still says what happened, without the fields.
+      line = toJson({
+        severity: SEVERITY[level],
+        level,
+        time: entry['time'],
+        app: options.app,
+        message: text ?? '',
+        logError: `fields could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    destination.write(`${line}\n`);
+  };
+  const noop: LogMethod = () => undefined;
+  const logger = {} as AppLogger;
+  LEVELS.forEach((level, index) => {
+    logger[level] =
+      index < threshold ? noop : (first: object | string, message?: string) => write(level, first, message);
+  });
+  return logger;
 }

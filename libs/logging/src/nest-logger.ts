@@ -3,7 +3,7 @@ import type { AppLogger } from './logger.js';
 import { redactSecrets } from './redact.js';
 
 /** Routes Nest's own logging (and `new Logger(ctx)` in our code) to the JSON logger. */
-export class NestPinoLogger implements LoggerService {
+export class NestJsonLogger implements LoggerService {
   constructor(private readonly logger: AppLogger) {}
 
   log(message: unknown, ...optional: unknown[]): void {

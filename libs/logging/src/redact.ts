@@ -24,6 +24,12 @@ export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unk
       ...(cause !== undefined ? { cause: redactSecrets(cause, seen) } : {}),
     };
   }
+  // A URL, a decimal, a Buffer: what JSON would write of it (its own fields are often none).
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    const json: unknown = toJSON.call(value);
+    return typeof json === 'string' ? redactUrlCredentials(json) : redactSecrets(json, seen);
+  }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     out[key] = SECRET_KEY.test(key) ? REDACTED : redactSecrets(v, seen);

@@ -4,7 +4,7 @@ import { ConfigError } from '@app/config';
 import { MigrationError } from '@app/db';
 import { openApiDocs } from '@app/openapi';
 import helmet from 'helmet';
-import { createLogger, NestPinoLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
+import { createLogger, NestJsonLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface ServiceOptions {
@@ -113,7 +113,7 @@ export async function bootstrapService(
   options: ServiceOptions,
 ): Promise<INestApplication> {
   const logger = createLogger({ app: options.app, level: options.logLevel, projectId: options.projectId });
-  const app = await NestFactory.create(module, { logger: new NestPinoLogger(logger), bufferLogs: true });
+  const app = await NestFactory.create(module, { logger: new NestJsonLogger(logger), bufferLogs: true });
   configureService(app, options, logger);
   await app.listen(options.port);
   logger.info(

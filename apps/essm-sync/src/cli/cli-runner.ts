@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { userInfo } from 'node:os';
 import { JobRunner } from '@app/jobs';
-import { createLogger, NestPinoLogger } from '@app/logging';
+import { createLogger, NestJsonLogger } from '@app/logging';
 import { AppModule, APP } from '../app.module.js';
 import type { EssmSyncConfig } from '../config.js';
 import { FindConflictsJob } from '../conflicts/find-conflicts.job.js';
@@ -31,7 +31,7 @@ export async function runOperations(
 ): Promise<OperationResult[]> {
   const logger = createLogger({ app: APP, level: config.LOG_LEVEL, destination: process.stderr });
   const app: INestApplicationContext = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-    logger: new NestPinoLogger(logger),
+    logger: new NestJsonLogger(logger),
     abortOnError: false,
   });
   try {
