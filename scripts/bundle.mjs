@@ -14,9 +14,10 @@
 // The swc output stays in dist/ beside the bundle (the essm-sync CLI, the simulators, the benchmarks
 // and the migrate command run from it). Source maps chain back to the TypeScript sources.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Packages bundled with our code; every other package stays an import. */
 const INLINED_PACKAGES = new Set(['zod']);
@@ -35,6 +36,57 @@ const externalPackages = {
       if (INLINED_PACKAGES.has(packageName(args.path))) return undefined;
       return { path: args.path, external: true };
     });
+  },
+};
+
+/** The name each output file gives a `require` of its own (ES modules have none). */
+const REQUIRE = '__uspRequire';
+/** Defines REQUIRE at the top of every output file: `require` relative to the file, as Node's own. */
+const REQUIRE_BANNER = `import { createRequire as __uspCreateRequire } from 'node:module'; const ${REQUIRE} = __uspCreateRequire(import.meta.url);`;
+
+/** Whether Node, importing `url`, loads it as CommonJS: a .cjs file, or a .js file of a package not of type "module". */
+function isCommonJs(url) {
+  if (!url.startsWith('file:')) return false;
+  const file = fileURLToPath(url);
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * A package that Node would import as CommonJS is required instead. Why: importing a .js file of
+ * a package without `"type"` makes Node's ES module loader compile it once to detect its syntax,
+ * and then again as CommonJS; `require` compiles it once. The Prisma runtime (200 KB, imported by
+ * every app at boot) is such a file: about 8 ms of every boot. What the importing code sees is the
+ * same: `module.exports` as the default export and its properties as the named ones.
+ * Resolution is Node's own (this script's `import.meta.resolve`: same node_modules, same conditions).
+ */
+const requireCommonJs = {
+  name: 'require-commonjs',
+  setup(build) {
+    const commonJs = new Map();
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind !== 'import-statement' || args.path.startsWith('node:')) return undefined;
+      if (INLINED_PACKAGES.has(packageName(args.path))) return undefined;
+      let cjs = commonJs.get(args.path);
+      if (cjs === undefined) {
+        try {
+          cjs = isCommonJs(import.meta.resolve(args.path));
+        } catch {
+          cjs = false;
+        }
+        commonJs.set(args.path, cjs);
+      }
+      return cjs ? { path: args.path, namespace: 'require-commonjs' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({
+      contents: `module.exports = ${REQUIRE}(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -175,7 +227,8 @@ export async function bundleEntry(entry) {
     sourcesContent: false,
     metafile: true,
     logLevel: 'error',
-    plugins: [externalPackages, ownImportMetaUrl(outDir), zodEnglishOnly],
+    banner: { js: REQUIRE_BANNER },
+    plugins: [requireCommonJs, externalPackages, ownImportMetaUrl(outDir), zodEnglishOnly],
   });
   for (const output of Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'))) {
     const mapFile = `${path.resolve(output)}.map`;

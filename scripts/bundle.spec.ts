@@ -27,6 +27,11 @@ async function fixture(): Promise<{ dir: string; main: string }> {
       "import { fileURLToPath } from 'node:url';",
       "import { Injectable } from '@nestjs/common';",
       "import { z } from 'zod';",
+      "import { Decimal } from '@prisma/client/runtime/client';",
+      "import * as rxjs from 'rxjs';",
+      "import { createRequire } from 'node:module';",
+      "export const decimal = new Decimal('1.5').plus(1).toString();",
+      "export const sameRxjs = rxjs.Observable === createRequire(import.meta.url)('rxjs').Observable;",
       "export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));",
       'export const locales = Object.keys(z.locales);',
       'export const parsed = z.object({ a: z.string() }).safeParse({ a: 1 }).error?.issues[0]?.message;',
@@ -38,17 +43,17 @@ async function fixture(): Promise<{ dir: string; main: string }> {
   await writeFile(
     path.join(dir, 'main.js'),
     [
-      "import { VIEWS_DIR, locales, parsed, injectable, later } from './web/renderer.js';",
+      "import { VIEWS_DIR, locales, parsed, injectable, later, decimal, sameRxjs } from './web/renderer.js';",
       "import { readFileSync } from 'node:fs';",
       'const { value } = await later();',
-      "console.log(JSON.stringify({ view: readFileSync(VIEWS_DIR + 'page.eta', 'utf8'), VIEWS_DIR, locales, parsed, injectable, value }));",
+      "console.log(JSON.stringify({ view: readFileSync(VIEWS_DIR + 'page.eta', 'utf8'), VIEWS_DIR, locales, parsed, injectable, value, decimal, sameRxjs }));",
     ].join('\n'),
   );
   return { dir, main: path.join(dir, 'main.js') };
 }
 
 describe('scripts/bundle.mjs: an app entry bundled in place', () => {
-  it('runs as before: files beside a module are found, zod speaks English only, Nest stays a package import, chunks sit beside the entry', async () => {
+  it('runs as before: files beside a module are found, zod speaks English only, Nest stays a package import, CommonJS packages are required, chunks sit beside the entry', async () => {
     const { dir, main } = await fixture();
     try {
       await bundleEntry(main);
@@ -61,12 +66,18 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
         parsed: 'Invalid input: expected string, received number',
         injectable: 'function',
         value: 'later',
+        decimal: '2.5',
+        sameRxjs: true,
       });
 
       const code = await readFile(main, 'utf8');
       // Nest is imported from node_modules (one copy shared with the framework), not inlined.
       expect(code).toMatch(/from\s*"@nestjs\/common"/);
       expect(code).not.toMatch(/from\s*"zod"/);
+      // CommonJS packages are required (compiled once), with the same module as an import would give.
+      expect(code).toContain('__uspRequire("@prisma/client/runtime/client")');
+      expect(code).toContain('__uspRequire("rxjs")');
+      expect(code).not.toMatch(/from\s*"@prisma\/client\/runtime\/client"/);
       // The on-demand module is a chunk in the entry's own folder, so import.meta.url means the same there.
       const chunks = (await readdir(dir)).filter((f) => f.startsWith('chunk.') && f.endsWith('.js'));
       expect(chunks.length).toBeGreaterThan(0);

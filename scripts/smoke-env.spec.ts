@@ -81,7 +81,7 @@ describe('the smoke test configuration (scripts/smoke-env.mjs)', () => {
   });
 
   it.each(apps)(
-    '%s starts in production with it and answers /healthz',
+    '%s starts in production with it, answers /healthz, and reaches its database through the bundled Prisma client (/readyz)',
     async (app) => {
       const port = await freePort();
       const env: Record<string, string> = { ...smokeEnv(app, db.url), PORT: String(port) };
@@ -90,6 +90,11 @@ describe('the smoke test configuration (scripts/smoke-env.mjs)', () => {
       const started = start(app, env);
       try {
         expect(await healthz(port, started)).toEqual({ status: 200, body: { status: 'ok' } });
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        expect({ status: ready.status, body: (await ready.json()) as unknown }).toMatchObject({
+          status: 200,
+          body: { status: 'ok', database: 'ok' },
+        });
       } finally {
         await stop(started);
       }
