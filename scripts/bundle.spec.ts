@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SourceMap } from 'node:module';
@@ -70,7 +71,10 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
         sameRxjs: true,
       });
 
-      const code = await readFile(main, 'utf8');
+      // main.js is the launcher; the app's code is in main.bundle.js beside it.
+      expect(await readFile(main, 'utf8')).toContain('await import("./main.bundle.js")');
+      const bundle = main.replace(/\.js$/, '.bundle.js');
+      const code = await readFile(bundle, 'utf8');
       // Nest is imported from node_modules (one copy shared with the framework), not inlined.
       expect(code).toMatch(/from\s*"@nestjs\/common"/);
       expect(code).not.toMatch(/from\s*"zod"/);
@@ -81,7 +85,45 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
       // The on-demand module is a chunk in the entry's own folder, so import.meta.url means the same there.
       const chunks = (await readdir(dir)).filter((f) => f.startsWith('chunk.') && f.endsWith('.js'));
       expect(chunks.length).toBeGreaterThan(0);
-      expect(await readFile(`${main}.map`, 'utf8')).toContain('"mappings"');
+      expect(await readFile(`${bundle}.map`, 'utf8')).toContain('"mappings"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('launcher: the entry of a bundled app', () => {
+  it("maps stack traces to our own files, with or without --enable-source-maps, and reads no package's map", async () => {
+    // Outside node_modules (whose files the launcher leaves unmapped), with the repository's packages beside it.
+    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-launcher-'));
+    try {
+      await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+      await writeFile(
+        path.join(dir, 'thrower.js'),
+        ['export function fail() {', "  throw new Error('from thrower');", '}'].join('\n'),
+      );
+      await writeFile(
+        path.join(dir, 'main.js'),
+        [
+          "import { findSourceMap } from 'node:module';",
+          "import { createRequire } from 'node:module';",
+          "import { Observable } from 'rxjs';",
+          "import { fail } from './thrower.js';",
+          'let stack = "";',
+          'try { fail(); } catch (error) { stack = error.stack; }',
+          "const rxjsFile = createRequire(import.meta.url).resolve('rxjs');",
+          'console.log(JSON.stringify({ stack, rx: typeof Observable, rxjsMapped: findSourceMap(rxjsFile) !== undefined }));',
+        ].join('\n'),
+      );
+      await bundleEntry(path.join(dir, 'main.js'));
+      for (const flags of [[], ['--enable-source-maps']]) {
+        const { stdout } = await run(process.execPath, [...flags, path.join(dir, 'main.js')], { cwd: dir });
+        const result = JSON.parse(stdout) as { stack: string; rx: string; rxjsMapped: boolean };
+        // The frame names thrower.js line 2, where the source throws, not a line of main.bundle.js.
+        expect(result.stack).toContain(`${path.join(dir, 'thrower.js')}:2`);
+        expect(result.stack).not.toContain('main.bundle.js');
+        expect(result).toMatchObject({ rx: 'function', rxjsMapped: false });
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
