@@ -13,7 +13,16 @@ const borders = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', '.data/**', 'node_modules/**', 'libs/db/src/generated/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-*/**',
+      'coverage/**',
+      '.data/**',
+      'node_modules/**',
+      'libs/db/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -18,7 +18,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs,simulators,bench,scripts}/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/dist-[^/]*/', '/.data/'],
   globalSetup: '<rootDir>/libs/db/test-setup/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/db/test-setup/global-teardown.mjs',
   testTimeout: 30000,

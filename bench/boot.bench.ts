@@ -1,5 +1,5 @@
-// `npm run bench -- boot [--runs N] [--only <app>]`: for each app of apps/manifest.json that is built
-// (dist/apps/<app>/main.js), the time from process start to the first 200 from /healthz and the resident
+// `npm run bench -- boot [--runs N] [--only <app>] [--builds dist,dist-<name>]`: for each app of
+// apps/manifest.json that is built (dist/apps/<app>/main.js), the time from process start to the first 200 from /healthz and the resident
 // memory after boot, against a real, migrated database (so no embedded database start is measured), with
 // the settings `npm start` gives it (manifest localEnv; simulator URLs point at ports nobody listens on:
 // boot must not call them). A bare NestJS app (bench/bare-nest: one controller, the same build, swc
@@ -116,6 +116,26 @@ async function appTargets(common: Record<string, string>): Promise<Target[]> {
   return targets;
 }
 
+/**
+ * `--builds dist,dist-old`: each app from each of these build folders (copies of dist/ named
+ * dist-<name> in the repository root, so that node_modules and prisma/ resolve as from dist/; git,
+ * lint and tests ignore them), named `<app>@<folder>`,
+ * all in one run: two builds compared on equal terms, as the machine's load changes alike for both.
+ */
+function buildVariants(targets: Target[], builds: string[]): Target[] {
+  for (const build of builds) {
+    if (!/^[\w.-]+$/.test(build) || !existsSync(new URL(`../../${build}/apps`, import.meta.url)))
+      throw new Error(`--builds: ${build} is not a build folder in the repository root`);
+  }
+  return builds.flatMap((build) =>
+    targets.map((t) => ({
+      ...t,
+      name: `${t.name}@${build}`,
+      args: t.args.map((arg) => arg.replace(/^dist\//, `${build}/`)),
+    })),
+  );
+}
+
 function probe(port: number): Promise<number | null> {
   return new Promise((resolve) => {
     const request = http.get(
@@ -226,6 +246,8 @@ async function main(): Promise<void> {
     const only = stringArgument('only');
     const appList = (await appTargets(common)).filter((t) => only === undefined || t.name === only);
     if (appList.length === 0) throw new Error(`no built app${only === undefined ? '' : ` named ${only}`}`);
+    const builds = stringArgument('builds')?.split(',').filter(Boolean);
+    if (builds !== undefined) appList.splice(0, appList.length, ...buildVariants(appList, builds));
     const apps = appList.map((t) => t.name);
     const targets: Target[] = [
       { name: BARE, args: [...NODE_ARGS, ...EXTRA_NODE_ARGS, BARE_MAIN], env: { NODE_ENV: 'production' } },
