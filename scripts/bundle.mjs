@@ -8,8 +8,9 @@
 // what it imports on demand (loaded at every boot with main.js), and what it imports on demand (a
 // Prisma client, covid-pool's Google Sheets source). They are in main.js's folder so that
 // `import.meta.url` below means the same in every output file.//
-// What goes into the bundle: our own code (apps/, libs/, the generated Prisma clients) and zod, an
-// ES-module library of about 100 files loaded at every boot. Every other package stays an import of
+// What goes into the bundle: our own code (apps/, libs/, the generated Prisma clients). zod, an
+// ES-module library of about 100 files loaded at every boot, becomes one module of its own beside it,
+// vendor.zod.js, without a source map (see `VENDORED`). Every other package stays an import of
 // node_modules as before: Nest's packages must stay one copy shared with the framework, and most of
 // the rest are CommonJS, loaded at first use, or carry files of their own.
 //
@@ -21,8 +22,15 @@ import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Packages bundled with our code; every other package stays an import. */
-const INLINED_PACKAGES = new Set(['zod']);
+/**
+ * Packages bundled into a module of their own beside the bundle (`vendor.<name>.js`), imported from
+ * there; every other package stays an import of node_modules. zod is about 100 files (a third of
+ * them messages in other languages, left out): one module loads faster. Not inlined into the bundle,
+ * because the bundle has a source map, and Node reads and indexes the map of every mapped module it
+ * loads (some ms per 100 KB, zod is 400 KB); a frame inside zod names vendor.zod.js, as frames inside
+ * other packages name their own files. Only the package's main entry may be imported (one copy).
+ */
+const VENDORED = new Map([['zod', 'vendor.zod.js']]);
 
 function packageName(specifier) {
   const parts = specifier.split('/');
@@ -35,7 +43,10 @@ const externalPackages = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
-      if (INLINED_PACKAGES.has(packageName(args.path))) return undefined;
+      const vendored = VENDORED.get(args.path);
+      if (vendored !== undefined) return { path: `./${vendored}`, external: true };
+      if (VENDORED.has(packageName(args.path)))
+        throw new Error(`${args.importer}: import ${packageName(args.path)} itself, not ${args.path}`);
       return { path: args.path, external: true };
     });
   },
@@ -73,7 +84,7 @@ const requireCommonJs = {
     const commonJs = new Map();
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind !== 'import-statement' || args.path.startsWith('node:')) return undefined;
-      if (INLINED_PACKAGES.has(packageName(args.path))) return undefined;
+      if (VENDORED.has(packageName(args.path))) return undefined;
       let cjs = commonJs.get(args.path);
       if (cjs === undefined) {
         try {
@@ -208,6 +219,22 @@ export function lineMappings(map) {
   return { ...map, names: [], mappings: out.join(';') };
 }
 
+/** A vendored package as one ES module at `outFile`: English only for zod, no source map. */
+async function bundleVendored(name, outFile) {
+  await esbuild.build({
+    entryPoints: [fileURLToPath(import.meta.resolve(name))],
+    outfile: outFile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    keepNames: true,
+    sourcemap: false,
+    logLevel: 'error',
+    plugins: [zodEnglishOnly],
+  });
+}
+
 /**
  * What an entry becomes: source maps for the app's own files only, then the bundle. Why: Node,
  * mapping stack traces (`--enable-source-maps`), reads and indexes the map of every module it loads
@@ -253,8 +280,14 @@ export async function bundleEntry(entry) {
     metafile: true,
     logLevel: 'error',
     banner: { js: REQUIRE_BANNER },
-    plugins: [requireCommonJs, externalPackages, ownImportMetaUrl(outDir), zodEnglishOnly],
+    plugins: [requireCommonJs, externalPackages, ownImportMetaUrl(outDir)],
   });
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.resolve(file));
+  for (const [name, file] of VENDORED) {
+    if (outputs.some((output) => readFileSync(output, 'utf8').includes(`"./${file}"`))) {
+      await bundleVendored(name, path.join(outDir, file));
+    }
+  }
   for (const output of Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'))) {
     const mapFile = `${path.resolve(output)}.map`;
     if (!existsSync(mapFile)) continue;

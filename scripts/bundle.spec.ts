@@ -54,7 +54,7 @@ async function fixture(): Promise<{ dir: string; main: string }> {
 }
 
 describe('scripts/bundle.mjs: an app entry bundled in place', () => {
-  it('runs as before: files beside a module are found, zod speaks English only, Nest stays a package import, CommonJS packages are required, chunks sit beside the entry', async () => {
+  it('runs as before: files beside a module are found, zod is one module beside it and speaks English only, Nest stays a package import, CommonJS packages are required, chunks sit beside the entry', async () => {
     const { dir, main } = await fixture();
     try {
       await bundleEntry(main);
@@ -78,6 +78,11 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
       // Nest is imported from node_modules (one copy shared with the framework), not inlined.
       expect(code).toMatch(/from\s*"@nestjs\/common"/);
       expect(code).not.toMatch(/from\s*"zod"/);
+      // zod is one module of its own beside the bundle, without a source map for Node to read at boot.
+      expect(code).toMatch(/from\s*"\.\/vendor\.zod\.js"/);
+      const vendored = await readFile(path.join(dir, 'vendor.zod.js'), 'utf8');
+      expect(vendored).not.toContain('sourceMappingURL');
+      expect(vendored).not.toMatch(/from\s*"zod/);
       // CommonJS packages are required (compiled once), with the same module as an import would give.
       expect(code).toContain('__uspRequire("@prisma/client/runtime/client")');
       expect(code).toContain('__uspRequire("rxjs")');
@@ -86,6 +91,21 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
       const chunks = (await readdir(dir)).filter((f) => f.startsWith('chunk.') && f.endsWith('.js'));
       expect(chunks.length).toBeGreaterThan(0);
       expect(await readFile(`${bundle}.map`, 'utf8')).toContain('"mappings"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('vendored packages', () => {
+  it('refuses an import of a part of zod (two copies of zod would be loaded), naming the file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-vendored-'));
+    try {
+      await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+      await writeFile(path.join(dir, 'main.js'), "import * as z from 'zod/mini';\nconsole.log(typeof z);");
+      await expect(bundleEntry(path.join(dir, 'main.js'))).rejects.toThrow(
+        /main\.js: import zod itself, not zod\/mini/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
