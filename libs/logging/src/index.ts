@@ -1,5 +1,6 @@
 export {
   createLogger,
+  fileDescriptorDestination,
   type AppLogger,
   type LogDestination,
   type LoggerOptions,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { createLogger, NestJsonLogger, parseTraceHeader, redactSecrets, requestContext } from './index.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -111,6 +117,55 @@ describe('createLogger', () => {
     expect(lines[1]).toMatchObject({ message: 'given', field_message: 'ignored' });
   });
 
+  it("writes an error's own fields, an AggregateError's errors and its cause; no credentials in URLs anywhere", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'info', destination });
+    const dbError = Object.assign(new Error('duplicate key'), {
+      code: '23505',
+      detail: 'Key (email)=(a@b) exists',
+      constraint: 'users_email_key',
+      password: 'hunter2',
+    });
+    logger.error({ err: dbError, url: 'https://user:pw@example.test/x' }, 'at postgresql://app:s3cret@db/x');
+    logger.error(
+      new AggregateError([new Error('first'), new Error('second')], 'both failed', { cause: dbError }),
+    );
+    expect(lines[0]).toMatchObject({
+      message: 'at postgresql://[redacted]@db/x',
+      url: 'https://[redacted]@example.test/x',
+      err: {
+        name: 'Error',
+        code: '23505',
+        detail: 'Key (email)=(a@b) exists',
+        constraint: 'users_email_key',
+        password: '[redacted]',
+      },
+    });
+    expect(lines[1]).toMatchObject({
+      message: 'both failed',
+      err: {
+        name: 'AggregateError',
+        errors: [{ message: 'first' }, { message: 'second' }],
+        cause: { code: '23505' },
+      },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/hunter2|s3cret|user:pw/);
+  });
+
+  it('keeps the request id and trace on the line that could not write its fields', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ app: 'test', level: 'info', destination });
+    requestContext.run({ requestId: 'req-9', traceId: 'b'.repeat(32) }, () =>
+      logger.info({ bad: { toJSON: () => JSON.parse('{') as unknown } }, 'unserialisable'),
+    );
+    expect(lines[0]).toMatchObject({
+      requestId: 'req-9',
+      'logging.googleapis.com/trace': 'b'.repeat(32),
+      message: 'unserialisable',
+    });
+    expect(lines[0]).toHaveProperty('logError');
+  });
+
   it('still writes the line when a field cannot be serialised, and survives cycles', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ app: 'test', level: 'info', destination });
@@ -131,13 +186,63 @@ describe('createLogger', () => {
     expect(lines[1]).toMatchObject({
       severity: 'INFO',
       message: 'unserialisable',
-      logError: 'fields could not be written: no JSON here',
+      logError: 'fields could not be written: bad (no JSON here)',
     });
     expect(lines[1]).not.toHaveProperty('bad');
   });
 });
 
+describe('the default destination, standard output', () => {
+  it('loses no line when the process exits right after logging into a pipe', async () => {
+    const { build } = (await import(pathToFileURL(path.join(root, 'scripts/build.mjs')).href)) as {
+      build: (options: { ifNeeded: boolean }) => Promise<void>;
+    };
+    await build({ ifNeeded: true });
+    const logging = pathToFileURL(path.join(root, 'dist/libs/logging/index.js')).href;
+    // 2 MB of lines: far more than a pipe holds, so an asynchronous write would still be queued at exit.
+    const script = [
+      `const { createLogger } = await import(${JSON.stringify(logging)});`,
+      "const logger = createLogger({ app: 'exit-test', level: 'info' });",
+      "for (let i = 0; i < 2000; i++) logger.info({ i, pad: 'x'.repeat(1000) }, 'line');",
+      'process.exit(3);',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error: { code?: number; stdout: string }) => {
+      expect(error.code).toBe(3);
+      return { stdout: error.stdout };
+    });
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2000);
+    expect(JSON.parse(lines[1999] ?? '{}')).toMatchObject({ i: 1999, message: 'line' });
+  }, 120_000);
+});
+
 describe('NestJsonLogger', () => {
+  it('never throws into the code that logs: a message whose getter or toJSON throws is one line saying so', () => {
+    const { lines, destination } = capture();
+    const logger = new NestJsonLogger(createLogger({ app: 'test', level: 'info', destination }));
+    const getterThrows = Object.defineProperty({}, 'value', {
+      enumerable: true,
+      get() {
+        throw new Error('no reading');
+      },
+    });
+    expect(() => logger.warn(getterThrows, 'Sync')).not.toThrow();
+    expect(() => logger.log({ nested: { toJSON: () => JSON.parse('{') as unknown } }, 'Sync')).not.toThrow();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      severity: 'WARNING',
+      context: 'Sync',
+      message: 'unreadable log message',
+    });
+    expect(lines[1]).toMatchObject({
+      severity: 'INFO',
+      context: 'Sync',
+      logError: expect.stringMatching(/^fields could not be written: nested/) as unknown,
+    });
+  });
+
   it('keeps Nest context and redacts secrets in extra arguments', () => {
     const { lines, destination } = capture();
     const logger = new NestJsonLogger(createLogger({ app: 'test', level: 'info', destination }));

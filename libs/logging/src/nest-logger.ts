@@ -1,6 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
 import type { AppLogger } from './logger.js';
-import { redactSecrets } from './redact.js';
 
 /** Routes Nest's own logging (and `new Logger(ctx)` in our code) to the JSON logger. */
 export class NestJsonLogger implements LoggerService {
@@ -36,13 +35,22 @@ export class NestJsonLogger implements LoggerService {
     const fields: Record<string, unknown> = {};
     if (context !== undefined) fields.context = context;
     if (typeof args[0] === 'string' && args[0].includes('\n    at ')) fields.stack_trace = args.shift();
-    if (args.length > 0) fields.details = redactSecrets(args);
-    if (message instanceof Error) {
-      this.logger[level]({ ...fields, err: message }, message.message);
-    } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ ...fields, ...(redactSecrets(message) as object) });
-    } else {
-      this.logger[level](fields, String(message));
+    if (args.length > 0) fields.details = args;
+    // The logger redacts every field and survives fields it cannot write; only the spread of an
+    // object message (its getters) runs here, and a failure there must not reach the caller either.
+    try {
+      if (message instanceof Error) {
+        this.logger[level]({ ...fields, err: message }, message.message);
+      } else if (typeof message === 'object' && message !== null) {
+        this.logger[level]({ ...fields, ...message });
+      } else {
+        this.logger[level](fields, String(message));
+      }
+    } catch (error) {
+      this.logger[level](
+        { ...fields, details: undefined, logError: `message could not be read: ${String(error)}` },
+        'unreadable log message',
+      );
     }
   }
 }

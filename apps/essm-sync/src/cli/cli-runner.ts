@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { userInfo } from 'node:os';
 import { JobRunner } from '@app/jobs';
-import { createLogger, NestJsonLogger } from '@app/logging';
+import { createLogger, fileDescriptorDestination, NestJsonLogger } from '@app/logging';
 import { AppModule, APP } from '../app.module.js';
 import type { EssmSyncConfig } from '../config.js';
 import { FindConflictsJob } from '../conflicts/find-conflicts.job.js';
@@ -29,7 +29,11 @@ export async function runOperations(
   operations: readonly Operation[],
   reallyDoThis: boolean,
 ): Promise<OperationResult[]> {
-  const logger = createLogger({ app: APP, level: config.LOG_LEVEL, destination: process.stderr });
+  const logger = createLogger({
+    app: APP,
+    level: config.LOG_LEVEL,
+    destination: fileDescriptorDestination(2),
+  });
   const app: INestApplicationContext = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new NestJsonLogger(logger),
     abortOnError: false,
