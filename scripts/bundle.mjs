@@ -18,9 +18,11 @@
 // and the migrate command run from it). Source maps chain back to the TypeScript sources.
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 /**
  * Packages bundled into a module of their own beside the bundle (`vendor.<name>.js`), imported from
@@ -57,10 +59,8 @@ const REQUIRE = '__uspRequire';
 /** Defines REQUIRE at the top of every output file: `require` relative to the file, as Node's own. */
 const REQUIRE_BANNER = `import { createRequire as __uspCreateRequire } from 'node:module'; const ${REQUIRE} = __uspCreateRequire(import.meta.url);`;
 
-/** Whether Node, importing `url`, loads it as CommonJS: a .cjs file, or a .js file of a package not of type "module". */
-function isCommonJs(url) {
-  if (!url.startsWith('file:')) return false;
-  const file = fileURLToPath(url);
+/** Whether the file is CommonJS by Node's rules: .cjs, or .js of a package not of type "module". */
+function isCommonJsFile(file) {
   if (file.endsWith('.cjs')) return true;
   if (!file.endsWith('.js')) return false;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
@@ -70,13 +70,45 @@ function isCommonJs(url) {
   }
 }
 
+/** Whether the source parses as a CommonJS module body (an ES module's import/export does not). */
+function parsesAsCommonJs(file) {
+  try {
+    new vm.Script(
+      `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`,
+      {
+        filename: file,
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A package that Node would import as CommonJS is required instead. Why: importing a .js file of
- * a package without `"type"` makes Node's ES module loader compile it once to detect its syntax,
- * and then again as CommonJS; `require` compiles it once. The Prisma runtime (200 KB, imported by
- * every app at boot) is such a file: about 8 ms of every boot. What the importing code sees is the
- * same: `module.exports` as the default export and its properties as the named ones.
- * Resolution is Node's own (this script's `import.meta.resolve`: same node_modules, same conditions).
+ * Whether `specifier` may be required instead of imported: an import and a require resolve it to
+ * the same file (a package with separate ES module and CommonJS files would otherwise be loaded
+ * twice, and its classes fail `instanceof` across the copies), and that file is CommonJS, by its
+ * package and by its syntax (Node runs a .js file without "type" that uses import/export as an ES
+ * module). Resolution from this script finds the same node_modules as the bundle does at run time.
+ */
+function requirable(specifier) {
+  try {
+    const imported = fileURLToPath(import.meta.resolve(specifier));
+    const required = createRequire(import.meta.url).resolve(specifier);
+    return imported === required && isCommonJsFile(imported) && parsesAsCommonJs(imported);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A package that Node would import as CommonJS is required instead (see `requirable`). Why:
+ * importing a .js file of a package without `"type"` makes Node's ES module loader compile it once
+ * to detect its syntax, and then again as CommonJS; `require` compiles it once. The Prisma runtime
+ * (200 KB, imported by every app at boot) is such a file: about 8 ms of every boot. What the
+ * importing code sees is the same: `module.exports` as the default export and its properties as the
+ * named ones, from the one module instance Node keeps for the file.
  */
 const requireCommonJs = {
   name: 'require-commonjs',
@@ -87,11 +119,7 @@ const requireCommonJs = {
       if (VENDORED.has(packageName(args.path))) return undefined;
       let cjs = commonJs.get(args.path);
       if (cjs === undefined) {
-        try {
-          cjs = isCommonJs(import.meta.resolve(args.path));
-        } catch {
-          cjs = false;
-        }
+        cjs = requirable(args.path);
         commonJs.set(args.path, cjs);
       }
       return cjs ? { path: args.path, namespace: 'require-commonjs' } : undefined;
@@ -243,13 +271,26 @@ async function bundleVendored(name, outFile) {
  * (the bundle) still name the TypeScript file and line; frames inside packages name their .js files.
  * The setting holds for modules loaded after it, hence the bundle is imported after it, not statically.
  */
-export function launcher(bundleFile) {
+export function launcher(bundleFile, app) {
+  const name = JSON.stringify(app);
   return [
     '// Written by scripts/bundle.mjs: stack traces mapped to the sources of our own files (not those of',
-    '// node_modules, whose maps would cost every start), then the app, bundled beside this file.',
+    '// node_modules, whose maps would cost every start), then the app, bundled beside this file. A',
+    '// failure while the bundle loads is one CRITICAL log line and exit 1, as a failed start is.',
+    "import { writeSync } from 'node:fs';",
     "import { setSourceMapsSupport } from 'node:module';",
     'setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });',
-    `await import(${JSON.stringify(`./${bundleFile}`)});`,
+    'try {',
+    `  await import(${JSON.stringify(`./${bundleFile}`)});`,
+    '} catch (error) {',
+    '  const detail = (error instanceof Error ? (error.stack ?? error.message) : String(error)).replace(',
+    '    /([a-z][a-z0-9+.-]*:\\/\\/)[^/@\\s:]+(:[^/@\\s]*)?@/gi,',
+    "    '$1[redacted]@',",
+    '  );',
+    `  const line = { severity: 'CRITICAL', app: ${name}, message: ${JSON.stringify(`${app} did not start: `)} + detail };`,
+    '  writeSync(2, `${JSON.stringify(line)}\\n`);',
+    '  process.exit(1);',
+    '}',
     '',
   ].join('\n');
 }
@@ -293,7 +334,7 @@ export async function bundleEntry(entry) {
     if (!existsSync(mapFile)) continue;
     await writeFile(mapFile, JSON.stringify(lineMappings(JSON.parse(await readFile(mapFile, 'utf8')))));
   }
-  await writeFile(entry, launcher(`${bundleName}.js`));
+  await writeFile(entry, launcher(`${bundleName}.js`, path.basename(outDir)));
   // The swc map of the entry described the code now in the bundle.
   await rm(`${entry}.map`, { force: true });
   return Object.keys(result.metafile.inputs).length;

@@ -28,11 +28,15 @@ async function fixture(): Promise<{ dir: string; main: string }> {
       "import { fileURLToPath } from 'node:url';",
       "import { Injectable } from '@nestjs/common';",
       "import { z } from 'zod';",
-      "import { Decimal } from '@prisma/client/runtime/client';",
+      "import { Decimal, PrismaClientKnownRequestError } from '@prisma/client/runtime/client';",
       "import * as rxjs from 'rxjs';",
-      "import { createRequire } from 'node:module';",
       "export const decimal = new Decimal('1.5').plus(1).toString();",
-      "export const sameRxjs = rxjs.Observable === createRequire(import.meta.url)('rxjs').Observable;",
+      // What a package imports (Nest imports rxjs; the generated client, the Prisma runtime): a real
+      // import, which the bundle leaves as it is because its specifier is not a literal.
+      'const viaImport = (name) => import(name);',
+      "const [rxjsImported, prismaImported] = await Promise.all([viaImport('rxjs'), viaImport('@prisma/client/runtime/client')]);",
+      'export const sameRxjs = rxjs.Observable === rxjsImported.Observable;',
+      "export const samePrisma = new prismaImported.PrismaClientKnownRequestError('x', { code: 'P2002', clientVersion: '7' }) instanceof PrismaClientKnownRequestError;",
       "export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url));",
       'export const locales = Object.keys(z.locales);',
       'export const parsed = z.object({ a: z.string() }).safeParse({ a: 1 }).error?.issues[0]?.message;',
@@ -44,10 +48,10 @@ async function fixture(): Promise<{ dir: string; main: string }> {
   await writeFile(
     path.join(dir, 'main.js'),
     [
-      "import { VIEWS_DIR, locales, parsed, injectable, later, decimal, sameRxjs } from './web/renderer.js';",
+      "import { VIEWS_DIR, locales, parsed, injectable, later, decimal, sameRxjs, samePrisma } from './web/renderer.js';",
       "import { readFileSync } from 'node:fs';",
       'const { value } = await later();',
-      "console.log(JSON.stringify({ view: readFileSync(VIEWS_DIR + 'page.eta', 'utf8'), VIEWS_DIR, locales, parsed, injectable, value, decimal, sameRxjs }));",
+      "console.log(JSON.stringify({ view: readFileSync(VIEWS_DIR + 'page.eta', 'utf8'), VIEWS_DIR, locales, parsed, injectable, value, decimal, sameRxjs, samePrisma }));",
     ].join('\n'),
   );
   return { dir, main: path.join(dir, 'main.js') };
@@ -69,6 +73,7 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
         value: 'later',
         decimal: '2.5',
         sameRxjs: true,
+        samePrisma: true,
       });
 
       // main.js is the launcher; the app's code is in main.bundle.js beside it.
@@ -144,6 +149,34 @@ describe('launcher: the entry of a bundled app', () => {
         expect(result.stack).not.toContain('main.bundle.js');
         expect(result).toMatchObject({ rx: 'function', rxjsMapped: false });
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a failure while the bundle loads as one CRITICAL line naming the app, and exits 1', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-launcher-'));
+    const appDir = path.join(dir, 'my-app');
+    try {
+      await mkdir(appDir);
+      await writeFile(
+        path.join(appDir, 'main.js'),
+        "throw new Error('cannot reach postgresql://app:s3cret@db/x at load');",
+      );
+      await bundleEntry(path.join(appDir, 'main.js'));
+      const failure = await run(process.execPath, [path.join(appDir, 'main.js')], { cwd: dir }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      const lines = (failure?.stderr ?? '').split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0] ?? '{}') as { severity: string; app: string; message: string };
+      expect(line).toMatchObject({ severity: 'CRITICAL', app: 'my-app' });
+      expect(line.message).toMatch(
+        /^my-app did not start: Error: cannot reach postgresql:\/\/\[redacted\]@db\/x at load/,
+      );
+      expect(line.message).not.toContain('s3cret');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
