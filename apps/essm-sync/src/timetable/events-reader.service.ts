@@ -141,13 +141,15 @@ export class EventsReader {
       mergeSharedRooms: this.config.EVENTS_MERGE_SHARED_ROOMS,
       window,
     });
-    let added = 0;
-    for (const activity of activities) {
-      builder.add(activity);
-      added += 1;
-      if (added % ACTIVITIES_PER_SLICE === 0) await nextTurn();
+    // Each activity is let go of once added (its events, dates and times: what no booking keeps),
+    // so that the whole answer is not held while the bookings are worked out.
+    const pending: (TermTimeActivity | undefined)[] = activities;
+    for (let i = 0; i < pending.length; i += 1) {
+      builder.add(pending[i] as TermTimeActivity);
+      pending[i] = undefined;
+      if ((i + 1) % ACTIVITIES_PER_SLICE === 0) await nextTurn();
     }
-    return { activities: activities.length, desired: builder.finish() };
+    return { activities: pending.length, desired: builder.finish() };
   }
 
   /**
