@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import {
   desiredBookings,
   type DesiredOptions,
+  hashRequest,
   referenceOf,
   REFERENCE_PREFIX,
 } from './desired-bookings.util.js';
@@ -297,5 +299,62 @@ describe('desiredBookings', () => {
     const c = desiredBookings([activity({ size: 113 })], rooms, options).bookings[0];
     expect(a?.hash).toBe(b?.hash);
     expect(a?.hash).not.toBe(c?.hash);
+  });
+
+  it('hashes the request it makes when asked for, and stores as the plain booking (one event per room)', () => {
+    const long = 'Lecture '.repeat(40);
+    const result = desiredBookings(
+      [
+        activity(),
+        activity({ code: 'L', name: long, scheduledRooms: ['SCI-101', 'SCI-102'] }),
+        activity({
+          code: 'X'.repeat(300),
+          events: [
+            { uniqueId: `E-${'9'.repeat(300)}`, date: '2025-10-27', startTime: '09:00', endTime: '10:00' },
+          ],
+        }),
+      ],
+      rooms,
+      options,
+    );
+    expect(result.bookings).toHaveLength(4);
+    for (const booking of result.bookings) {
+      const { request } = booking;
+      // Made once: every reader (a write, its audit row, a summary) sees the same request.
+      expect(booking.request).toBe(request);
+      expect(booking.hash).toBe(hashRequest(request));
+      // The hash the link table holds: of these fields, in this order (a change would update every booking).
+      const fields = [
+        request.roomId,
+        request.start,
+        request.end,
+        request.title,
+        request.description,
+        request.externalReference,
+        request.expectedAttendees,
+        request.bookingType,
+      ];
+      expect(booking.hash).toBe(
+        createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32),
+      );
+      expect(request.externalReference).toBe(booking.reference);
+      expect(request.title.length).toBeLessThanOrEqual(200);
+      expect(JSON.parse(JSON.stringify(booking))).toEqual({
+        reference: booking.reference,
+        request,
+        hash: booking.hash,
+        startMs: booking.startMs,
+        endMs: booking.endMs,
+        members: booking.members,
+      });
+      expect(Object.keys(JSON.parse(JSON.stringify(booking)))).toEqual([
+        'reference',
+        'request',
+        'hash',
+        'startMs',
+        'endMs',
+        'members',
+      ]);
+    }
   });
 });

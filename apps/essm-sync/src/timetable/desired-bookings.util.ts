@@ -50,7 +50,7 @@ export function referenceOf(eventIds: readonly string[], roomCode: string): stri
 }
 
 export function hashRequest(request: BookingRequest): string {
-  const canonical = JSON.stringify([
+  return hashOfRequest(
     request.roomId,
     request.start,
     request.end,
@@ -59,6 +59,29 @@ export function hashRequest(request: BookingRequest): string {
     request.externalReference,
     request.expectedAttendees,
     request.bookingType,
+  );
+}
+
+/** `hashRequest` of the request these fields make, without the request (see SingleDesiredBooking). */
+function hashOfRequest(
+  roomId: number,
+  start: string,
+  end: string,
+  title: string,
+  description: string,
+  externalReference: string,
+  expectedAttendees: number,
+  bookingType: string,
+): string {
+  const canonical = JSON.stringify([
+    roomId,
+    start,
+    end,
+    title,
+    description,
+    externalReference,
+    expectedAttendees,
+    bookingType,
   ]);
   // The first 16 bytes, in hex: the first 32 characters of the whole digest's hex, as one flat string
   // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings).
@@ -291,27 +314,84 @@ function bookingOf(group: Candidate[], format: (instantMs: number) => string): D
 
 /** `bookingOf` for one event in one room (every booking unless merging), the same booking without the sets and lists. */
 function singleBookingOf(candidate: Candidate, format: (instantMs: number) => string): DesiredBooking {
-  const { member } = candidate;
-  const reference = referenceOf([member.eventId], member.roomCode);
-  const request: BookingRequest = {
-    roomId: candidate.room.id,
-    start: format(candidate.startMs),
-    end: format(candidate.endMs),
-    title: truncate(member.activityName, MAX_TITLE),
-    description: truncate(
-      ['TermTime activity ', member.activityCode, '; event ', member.eventId].join(''),
-      2000,
-    ),
-    externalReference: reference,
-    expectedAttendees: candidate.size,
-    bookingType: candidate.bookingType,
-  };
-  return {
-    reference,
-    request,
-    hash: hashRequest(request),
-    startMs: candidate.startMs,
-    endMs: candidate.endMs,
-    members: [member],
-  };
+  return new SingleDesiredBooking(candidate, format);
+}
+
+function singleTitle(member: EventInRoom): string {
+  return truncate(member.activityName, MAX_TITLE);
+}
+
+function singleDescription(member: EventInRoom): string {
+  return truncate(['TermTime activity ', member.activityCode, '; event ', member.eventId].join(''), 2000);
+}
+
+/**
+ * One event in one room as a run holds it (tens of thousands a term): its reference, the hash of its
+ * request and what that request is made of. The request itself (an object and a description per
+ * booking) is made when first asked for, by a write, a conflict or a summary: a run that leaves a
+ * booking alone compares the hash and never makes it. Serialised (a refused run's stored plan) as
+ * the plain booking it stands for, the request included.
+ */
+class SingleDesiredBooking implements DesiredBooking {
+  readonly reference: string;
+  readonly hash: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly members: EventInRoom[];
+  #request: BookingRequest | undefined;
+  readonly #roomId: number;
+  readonly #expectedAttendees: number;
+  readonly #bookingType: string;
+  readonly #format: (instantMs: number) => string;
+
+  constructor(candidate: Candidate, format: (instantMs: number) => string) {
+    const { member } = candidate;
+    this.reference = referenceOf([member.eventId], member.roomCode);
+    this.startMs = candidate.startMs;
+    this.endMs = candidate.endMs;
+    this.members = [member];
+    this.#roomId = candidate.room.id;
+    this.#expectedAttendees = candidate.size;
+    this.#bookingType = candidate.bookingType;
+    this.#format = format;
+    this.hash = hashOfRequest(
+      candidate.room.id,
+      format(candidate.startMs),
+      format(candidate.endMs),
+      singleTitle(member),
+      singleDescription(member),
+      this.reference,
+      candidate.size,
+      candidate.bookingType,
+    );
+  }
+
+  get request(): BookingRequest {
+    if (this.#request === undefined) {
+      const member = this.members[0];
+      this.#request = {
+        roomId: this.#roomId,
+        start: this.#format(this.startMs),
+        end: this.#format(this.endMs),
+        title: singleTitle(member),
+        description: singleDescription(member),
+        externalReference: this.reference,
+        expectedAttendees: this.#expectedAttendees,
+        bookingType: this.#bookingType,
+      };
+    }
+    return this.#request;
+  }
+
+  /** The plain booking, in the order of its fields (as stored before the request was made lazily). */
+  toJSON(): DesiredBooking {
+    return {
+      reference: this.reference,
+      request: this.request,
+      hash: this.hash,
+      startMs: this.startMs,
+      endMs: this.endMs,
+      members: this.members,
+    };
+  }
 }
