@@ -1,4 +1,5 @@
 import { formatLondon } from '../time/london-time.util.js';
+import { roomIdOf } from '../timetable/desired-bookings.util.js';
 import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../timetable/events.types.js';
 import { isActive, isOurs } from '../timetable/ownership.util.js';
 
@@ -89,8 +90,10 @@ export function conflictsReport(termtime: Conflict[], booker: Conflict[]): Confl
 function byRoomOf(desired: readonly DesiredBooking[]): Map<number, DesiredBooking[]> {
   const byRoom = new Map<number, DesiredBooking[]>();
   for (const booking of desired) {
-    const list = byRoom.get(booking.request.roomId);
-    if (list === undefined) byRoom.set(booking.request.roomId, [booking]);
+    // Not the request's: the run makes requests only for what it writes.
+    const roomId = roomIdOf(booking);
+    const list = byRoom.get(roomId);
+    if (list === undefined) byRoom.set(roomId, [booking]);
     else list.push(booking);
   }
   return byRoom;

@@ -6,6 +6,7 @@ import {
   hashRequest,
   referenceOf,
   REFERENCE_PREFIX,
+  roomIdOf,
 } from './desired-bookings.util.js';
 import type { BookerRoomLike, TermTimeActivityLike } from './events.types.js';
 
@@ -270,6 +271,16 @@ describe('desiredBookings', () => {
     expect(merged.bookings[0]?.members.map((m) => m.activityCode)).toEqual(['A', 'B']);
   });
 
+  it('gives the room of a merged booking as its request names it', () => {
+    const cohorts = [
+      activity({ code: 'A' }),
+      activity({ code: 'B', scheduledRooms: ['SCI-102', 'SCI-101'] }),
+    ];
+    const merged = desiredBookings(cohorts, rooms, { ...options, mergeSharedRooms: true }).bookings;
+    expect(merged.map(roomIdOf)).toEqual(merged.map((booking) => booking.request.roomId));
+    expect(merged.map(roomIdOf).sort()).toEqual([11, 12]);
+  });
+
   it('does not merge events at different times in one room', () => {
     const merged = desiredBookings(
       [
@@ -338,6 +349,7 @@ describe('desiredBookings', () => {
         createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32),
       );
       expect(request.externalReference).toBe(booking.reference);
+      expect(roomIdOf(booking)).toBe(request.roomId);
       expect(request.title.length).toBeLessThanOrEqual(200);
       expect(JSON.parse(JSON.stringify(booking))).toEqual({
         reference: booking.reference,

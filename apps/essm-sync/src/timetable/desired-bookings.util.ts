@@ -317,6 +317,11 @@ function singleBookingOf(candidate: Candidate, format: (instantMs: number) => st
   return new SingleDesiredBooking(candidate, format);
 }
 
+/** The Booker room of a booking called for, without making its request (see SingleDesiredBooking). */
+export function roomIdOf(booking: DesiredBooking): number {
+  return booking instanceof SingleDesiredBooking ? booking.roomId : booking.request.roomId;
+}
+
 function singleTitle(member: EventInRoom): string {
   return truncate(member.activityName, MAX_TITLE);
 }
@@ -364,6 +369,10 @@ class SingleDesiredBooking implements DesiredBooking {
       candidate.size,
       candidate.bookingType,
     );
+  }
+
+  get roomId(): number {
+    return this.#roomId;
   }
 
   get request(): BookingRequest {
