@@ -84,9 +84,10 @@ function hashOfRequest(
     bookingType,
   ]);
   // The first 16 bytes, in hex: the first 32 characters of the whole digest's hex, as one flat string
-  // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings).
-  // The one-shot hash: no Hash object per booking.
-  return hash('sha256', canonical, 'buffer').toString('hex', 0, 16);
+  // (a slice of the hex would keep the whole 64 characters alive in each of 48,000 planned bookings;
+  // join copies). The one-shot hash to hex: no Hash object, and no Buffer, per booking (half the time).
+  const hex = hash('sha256', canonical, 'hex');
+  return [hex.slice(0, 16), hex.slice(16, 32)].join('');
 }
 
 /**
