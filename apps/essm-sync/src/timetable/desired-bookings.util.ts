@@ -116,6 +116,9 @@ interface Candidate {
   room: BookerRoomLike;
   startMs: number;
   endMs: number;
+  /** `startMs` and `endMs` as sent (formatLondon). */
+  start: string;
+  end: string;
   size: number;
   bookingType: string;
 }
@@ -147,18 +150,6 @@ export function desiredBookingsBuilder(
   options: DesiredOptions,
 ): DesiredBookingsBuilder {
   const roomsByCode = new Map(rooms.map((room) => [room.code, room]));
-  // By date, then time: no key string built per event.
-  const instants = new Map<string, Map<string, number>>();
-  const instant = (date: string, time: string): number => {
-    let ofDate = instants.get(date);
-    if (ofDate === undefined) instants.set(date, (ofDate = new Map<string, number>()));
-    let value = ofDate.get(time);
-    if (value === undefined) {
-      value = londonToInstant(date, time);
-      ofDate.set(time, value);
-    }
-    return value;
-  };
   // Intl is slow for tens of thousands of events; a term has a few hundred distinct instants.
   const formatted = new Map<number, string>();
   const format = (instantMs: number): string => {
@@ -166,6 +157,19 @@ export function desiredBookingsBuilder(
     if (value === undefined) {
       value = formatLondon(instantMs);
       formatted.set(instantMs, value);
+    }
+    return value;
+  };
+  // By date, then time: no key string built per event; each instant with its text, formatted once.
+  const instants = new Map<string, Map<string, { ms: number; text: string }>>();
+  const instant = (date: string, time: string): { ms: number; text: string } => {
+    let ofDate = instants.get(date);
+    if (ofDate === undefined) instants.set(date, (ofDate = new Map<string, { ms: number; text: string }>()));
+    let value = ofDate.get(time);
+    if (value === undefined) {
+      const ms = londonToInstant(date, time);
+      value = { ms, text: format(ms) };
+      ofDate.set(time, value);
     }
     return value;
   };
@@ -220,17 +224,17 @@ export function desiredBookingsBuilder(
           });
           continue;
         }
-        let startMs: number;
-        let endMs: number;
+        let start: { ms: number; text: string };
+        let end: { ms: number; text: string };
         try {
-          startMs = instant(event.date, event.startTime);
-          endMs = instant(event.date, event.endTime);
+          start = instant(event.date, event.startTime);
+          end = instant(event.date, event.endTime);
         } catch (error) {
           if (!(error instanceof WallTimeError)) throw error;
           skip('bad_time', { ...at, detail: error.message });
           continue;
         }
-        if (endMs <= startMs) {
+        if (end.ms <= start.ms) {
           skip('bad_time', { ...at, detail: backwardsDetail(event) });
           continue;
         }
@@ -243,13 +247,15 @@ export function desiredBookingsBuilder(
             roomCode,
           },
           room,
-          startMs,
-          endMs,
+          startMs: start.ms,
+          endMs: end.ms,
+          start: start.text,
+          end: end.text,
           size: Math.max(0, Math.trunc(activity.size)),
           bookingType,
         };
         if (options.mergeSharedRooms) candidates.push(candidate);
-        else bookings.push(bookingOf([candidate], format));
+        else bookings.push(singleBookingOf(candidate, format));
       }
     }
   };
@@ -287,8 +293,8 @@ function bookingOf(group: Candidate[], format: (instantMs: number) => string): D
   const codes = [...new Set(members.map((member) => member.activityCode))];
   const request: BookingRequest = {
     roomId: first.room.id,
-    start: format(first.startMs),
-    end: format(first.endMs),
+    start: first.start,
+    end: first.end,
     title: truncate(names.join(' / '), MAX_TITLE),
     description: truncate(
       [
@@ -362,8 +368,8 @@ class SingleDesiredBooking implements DesiredBooking {
     this.#format = format;
     this.hash = hashOfRequest(
       candidate.room.id,
-      format(candidate.startMs),
-      format(candidate.endMs),
+      candidate.start,
+      candidate.end,
       singleTitle(member),
       singleDescription(member),
       this.reference,
