@@ -15,7 +15,14 @@
 // (the bench fails if it cannot find them).
 // Options: BENCH_ACTIVITIES (6000), BENCH_ROOMS (400), BENCH_WEEKS (8), BENCH_LATENCY_MS (50),
 // BENCH_APP_NODE_OPTIONS (instead of production's NODE_OPTIONS, to try other heap flags; set it
-// empty for Node's default sizing, which follows the machine's memory, not a container's).
+// empty for Node's default sizing, which follows the machine's memory, not a container's),
+// BENCH_APP_NODE_ARGS (extra arguments to the app's node, space-separated, e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof`: profiles are written when the app stops; the JSON line then
+// also gives each no-change run's window on the monotonic clock (`monotonicUs`, the clock of a CPU
+// profile's timestamps) so the profile can be cut to those runs), BENCH_FIRST_RUN_LATENCY_MS (the
+// latency of the first run only, default BENCH_LATENCY_MS: lower it to get to the no-change runs
+// sooner when looking for costs; the figures are then not comparable, the no-change runs' included:
+// after a first run of 0 ms they were seen ~15% faster than after one of 50 ms).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -33,6 +40,8 @@ const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 6000);
 const ROOMS = Number(process.env['BENCH_ROOMS'] ?? 400);
 const WEEKS = Number(process.env['BENCH_WEEKS'] ?? 8);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
+const FIRST_RUN_LATENCY_MS = Number(process.env['BENCH_FIRST_RUN_LATENCY_MS'] ?? LATENCY_MS);
+const APP_NODE_ARGS = (process.env['BENCH_APP_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 const CONCURRENCY = 8;
 const PAGE_SIZE = 500;
 const WINDOW = { start: '2025-10-01', end: '2025-12-31' };
@@ -83,7 +92,7 @@ async function freshDatabase(): Promise<{ url: string; kind: string; drop(): Pro
 
 async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'dist/apps/essm-sync/main.js')], {
+  const child = spawn(process.execPath, [...APP_NODE_ARGS, path.join(root, 'dist/apps/essm-sync/main.js')], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -155,12 +164,17 @@ function post(url: string): Promise<unknown> {
   });
 }
 
+/** Each timed run's window on the monotonic clock, in µs (a CPU profile's clock). */
+const runWindows: [number, number][] = [];
+
 async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: BookerSimulator) {
   termtime.control.calls = [];
   booker.control.calls = [];
+  const startedUs = process.hrtime.bigint() / 1000n;
   const started = performance.now();
   const body = (await post(`${appUrl}/jobs/sync-events`)) as RunSummary;
   const wallMs = Math.round(performance.now() - started);
+  runWindows.push([Number(startedUs), Number(process.hrtime.bigint() / 1000n)]);
   if (body.status !== 'succeeded') throw new Error(`the sync-events run ${body.status}: ${body.error ?? ''}`);
   const { plan, applied } = body.summary;
   const calls = {
@@ -237,8 +251,8 @@ async function main(): Promise<void> {
   booker.seed(term.booker);
   await termtime.start();
   await booker.start();
-  termtime.control.latencyMs = LATENCY_MS;
-  booker.control.latencyMs = LATENCY_MS;
+  termtime.control.latencyMs = FIRST_RUN_LATENCY_MS;
+  booker.control.latencyMs = FIRST_RUN_LATENCY_MS;
   const termtimeUrl = `${termtime.url}${TERMTIME_API_PATH}`;
   const db = await freshDatabase();
   let child: ChildProcess | undefined;
@@ -271,6 +285,8 @@ async function main(): Promise<void> {
     const peakAfterBootMb = await peakRssMb(child.pid);
 
     const first = await timedRun(app.url, termtime, booker);
+    termtime.control.latencyMs = LATENCY_MS;
+    booker.control.latencyMs = LATENCY_MS;
     const peakAfterFirstMb = await peakRssMb(child.pid);
     const noChangeRuns = [];
     for (let i = 0; i < ROUNDS; i++) noChangeRuns.push(await timedRun(app.url, termtime, booker));
@@ -314,6 +330,8 @@ async function main(): Promise<void> {
       bench: 'essm-sync',
       database: db.kind,
       latencyMsPerCall: LATENCY_MS,
+      ...(FIRST_RUN_LATENCY_MS === LATENCY_MS ? {} : { firstRunLatencyMs: FIRST_RUN_LATENCY_MS }),
+      ...(APP_NODE_ARGS.length > 0 ? { appNodeArgs: APP_NODE_ARGS } : {}),
       applyConcurrency: CONCURRENCY,
       data: { activities: term.stats.activities, events, rooms: term.stats.rooms, changedEvents },
       firstRun: {
@@ -325,6 +343,7 @@ async function main(): Promise<void> {
         ...noChange,
         wallMs: noChangeMs,
         wallMsEach: noChangeRuns.map((run) => run.wallMs),
+        ...(APP_NODE_ARGS.length > 0 ? { monotonicUs: runWindows.slice(1, 1 + ROUNDS) } : {}),
         callsEach: noChangeRuns.map((run) => run.calls.total),
         minimumCalls: minimumReads(events, false),
         callsVsMinimum: ratio(noChange.calls.total, minimumReads(events, false)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { desiredBookings } from '../timetable/desired-bookings.util.js';
 import type { BookerBookingLike, TermTimeActivityLike } from '../timetable/events.types.js';
-import { conflictKey, findConflicts } from './conflicts.util.js';
+import { conflictKey, findConflicts, termtimeOverlaps } from './conflicts.util.js';
 
 const rooms = [
   { id: 11, code: 'R1', bookable: true },
@@ -144,5 +144,43 @@ describe('findConflicts', () => {
       },
     });
     expect(report.counts).toEqual({ termtimeOverlaps: 0, bookerOverlaps: 1 });
+  });
+
+  it('finds every overlapping pair in a room, in sweep order, as a pairwise look does (seeded)', () => {
+    let seed = 20_261_126;
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const time = (minutes: number) =>
+      `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    for (let round = 0; round < 50; round += 1) {
+      const activities = Array.from({ length: 30 }, (_, i) => {
+        const start = 8 * 60 + Math.floor(random() * 20) * 15;
+        const end = start + 15 * (1 + Math.floor(random() * 8));
+        return act(`A${i}`, random() < 0.5 ? 'R1' : 'R2', time(start), time(end));
+      });
+      const bookings = desired(activities);
+      // Per room, sorted by start then end (stably), each booking with each earlier one still open.
+      const expected: string[] = [];
+      for (const room of [11, 12]) {
+        const sorted = bookings
+          .filter((booking) => booking.request.roomId === room)
+          .sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+        for (let j = 0; j < sorted.length; j += 1) {
+          for (let i = 0; i < j; i += 1) {
+            if (sorted[i].endMs > sorted[j].startMs) {
+              expected.push(`tt:${sorted[i].reference}|${sorted[j].reference}`);
+            }
+          }
+        }
+      }
+      const roomOrder = (key: string) => (key.includes('@R1|') ? 0 : 1);
+      const found = termtimeOverlaps(bookings).map(conflictKey);
+      // Rooms come in the order they were first met; within a room, the sweep's order.
+      expect([...found].sort((a, b) => roomOrder(a) - roomOrder(b))).toEqual(
+        [...expected].sort((a, b) => roomOrder(a) - roomOrder(b)),
+      );
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { formatLondon } from '../time/london-time.util.js';
+import { roomIdOf } from '../timetable/desired-bookings.util.js';
 import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../timetable/events.types.js';
 import { isActive, isOurs } from '../timetable/ownership.util.js';
 
@@ -53,13 +54,19 @@ interface Interval<T> {
   item: T;
 }
 
-/** Pairs of overlapping intervals (touching ends do not overlap), by a sweep over the start times. */
-function overlaps<T>(intervals: Interval<T>[]): [Interval<T>, Interval<T>][] {
+/**
+ * Pairs of overlapping intervals (touching ends do not overlap), by a sweep over the start times.
+ * The intervals still open are kept in one array, compacted in place (a term's rooms hold tens of
+ * thousands of bookings called for: no array per booking).
+ */
+function overlaps<T extends { startMs: number; endMs: number }>(intervals: readonly T[]): [T, T][] {
   const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
-  const pairs: [Interval<T>, Interval<T>][] = [];
-  let open: Interval<T>[] = [];
+  const pairs: [T, T][] = [];
+  const open: T[] = [];
   for (const current of sorted) {
-    open = open.filter((other) => other.endMs > current.startMs);
+    let kept = 0;
+    for (const other of open) if (other.endMs > current.startMs) open[kept++] = other;
+    open.length = kept;
     for (const other of open) pairs.push([other, current]);
     open.push(current);
   }
@@ -89,8 +96,10 @@ export function conflictsReport(termtime: Conflict[], booker: Conflict[]): Confl
 function byRoomOf(desired: readonly DesiredBooking[]): Map<number, DesiredBooking[]> {
   const byRoom = new Map<number, DesiredBooking[]>();
   for (const booking of desired) {
-    const list = byRoom.get(booking.request.roomId);
-    if (list === undefined) byRoom.set(booking.request.roomId, [booking]);
+    // Not the request's: the run makes requests only for what it writes.
+    const roomId = roomIdOf(booking);
+    const list = byRoom.get(roomId);
+    if (list === undefined) byRoom.set(roomId, [booking]);
     else list.push(booking);
   }
   return byRoom;
@@ -100,13 +109,13 @@ function byRoomOf(desired: readonly DesiredBooking[]): Map<number, DesiredBookin
 export function termtimeOverlaps(desired: readonly DesiredBooking[]): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const list of byRoomOf(desired).values()) {
-    const pairs = overlaps(list.map((item) => ({ startMs: item.startMs, endMs: item.endMs, item })));
-    for (const [first, second] of pairs) {
+    // The bookings themselves are the intervals (their instants): no interval made per booking.
+    for (const [first, second] of overlaps(list)) {
       conflicts.push({
         kind: 'termtime_overlap',
-        roomCode: first.item.members[0]?.roomCode ?? '',
-        first: sideOf(first.item),
-        second: sideOf(second.item),
+        roomCode: first.members[0]?.roomCode ?? '',
+        first: sideOf(first),
+        second: sideOf(second),
       });
     }
   }

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import {
   desiredBookings,
   type DesiredOptions,
+  hashRequest,
   referenceOf,
   REFERENCE_PREFIX,
+  roomIdOf,
 } from './desired-bookings.util.js';
 import type { BookerRoomLike, TermTimeActivityLike } from './events.types.js';
 
@@ -268,6 +271,16 @@ describe('desiredBookings', () => {
     expect(merged.bookings[0]?.members.map((m) => m.activityCode)).toEqual(['A', 'B']);
   });
 
+  it('gives the room of a merged booking as its request names it', () => {
+    const cohorts = [
+      activity({ code: 'A' }),
+      activity({ code: 'B', scheduledRooms: ['SCI-102', 'SCI-101'] }),
+    ];
+    const merged = desiredBookings(cohorts, rooms, { ...options, mergeSharedRooms: true }).bookings;
+    expect(merged.map(roomIdOf)).toEqual(merged.map((booking) => booking.request.roomId));
+    expect(merged.map(roomIdOf).sort()).toEqual([11, 12]);
+  });
+
   it('does not merge events at different times in one room', () => {
     const merged = desiredBookings(
       [
@@ -297,5 +310,63 @@ describe('desiredBookings', () => {
     const c = desiredBookings([activity({ size: 113 })], rooms, options).bookings[0];
     expect(a?.hash).toBe(b?.hash);
     expect(a?.hash).not.toBe(c?.hash);
+  });
+
+  it('hashes the request it makes when asked for, and stores as the plain booking (one event per room)', () => {
+    const long = 'Lecture '.repeat(40);
+    const result = desiredBookings(
+      [
+        activity(),
+        activity({ code: 'L', name: long, scheduledRooms: ['SCI-101', 'SCI-102'] }),
+        activity({
+          code: 'X'.repeat(300),
+          events: [
+            { uniqueId: `E-${'9'.repeat(300)}`, date: '2025-10-27', startTime: '09:00', endTime: '10:00' },
+          ],
+        }),
+      ],
+      rooms,
+      options,
+    );
+    expect(result.bookings).toHaveLength(4);
+    for (const booking of result.bookings) {
+      const { request } = booking;
+      // Made once: every reader (a write, its audit row, a summary) sees the same request.
+      expect(booking.request).toBe(request);
+      expect(booking.hash).toBe(hashRequest(request));
+      // The hash the link table holds: of these fields, in this order (a change would update every booking).
+      const fields = [
+        request.roomId,
+        request.start,
+        request.end,
+        request.title,
+        request.description,
+        request.externalReference,
+        request.expectedAttendees,
+        request.bookingType,
+      ];
+      expect(booking.hash).toBe(
+        createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32),
+      );
+      expect(request.externalReference).toBe(booking.reference);
+      expect(roomIdOf(booking)).toBe(request.roomId);
+      expect(request.title.length).toBeLessThanOrEqual(200);
+      expect(JSON.parse(JSON.stringify(booking))).toEqual({
+        reference: booking.reference,
+        request,
+        hash: booking.hash,
+        startMs: booking.startMs,
+        endMs: booking.endMs,
+        members: booking.members,
+      });
+      expect(Object.keys(JSON.parse(JSON.stringify(booking)))).toEqual([
+        'reference',
+        'request',
+        'hash',
+        'startMs',
+        'endMs',
+        'members',
+      ]);
+    }
   });
 });

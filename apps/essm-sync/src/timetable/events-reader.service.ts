@@ -90,6 +90,18 @@ export class EventsReader {
     // Everything is joined as it comes in (ReadIndex), while Booker's pages, which wait on the
     // network, are still coming: the bookings the timetable calls for are worked out (the activities
     // let go of once they are), the link table read, and each page joined with both.
+    // The link table is read once Booker's first page is in: the other pages are asked for only
+    // when it is parsed (its count says how many), so until then the CPU is best left to it (and to
+    // TermTime's answer); after it, the pages wait on the network and the link read fits between.
+    let firstPageIn = (): void => undefined;
+    const afterFirstPage = new Promise<void>((resolve) => (firstPageIn = resolve));
+    const listing = this.booker.listBookings(
+      { start: addDays(window.start, -1), end: addDays(window.end, 1) },
+      (page) => {
+        index.addBookings(page);
+        firstPageIn();
+      },
+    );
     const [desired, bookings, links] = await Promise.all([
       Promise.all([this.termtime.listActivities(), this.booker.listRooms()])
         .then(([activities, rooms]) => this.desiredOf(activities, rooms, window))
@@ -98,13 +110,18 @@ export class EventsReader {
           whileReading?.(result.desired);
           return result;
         }),
-      this.booker.listBookings({ start: addDays(window.start, -1), end: addDays(window.end, 1) }, (page) =>
-        index.addBookings(page),
-      ),
-      this.repository.findLinksStartingBetween(from, to).then((rows) => {
-        index.addLinks(rows);
-        return rows;
+      // (A listing answered without a page handed over still starts the link read; a failed one
+      // fails the read, and the links are not read.)
+      listing.then((all) => {
+        firstPageIn();
+        return all;
       }),
+      afterFirstPage
+        .then(() => this.repository.findLinksStartingBetween(from, to))
+        .then((rows) => {
+          index.addLinks(rows);
+          return rows;
+        }),
     ]);
     const lookedUp = await this.linkedNotListed(index, bookings);
     const candidates = index.strayCandidates();
@@ -141,13 +158,15 @@ export class EventsReader {
       mergeSharedRooms: this.config.EVENTS_MERGE_SHARED_ROOMS,
       window,
     });
-    let added = 0;
-    for (const activity of activities) {
-      builder.add(activity);
-      added += 1;
-      if (added % ACTIVITIES_PER_SLICE === 0) await nextTurn();
+    // Each activity is let go of once added (its events, dates and times: what no booking keeps),
+    // so that the whole answer is not held while the bookings are worked out.
+    const pending: (TermTimeActivity | undefined)[] = activities;
+    for (let i = 0; i < pending.length; i += 1) {
+      builder.add(pending[i] as TermTimeActivity);
+      pending[i] = undefined;
+      if ((i + 1) % ACTIVITIES_PER_SLICE === 0) await nextTurn();
     }
-    return { activities: activities.length, desired: builder.finish() };
+    return { activities: pending.length, desired: builder.finish() };
   }
 
   /**

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type PrismaTx } from '@app/db';
+import { Prisma, PrismaService, type PrismaTx } from '@app/db';
 import type { BookingLink, LinkRead } from './events.types.js';
 
 type InTx = (tx: PrismaTx) => Promise<void>;
 /** References per query when reading event ids (well below PostgreSQL's parameter limit). */
 const EVENT_IDS_CHUNK = 5000;
+/** Links per query when a run reads its window's links (a term holds tens of thousands). */
+export const LINKS_CHUNK = 10_000;
 
 /** `essm.booking_link`: TermTime event(s) and room <-> Booker booking, with the hash of what was sent. */
 @Injectable()
@@ -13,13 +15,34 @@ export class LinkRepository {
 
   /**
    * Links whose booking starts in [from, to): those a run that read this window may judge; without
-   * their event ids (an array per row, which tens of thousands of rows pay for in parsing). One row
-   * of four JSON arrays (a column each) rather than a row per link: mapping tens of thousands of
-   * rows one by one cost a run more CPU than the query (read while the APIs are read). In reference
-   * order (byte order, which is JavaScript's for the references TermTime gives): the run joins them
-   * with the bookings called for, also in reference order, by a merge (it checks the order).
+   * their event ids (an array per row, which tens of thousands of rows pay for in parsing). Rows of
+   * four JSON arrays (a column each) rather than a row per link: mapping tens of thousands of rows
+   * one by one cost a run more CPU than the query (read while the APIs are read). In reference order
+   * (byte order, which is JavaScript's for the references TermTime gives): the run joins them with
+   * the bookings called for, also in reference order, by a merge (it checks the order). Read
+   * LINKS_CHUNK links at a time, each chunk after the last reference of the one before, so that no
+   * one answer (and its driver buffer, its text and its parse) holds a whole term's links at once.
    */
-  async findLinksStartingBetween(from: Date, to: Date): Promise<LinkRead[]> {
+  async findLinksStartingBetween(from: Date, to: Date, chunkSize = LINKS_CHUNK): Promise<LinkRead[]> {
+    const links: LinkRead[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const chunk = await this.linksChunk(from, to, after, chunkSize);
+      for (const link of chunk) links.push(link);
+      if (chunk.length < chunkSize) return links;
+      after = chunk[chunk.length - 1].reference;
+    }
+  }
+
+  /** Up to `size` links of the window in reference order, after `after` (from the first if unset). */
+  private async linksChunk(
+    from: Date,
+    to: Date,
+    after: string | undefined,
+    size: number,
+  ): Promise<LinkRead[]> {
+    const afterReference =
+      after === undefined ? Prisma.empty : Prisma.sql`AND reference COLLATE "C" > ${after} COLLATE "C"`;
     const [row] = await this.prisma.$queryRaw<{ columns: string }[]>`
       SELECT json_build_array(
         coalesce(array_agg(reference), '{}'), coalesce(array_agg(booking_id), '{}'),
@@ -28,7 +51,9 @@ export class LinkRepository {
       FROM (
         SELECT reference, booking_id, hash, room_code FROM essm.booking_link
         WHERE starts_at >= ${from.toISOString()}::timestamptz AND starts_at < ${to.toISOString()}::timestamptz
+        ${afterReference}
         ORDER BY reference COLLATE "C"
+        LIMIT ${size}
       ) AS link`;
     if (row === undefined) throw new Error('the link table answered no row to an aggregate');
     const [references, bookingIds, hashes, roomCodes] = JSON.parse(row.columns) as [

@@ -14,6 +14,10 @@ export const LINKED_BOOKING = { notListed: 0, active: 1, cancelled: 2 } as const
  * to when `unusual` is set).
  */
 export interface ReadIndex {
+  /**
+   * The index takes the links over: a link joined with a booking called for gets that booking's
+   * reference and (when equal) hash strings in place of its own copies; values never change.
+   */
   addLinks(links: readonly LinkRead[]): void;
   addDesired(desired: readonly DesiredBooking[]): void;
   /** Booker's bookings in the order of the listing (then those looked up by id). */
@@ -190,7 +194,18 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     const pair = (desiredAt: number, linkAt: number): void => {
       linkOfDesired[desiredAt] = linkAt;
       desiredOfLink[linkAt] = desiredAt;
-      sameHash[desiredAt] = theLinks[linkAt].hash === theDesired[desiredAt].hash ? 1 : 0;
+      const link = theLinks[linkAt];
+      const booking = theDesired[desiredAt];
+      // The link's own copies of the reference, and of the hash when it is the same, give way to the
+      // booking's (equal strings): a term's links would otherwise hold a second copy of each until
+      // the run ends. Values are unchanged.
+      link.reference = booking.reference;
+      if (link.hash === booking.hash) {
+        link.hash = booking.hash;
+        sameHash[desiredAt] = 1;
+      } else {
+        sameHash[desiredAt] = 0;
+      }
     };
     if (sorted && linksSorted) {
       // Both in reference order: a merge, no map.
