@@ -91,7 +91,7 @@ describe('the smoke test configuration (scripts/smoke-env.mjs)', () => {
       try {
         expect(await healthz(port, started)).toEqual({ status: 200, body: { status: 'ok' } });
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-        expect({ status: ready.status, body: (await ready.json()) as unknown }).toMatchObject({
+        expect({ status: ready.status, body: await ready.json() }).toMatchObject({
           status: 200,
           body: { status: 'ok', database: 'ok' },
         });
