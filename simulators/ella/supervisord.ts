@@ -59,7 +59,10 @@ function config(dir: string, port: number, username: string, password: string, a
     `[program:${FAILING_PROGRAM}]`,
     `command=/bin/sh -c "echo ${FAILING_PROGRAM} gives up; exit 3"`,
     'autostart=true',
-    'startsecs=1',
+    // It exits at once: a failed start (BACKOFF, then FATAL with no retry left) only while supervisord
+    // notices the exit within startsecs. With 1 s, a loaded machine (a full test run on 2 cores) let
+    // supervisord count it RUNNING first and then EXITED; 10 s leaves no such race.
+    'startsecs=10',
     'startretries=0',
     'autorestart=false',
     '',
