@@ -323,11 +323,12 @@ export async function bundleEntry(entry) {
     banner: { js: REQUIRE_BANNER },
     plugins: [requireCommonJs, externalPackages, ownImportMetaUrl(outDir)],
   });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => path.resolve(file));
+  // Built when an output file imports it (esbuild's own record of each output's imports).
+  const imported = new Set(
+    Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path)),
+  );
   for (const [name, file] of VENDORED) {
-    if (outputs.some((output) => readFileSync(output, 'utf8').includes(`"./${file}"`))) {
-      await bundleVendored(name, path.join(outDir, file));
-    }
+    if (imported.has(`./${file}`)) await bundleVendored(name, path.join(outDir, file));
   }
   for (const output of Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'))) {
     const mapFile = `${path.resolve(output)}.map`;
