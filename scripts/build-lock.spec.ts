@@ -21,17 +21,20 @@ describe('withFileLock: one build at a time (scripts/build.mjs)', () => {
     inTempDir(async (dir) => {
       const lock = path.join(dir, 'build.lock');
       const events: string[] = [];
+      let aHoldsTheLock: () => void = () => undefined;
+      const aStarted = new Promise<void>((resolve) => (aHoldsTheLock = resolve));
       const holder = (name: string) => async () => {
         events.push(`${name} start`);
+        if (name === 'a') aHoldsTheLock();
         expect(existsSync(lock)).toBe(true);
         await sleep(150);
         events.push(`${name} end`);
         return name;
       };
-      const results = await Promise.all([
-        withFileLock(lock, holder('a'), { pollMs: 10 }),
-        withFileLock(lock, holder('b'), { pollMs: 10 }),
-      ]);
+      // b asks only once a holds the lock: started together, either could take it first.
+      const first = withFileLock(lock, holder('a'), { pollMs: 10 });
+      await aStarted;
+      const results = await Promise.all([first, withFileLock(lock, holder('b'), { pollMs: 10 })]);
       expect(results).toEqual(['a', 'b']);
       expect(events).toEqual(['a start', 'a end', 'b start', 'b end']);
       expect(existsSync(lock)).toBe(false);
