@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { nodePostgres } from './node-postgres.js';
 
 /** One app's database role and the schemas it may use (its own and `platform`). */
 export interface AppGrant {
@@ -26,7 +26,7 @@ const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
  * created after it. Run by scripts/db-migrate.mjs after the migrations (DATABASE_APP_GRANTS).
  */
 export async function grantAppRoles(connectionString: string, grants: AppGrant[]): Promise<GrantOutcome[]> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  const client = new (nodePostgres().Client)({ connectionString, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     const outcomes: GrantOutcome[] = [];

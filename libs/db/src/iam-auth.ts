@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { nodePostgres } from './node-postgres.js';
 
 /** The OAuth scope of a Cloud SQL IAM database login token. */
 export const CLOUD_SQL_LOGIN_SCOPE = 'https://www.googleapis.com/auth/sqlservice.login';
@@ -33,7 +34,7 @@ export function cloudSqlIamPassword(): () => Promise<string> {
  * given next to DATABASE_URL.)
  */
 export function clientWithPassword(password: () => Promise<string>): typeof pg.Client {
-  return class PasswordFunctionClient extends pg.Client {
+  return class PasswordFunctionClient extends nodePostgres().Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
       // pg's Client takes a function here (client.js: `typeof this.password === 'function'`); its

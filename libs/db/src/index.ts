@@ -24,6 +24,7 @@ export {
 } from './migrate.js';
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
 export { cloudSqlIamPassword, clientWithPassword, CLOUD_SQL_LOGIN_SCOPE } from './iam-auth.js';
+export { nodePostgres } from './node-postgres.js';
 export { grantAppRoles, parseAppGrants, type AppGrant, type GrantOutcome } from './grants.js';
 export { importLocalOnly, LocalOnlyPackageMissingError } from './local-only.js';
 export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } from './testing.js';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 
 /**
  * Applies `prisma/migrations/<name>/migration.sql` in name order, each in its own transaction,
@@ -113,7 +113,10 @@ function compare(files: MigrationFile[], applied: AppliedMigration[]): Migration
 }
 
 async function withClient<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  // Loaded here, not with the module: an app's boot loads this module but migrates only in local runs.
+  // (Not through node-postgres.ts: the test setup runs this file as it is, with Node's type stripping.)
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     return await fn(client);

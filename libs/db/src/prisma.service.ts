@@ -1,9 +1,9 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from './generated/client.js';
 import { clientWithPassword } from './iam-auth.js';
+import { lazyPgAdapter, type PgAdapterFactory } from './node-postgres.js';
 
 export interface DbConnectionOptions {
   url: string;
@@ -15,10 +15,10 @@ export interface DbConnectionOptions {
 
 export const DB_CONNECTION = Symbol('DB_CONNECTION');
 
-/** Prisma 7 without a query engine binary, over node-postgres. */
-function clientOptions(options: DbConnectionOptions) {
+/** Prisma 7 without a query engine binary, over node-postgres (loaded at the first connection). */
+function clientOptions(options: DbConnectionOptions): { adapter: PgAdapterFactory } {
   return {
-    adapter: new PrismaPg({
+    adapter: lazyPgAdapter({
       connectionString: options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,
@@ -43,7 +43,7 @@ export interface PrismaService extends PrismaClient, OnModuleDestroy {}
 
 /** A generated client connected as `options` say, disconnected when Nest closes the module. */
 export function connectedPrismaClient(
-  Client: new (clientOptions: { adapter: PrismaPg }) => PrismaClient,
+  Client: new (clientOptions: { adapter: PgAdapterFactory }) => PrismaClient,
   options: DbConnectionOptions,
 ): PrismaService {
   const client = new Client(clientOptions(options)) as PrismaService;
@@ -79,7 +79,7 @@ export async function appPrismaClient(
   if (!/^[a-z][a-z0-9-]*$/.test(app)) return undefined;
   if (!existsSync(new URL(`./generated/apps/${app}/`, import.meta.url))) return undefined;
   const generated = (await import(`./generated/apps/${app}/client.js`)) as {
-    PrismaClient: new (clientOptions: { adapter: PrismaPg }) => PrismaClient;
+    PrismaClient: new (clientOptions: { adapter: PgAdapterFactory }) => PrismaClient;
   };
   return connectedPrismaClient(generated.PrismaClient, options);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { nodePostgres } from './node-postgres.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
 import { migrate } from './migrate.js';
 import { connectedPrismaClient, type PrismaService } from './prisma.service.js';
@@ -74,7 +75,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 export async function adminQuery(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  const client = new (nodePostgres().Client)({ connectionString: url, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     return await client.query(sql, params);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { clientWithPassword, DB_CONNECTION, type DbConnectionOptions } from '@app/db';
-import pg from 'pg';
+import { clientWithPassword, DB_CONNECTION, type DbConnectionOptions, nodePostgres } from '@app/db';
+import type pg from 'pg';
 
 export interface HeldLock {
   /** True once the lock's connection failed: another instance may now hold the lock. */
@@ -153,7 +153,9 @@ export class RunLock implements OnModuleDestroy {
 
   private async open(): Promise<pg.Client> {
     const Client =
-      this.connection.password === undefined ? pg.Client : clientWithPassword(this.connection.password);
+      this.connection.password === undefined
+        ? nodePostgres().Client
+        : clientWithPassword(this.connection.password);
     const client = new Client({
       connectionString: this.connection.url,
       connectionTimeoutMillis: this.connection.connectTimeoutMs,

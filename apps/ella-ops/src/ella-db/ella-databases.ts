@@ -1,5 +1,6 @@
 import { BadGatewayException, HttpException, type OnModuleDestroy } from '@nestjs/common';
-import pg from 'pg';
+import { nodePostgres } from '@app/db';
+import type pg from 'pg';
 import type { EllaInstance } from '../instances/instance.types.js';
 
 /** ELLA's database of an instance did not answer, or refused the query. */
@@ -26,7 +27,7 @@ export class EllaDatabases implements OnModuleDestroy {
   private pool(instance: EllaInstance): pg.Pool {
     let pool = this.pools.get(instance.name);
     if (pool === undefined) {
-      pool = new pg.Pool({
+      pool = new (nodePostgres().Pool)({
         connectionString: instance.databaseUrl,
         max: 3,
         connectionTimeoutMillis: this.timeoutMs,
