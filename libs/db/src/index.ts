@@ -33,8 +33,9 @@ export { createTestDatabase, adminQuery, withDatabaseName, type TestDatabase } f
 // client module: loading it builds the client of every model, which an app never needs at run time
 // (it runs its own, see PrismaService).
 export type * from './generated/client.js';
-// The module the generated client.js re-exports as `Prisma`; Prisma's generator calls it internal, so
-// after a Prisma upgrade check it is still there (the typecheck fails if it moved).
-export * as Prisma from './generated/internal/prismaNamespace.js';
+// `Prisma`: the types of the module the generated client.js re-exports as `Prisma` (Prisma's
+// generator calls it internal, so after a Prisma upgrade check it is still there: the typecheck fails
+// if it moved), and the values of it that code uses, from Prisma's runtime (see prisma-namespace.ts).
+export * as Prisma from './prisma-namespace.js';
 export * from './generated/enums.js';
 export * as $Enums from './generated/enums.js';

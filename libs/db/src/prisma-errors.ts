@@ -1,5 +1,5 @@
 import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import * as Prisma from './generated/internal/prismaNamespace.js';
+import * as Prisma from './prisma-namespace.js';
 
 /** Seconds a client should wait before retrying after the database was too busy to serve it. */
 export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 3;
