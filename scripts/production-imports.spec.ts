@@ -96,6 +96,15 @@ describe('what a deployed app loads at start', () => {
     expect(packages.has('@nestjs/core')).toBe(true);
   });
 
+  it('has node-postgres and its Prisma adapter in the image (required at the first connection, which a walk of the imports does not see)', () => {
+    const lazy = readFileSync(path.join(root, 'libs/db/src/node-postgres.ts'), 'utf8');
+    for (const name of ['pg', '@prisma/adapter-pg']) {
+      expect(lazy).toContain(`requireHere.resolve('${name}')`);
+      expect(pkg.dependencies).toHaveProperty(name);
+      expect(inProductionImage(name)).toBe(true);
+    }
+  });
+
   it('leaves PGlite and exceljs to import() at first use', () => {
     const embedded = readFileSync(path.join(root, 'libs/db/src/embedded-database.ts'), 'utf8');
     expect(embedded).toContain("import('@electric-sql/pglite')");

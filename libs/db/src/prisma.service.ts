@@ -18,12 +18,12 @@ export const DB_CONNECTION = Symbol('DB_CONNECTION');
 /** Prisma 7 without a query engine binary, over node-postgres (loaded at the first connection). */
 function clientOptions(options: DbConnectionOptions): { adapter: PgAdapterFactory } {
   return {
-    adapter: lazyPgAdapter({
+    adapter: lazyPgAdapter(() => ({
       connectionString: options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,
       ...(options.password === undefined ? {} : { Client: clientWithPassword(options.password) }),
-    }),
+    })),
   };
 }
 
