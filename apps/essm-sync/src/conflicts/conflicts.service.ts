@@ -37,8 +37,11 @@ export class ConflictsService {
    * overlaps within TermTime (`termtimeOverlaps`), when worked out already during the read.
    */
   report(desired: DesiredBookings, snapshot: EventsSnapshot, termtime?: Conflict[]): ConflictsReport {
-    if (termtime === undefined) return findConflicts(desired.bookings, snapshot.bookings);
-    return conflictsReport(termtime, bookerOverlaps(desired.bookings, snapshot.bookings));
+    // Only the active bookings not ours can conflict: the read picked them out as its pages came in
+    // (the same bookings, in the same order, as filtering the whole listing here).
+    const notOurs = snapshot.index.activeNotOurs();
+    if (termtime === undefined) return findConflicts(desired.bookings, notOurs);
+    return conflictsReport(termtime, bookerOverlaps(desired.bookings, notOurs));
   }
 
   /** The overlaps within TermTime's bookings (the report's first part). Pure. */

@@ -9,6 +9,8 @@ import {
   planEventsFromIndex,
   strayCandidates,
 } from './events-plan.util.js';
+import { findConflicts } from '../conflicts/conflicts.util.js';
+import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { createReadIndex } from '../timetable/read-index.util.js';
 import type { BookerBookingLike, BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
@@ -350,6 +352,29 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
     // Both ways of planning were taken.
     expect(usual).toBeGreaterThan(200);
     expect(usual).toBeLessThan(300);
+  });
+});
+
+describe('ReadIndex.activeNotOurs: the bookings the pre-flight checks against', () => {
+  it('holds the active bookings not ours, in listing order, whatever order the read came in', () => {
+    const bookings: BookerBookingLike[] = [
+      booking(a, 1),
+      { ...foreign, id: 901, status: 'Cancelled' },
+      { ...foreign, id: 902, externalReference: null },
+      booking(b, 2, { status: 'Cancelled' }),
+      foreign,
+      { ...foreign, id: 903, roomId: 12, externalReference: 'termtime-like-but-not:E1@R1' },
+    ];
+    const expected = bookings.filter((item) => isActive(item) && !isOurs(item));
+    expect(expected.map((item) => item.id)).toEqual([902, 900, 903]);
+    const c = { desired: [a, b], links: [link(a, 1)], bookings };
+    for (const order of ['links-first', 'desired-first', 'bookings-first'] as const) {
+      for (const pageSize of [1, 2, 6]) {
+        const index = indexed(c, order, pageSize);
+        expect(index.activeNotOurs()).toEqual(expected);
+        expect(findConflicts([a, b], index.activeNotOurs())).toEqual(findConflicts([a, b], bookings));
+      }
+    }
   });
 });
 

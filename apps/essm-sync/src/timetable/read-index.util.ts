@@ -33,6 +33,11 @@ export interface ReadIndex {
    * so far, in their order): those to look up in the link table whatever their start.
    */
   strayCandidates(): string[];
+  /**
+   * The active bookings that are not ours (the bookings added, in their order): what the pre-flight
+   * checks the bookings called for against, picked out as the pages came in.
+   */
+  activeNotOurs(): readonly BookerBookingLike[];
   /** The joins for the plan (links, desired and every booking in). */
   joined(): ReadJoins;
 }
@@ -113,6 +118,7 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
   const otherReferences = new Set<string>();
   const unaccounted: BookerBookingLike[] = [];
   const stray: string[] = [];
+  const notOursActive: BookerBookingLike[] = [];
   /** Bookings [0, joinedUpTo) have been joined with the links and desired. */
   let joinedUpTo = 0;
   /** Ids of the bookings added, built when first asked (only a run that looked bookings up asks). */
@@ -136,6 +142,7 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     if (!active) return;
     if (!isOurs(booking)) {
       notOurs += 1;
+      notOursActive.push(booking);
       return;
     }
     ourBookings += 1;
@@ -278,6 +285,10 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     strayCandidates() {
       assertReady();
       return [...stray];
+    },
+    activeNotOurs() {
+      assertReady();
+      return notOursActive;
     },
     joined() {
       assertReady();
