@@ -302,6 +302,11 @@ export class BackupsService {
     const dump = pgDump(instance.databaseUrl);
     const measure = new Measure();
     const body = new PassThrough();
+    // A dump that fails can destroy `body` after the pipeline below has finished (pg_dump wrote what
+    // it did and exited) and before the upload has begun to read it (the store writes its metadata
+    // first): neither listens then, and an 'error' event nobody listens to would crash the process.
+    // The error is the dump's, which `ended` reports; the upload fails on the destroyed stream.
+    body.on('error', () => undefined);
     // pg_dump's output through the hash into the upload; a failed stage destroys the others.
     const piped = pipeline(dump.output, measure, body).then(
       () => null,
