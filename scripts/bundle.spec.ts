@@ -102,27 +102,34 @@ describe('scripts/bundle.mjs: an app entry bundled in place', () => {
   });
 });
 
+/**
+ * Runs `test` in a new folder outside the repository (so outside node_modules, whose files the
+ * launcher leaves unmapped) with the repository's packages linked beside it; removes it after.
+ */
+async function inFolderWithPackages(prefix: string, test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    await test(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('vendored packages', () => {
   it('refuses an import of a part of zod (two copies of zod would be loaded), naming the file', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-vendored-'));
-    try {
-      await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    await inFolderWithPackages('bundle-vendored-', async (dir) => {
       await writeFile(path.join(dir, 'main.js'), "import * as z from 'zod/mini';\nconsole.log(typeof z);");
       await expect(bundleEntry(path.join(dir, 'main.js'))).rejects.toThrow(
         /main\.js: import zod itself, not zod\/mini/,
       );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('launcher: the entry of a bundled app', () => {
   it("maps stack traces to our own files, with or without --enable-source-maps, and reads no package's map", async () => {
-    // Outside node_modules (whose files the launcher leaves unmapped), with the repository's packages beside it.
-    const dir = await mkdtemp(path.join(tmpdir(), 'bundle-launcher-'));
-    try {
-      await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    await inFolderWithPackages('bundle-launcher-', async (dir) => {
       await writeFile(
         path.join(dir, 'thrower.js'),
         ['export function fail() {', "  throw new Error('from thrower');", '}'].join('\n'),
@@ -149,9 +156,7 @@ describe('launcher: the entry of a bundled app', () => {
         expect(result.stack).not.toContain('main.bundle.js');
         expect(result).toMatchObject({ rx: 'function', rxjsMapped: false });
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reports a failure while the bundle loads as one CRITICAL line naming the app, and exits 1', async () => {
