@@ -59,7 +59,10 @@ describe('essm-sync config', () => {
     [{ BOOKER_PASSWORD: undefined }, 'BOOKER_PASSWORD: is required'],
     [{ EVENTS_BOOKING_TYPES: 'Lecture' }, 'EVENTS_BOOKING_TYPES: must be <activity type>=<booking type>'],
     [{ EVENTS_BOOKING_TYPES: '{nope' }, 'EVENTS_BOOKING_TYPES: is not a JSON object'],
-    [{ EVENTS_BOOKING_TYPES: { Lecture: 3 } }, "EVENTS_BOOKING_TYPES: the booking type of 'Lecture' must be"],
+    [
+      { EVENTS_BOOKING_TYPES: { Lecture: 3 } },
+      "EVENTS_BOOKING_TYPES.Lecture: the booking type of 'Lecture' must be",
+    ],
     [{ EVENTS_MAX_CANCEL_RATIO: '2' }, 'EVENTS_MAX_CANCEL_RATIO'],
     [{ EVENTS_MERGE_SHARED_ROOMS: 'yes' }, 'EVENTS_MERGE_SHARED_ROOMS'],
     [{ EVENTS_WINDOW_START: '2025-02-30' }, 'EVENTS_WINDOW_START: must be a real YYYY-MM-DD'],

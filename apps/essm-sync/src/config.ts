@@ -60,6 +60,7 @@ const bookingTypes = z
       if (typeof booking !== 'string' || booking === '' || type === '') {
         ctx.addIssue({
           code: 'custom',
+          path: [type],
           message: `the booking type of '${type.slice(0, 45)}' must be a non-empty text`,
         });
         return z.NEVER;

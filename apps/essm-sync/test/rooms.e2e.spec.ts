@@ -18,7 +18,7 @@ function ttRoom(code: string) {
 }
 
 describe('sync-rooms end to end', () => {
-  it('creates rooms only Booker has, renames renamed ones, marks non-bookable ones, leaves TermTime-only rooms', async () => {
+  it('creates rooms only Booker has, renames renamed ones, leaves never-bookable and TermTime-only rooms', async () => {
     const { quirks } = h.term;
     const run = await h.server().post('/jobs/sync-rooms').set(job).expect(200);
     expect(run.body.status).toBe('succeeded');
@@ -28,8 +28,10 @@ describe('sync-rooms end to end', () => {
     }
     const bookerRooms = new Map(h.booker.data().rooms.map((room) => [room.Code, room]));
     for (const code of quirks.renamedRooms) expect(ttRoom(code)?.name).toBe(bookerRooms.get(code)?.Name);
+    // Rooms Booker never let anyone book: not created, and not marked where TermTime has them.
+    expect(quirks.nonBookableRooms.some((code) => ttRoom(code) !== undefined)).toBe(true);
     for (const code of quirks.nonBookableRooms) {
-      if (ttRoom(code) !== undefined) expect(ttRoom(code)?.toDelete).toBe(true);
+      if (ttRoom(code) !== undefined) expect(ttRoom(code)?.toDelete).toBe(false);
     }
     for (const code of quirks.roomsOnlyInTermTime) expect(ttRoom(code)?.toDelete).toBe(false);
     const capacities = Object.fromEntries(
@@ -72,6 +74,21 @@ describe('sync-rooms end to end', () => {
     expect(approved.body.status).toBe('succeeded');
     for (const code of three) expect(ttRoom(code)?.toDelete).toBe(true);
     expect(h.termtime.control.calls.filter((call) => call.method === 'DELETE')).toEqual([]);
+  });
+
+  it('marks a room that stops being bookable for deletion', async () => {
+    await h.server().post('/jobs/sync-rooms').set(job).expect(200);
+    const seed = h.booker.data();
+    const [stops] = seed.rooms.filter((room) => room.IsBookable);
+    if (stops === undefined) throw new Error('no bookable room');
+    h.booker.seed({
+      ...seed,
+      rooms: seed.rooms.map((room) => (room.Code === stops.Code ? { ...room, IsBookable: false } : room)),
+      bookings: [],
+    });
+    const run = await h.server().post('/jobs/sync-rooms').set(job).expect(200);
+    expect(run.body.summary.changes).toEqual([{ kind: 'mark_room', code: stops.Code, why: 'not_bookable' }]);
+    expect(ttRoom(stops.Code)?.toDelete).toBe(true);
   });
 
   it('a dry run changes nothing in TermTime', async () => {

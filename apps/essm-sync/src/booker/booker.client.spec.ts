@@ -375,6 +375,20 @@ describe('BookerClient against the Booker simulator', () => {
     expect(booker.calls).toBe(4);
   });
 
+  it("waits as a 5xx's Retry-After says before repeating a create", async () => {
+    const booker = client();
+    simulator.control.addFault({
+      method: 'POST',
+      path: '/api/booker/booking',
+      status: 503,
+      times: 1,
+      retryAfterSeconds: 3,
+    });
+    const created = await booker.createBooking(input());
+    expect(created.foundAfterLostAnswer).toBe(false);
+    expect(delays).toEqual([3000]);
+  });
+
   it('gives up on a create after its attempts, with a BookerError', async () => {
     const booker = client();
     simulator.control.addFault({ method: 'POST', path: '/api/booker/booking', status: 503 });

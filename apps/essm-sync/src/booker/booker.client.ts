@@ -281,7 +281,10 @@ export class BookerClient {
         }
         if (!lost) throw bookerError(operation, error);
         lostAnswer = true;
-        const delayMs = this.policy.retryDelay(attempt, { status, repeatable: true }, clock);
+        const retryAfter = isAxiosError(error)
+          ? (error.response?.headers['retry-after'] as string | undefined)
+          : undefined;
+        const delayMs = this.policy.retryDelay(attempt, { status, retryAfter, repeatable: true }, clock);
         if (delayMs === null) throw bookerError(operation, error);
         this.options.onRetry?.({ attempt, delayMs, status, method: 'post' });
         await this.policy.sleep(delayMs);

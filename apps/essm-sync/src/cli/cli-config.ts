@@ -32,7 +32,9 @@ export function loadCliConfig(files: readonly string[], env: NodeJS.ProcessEnv):
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const lines = error.problems.map((problem) => {
-      const origin = settings.origins[problem.variable];
+      // A problem with one entry of a map (`EVENTS_BOOKING_TYPES.Lecture`) names that entry's file.
+      const origin =
+        settings.origins[problem.variable] ?? settings.origins[problem.variable.split('.')[0] ?? ''];
       const where = origin ?? `${problem.variable} (in no file, nor the environment)`;
       return `  - ${where}: ${problem.message}`;
     });

@@ -8,6 +8,10 @@ const SETTINGS = new Set([
   'EVENTS_MERGE_SHARED_ROOMS',
   'OPS_EMAIL',
   'EVENTS_WINDOW_START',
+  'TERMTIME_DEFAULT_DEPARTMENT',
+  'TERMTIME_CAMPUS',
+  'TERMTIME_CAPACITY_TYPE',
+  'BOOKER_PASSWORD',
 ]);
 
 describe('settingsOfFile', () => {
@@ -45,6 +49,33 @@ describe('settingsOfFile', () => {
     expect(() => settingsOfFile('base.yaml', text, SETTINGS)).toThrow(message);
   });
 
+  it('keeps numbers as written: codes and secrets are texts', () => {
+    const result = settingsOfFile(
+      'base.yaml',
+      [
+        'termtime:',
+        '  default_department: 0042',
+        '  campus: 007',
+        '  capacity_type: 1e3',
+        '  api_key: 00123456789012345678',
+        'booker: {password: 0x1F}',
+        'events:',
+        '  booking_types: {Lecture: 101, Seminar: 0.50}',
+        'ops_email: [1, 02]',
+      ].join('\n'),
+      SETTINGS,
+    );
+    expect(result.values).toEqual({
+      TERMTIME_DEFAULT_DEPARTMENT: '0042',
+      TERMTIME_CAMPUS: '007',
+      TERMTIME_CAPACITY_TYPE: '1e3',
+      TERMTIME_API_KEY: '00123456789012345678',
+      BOOKER_PASSWORD: '0x1F',
+      EVENTS_BOOKING_TYPES: { Lecture: '101', Seminar: '0.50' },
+      OPS_EMAIL: '1,02',
+    });
+  });
+
   it('an empty file sets nothing', () => {
     expect(settingsOfFile('empty.yaml', '', SETTINGS).values).toEqual({});
   });
@@ -70,6 +101,24 @@ describe('mergeSettings and withEnvironment', () => {
       EVENTS_BOOKING_TYPES: { Lecture: 'LEC', Seminar: 'TUT' },
     });
     expect(merged.origins.TERMTIME_API_KEY).toBe('secrets.yaml: termtime.api_key');
+  });
+
+  it("names each merged map entry's own file, and every file for the map", () => {
+    const merged = mergeSettings([base, secrets]);
+    expect(merged.origins['EVENTS_BOOKING_TYPES.Lecture']).toBe('base.yaml: events.booking_types.Lecture');
+    expect(merged.origins['EVENTS_BOOKING_TYPES.Seminar']).toBe('secrets.yaml: events.booking_types.Seminar');
+    expect(merged.origins.EVENTS_BOOKING_TYPES).toBe(
+      'base.yaml: events.booking_types and secrets.yaml: events.booking_types',
+    );
+  });
+
+  it('forgets the entries of a map a later value replaces', () => {
+    const flat = settingsOfFile('flat.yaml', 'EVENTS_BOOKING_TYPES: Lecture=LEC\n', SETTINGS);
+    const merged = mergeSettings([base, flat]);
+    expect(merged.origins.EVENTS_BOOKING_TYPES).toBe('flat.yaml: EVENTS_BOOKING_TYPES');
+    expect(merged.origins).not.toHaveProperty(['EVENTS_BOOKING_TYPES.Lecture']);
+    const fromEnv = withEnvironment(base, { EVENTS_BOOKING_TYPES: 'Lecture=LEC' }, SETTINGS);
+    expect(fromEnv.origins).not.toHaveProperty(['EVENTS_BOOKING_TYPES.Seminar']);
   });
 
   it('lets the environment override, and only with settings', () => {

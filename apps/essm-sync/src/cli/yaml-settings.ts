@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 
 /** A configuration file the CLI cannot use: names the file and, where there is one, the key. */
 export class SettingsFileError extends Error {
@@ -11,7 +11,11 @@ export class SettingsFileError extends Error {
 export interface YamlSettings {
   /** Setting name -> value (scalars as text, maps kept as maps). */
   values: Record<string, unknown>;
-  /** Setting name -> where its value came from (`base.yaml: termtime.url`). */
+  /**
+   * Setting name -> where its value came from (`base.yaml: termtime.url`); for a map, also each
+   * entry's own (`EVENTS_BOOKING_TYPES.Lecture` -> `base.yaml: events.booking_types.Lecture`), as
+   * maps are merged entry by entry from several files.
+   */
   origins: Record<string, string>;
 }
 
@@ -35,6 +39,13 @@ export function settingsOfFile(file: string, text: string, settings: ReadonlySet
       `${file}${line === undefined ? '' : ` line ${line.line}`}: not valid YAML (${first?.code ?? 'error'})`,
     );
   }
+  // A number is kept as written: settings are texts (`0042` is a department code, not 42; a key
+  // of digits must not lose its leading zeros or its last digits to a float).
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'number') node.value = node.source ?? String(node.value);
+    },
+  });
   const root: unknown = document.toJS();
   if (root === null || root === undefined) return { values: {}, origins: {} };
   if (!isPlain(root)) throw new SettingsFileError(`${file}: must be a map of settings at the top`);
@@ -48,6 +59,10 @@ export function settingsOfFile(file: string, text: string, settings: ReadonlySet
         if (value === null || value === undefined) continue;
         result.values[name] = scalarOrMap(value, `${file}: ${shown}`);
         result.origins[name] = `${file}: ${shown}`;
+        if (isPlain(value)) {
+          for (const entry of Object.keys(value))
+            result.origins[`${name}.${entry}`] = `${file}: ${shown}.${entry}`;
+        }
       } else if (isPlain(value)) {
         walk(value, keyPath);
       } else {
@@ -66,19 +81,37 @@ function scalarOrMap(value: unknown, where: string): unknown {
     throw new SettingsFileError(`${where} must be a list of texts`);
   }
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   throw new SettingsFileError(`${where} has a value of a kind settings never take`);
 }
 
-/** Files deep-merged left to right (a later file's value wins; maps are merged key by key). */
+/** The origins of a map's entries (`NAME.<entry>`), dropped when the setting's value is replaced. */
+function dropEntryOrigins(origins: Record<string, string>, name: string): void {
+  for (const key of Object.keys(origins)) if (key.startsWith(`${name}.`)) delete origins[key];
+}
+
+/**
+ * Files deep-merged left to right (a later file's value wins; maps are merged key by key, each entry
+ * keeping the file it came from, and the map as a whole naming every file that gave entries).
+ */
 export function mergeSettings(files: readonly YamlSettings[]): YamlSettings {
   const merged: YamlSettings = { values: {}, origins: {} };
   for (const file of files) {
     for (const [name, value] of Object.entries(file.values)) {
       const before = merged.values[name];
-      merged.values[name] = isPlain(before) && isPlain(value) ? { ...before, ...value } : value;
-      merged.origins[name] = file.origins[name] ?? name;
+      const origin = file.origins[name] ?? name;
+      if (isPlain(before) && isPlain(value)) {
+        merged.values[name] = { ...before, ...value };
+        merged.origins[name] = `${merged.origins[name] ?? name} and ${origin}`;
+      } else {
+        merged.values[name] = value;
+        merged.origins[name] = origin;
+        dropEntryOrigins(merged.origins, name);
+      }
+      for (const [key, entryOrigin] of Object.entries(file.origins)) {
+        if (key.startsWith(`${name}.`)) merged.origins[key] = entryOrigin;
+      }
     }
   }
   return merged;
@@ -99,6 +132,7 @@ export function withEnvironment(
     if (!settings.has(name) || value === undefined || value === '') continue;
     values[name] = value;
     origins[name] = `environment variable ${name}`;
+    dropEntryOrigins(origins, name);
   }
   return { values, origins };
 }

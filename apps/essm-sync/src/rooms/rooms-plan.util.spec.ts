@@ -110,6 +110,27 @@ const cases: Case[] = [
   ],
   ['a TermTime room Booker never had is left alone', { bookerRooms: [], knownRoomCodes: new Set() }, []],
   [
+    'a room both list that Booker never let anyone book is left alone',
+    { bookerRooms: [bRoom({ bookable: false })], knownRoomCodes: new Set() },
+    [],
+  ],
+  [
+    'a floor named in another case is the same floor: nothing to create or re-set',
+    {
+      bookerRooms: [bRoom({ floorName: 'ground floor' })],
+      termtimeBuildings: [tBuilding({ floorNames: ['Ground Floor'] })],
+    },
+    [],
+  ],
+  [
+    'a room on a floor of another name moves to it',
+    {
+      bookerRooms: [bRoom({ floorName: 'First Floor' })],
+      termtimeBuildings: [tBuilding({ floorNames: ['Ground Floor', 'FIRST FLOOR'] })],
+    },
+    ['update_room:SCI-101'],
+  ],
+  [
     'a non-bookable room TermTime lacks is not created',
     { bookerRooms: [bRoom({ bookable: false })], termtimeRooms: [] },
     [],
@@ -159,6 +180,13 @@ describe('planRooms', () => {
         changed: ['building'],
       },
     ]);
+  });
+
+  it('remembers only the bookable rooms it read', () => {
+    const seen = plan({
+      bookerRooms: [bRoom(), bRoom({ id: 102, code: 'SCI-102', bookable: false })],
+    }).seenRoomCodes;
+    expect(seen).toEqual(['SCI-101']);
   });
 
   it('refuses more marks than ROOMS_MAX_DELETE', () => {

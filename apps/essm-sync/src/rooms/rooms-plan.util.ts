@@ -70,8 +70,15 @@ export interface RoomsPlan {
     /** TermTime rooms Booker never had: left alone. */
     notOurs: number;
   };
-  /** Every Booker room code read: remembered for the next runs. */
+  /**
+   * Every bookable Booker room code read: remembered, so that a later run marks such a room when it
+   * disappears from Booker or stops being bookable, and leaves alone rooms never bookable.
+   */
   seenRoomCodes: string[];
+}
+
+function floorKey(name: string): string {
+  return name.toLowerCase();
 }
 
 /** Floor codes are unique across TermTime: `<building code>-<floor name>`, at most 45 characters. */
@@ -91,8 +98,10 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
   const skipped: RoomSkip[] = [];
   const campus = input.campus;
   const ttBuildings = new Map(input.termtimeBuildings.map((b) => [b.code, b]));
+  // Floor names are matched as TermTime matches them, regardless of case ("Ground floor" is the
+  // floor "Ground Floor"): a floor differing only in case is neither created again nor re-set.
   const floorsOf = new Map<string, Set<string>>(
-    input.termtimeBuildings.map((b) => [b.code, new Set(b.floorNames)]),
+    input.termtimeBuildings.map((b) => [b.code, new Set(b.floorNames.map(floorKey))]),
   );
   const bookerBuildings = new Map(input.bookerBuildings.map((b) => [b.id, b]));
 
@@ -128,7 +137,9 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
   for (const room of input.bookerRooms) {
     const existing = ttRooms.get(room.code);
     if (!room.bookable) {
-      if (existing !== undefined && !existing.toDelete) {
+      // Only a room that stopped being bookable: one seen bookable by an earlier run. A room both
+      // systems list that Booker never let anyone book is not ours to mark.
+      if (existing !== undefined && !existing.toDelete && input.knownRoomCodes.has(room.code)) {
         changes.push({ kind: 'mark_room', code: room.code, why: 'not_bookable' });
       }
       continue;
@@ -144,9 +155,9 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
     }
     const floorName = room.floorName ?? input.defaultFloor;
     const floors = floorsOf.get(building.code) ?? new Set<string>();
-    if (!floors.has(floorName)) {
+    if (!floors.has(floorKey(floorName))) {
       const code = floorCode(building.code, floorName);
-      floors.add(floorName);
+      floors.add(floorKey(floorName));
       floorsOf.set(building.code, floors);
       floorChanges.set(code, {
         kind: 'create_floor',
@@ -183,7 +194,7 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
       update.campusName = campus.name;
       update.floorName = floorName;
       changed.push('building');
-    } else if (existing.floorName !== floorName) {
+    } else if (existing.floorName === null || floorKey(existing.floorName) !== floorKey(floorName)) {
       update.floorName = floorName;
       changed.push('floor');
     }
@@ -227,7 +238,10 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
         (room) => !bookerCodes.has(room.code) && !input.knownRoomCodes.has(room.code),
       ).length,
     },
-    seenRoomCodes: [...bookerCodes].sort(),
+    seenRoomCodes: input.bookerRooms
+      .filter((room) => room.bookable)
+      .map((room) => room.code)
+      .sort(),
   };
 }
 
