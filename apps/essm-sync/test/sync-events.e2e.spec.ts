@@ -286,6 +286,124 @@ describe('sync-events end to end', () => {
     ).toBe(false);
   });
 
+  /** Two bookings of ours, each of a one-room activity's single event, in one room on one day. */
+  async function twoInOneRoom() {
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const events = new Map(
+      h.term.termtime.activities
+        .filter((activity) => activity.scheduledRooms.length === 1)
+        .flatMap((activity) =>
+          activity.events.map((event) => [event.uniqueId, { activity, event }] as const),
+        ),
+    );
+    const byRoomDay = new Map<
+      string,
+      { link: (typeof links)[number]; activity: string; eventId: string }[]
+    >();
+    for (const link of links) {
+      const [eventId] = link.eventIds;
+      const found = eventId === undefined || link.eventIds.length !== 1 ? undefined : events.get(eventId);
+      if (found === undefined) continue;
+      const key = `${link.roomCode} ${found.event.date}`;
+      const list = byRoomDay.get(key) ?? [];
+      if (!list.some((entry) => entry.activity === found.activity.code)) {
+        list.push({ link, activity: found.activity.code, eventId: found.event.uniqueId });
+      }
+      byRoomDay.set(key, list);
+    }
+    const pair = [...byRoomDay.values()].find((list) => list.length >= 3);
+    if (pair === undefined) throw new Error('no room with three one-event bookings on one day');
+    return pair;
+  }
+
+  function moveEvent(
+    activityCode: string,
+    eventId: string,
+    to: { date: string; startTime: string; endTime: string },
+  ) {
+    h.termtime.updateActivity(activityCode, (activity) => ({
+      ...activity,
+      events: activity.events.map((event) => (event.uniqueId === eventId ? { ...event, ...to } : event)),
+    }));
+  }
+
+  function slotOf(eventId: string) {
+    for (const activity of h.term.termtime.activities) {
+      const event = activity.events.find((e) => e.uniqueId === eventId);
+      if (event !== undefined)
+        return { date: event.date, startTime: event.startTime, endTime: event.endTime };
+    }
+    throw new Error(`no event ${eventId}`);
+  }
+
+  /** The references of the bookings a run could not make or change (the term's quirks give some every run). */
+  function failedReferences(run: { body: { summary: { failures: { reference: string }[] } } }): string[] {
+    return run.body.summary.failures.map((failure) => failure.reference);
+  }
+
+  function bookingOf(reference: string) {
+    const active = activeOurs(h.booker).filter((booking) => booking.ExternalReference === reference);
+    expect(active).toHaveLength(1);
+    return active[0];
+  }
+
+  it('two events swapping slots in one room both move in one run (one is cancelled and made anew)', async () => {
+    await syncEvents();
+    const [a, b] = await twoInOneRoom();
+    if (a === undefined || b === undefined) throw new Error('no pair');
+    const slotA = bookingOf(a.link.reference);
+    const slotB = bookingOf(b.link.reference);
+    moveEvent(a.activity, a.eventId, slotOf(b.eventId));
+    moveEvent(b.activity, b.eventId, slotOf(a.eventId));
+
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(failedReferences(run)).not.toContain(a.link.reference);
+    expect(failedReferences(run)).not.toContain(b.link.reference);
+    expect(run.body.summary.applied.updated).toBe(2);
+    expect(bookingOf(a.link.reference)).toMatchObject({
+      StartTime: slotB?.StartTime,
+      EndTime: slotB?.EndTime,
+    });
+    expect(bookingOf(b.link.reference)).toMatchObject({
+      StartTime: slotA?.StartTime,
+      EndTime: slotA?.EndTime,
+    });
+    const actions = await h.prisma.auditEvent.findMany({
+      where: { runId: run.body.id },
+      select: { action: true },
+    });
+    expect(actions.map((row) => row.action).sort()).toEqual([
+      'essm.booking.cancelled',
+      'essm.booking.moved',
+      'essm.booking.updated',
+    ]);
+
+    const again = await syncEvents();
+    expect(again.body.summary.applied).toMatchObject({ updated: 0, cancelled: 0 });
+  });
+
+  it('an event moving into the slot another booking of ours leaves in the same run is retried, not refused', async () => {
+    await syncEvents();
+    const [a, b] = await twoInOneRoom();
+    if (a === undefined || b === undefined) throw new Error('no pair');
+    const slotB = bookingOf(b.link.reference);
+    const free = { ...slotOf(b.eventId), startTime: '06:00', endTime: '06:50' };
+    moveEvent(a.activity, a.eventId, slotOf(b.eventId));
+    moveEvent(b.activity, b.eventId, free);
+
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    expect(run.body.summary.applied.updated).toBe(2);
+    expect(failedReferences(run)).not.toContain(a.link.reference);
+    expect(failedReferences(run)).not.toContain(b.link.reference);
+    expect(bookingOf(a.link.reference)).toMatchObject({
+      StartTime: slotB?.StartTime,
+      EndTime: slotB?.EndTime,
+    });
+    expect(bookingOf(b.link.reference)?.StartTime).toContain('T06:00:00');
+  });
+
   it('a failed read changes nothing', async () => {
     h.booker.control.addFault({ method: 'GET', path: '/api/booker/bookings', status: 500, times: 10 });
     const run = await syncEvents();

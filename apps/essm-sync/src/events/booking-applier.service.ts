@@ -19,6 +19,10 @@ import type { BookingLink, DesiredBooking } from '../timetable/events.types.js';
 export const BOOKING_BATCH = 200;
 /** Failures in a row other than 409s after which the run stops: a cause common to every booking. */
 export const MAX_FAILURES_IN_ROW = 25;
+/** Times an update refused only by bookings of ours that have since moved is tried again in a run. */
+export const OWN_CONFLICT_RETRIES = 2;
+
+type UpdateChange = Extract<EventChange, { kind: 'update' }>;
 
 export interface BookingApplyState {
   applied: EventsApplied;
@@ -31,9 +35,10 @@ export interface BookingApplyState {
   callsBefore: number;
 }
 
+/** `audits`: changes made on the way (a booking cancelled before it was made anew), audited either way. */
 type Outcome =
-  | { ok: true; link?: BookingLink; remove?: string; audit: AuditInput }
-  | { ok: false; failure: BookingFailure; remove?: string; stop?: string };
+  | { ok: true; link?: BookingLink; remove?: string; audit: AuditInput; audits?: AuditInput[] }
+  | { ok: false; failure: BookingFailure; remove?: string; stop?: string; audits?: AuditInput[] };
 
 function linkOf(reference: string, bookingId: number, booking: DesiredBooking): BookingLink {
   return {
@@ -155,7 +160,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
     state: BookingApplyState,
     run: EventsRun,
   ): Promise<string | undefined> {
-    const outcomes: Outcome[] = [];
+    const outcomesOf = new Map<EventChange, Outcome>();
     let stop: string | undefined;
     for (const kind of ['cancel', 'update', 'create'] as const) {
       const ofKind = batch.filter((change) => change.kind === kind);
@@ -165,7 +170,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
             if (stop !== undefined) return;
             state.sent += 1;
             const outcome = await this.applyOne(change, run.plan, state.note);
-            outcomes.push(outcome);
+            outcomesOf.set(change, outcome);
             if (outcome.ok) {
               state.failuresInRow = 0;
               return;
@@ -181,11 +186,16 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
         ),
       );
       if (stop !== undefined) break;
+      if (kind === 'update') {
+        const updates = ofKind.filter((change): change is UpdateChange => change.kind === 'update');
+        await this.settleOwnConflicts(updates, outcomesOf, run, state);
+      }
     }
+    const outcomes = [...outcomesOf.values()];
     this.tally(state.applied, outcomes);
     const upserts = outcomes.flatMap((o) => (o.ok && o.link !== undefined ? [o.link] : []));
     const removals = outcomes.flatMap((o) => (o.remove !== undefined ? [o.remove] : []));
-    const audits = outcomes.flatMap((o) => (o.ok ? [o.audit] : []));
+    const audits = outcomes.flatMap((o) => [...(o.audits ?? []), ...(o.ok ? [o.audit] : [])]);
     try {
       await this.repository.writeLinks(ctx.runId, upserts, removals, (tx) => ctx.auditMany(audits, tx));
     } catch (error) {
@@ -221,12 +231,148 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
           applied.recreated += 1;
           break;
         case 'essm.booking.updated':
+        case 'essm.booking.moved':
           applied.updated += 1;
           break;
         default:
           applied.cancelled += 1;
       }
     }
+  }
+
+  /**
+   * Updates that Booker refused (409) only because of bookings of ours this batch moves too. Each is
+   * tried again once the bookings in its way have moved (a chain: A moves into B's old slot while B
+   * moves on). Where they stand in each other's way (two events swapping slots in a room, or a longer
+   * cycle), no order of updates works: one of them is cancelled, the others then move, and it is
+   * made anew in its new slot (two calls instead of one, and a new booking id, both audited). If
+   * making it anew fails, its link is dropped and the next run creates it: never lost from the plan.
+   * A cycle split between two batches is not seen here; the next run, with only those updates left,
+   * settles it.
+   */
+  private async settleOwnConflicts(
+    updates: readonly UpdateChange[],
+    outcomesOf: Map<EventChange, Outcome>,
+    run: EventsRun,
+    state: BookingApplyState,
+  ): Promise<void> {
+    const moving = new Set(updates.map((update) => update.bookingId));
+    const moved = new Set(updates.filter((u) => outcomesOf.get(u)?.ok === true).map((u) => u.bookingId));
+    const inTheWay = (update: UpdateChange): number[] | undefined => {
+      const outcome = outcomesOf.get(update);
+      if (outcome === undefined || outcome.ok || outcome.failure.status !== 409) return undefined;
+      const blockers = outcome.failure.conflictingBookings ?? [];
+      if (blockers.length === 0 || !blockers.every((b) => b.ours && moving.has(b.id))) return undefined;
+      return blockers.map((b) => b.id);
+    };
+    const retries = new Map<UpdateChange, number>();
+    const parked: { update: UpdateChange; cancelAudit: AuditInput }[] = [];
+    for (;;) {
+      const waiting = updates.filter((u) => inTheWay(u) !== undefined && !parked.some((p) => p.update === u));
+      const ready = waiting.filter(
+        (u) =>
+          (retries.get(u) ?? 0) < OWN_CONFLICT_RETRIES && (inTheWay(u) ?? []).every((id) => moved.has(id)),
+      );
+      if (ready.length > 0) {
+        await Promise.all(
+          ready.map((update) =>
+            state.limiter.run(async () => {
+              retries.set(update, (retries.get(update) ?? 0) + 1);
+              const outcome = await this.applyOne(update, run.plan, state.note);
+              outcomesOf.set(update, outcome);
+              if (outcome.ok) moved.add(update.bookingId);
+            }),
+          ),
+        );
+        continue;
+      }
+      const waitingIds = new Set(waiting.map((u) => u.bookingId));
+      const pick = waiting.find((u) => (inTheWay(u) ?? []).every((id) => waitingIds.has(id)));
+      if (pick === undefined) break;
+      const outcome = await this.park(pick, state.note);
+      if (outcome !== undefined) {
+        // Could not be cancelled: it stays in the way; the others' refusals stand.
+        outcomesOf.set(pick, outcome);
+        continue;
+      }
+      parked.push({ update: pick, cancelAudit: this.parkAudit(pick, state.note) });
+      moved.add(pick.bookingId);
+    }
+    await Promise.all(
+      parked.map(({ update, cancelAudit }) =>
+        state.limiter.run(async () => {
+          outcomesOf.set(update, await this.remake(update, cancelAudit, run.plan, state.note));
+        }),
+      ),
+    );
+  }
+
+  /** Cancels an update's booking to break a cycle; a failure to do so is its outcome. */
+  private async park(update: UpdateChange, note: string): Promise<Outcome | undefined> {
+    try {
+      await this.booker.cancelBooking(update.bookingId);
+      return undefined;
+    } catch (error) {
+      if (error instanceof BookerNotFoundError) return undefined;
+      return {
+        ok: false,
+        failure: {
+          kind: 'update',
+          reference: update.reference,
+          bookingId: update.bookingId,
+          ...(error instanceof BookerError && error.status !== undefined ? { status: error.status } : {}),
+          message: `could not be cancelled to let the bookings of ours in its way move${note}: ${briefly(error)}`,
+        },
+      };
+    }
+  }
+
+  private parkAudit(update: UpdateChange, note: string): AuditInput {
+    return {
+      action: 'essm.booking.cancelled',
+      entityType: 'booker_booking',
+      entityId: String(update.bookingId),
+      before: { reference: update.reference, eventIds: update.booking.members.map((m) => m.eventId) },
+      after: { status: 'Cancelled' },
+      reason: `its event moved into the slot of another booking of ours that moves into its own: cancelled, to be made anew${note}`,
+    };
+  }
+
+  /** Makes a parked update's booking anew in its new slot. */
+  private async remake(
+    update: UpdateChange,
+    cancelAudit: AuditInput,
+    decision: EventsDecision,
+    note: string,
+  ): Promise<Outcome> {
+    const outcome = await this.applyOne(
+      { kind: 'create', reference: update.reference, booking: update.booking },
+      decision,
+      note,
+    );
+    if (!outcome.ok) {
+      return {
+        ok: false,
+        failure: {
+          ...outcome.failure,
+          kind: 'update',
+          bookingId: update.bookingId,
+          message: `cancelled to let bookings of ours in its way move, then making it anew failed (the next run creates it): ${outcome.failure.message}`,
+        },
+        remove: update.reference,
+        audits: [cancelAudit],
+      };
+    }
+    return {
+      ...outcome,
+      audit: {
+        ...outcome.audit,
+        action: 'essm.booking.moved',
+        before: { bookingId: update.bookingId, reference: update.reference },
+        reason: `its TermTime event changed into the slot of another booking of ours: booking ${update.bookingId} cancelled and this one made in its place${note}`,
+      },
+      audits: [cancelAudit],
+    };
   }
 
   private async applyOne(change: EventChange, decision: EventsDecision, note: string): Promise<Outcome> {
