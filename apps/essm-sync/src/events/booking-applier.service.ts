@@ -188,7 +188,8 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
       if (stop !== undefined) break;
       if (kind === 'update') {
         const updates = ofKind.filter((change): change is UpdateChange => change.kind === 'update');
-        await this.settleOwnConflicts(updates, outcomesOf, run, state);
+        stop ??= await this.settleOwnConflicts(updates, outcomesOf, run, state);
+        if (stop !== undefined) break;
       }
     }
     const outcomes = [...outcomesOf.values()];
@@ -244,18 +245,21 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
    * Updates that Booker refused (409) only because of bookings of ours this batch moves too. Each is
    * tried again once the bookings in its way have moved (a chain: A moves into B's old slot while B
    * moves on). Where they stand in each other's way (two events swapping slots in a room, or a longer
-   * cycle), no order of updates works: one of them is cancelled, the others then move, and it is
-   * made anew in its new slot (two calls instead of one, and a new booking id, both audited). If
-   * making it anew fails, its link is dropped and the next run creates it: never lost from the plan.
-   * A cycle split between two batches is not seen here; the next run, with only those updates left,
-   * settles it.
+   * cycle), no order of updates works: one booking on the cycle is cancelled, the others then move,
+   * and it is made anew in its new slot (two calls instead of one, and a new booking id, both
+   * audited). Only a booking on a cycle is ever cancelled: a chain whose end cannot move (someone
+   * else's booking in its way, a failure) stays as it is, refused, for the next run. If making a
+   * cancelled one anew fails, its link is dropped and the next run creates it: never lost from the
+   * plan. A cycle split between two batches is not seen here; the next run, with only those updates
+   * left, settles it. Returns why the run stops, if Booker refused our credentials meanwhile.
    */
   private async settleOwnConflicts(
     updates: readonly UpdateChange[],
     outcomesOf: Map<EventChange, Outcome>,
     run: EventsRun,
     state: BookingApplyState,
-  ): Promise<void> {
+  ): Promise<string | undefined> {
+    let stop: string | undefined;
     const moving = new Set(updates.map((update) => update.bookingId));
     const moved = new Set(updates.filter((u) => outcomesOf.get(u)?.ok === true).map((u) => u.bookingId));
     const inTheWay = (update: UpdateChange): number[] | undefined => {
@@ -267,28 +271,51 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
     };
     const retries = new Map<UpdateChange, number>();
     const parked: { update: UpdateChange; cancelAudit: AuditInput }[] = [];
-    for (;;) {
+    /** The updates in the way of the last one cancelled, round the cycle: they move first. */
+    let cycle = new Set<UpdateChange>();
+    while (stop === undefined) {
       const waiting = updates.filter((u) => inTheWay(u) !== undefined && !parked.some((p) => p.update === u));
       const ready = waiting.filter(
         (u) =>
           (retries.get(u) ?? 0) < OWN_CONFLICT_RETRIES && (inTheWay(u) ?? []).every((id) => moved.has(id)),
       );
-      if (ready.length > 0) {
+      // A cycle's own bookings take the slot freed for them before any other waiting for it.
+      const onCycleFirst = ready.filter((u) => cycle.has(u));
+      const now = onCycleFirst.length > 0 ? onCycleFirst : ready;
+      if (now.length > 0) {
         await Promise.all(
-          ready.map((update) =>
+          now.map((update) =>
             state.limiter.run(async () => {
               retries.set(update, (retries.get(update) ?? 0) + 1);
               const outcome = await this.applyOne(update, run.plan, state.note);
               outcomesOf.set(update, outcome);
               if (outcome.ok) moved.add(update.bookingId);
+              else stop ??= outcome.stop;
             }),
           ),
         );
         continue;
       }
-      const waitingIds = new Set(waiting.map((u) => u.bookingId));
-      const pick = waiting.find((u) => (inTheWay(u) ?? []).every((id) => waitingIds.has(id)));
+      const waitingById = new Map(waiting.map((u) => [u.bookingId, u]));
+      /** Whether the update's booking is in the way of one in its own way, and so on round to it. */
+      /** The waiting updates in the way of `start`, those in theirs, and so on. */
+      const behind = (start: UpdateChange): Set<UpdateChange> => {
+        const found = new Set<UpdateChange>();
+        const next = [...(inTheWay(start) ?? [])];
+        for (let id = next.pop(); id !== undefined; id = next.pop()) {
+          const blocking = waitingById.get(id);
+          if (blocking === undefined || found.has(blocking)) continue;
+          found.add(blocking);
+          next.push(...(inTheWay(blocking) ?? []));
+        }
+        return found;
+      };
+      // Only a booking on a cycle (in the way of one in its own way, round to it) is cancelled.
+      const pick = waiting.find(
+        (u) => (inTheWay(u) ?? []).every((id) => waitingById.has(id)) && behind(u).has(u),
+      );
       if (pick === undefined) break;
+      cycle = behind(pick);
       const outcome = await this.park(pick, state.note);
       if (outcome !== undefined) {
         // Could not be cancelled: it stays in the way; the others' refusals stand.
@@ -301,10 +328,13 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
     await Promise.all(
       parked.map(({ update, cancelAudit }) =>
         state.limiter.run(async () => {
-          outcomesOf.set(update, await this.remake(update, cancelAudit, run.plan, state.note));
+          const outcome = await this.remake(update, cancelAudit, run.plan, state.note);
+          outcomesOf.set(update, outcome);
+          if (!outcome.ok) stop ??= outcome.stop;
         }),
       ),
     );
+    return stop;
   }
 
   /** Cancels an update's booking to break a cycle; a failure to do so is its outcome. */
@@ -332,7 +362,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
       action: 'essm.booking.cancelled',
       entityType: 'booker_booking',
       entityId: String(update.bookingId),
-      before: { reference: update.reference, eventIds: update.booking.members.map((m) => m.eventId) },
+      before: { reference: update.reference, roomCode: update.booking.members[0]?.roomCode ?? '' },
       after: { status: 'Cancelled' },
       reason: `its event moved into the slot of another booking of ours that moves into its own: cancelled, to be made anew${note}`,
     };
@@ -352,7 +382,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
     );
     if (!outcome.ok) {
       return {
-        ok: false,
+        ...outcome,
         failure: {
           ...outcome.failure,
           kind: 'update',
