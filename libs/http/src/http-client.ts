@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { AxiosError, AxiosInstance } from 'axios';
 import { HttpPolicy, type HttpPolicyOptions, type OperationClock } from './http-policy.js';
 
@@ -105,8 +106,34 @@ function axiosInstance(
         ? config.attemptTimer
         : AbortSignal.any([config.callerSignal, config.attemptTimer]);
     policy.countCall();
+    if (config.decodeAsReceived === true) config.responseType = 'stream';
     return config;
   });
+  // Registered before the retries below, which so see a failure to read the body as they would
+  // axios's own (the same errors: see bodyAsReceived).
+  client.interceptors.response.use(
+    async (response) => {
+      if (response.config.decodeAsReceived !== true || !isReadable(response.data)) return response;
+      try {
+        response.data = await bodyAsReceived(response.data);
+      } catch (error) {
+        throw error instanceof AxiosError
+          ? error
+          : AxiosError.from(error, undefined, response.config, response.request, response);
+      }
+      return response;
+    },
+    async (error: unknown) => {
+      // A refused answer's body, read the same way (callers read 4xx bodies; an unread one would
+      // hold its connection). A body that cannot be read leaves no data, as before it left none.
+      if (error instanceof AxiosError && error.config?.decodeAsReceived === true && error.response) {
+        const { response } = error;
+        if (isReadable(response.data))
+          response.data = await bodyAsReceived(response.data).catch(() => undefined);
+      }
+      throw error;
+    },
+  );
   client.interceptors.response.use(undefined, async (error: unknown) => {
     if (!(error instanceof AxiosError) || error.config === undefined) throw error;
     const config = error.config;
@@ -137,8 +164,40 @@ function axiosInstance(
   return client;
 }
 
+function isReadable(data: unknown): data is Readable {
+  return data instanceof Readable;
+}
+
+/**
+ * A response body decoded to text as its chunks arrive, then parsed as axios parses JSON (a body
+ * that is not JSON is the text, an empty one ''). axios itself keeps every chunk of a body until
+ * its end and then copies them into one buffer before decoding it: a 10 MB answer is 20 MB of
+ * native memory, and its chunks, alive for as long as the body takes to arrive, outlive the young
+ * generation and are freed only by the next full collection. Decoded as they arrive, each chunk is
+ * garbage at once, and only the text is held.
+ */
+async function bodyAsReceived(body: Readable): Promise<unknown> {
+  body.setEncoding('utf8');
+  const pieces: string[] = [];
+  for await (const piece of body as AsyncIterable<string>) pieces.push(piece);
+  let text = pieces.join('');
+  pieces.length = 0;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text === '') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 declare module 'axios' {
   interface AxiosRequestConfig {
+    /**
+     * Decode the body as it arrives (see `bodyAsReceived`) instead of axios's whole-body buffer:
+     * for large answers (lists of thousands). The answer's `data` is the same (parsed JSON, else text).
+     */
+    decodeAsReceived?: boolean;
     /** Set on a POST/PATCH that is safe to repeat (for example, one that is idempotent by design). */
     retryUnsafe?: boolean;
     attempt?: number;
