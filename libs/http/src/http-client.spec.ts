@@ -33,6 +33,20 @@ describe('createHttpClient', () => {
       // Far more than one socket read, with characters of several bytes split across chunks.
       res.json({ items: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `élève ${i} — ✓` })) });
     });
+    app.get('/chunked', (_req, res) => {
+      // No Content-Length: the body is sent in pieces, a character of three bytes split between two.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const text = JSON.stringify({ items: Array.from({ length: 5000 }, (_, i) => `✓ ${i}`) });
+      const split = Buffer.from(text);
+      const cut = split.indexOf(Buffer.from('✓')) + 1;
+      res.write(split.subarray(0, cut));
+      res.write(split.subarray(cut, cut + 70_000));
+      res.end(split.subarray(cut + 70_000));
+    });
+    app.get('/long', (_req, res) => {
+      // Over 2 MB of three-byte characters: a piece of 1 MB ends inside one.
+      res.json(['✓'.repeat(700_000)]);
+    });
     app.get('/text', (_req, res) => {
       res.type('text/plain').send('\ufeffnot json');
     });
@@ -138,7 +152,7 @@ describe('createHttpClient', () => {
   describe('decodeAsReceived', () => {
     it('gives the same data as the whole-body read: JSON parsed, else the text, empty as empty', async () => {
       control.reset();
-      for (const path of ['/big', '/text', '/empty', '/thing']) {
+      for (const path of ['/big', '/long', '/chunked', '/text', '/empty', '/thing']) {
         const whole = await client().get(path);
         const decoded = await client().get(path, { decodeAsReceived: true });
         expect(decoded.status).toBe(whole.status);
@@ -149,6 +163,11 @@ describe('createHttpClient', () => {
       });
       expect(big.data.items).toHaveLength(20_000);
       expect(big.data.items[19_999]).toEqual({ i: 19_999, name: 'élève 19999 — ✓' });
+      const chunked = await client().get<{ items: string[] }>('/chunked', { decodeAsReceived: true });
+      expect(chunked.data.items).toHaveLength(5000);
+      expect(chunked.data.items[0]).toBe('✓ 0');
+      const long = await client().get<string[]>('/long', { decodeAsReceived: true });
+      expect(long.data).toEqual(['✓'.repeat(700_000)]);
       const text = await client().get('/text', { decodeAsReceived: true });
       expect(text.data).toBe('not json');
     });

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { AxiosError, AxiosInstance } from 'axios';
 import { HttpPolicy, type HttpPolicyOptions, type OperationClock } from './http-policy.js';
 
@@ -115,7 +116,7 @@ function axiosInstance(
     async (response) => {
       if (response.config.decodeAsReceived !== true || !isReadable(response.data)) return response;
       try {
-        response.data = await bodyAsReceived(response.data);
+        response.data = await bodyAsReceived(response.data, response.headers['content-length']);
       } catch (error) {
         throw error instanceof AxiosError
           ? error
@@ -129,7 +130,9 @@ function axiosInstance(
       if (error instanceof AxiosError && error.config?.decodeAsReceived === true && error.response) {
         const { response } = error;
         if (isReadable(response.data))
-          response.data = await bodyAsReceived(response.data).catch(() => undefined);
+          response.data = await bodyAsReceived(response.data, response.headers['content-length']).catch(
+            () => undefined,
+          );
       }
       throw error;
     },
@@ -168,34 +171,79 @@ function isReadable(data: unknown): data is Readable {
   return data instanceof Readable;
 }
 
+/** Bytes of a body decoded at a time (the most native memory one body holds while it is read). */
+const PIECE = 1024 * 1024;
+
+/** `ArrayBuffer.prototype.transfer` (ES2024; Node 21+). */
+type Transferable = ArrayBuffer & { transfer(length: number): ArrayBuffer };
+
 /**
- * A response body decoded to text as its chunks arrive, then parsed as axios parses JSON (a body
- * that is not JSON is the text, an empty one ''). axios itself keeps every chunk of a body until
- * its end and then copies them into one buffer before decoding it: a 10 MB answer is 20 MB of
- * native memory, and its chunks, alive for as long as the body takes to arrive, outlive the young
- * generation and are freed only by the next full collection. Decoded as they arrive, each chunk is
- * garbage at once, and only the text is held.
+ * A response body decoded as it arrives, a piece of at most PIECE bytes at a time, through one
+ * buffer released as soon as the body ends; then parsed as axios parses JSON (a body that is not
+ * JSON is the text, an empty one ''). axios itself keeps every chunk of a body until its end and
+ * then copies them all into one more buffer: native memory twice the body's size, which the
+ * collector frees only once it finds their objects unreachable; with a small young generation they
+ * are old by then, so only at the next full collection, and a run's reads pile up until it. Here
+ * each chunk is copied into the buffer and is garbage at once; the buffer, sized by Content-Length
+ * up to PIECE, is freed when the body ends (`transfer(0)` detaches it and frees its memory),
+ * whatever the collector does. A body of one piece is decoded once, to the text axios makes; a
+ * longer one is decoded a piece at a time (large strings, which the young generation does not
+ * copy) and joined.
  */
-async function bodyAsReceived(body: Readable): Promise<unknown> {
-  body.setEncoding('utf8');
+function bodyAsReceived(body: Readable, contentLength: unknown): Promise<unknown> {
+  const hint = Number(contentLength);
+  const store = new ArrayBuffer(
+    Number.isSafeInteger(hint) && hint > 0 ? Math.min(hint, PIECE) : PIECE,
+  ) as Transferable;
+  const bytes = new Uint8Array(store);
+  let used = 0;
+  const decoder = new StringDecoder('utf8');
   const pieces: string[] = [];
-  for await (const piece of body as AsyncIterable<string>) pieces.push(piece);
-  let text = pieces.join('');
-  pieces.length = 0;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text === '') return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+  return new Promise((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      for (let offset = 0; offset < chunk.length;) {
+        const n = Math.min(chunk.length - offset, bytes.length - used);
+        bytes.set(chunk.subarray(offset, offset + n), used);
+        used += n;
+        offset += n;
+        if (used === bytes.length) {
+          pieces.push(decoder.write(Buffer.from(store, 0, used)));
+          used = 0;
+        }
+      }
+    });
+    finished(body, (error) => {
+      if (!error) {
+        for (const last of [decoder.write(Buffer.from(store, 0, used)), decoder.end()])
+          if (last !== '') pieces.push(last);
+      }
+      store.transfer(0);
+      if (error) {
+        reject(error);
+        return;
+      }
+      let text = pieces.length === 1 ? pieces[0] : pieces.join('');
+      pieces.length = 0;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text === '') {
+        resolve(text);
+        return;
+      }
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        resolve(text);
+      }
+    });
+  });
 }
 
 declare module 'axios' {
   interface AxiosRequestConfig {
     /**
-     * Decode the body as it arrives (see `bodyAsReceived`) instead of axios's whole-body buffer:
-     * for large answers (lists of thousands). The answer's `data` is the same (parsed JSON, else text).
+     * Read the body into one buffer freed as soon as it is decoded (see `bodyAsReceived`), instead
+     * of axios's chunks and copy, freed by the collector: for large answers (lists of thousands).
+     * The answer's `data` is the same (parsed JSON, else the text).
      */
     decodeAsReceived?: boolean;
     /** Set on a POST/PATCH that is safe to repeat (for example, one that is idempotent by design). */
