@@ -200,7 +200,9 @@ function bodyAsReceived(body: Readable, contentLength: unknown): Promise<unknown
   const decoder = new StringDecoder('utf8');
   const pieces: string[] = [];
   return new Promise((resolve, reject) => {
+    let ended = false;
     body.on('data', (chunk: Buffer) => {
+      if (ended) return; // (after an error: the buffer is freed)
       for (let offset = 0; offset < chunk.length;) {
         const n = Math.min(chunk.length - offset, bytes.length - used);
         bytes.set(chunk.subarray(offset, offset + n), used);
@@ -213,6 +215,7 @@ function bodyAsReceived(body: Readable, contentLength: unknown): Promise<unknown
       }
     });
     finished(body, (error) => {
+      ended = true;
       if (!error) {
         for (const last of [decoder.write(Buffer.from(store, 0, used)), decoder.end()])
           if (last !== '') pieces.push(last);
