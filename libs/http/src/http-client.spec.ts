@@ -29,6 +29,30 @@ describe('createHttpClient', () => {
       if (seen.length === 1) res.status(503).json({ busy: true });
       else res.json({ authorization: req.headers.authorization });
     });
+    app.get('/big', (_req, res) => {
+      // Far more than one socket read, with characters of several bytes split across chunks.
+      res.json({ items: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `élève ${i} — ✓` })) });
+    });
+    app.get('/chunked', (_req, res) => {
+      // No Content-Length: the body is sent in pieces, a character of three bytes split between two.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const text = JSON.stringify({ items: Array.from({ length: 5000 }, (_, i) => `✓ ${i}`) });
+      const split = Buffer.from(text);
+      const cut = split.indexOf(Buffer.from('✓')) + 1;
+      res.write(split.subarray(0, cut));
+      res.write(split.subarray(cut, cut + 70_000));
+      res.end(split.subarray(cut + 70_000));
+    });
+    app.get('/long', (_req, res) => {
+      // Over 2 MB of three-byte characters: a piece of 1 MB ends inside one.
+      res.json(['✓'.repeat(700_000)]);
+    });
+    app.get('/text', (_req, res) => {
+      res.type('text/plain').send('\ufeffnot json');
+    });
+    app.get('/empty', (_req, res) => {
+      res.status(200).end();
+    });
     app.use(express.json());
     server = await listen(app);
   });
@@ -123,6 +147,79 @@ describe('createHttpClient', () => {
     control.addFault({ path: '/thing', status: 404, times: 3 });
     await expect(client().get('/thing')).rejects.toMatchObject({ response: { status: 404 } });
     expect(control.callCount()).toBe(1);
+  });
+
+  describe('decodeAsReceived', () => {
+    it('gives the same data as the whole-body read: JSON parsed, else the text, empty as empty', async () => {
+      control.reset();
+      for (const path of ['/big', '/long', '/chunked', '/text', '/empty', '/thing']) {
+        const whole = await client().get(path);
+        const decoded = await client().get(path, { decodeAsReceived: true });
+        expect(decoded.status).toBe(whole.status);
+        expect(decoded.data).toEqual(whole.data);
+      }
+      const big = await client().get<{ items: { i: number; name: string }[] }>('/big', {
+        decodeAsReceived: true,
+      });
+      expect(big.data.items).toHaveLength(20_000);
+      expect(big.data.items[19_999]).toEqual({ i: 19_999, name: 'élève 19999 — ✓' });
+      const chunked = await client().get<{ items: string[] }>('/chunked', { decodeAsReceived: true });
+      expect(chunked.data.items).toHaveLength(5000);
+      expect(chunked.data.items[0]).toBe('✓ 0');
+      const long = await client().get<string[]>('/long', { decodeAsReceived: true });
+      expect(long.data).toEqual(['✓'.repeat(700_000)]);
+      const text = await client().get('/text', { decodeAsReceived: true });
+      expect(text.data).toBe('not json');
+    });
+
+    it('retries a 503 as before, and a refused answer carries its parsed body', async () => {
+      control.reset();
+      control.addFault({ path: '/thing', status: 503, times: 2 });
+      const response = await client().get('/thing', { decodeAsReceived: true });
+      expect(response.data).toEqual({ ok: true });
+      expect(control.callCount({ path: '/thing' })).toBe(3);
+      control.addFault({ path: '/thing', status: 409, times: 1, body: { Message: 'in the way' } });
+      const failure = await client()
+        .get('/thing', { decodeAsReceived: true })
+        .catch((error: unknown) => error);
+      expect(isAxiosError(failure)).toBe(true);
+      expect((failure as AxiosError).response?.status).toBe(409);
+      expect((failure as AxiosError).response?.data).toEqual({ Message: 'in the way' });
+      expect(control.callCount({ path: '/thing' })).toBe(4);
+    });
+
+    it('ends an attempt whose body trickles past its time, as a timeout that is retried', async () => {
+      const timers = new Set<NodeJS.Timeout>();
+      let asked = 0;
+      const trickle = express();
+      trickle.get('/slow', (_req, res) => {
+        asked += 1;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"a":');
+        const timer = setInterval(() => res.write(' '), 50);
+        timers.add(timer);
+        res.on('close', () => clearInterval(timer));
+      });
+      const slow = await listen(trickle);
+      try {
+        const failure = await createHttpClient({
+          system: 'Test',
+          baseURL: slow.url,
+          timeoutMs: 300,
+          deadlineMs: 5000,
+          baseDelayMs: 1,
+          maxAttempts: 2,
+        })
+          .get('/slow', { decodeAsReceived: true })
+          .catch((error: unknown) => error);
+        expect(isAxiosError(failure)).toBe(true);
+        expect((failure as AxiosError).code).toBe('ECONNABORTED');
+        expect(asked).toBe(2);
+      } finally {
+        for (const timer of timers) clearInterval(timer);
+        await slow.close();
+      }
+    });
   });
 
   it('isAxiosError tells a failed request from other errors without loading axios itself', async () => {

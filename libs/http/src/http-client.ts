@@ -1,3 +1,5 @@
+import { finished, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { AxiosError, AxiosInstance } from 'axios';
 import { HttpPolicy, type HttpPolicyOptions, type OperationClock } from './http-policy.js';
 
@@ -105,8 +107,36 @@ function axiosInstance(
         ? config.attemptTimer
         : AbortSignal.any([config.callerSignal, config.attemptTimer]);
     policy.countCall();
+    if (config.decodeAsReceived === true) config.responseType = 'stream';
     return config;
   });
+  // Registered before the retries below, which so see a failure to read the body as they would
+  // axios's own (the same errors: see bodyAsReceived).
+  client.interceptors.response.use(
+    async (response) => {
+      if (response.config.decodeAsReceived !== true || !isReadable(response.data)) return response;
+      try {
+        response.data = await bodyAsReceived(response.data, response.headers['content-length']);
+      } catch (error) {
+        throw error instanceof AxiosError
+          ? error
+          : AxiosError.from(error, undefined, response.config, response.request, response);
+      }
+      return response;
+    },
+    async (error: unknown) => {
+      // A refused answer's body, read the same way (callers read 4xx bodies; an unread one would
+      // hold its connection). A body that cannot be read leaves no data, as before it left none.
+      if (error instanceof AxiosError && error.config?.decodeAsReceived === true && error.response) {
+        const { response } = error;
+        if (isReadable(response.data))
+          response.data = await bodyAsReceived(response.data, response.headers['content-length']).catch(
+            () => undefined,
+          );
+      }
+      throw error;
+    },
+  );
   client.interceptors.response.use(undefined, async (error: unknown) => {
     if (!(error instanceof AxiosError) || error.config === undefined) throw error;
     const config = error.config;
@@ -137,8 +167,88 @@ function axiosInstance(
   return client;
 }
 
+function isReadable(data: unknown): data is Readable {
+  return data instanceof Readable;
+}
+
+/** Bytes of a body decoded at a time (the most native memory one body holds while it is read). */
+const PIECE = 1024 * 1024;
+
+/** `ArrayBuffer.prototype.transfer` (ES2024; Node 21+). */
+type Transferable = ArrayBuffer & { transfer(length: number): ArrayBuffer };
+
+/**
+ * A response body decoded as it arrives, a piece of at most PIECE bytes at a time, through one
+ * buffer released as soon as the body ends; then parsed as axios parses JSON (a body that is not
+ * JSON is the text, an empty one ''). axios itself keeps every chunk of a body until its end and
+ * then copies them all into one more buffer: native memory twice the body's size, which the
+ * collector frees only once it finds their objects unreachable; with a small young generation they
+ * are old by then, so only at the next full collection, and a run's reads pile up until it. Here
+ * each chunk is copied into the buffer and is garbage at once; the buffer, sized by Content-Length
+ * up to PIECE, is freed when the body ends (`transfer(0)` detaches it and frees its memory),
+ * whatever the collector does. A body of one piece is decoded once, to the text axios makes; a
+ * longer one is decoded a piece at a time (large strings, which the young generation does not
+ * copy) and joined.
+ */
+function bodyAsReceived(body: Readable, contentLength: unknown): Promise<unknown> {
+  const hint = Number(contentLength);
+  const store = new ArrayBuffer(
+    Number.isSafeInteger(hint) && hint > 0 ? Math.min(hint, PIECE) : PIECE,
+  ) as Transferable;
+  const bytes = new Uint8Array(store);
+  let used = 0;
+  const decoder = new StringDecoder('utf8');
+  const pieces: string[] = [];
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    body.on('data', (chunk: Buffer) => {
+      if (ended) return; // (after an error: the buffer is freed)
+      for (let offset = 0; offset < chunk.length;) {
+        const n = Math.min(chunk.length - offset, bytes.length - used);
+        bytes.set(chunk.subarray(offset, offset + n), used);
+        used += n;
+        offset += n;
+        if (used === bytes.length) {
+          pieces.push(decoder.write(Buffer.from(store, 0, used)));
+          used = 0;
+        }
+      }
+    });
+    finished(body, (error) => {
+      ended = true;
+      if (!error) {
+        for (const last of [decoder.write(Buffer.from(store, 0, used)), decoder.end()])
+          if (last !== '') pieces.push(last);
+      }
+      store.transfer(0);
+      if (error) {
+        reject(error);
+        return;
+      }
+      let text = pieces.length === 1 ? pieces[0] : pieces.join('');
+      pieces.length = 0;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text === '') {
+        resolve(text);
+        return;
+      }
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        resolve(text);
+      }
+    });
+  });
+}
+
 declare module 'axios' {
   interface AxiosRequestConfig {
+    /**
+     * Read the body into one buffer freed as soon as it is decoded (see `bodyAsReceived`), instead
+     * of axios's chunks and copy, freed by the collector: for large answers (lists of thousands).
+     * The answer's `data` is the same (parsed JSON, else the text).
+     */
+    decodeAsReceived?: boolean;
     /** Set on a POST/PATCH that is safe to repeat (for example, one that is idempotent by design). */
     retryUnsafe?: boolean;
     attempt?: number;

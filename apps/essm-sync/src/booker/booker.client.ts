@@ -323,7 +323,8 @@ export class BookerClient {
     let answer: AxiosResponse<unknown>;
     try {
       answer = await this.authorized((config) =>
-        this.http.get<unknown>('booker/bookings', { ...config, params }),
+        // A page is hundreds of bookings, read 96 times a run for a term: decoded as it arrives.
+        this.http.get<unknown>('booker/bookings', { ...config, params, decodeAsReceived: true }),
       );
     } catch (error) {
       throw bookerError(`reading bookings page ${page}`, error);

@@ -229,7 +229,10 @@ export class TermTimeClient {
     listSchema: z.ZodType,
     response: string,
   ): Promise<z.output<S>[]> {
-    const answer = await this.send(`reading the ${response}`, () => this.http.get<unknown>(path));
+    // A term's activities are about 10 MB of JSON: decoded as they arrive (see decodeAsReceived).
+    const answer = await this.send(`reading the ${response}`, () =>
+      this.http.get<unknown>(path, { decodeAsReceived: true }),
+    );
     const where = { system: TERMTIME, response, status: answer.status };
     const items: unknown = answer.data;
     if (!Array.isArray(items)) {
