@@ -9,6 +9,30 @@ import {
 } from '../../../simulators/common/simulator.js';
 import { createHttpClient, isAxiosError, mapWithConcurrency, retryDelayMs } from './index.js';
 
+/** A server whose `GET /slow` answers a JSON body that never ends (a space every 50 ms). */
+async function trickleServer() {
+  const timers = new Set<NodeJS.Timeout>();
+  let asked = 0;
+  const app = express();
+  app.get('/slow', (_req, res) => {
+    asked += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"a":');
+    const timer = setInterval(() => res.write(' '), 50);
+    timers.add(timer);
+    res.on('close', () => clearInterval(timer));
+  });
+  const server = await listen(app);
+  return {
+    url: server.url,
+    asked: () => asked,
+    close: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await server.close();
+    },
+  };
+}
+
 describe('createHttpClient', () => {
   const control = new SimulatorControl();
   let server: RunningSimulator;
@@ -59,16 +83,7 @@ describe('createHttpClient', () => {
   afterAll(() => server.close());
 
   it('ends an attempt whose body trickles past its time, and the operation at its deadline', async () => {
-    const timers = new Set<NodeJS.Timeout>();
-    const trickle = express();
-    trickle.get('/slow', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"a":');
-      const timer = setInterval(() => res.write(' '), 50);
-      timers.add(timer);
-      res.on('close', () => clearInterval(timer));
-    });
-    const slow = await listen(trickle);
+    const slow = await trickleServer();
     try {
       const started = Date.now();
       const failure = await createHttpClient({
@@ -87,7 +102,6 @@ describe('createHttpClient', () => {
       // Two attempts of 300 ms: well inside the deadline, and far from "for ever".
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
-      for (const timer of timers) clearInterval(timer);
       await slow.close();
     }
   });
@@ -189,18 +203,7 @@ describe('createHttpClient', () => {
     });
 
     it('ends an attempt whose body trickles past its time, as a timeout that is retried', async () => {
-      const timers = new Set<NodeJS.Timeout>();
-      let asked = 0;
-      const trickle = express();
-      trickle.get('/slow', (_req, res) => {
-        asked += 1;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('{"a":');
-        const timer = setInterval(() => res.write(' '), 50);
-        timers.add(timer);
-        res.on('close', () => clearInterval(timer));
-      });
-      const slow = await listen(trickle);
+      const slow = await trickleServer();
       try {
         const failure = await createHttpClient({
           system: 'Test',
@@ -214,9 +217,8 @@ describe('createHttpClient', () => {
           .catch((error: unknown) => error);
         expect(isAxiosError(failure)).toBe(true);
         expect((failure as AxiosError).code).toBe('ECONNABORTED');
-        expect(asked).toBe(2);
+        expect(slow.asked()).toBe(2);
       } finally {
-        for (const timer of timers) clearInterval(timer);
         await slow.close();
       }
     });
