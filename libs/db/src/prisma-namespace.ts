@@ -1,9 +1,10 @@
 // The `Prisma` namespace that @app/db exports: the whole schema's types (model types, inputs,
 // payloads), and the values code uses at run time: error classes, raw SQL tags, DbNull, Decimal, the
 // same objects of Prisma's runtime that the generated namespace re-exports, and the transaction
-// isolation levels, an enum of strings made here as the generator makes it. Not the generated namespace module itself: at run time it builds the enums of every model of
-// every app (about 3 ms of each app's boot, for values no app reads). A value the generated namespace
-// has and this module does not is a type only here: using it as a value fails the typecheck.
+// isolation levels, an enum of strings made here as the generator makes it. Not the generated
+// namespace module itself: at run time it builds the enums of every model of every app (about 3 ms
+// of each app's boot, for values no app reads). A value the generated namespace has and this module
+// does not is a type only here: using it as a value fails the typecheck.
 // prisma-namespace.spec.ts checks each value here against the generated one.
 import * as runtime from '@prisma/client/runtime/client';
 

@@ -270,11 +270,12 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
       return blockers.map((b) => b.id);
     };
     const retries = new Map<UpdateChange, number>();
-    const parked: { update: UpdateChange; cancelAudit: AuditInput }[] = [];
+    /** Updates whose booking was cancelled to break a cycle, with the audit of that cancellation. */
+    const parked = new Map<UpdateChange, AuditInput>();
     /** The updates in the way of the last one cancelled, round the cycle: they move first. */
     let cycle = new Set<UpdateChange>();
     while (stop === undefined) {
-      const waiting = updates.filter((u) => inTheWay(u) !== undefined && !parked.some((p) => p.update === u));
+      const waiting = updates.filter((u) => inTheWay(u) !== undefined && !parked.has(u));
       const ready = waiting.filter(
         (u) =>
           (retries.get(u) ?? 0) < OWN_CONFLICT_RETRIES && (inTheWay(u) ?? []).every((id) => moved.has(id)),
@@ -297,7 +298,6 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
         continue;
       }
       const waitingById = new Map(waiting.map((u) => [u.bookingId, u]));
-      /** Whether the update's booking is in the way of one in its own way, and so on round to it. */
       /** The waiting updates in the way of `start`, those in theirs, and so on. */
       const behind = (start: UpdateChange): Set<UpdateChange> => {
         const found = new Set<UpdateChange>();
@@ -316,17 +316,17 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
       );
       if (pick === undefined) break;
       cycle = behind(pick);
-      const outcome = await this.park(pick, state.note);
-      if (outcome !== undefined) {
+      const cancelled = await this.park(pick, state.note);
+      if (!cancelled.ok) {
         // Could not be cancelled: it stays in the way; the others' refusals stand.
-        outcomesOf.set(pick, outcome);
+        outcomesOf.set(pick, cancelled);
         continue;
       }
-      parked.push({ update: pick, cancelAudit: this.parkAudit(pick, state.note) });
+      parked.set(pick, cancelled.audit);
       moved.add(pick.bookingId);
     }
     await Promise.all(
-      parked.map(({ update, cancelAudit }) =>
+      [...parked].map(([update, cancelAudit]) =>
         state.limiter.run(async () => {
           const outcome = await this.remake(update, cancelAudit, run.plan, state.note);
           outcomesOf.set(update, outcome);
@@ -337,34 +337,36 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
     return stop;
   }
 
-  /** Cancels an update's booking to break a cycle; a failure to do so is its outcome. */
-  private async park(update: UpdateChange, note: string): Promise<Outcome | undefined> {
+  /**
+   * Cancels an update's booking to break a cycle: the cancellation's audit (the link stays until the
+   * booking is made anew), or the failure to cancel as the update's outcome.
+   */
+  private async park(update: UpdateChange, note: string): Promise<Outcome> {
     try {
       await this.booker.cancelBooking(update.bookingId);
-      return undefined;
     } catch (error) {
-      if (error instanceof BookerNotFoundError) return undefined;
-      return {
-        ok: false,
-        failure: {
-          kind: 'update',
-          reference: update.reference,
-          bookingId: update.bookingId,
-          ...(error instanceof BookerError && error.status !== undefined ? { status: error.status } : {}),
-          message: `could not be cancelled to let the bookings of ours in its way move${note}: ${briefly(error)}`,
-        },
-      };
+      if (!(error instanceof BookerNotFoundError))
+        return {
+          ok: false,
+          failure: {
+            kind: 'update',
+            reference: update.reference,
+            bookingId: update.bookingId,
+            ...(error instanceof BookerError && error.status !== undefined ? { status: error.status } : {}),
+            message: `could not be cancelled to let the bookings of ours in its way move${note}: ${briefly(error)}`,
+          },
+        };
     }
-  }
-
-  private parkAudit(update: UpdateChange, note: string): AuditInput {
     return {
-      action: 'essm.booking.cancelled',
-      entityType: 'booker_booking',
-      entityId: String(update.bookingId),
-      before: { reference: update.reference, roomCode: update.booking.members[0]?.roomCode ?? '' },
-      after: { status: 'Cancelled' },
-      reason: `its event moved into the slot of another booking of ours that moves into its own: cancelled, to be made anew${note}`,
+      ok: true,
+      audit: {
+        action: 'essm.booking.cancelled',
+        entityType: 'booker_booking',
+        entityId: String(update.bookingId),
+        before: { reference: update.reference, roomCode: update.booking.members[0]?.roomCode ?? '' },
+        after: { status: 'Cancelled' },
+        reason: `its event moved into the slot of another booking of ours that moves into its own: cancelled, to be made anew${note}`,
+      },
     };
   }
 
