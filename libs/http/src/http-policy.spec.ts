@@ -97,6 +97,27 @@ describe('HttpPolicy.run', () => {
     return { status, retryAfter };
   };
 
+  it("gives an operation's only attempt all its time, even when the clock ticks over as it starts", async () => {
+    const clock = { now: 1_000_000 };
+    const policy = new HttpPolicy({
+      system: 'Test',
+      maxAttempts: 1,
+      timeoutMs: 800,
+      deadlineMs: 800,
+      // Each reading of the clock is a millisecond later than the one before.
+      now: () => clock.now++,
+    });
+    let given: number | undefined;
+    await policy.run(
+      ({ timeoutMs }) => {
+        given = timeoutMs;
+        return Promise.resolve('ok');
+      },
+      { repeatable: false },
+    );
+    expect(given).toBe(800);
+  });
+
   it('retries what is retryable, counts every attempt and returns the answer', async () => {
     const { policy, waits } = testPolicy();
     const failures = [httpError(503), httpError(429, '2')];

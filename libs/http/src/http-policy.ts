@@ -126,8 +126,8 @@ export class HttpPolicy {
   }
 
   /** Time the next attempt has: the per-call timeout, cut to what is left of the deadline (at least 1 ms). */
-  attemptTimeoutMs(operation: OperationClock): number {
-    return Math.max(1, Math.min(this.timeoutMs, operation.deadline - this.now()));
+  attemptTimeoutMs(operation: OperationClock, now = this.now()): number {
+    return Math.max(1, Math.min(this.timeoutMs, operation.deadline - now));
   }
 
   /**
@@ -166,7 +166,11 @@ export class HttpPolicy {
   async run<T>(call: (context: AttemptContext) => Promise<T>, options: RunOptions): Promise<T> {
     const operation = options.operation ?? this.startOperation();
     for (let attempt = 1; ; attempt++) {
-      const timeoutMs = this.attemptTimeoutMs(operation);
+      // The first attempt of an operation started here has all of it: the clock was read just now,
+      // and a millisecond ticking over since must not cut it (a one-attempt policy whose deadline is
+      // its timeout got 799 of its 800 ms now and then).
+      const now = attempt === 1 && options.operation === undefined ? operation.startedAt : this.now();
+      const timeoutMs = this.attemptTimeoutMs(operation, now);
       try {
         this.countCall();
         return await withAttemptTimeout(this.system, timeoutMs, (signal) =>
