@@ -6,8 +6,9 @@
 // Measures sync-events runs (first, no change, 2% of events changed) and the same reads alone
 // through the app's own clients, in a process of their own started as the app is (with its memory
 // settings; bench/essm-sync-reads.ts), warmed up once as the app is by its first run. The no-change
-// run and the reads alone are each timed READS_ROUNDS times (3), as a loaded machine spreads single
-// figures widely: each time is listed and their medians compared. Reports calls against the minimum
+// run and the reads alone are each timed ROUNDS times (5), in turn (a round of each, their order
+// alternating), as a loaded machine spreads single figures widely and drifts: each time is listed
+// and their medians compared. Reports calls against the minimum
 // the data needs (reads + one write per change), the no-change run's wall time against the reads
 // alone, and the app's peak resident memory (VmHWM). Prints one JSON line.
 // The app starts as production starts it: with the memory settings Terraform gives essm-sync
@@ -54,7 +55,7 @@ const ADMIN_URL =
   'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Timed no-change runs, and timed rounds of the reads alone (after one to warm up). */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const BOOKINGS_READ = { start: '2025-09-30', end: '2026-01-01' };
 
 /** essm-sync's memory settings in production: its `NAME = "..."` lines in the platform's Terraform. */
@@ -196,40 +197,79 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
+/** The reads alone's rounds (bench/essm-sync-reads.ts), one at a time, between the app's runs. */
+interface ReadsAlone {
+  /** The next round: its wall time, and the calls it made (counted here, from the simulators). */
+  round(): Promise<{ ms: number; calls: number }>;
+  /** Lets the process end after its last round. */
+  finish(): Promise<void>;
+}
+
 /**
- * The reads alone (bench/essm-sync-reads.ts) in their own process, with the app's memory settings:
- * one round to warm up, then ROUNDS timed rounds; the calls of each round counted here.
+ * The reads alone (bench/essm-sync-reads.ts) in their own process, with the app's memory settings,
+ * started now: its first round (the warm-up) runs at once, each later one when `round()` asks.
  */
-async function readsAlone(
+function startReadsAlone(
   env: Record<string, string>,
+  rounds: number,
   termtime: TermTimeSimulator,
   booker: BookerSimulator,
-): Promise<{ warmUpMs: number; wallMs: number[]; calls: number[] }> {
+): ReadsAlone {
   const child = spawn(process.execPath, [path.join(root, 'dist/bench/essm-sync-reads.js')], {
     cwd: root,
-    env: { ...process.env, ...env, READS_ROUNDS: String(ROUNDS) },
+    env: { ...process.env, ...env, READS_ROUNDS: String(rounds) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const wallMs: number[] = [];
-  const calls: number[] = [];
   termtime.control.calls = [];
   booker.control.calls = [];
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (message: { ms: number }) => {
-      wallMs.push(message.ms);
-      calls.push(termtime.control.calls.length + booker.control.calls.length);
-      termtime.control.calls = [];
-      booker.control.calls = [];
-      child.send('next');
-    });
-    child.on('error', reject);
+  let done = 0;
+  const waiting: {
+    resolve: (round: { ms: number; calls: number }) => void;
+    reject: (error: Error) => void;
+  }[] = [];
+  const arrived: { ms: number; calls: number }[] = [];
+  let failed: Error | undefined;
+  child.on('message', (message: { ms: number }) => {
+    const round = { ms: message.ms, calls: termtime.control.calls.length + booker.control.calls.length };
+    done += 1;
+    const next = waiting.shift();
+    if (next === undefined) arrived.push(round);
+    else next.resolve(round);
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => {
+      failed = error;
+      for (const next of waiting.splice(0)) next.reject(error);
+      reject(error);
+    };
+    child.on('error', fail);
     child.on('exit', (code) =>
-      code === 0 && wallMs.length === ROUNDS + 1
+      code === 0 && done === rounds + 1
         ? resolve()
-        : reject(new Error(`the reads alone exited with ${code} after ${wallMs.length} round(s)`)),
+        : fail(new Error(`the reads alone exited with ${code} after ${done} round(s)`)),
     );
   });
-  return { warmUpMs: wallMs[0], wallMs: wallMs.slice(1), calls };
+  exited.catch(() => undefined); // (seen by the round waiting, or by finish)
+  let started = false;
+  return {
+    round() {
+      if (failed !== undefined) return Promise.reject(failed);
+      // Each round but the first is started here, with its calls counted from now.
+      if (started) {
+        termtime.control.calls = [];
+        booker.control.calls = [];
+        child.send('next');
+      }
+      started = true;
+      const ready = arrived.shift();
+      if (ready !== undefined) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    finish() {
+      child.send('next');
+      return exited;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -288,22 +328,12 @@ async function main(): Promise<void> {
     termtime.control.latencyMs = LATENCY_MS;
     booker.control.latencyMs = LATENCY_MS;
     const peakAfterFirstMb = await peakRssMb(child.pid);
-    const noChangeRuns = [];
-    for (let i = 0; i < ROUNDS; i++) noChangeRuns.push(await timedRun(app.url, termtime, booker));
-    const noChange = noChangeRuns[0];
-    const noChangeMs = median(noChangeRuns.map((run) => run.wallMs));
-    const peakAfterNoChangeMb = await peakRssMb(child.pid);
-    // 2% of the events change: every event of 2% of the activities (a bigger class: new attendees).
-    const changedActivities = term.termtime.activities.filter((_, i) => i % 50 === 0);
-    for (const activity of changedActivities)
-      termtime.updateActivity(activity.code, (a) => ({ ...a, size: a.size + 1 }));
-    const changedEvents = changedActivities.reduce((sum, a) => sum + a.events.length, 0);
-    const twoPercent = await timedRun(app.url, termtime, booker);
-    const peakMb = await peakRssMb(child.pid);
-
     // The reads alone, through the app's own clients (one sign-in, rooms, every page of bookings,
-    // activities), as a run does them, with nothing planned or written.
-    const reads = await readsAlone(
+    // activities), as a run does them, with nothing planned or written; in turn with the no-change
+    // runs (one of each per round, their order alternating), so that both see the machine as it is
+    // then: measured one after the other, a slower spell (the database's autovacuum after the first
+    // run's 48,000 inserts, say) fell on one side only.
+    const reads = startReadsAlone(
       {
         ...memoryEnv,
         BOOKER_URL: booker.url,
@@ -315,10 +345,30 @@ async function main(): Promise<void> {
         READS_BOOKINGS_START: BOOKINGS_READ.start,
         READS_BOOKINGS_END: BOOKINGS_READ.end,
       },
+      ROUNDS,
       termtime,
       booker,
     );
-    const readsMs = median(reads.wallMs);
+    const readsWarmUp = await reads.round();
+    const noChangeRuns = [];
+    const readRounds = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 2 === 1) readRounds.push(await reads.round());
+      noChangeRuns.push(await timedRun(app.url, termtime, booker));
+      if (i % 2 === 0) readRounds.push(await reads.round());
+    }
+    await reads.finish();
+    const noChange = noChangeRuns[0];
+    const noChangeMs = median(noChangeRuns.map((run) => run.wallMs));
+    const readsMs = median(readRounds.map((round) => round.ms));
+    const peakAfterNoChangeMb = await peakRssMb(child.pid);
+    // 2% of the events change: every event of 2% of the activities (a bigger class: new attendees).
+    const changedActivities = term.termtime.activities.filter((_, i) => i % 50 === 0);
+    for (const activity of changedActivities)
+      termtime.updateActivity(activity.code, (a) => ({ ...a, size: a.size + 1 }));
+    const changedEvents = changedActivities.reduce((sum, a) => sum + a.events.length, 0);
+    const twoPercent = await timedRun(app.url, termtime, booker);
+    const peakMb = await peakRssMb(child.pid);
 
     const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
     // Minimum reads: activities (1), rooms (1), bookings pages (at least 1), and one sign-in to
@@ -355,10 +405,10 @@ async function main(): Promise<void> {
       },
       readsAlone: {
         wallMs: readsMs,
-        wallMsEach: reads.wallMs,
-        warmUpMs: reads.warmUpMs,
-        calls: reads.calls[0],
-        callsEach: reads.calls,
+        wallMsEach: readRounds.map((round) => round.ms),
+        warmUpMs: readsWarmUp.ms,
+        calls: readRounds[0].calls,
+        callsEach: [readsWarmUp.calls, ...readRounds.map((round) => round.calls)],
       },
       ratios: {
         noChangeRunVsReadsAlone: ratio(noChangeMs, readsMs),
