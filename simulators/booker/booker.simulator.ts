@@ -123,10 +123,15 @@ export class BookerSimulator extends Simulator<BookerSeed> {
 
   /** Someone moves a booking in Booker to other times (overlap checks apply). */
   moveByHand(id: number, start: string, end: string): void {
+    this.editByHand(id, { StartTime: start, EndTime: end });
+  }
+
+  /** Someone edits a booking in Booker (its title, its ExternalReference...; overlap checks apply). */
+  editByHand(id: number, changes: Partial<z.input<typeof bookingInputSchema>>): void {
     const existing = this.store.bookings.get(id);
     if (existing === undefined) throw new Error(`Booker simulator: no booking ${id}`);
     const { OptimeIndex: _id, Status: _status, CreatedBy: _author, ...input } = existing;
-    const result = this.store.update(id, { ...input, StartTime: start, EndTime: end });
+    const result = this.store.update(id, bookingInputSchema.parse({ ...input, ...changes }));
     if (isRefusal(result)) throw new Error(`Booker simulator: ${result.message}`);
   }
 

@@ -139,6 +139,70 @@ describe('sync-events end to end', () => {
     expect(h.booker.bookings().filter((b) => b.CreatedBy === 'someone.else')).toEqual(foreignBefore);
   });
 
+  it('a linked booking given an ExternalReference not ours by someone is never touched: not updated, not cancelled', async () => {
+    await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const activityOf = (eventId: string) =>
+      h.term.termtime.activities.find((a) => a.events.some((e) => e.uniqueId === eventId));
+    // Two activities in a single room, each event linked: one changes, one leaves TermTime.
+    const picked: { activity: NonNullable<ReturnType<typeof activityOf>>; link: (typeof links)[number] }[] =
+      [];
+    for (const link of links) {
+      const activity = activityOf(link.eventIds[0] ?? '');
+      if (activity === undefined || activity.scheduledRooms.length !== 1 || link.eventIds.length !== 1)
+        continue;
+      if (picked.some((p) => p.activity.code === activity.code)) continue;
+      if (activity.events.every((e) => links.some((l) => l.eventIds.includes(e.uniqueId))))
+        picked.push({ activity, link });
+      if (picked.length === 2) break;
+    }
+    const [changed, leaving] = picked;
+    if (changed === undefined || leaving === undefined) throw new Error('term too small');
+    h.booker.editByHand(changed.link.bookingId, { ExternalReference: 'DEPT-123' });
+    h.booker.editByHand(leaving.link.bookingId, { ExternalReference: 'DEPT-124' });
+    const theirs = [changed.link.bookingId, leaving.link.bookingId].map((id) => h.booker.booking(id));
+    h.termtime.updateActivity(changed.activity.code, (a) => ({ ...a, size: a.size + 5 }));
+    h.termtime.updateActivity(leaving.activity.code, () => null);
+
+    const run = await syncEvents();
+    expect(run.body.status).toBe('succeeded');
+    // Someone else's bookings now: as they were, neither updated nor cancelled.
+    expect([changed.link.bookingId, leaving.link.bookingId].map((id) => h.booker.booking(id))).toEqual(
+      theirs,
+    );
+    const touched = await h.prisma.auditEvent.findMany({
+      where: {
+        runId: run.body.id,
+        entityId: { in: [changed.link.bookingId, leaving.link.bookingId].map(String) },
+      },
+    });
+    // (Only the dropped link of the event gone is audited, saying why.)
+    expect(touched.map((audit) => [audit.action, audit.entityId, audit.reason])).toEqual([
+      [
+        'essm.link.dropped',
+        String(leaving.link.bookingId),
+        expect.stringContaining('given an ExternalReference not ours'),
+      ],
+    ]);
+    // The changed event is booked anew (here refused: the other booking holds its slot, a 409 the
+    // run records); the event gone leaves a cancellation for each of its other events only.
+    const recreated = run.body.summary.changes.creates.find(
+      (c: { reference: string }) => c.reference === changed.link.reference,
+    );
+    expect(recreated.recreates).toEqual({ bookingId: changed.link.bookingId, status: 'not_ours' });
+    expect(run.body.summary.plan).toMatchObject({
+      recreates: 1,
+      updates: changed.activity.events.length - 1,
+      cancellations: leaving.activity.events.length - 1,
+    });
+    const failures = run.body.summary.failures as { reference: string; status?: number }[];
+    expect(failures.find((f) => f.reference === changed.link.reference)?.status).toBe(409);
+    // The link of the event gone, whose booking is someone else's, is dropped.
+    expect(
+      await h.prisma.essmBookingLink.findUnique({ where: { reference: leaving.link.reference } }),
+    ).toBeNull();
+  });
+
   it('a linked booking moved out of the window by someone is looked up by id: never booked twice, nor forgotten', async () => {
     const first = await syncEvents();
     const retried = first.body.summary.applied.failed as number;

@@ -12,7 +12,7 @@ import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import { LinkRepository } from '../timetable/link.repository.js';
 import type { BookingFailure, EventsApplied, EventsDecision, EventsRun } from './events-decision.js';
-import type { EventChange } from './events-plan.util.js';
+import type { EventChange, RecreatedBecause } from './events-plan.util.js';
 import type { BookingLink, DesiredBooking } from '../timetable/events.types.js';
 
 /** Changes per database write (links and audit rows in one transaction after the batch's calls). */
@@ -70,6 +70,13 @@ function briefly(error: unknown): string {
  * in a row, stops the run. Links and audit rows are written after each batch in one transaction;
  * a booking made but not yet linked is found by its reference next time, never made twice.
  */
+/** What happened in Booker to a booking made anew, in an audit's reason. */
+const RECREATED_REASON: Record<RecreatedBecause, string> = {
+  missing: 'was deleted',
+  cancelled: 'was cancelled',
+  not_ours: 'was given an ExternalReference not ours (left as it is)',
+};
+
 @Injectable()
 export class BookingApplier implements SyncApplier<EventsDecision, EventChange, BookingApplyState> {
   readonly batchSize = BOOKING_BATCH;
@@ -140,7 +147,11 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
           entityType: 'booker_booking',
           entityId: String(fix.bookingId),
           before: { reference: fix.reference },
-          reason: `the event left TermTime and its booking is already cancelled or gone in Booker${state.note}`,
+          reason:
+            (fix.why === 'not_ours'
+              ? 'the event left TermTime and its booking was given an ExternalReference not ours in Booker (left as it is)'
+              : 'the event left TermTime and its booking is already cancelled or gone in Booker') +
+            state.note,
         });
       }
     }
@@ -460,7 +471,7 @@ export class BookingApplier implements SyncApplier<EventsDecision, EventChange, 
               after: change.booking.request,
               reason:
                 (recreated
-                  ? `our booking ${change.recreates?.bookingId} was ${change.recreates?.status === 'missing' ? 'deleted' : 'cancelled'} in Booker while its event is still scheduled`
+                  ? `our booking ${change.recreates?.bookingId} ${RECREATED_REASON[change.recreates?.status ?? 'missing']} in Booker while its event is still scheduled`
                   : 'a TermTime event scheduled in this room') +
                 (created.foundAfterLostAnswer ? '; found by its reference after a lost answer' : '') +
                 note,

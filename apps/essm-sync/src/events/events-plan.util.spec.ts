@@ -213,6 +213,23 @@ const cases: Case[] = [
     counts: { notOurs: 2 },
   },
   {
+    name: 'a linked booking given a reference not ours is left alone: its event booked anew',
+    desired: [aMoved],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1, { externalReference: 'DEPT-123' })],
+    changes: ['create:termtime:A@R1'],
+    counts: { recreates: 1, updates: 0, notOurs: 1, ourBookings: 0 },
+  },
+  {
+    name: 'a linked booking given a reference not ours, its event gone: not cancelled, the link dropped',
+    desired: [],
+    links: [link(a, 1)],
+    bookings: [booking(a, 1, { externalReference: 'DEPT-123' })],
+    changes: [],
+    fixes: ['drop:termtime:A@R1:1'],
+    counts: { cancellations: 0, notOurs: 1 },
+  },
+  {
     name: 'cancellations, then updates, then creations',
     desired: [aMoved, desired('C')],
     links: [link(a, 1), link(b, 2)],
@@ -222,6 +239,19 @@ const cases: Case[] = [
 ];
 
 describe('planEvents', () => {
+  it('says why a linked booking is made anew: deleted, cancelled, or not ours any more', () => {
+    const plan = planEvents({
+      desired: [a, b, desired('C')],
+      skipped: [],
+      links: [link(a, 1), link(b, 2), link(desired('C'), 3)],
+      bookings: [booking(b, 2, { status: 'Cancelled' }), booking(a, 3, { externalReference: 'DEPT-123' })],
+      window: WINDOW,
+    });
+    expect(
+      plan.changes.map((change) => (change.kind === 'create' ? change.recreates?.status : change.kind)),
+    ).toEqual(['missing', 'cancelled', 'not_ours']);
+  });
+
   it.each(cases)('$name', (c) => {
     const plan = planEvents({
       desired: c.desired,

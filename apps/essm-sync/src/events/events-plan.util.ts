@@ -3,6 +3,12 @@ import { LINKED_BOOKING, type ReadIndex } from '../timetable/read-index.util.js'
 import type { BookerBookingLike, DesiredBooking, LinkRead, SkippedEvent } from '../timetable/events.types.js';
 
 /** A call the plan makes to Booker. */
+/**
+ * Why an event's linked booking is made anew: cancelled or deleted in Booker, or given an
+ * ExternalReference that is not ours (someone else's booking now, left as it is).
+ */
+export type RecreatedBecause = 'cancelled' | 'missing' | 'not_ours';
+
 export type EventChange =
   | {
       kind: 'cancel';
@@ -19,15 +25,18 @@ export type EventChange =
       reference: string;
       booking: DesiredBooking;
       /** Set when our booking was cancelled or deleted in Booker by someone: re-created. */
-      recreates?: { bookingId: number; status: 'cancelled' | 'missing' };
+      recreates?: { bookingId: number; status: RecreatedBecause };
     };
 
 /** A change of the link table alone (no call to Booker). */
 export type LinkFix =
   /** Our booking found in Booker with no link (a run stopped after creating it): linked. */
   | { kind: 'adopt'; reference: string; bookingId: number; booking: DesiredBooking }
-  /** A link whose event is gone and whose booking is cancelled or gone already: dropped. */
-  | { kind: 'drop'; reference: string; bookingId: number };
+  /**
+   * A link whose event is gone and whose booking is cancelled or gone already, or someone else's now
+   * (its ExternalReference changed in Booker): dropped.
+   */
+  | { kind: 'drop'; reference: string; bookingId: number; why?: 'not_ours' };
 
 export interface EventsPlanInput {
   desired: readonly DesiredBooking[];
@@ -126,7 +135,7 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     const link = links.get(reference);
     if (link !== undefined) {
       const booking = byId.get(link.bookingId);
-      if (booking !== undefined && isActive(booking)) {
+      if (booking !== undefined && isActive(booking) && isOurs(booking)) {
         accounted.add(booking.id);
         if (link.hash === desired.hash) unchanged += 1;
         else updates.push({ kind: 'update', reference, bookingId: booking.id, booking: desired });
@@ -144,7 +153,10 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
         kind: 'create',
         reference,
         booking: desired,
-        recreates: { bookingId: link.bookingId, status: booking === undefined ? 'missing' : 'cancelled' },
+        recreates: {
+          bookingId: link.bookingId,
+          status: booking === undefined ? 'missing' : isActive(booking) ? 'not_ours' : 'cancelled',
+        },
       });
       continue;
     }
@@ -162,9 +174,15 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   for (const link of input.links) {
     if (desiredReferences.has(link.reference)) continue;
     const booking = byId.get(link.bookingId);
-    const active = booking !== undefined && isActive(booking);
-    if (active) accounted.add(booking.id);
-    goneFromTermTime(link, active, cancels, linkFixes);
+    // (A linked booking given a reference not ours is someone else's now: never cancelled.)
+    const state =
+      booking === undefined || !isActive(booking)
+        ? 'cancelled_or_gone'
+        : isOurs(booking)
+          ? 'ours'
+          : 'not_ours';
+    if (state === 'ours') accounted.add(link.bookingId);
+    goneFromTermTime(link, state, cancels, linkFixes);
   }
   for (const [reference, booking] of activeOursByReference) {
     if (accounted.has(booking.id) || desiredReferences.has(reference)) continue;
@@ -177,6 +195,13 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     notOurs,
   });
 }
+
+/** The LINKED_BOOKING states other than active, as a re-created booking's reason. */
+const RECREATED_BECAUSE: Record<number, RecreatedBecause> = {
+  [LINKED_BOOKING.notListed]: 'missing',
+  [LINKED_BOOKING.cancelled]: 'cancelled',
+  [LINKED_BOOKING.notOurs]: 'not_ours',
+};
 
 /**
  * `planEvents` on a read joined as it came in (`ReadIndex`): the same rules, the same plan, with
@@ -227,13 +252,23 @@ export function planEventsFromIndex(
       booking,
       recreates: {
         bookingId: links[link].bookingId,
-        status: bookingState[link] === LINKED_BOOKING.notListed ? 'missing' : 'cancelled',
+        status: RECREATED_BECAUSE[bookingState[link]],
       },
     });
   }
   for (let i = 0; i < links.length; i += 1) {
     if (desiredOfLink[i] >= 0) continue;
-    goneFromTermTime(links[i], bookingState[i] === LINKED_BOOKING.active, cancels, linkFixes);
+    const state = bookingState[i];
+    goneFromTermTime(
+      links[i],
+      state === LINKED_BOOKING.active
+        ? 'ours'
+        : state === LINKED_BOOKING.notOurs
+          ? 'not_ours'
+          : 'cancelled_or_gone',
+      cancels,
+      linkFixes,
+    );
   }
   for (const booking of joins.unaccounted) {
     cancelIfStray(booking.externalReference as string, booking, input, cancels);
@@ -245,14 +280,17 @@ export function planEventsFromIndex(
   });
 }
 
-/** A link whose event is gone from TermTime: its booking cancelled if active, else the link dropped. */
+/**
+ * A link whose event is gone from TermTime: its booking cancelled if active and ours, else the link
+ * dropped.
+ */
 function goneFromTermTime(
   link: LinkRead,
-  bookingActive: boolean,
+  booking: 'ours' | 'not_ours' | 'cancelled_or_gone',
   cancels: EventChange[],
   linkFixes: LinkFix[],
 ): void {
-  if (bookingActive) {
+  if (booking === 'ours') {
     cancels.push({
       kind: 'cancel',
       reference: link.reference,
@@ -263,7 +301,12 @@ function goneFromTermTime(
       roomCode: link.roomCode,
     });
   } else {
-    linkFixes.push({ kind: 'drop', reference: link.reference, bookingId: link.bookingId });
+    linkFixes.push({
+      kind: 'drop',
+      reference: link.reference,
+      bookingId: link.bookingId,
+      ...(booking === 'not_ours' ? { why: booking } : {}),
+    });
   }
 }
 

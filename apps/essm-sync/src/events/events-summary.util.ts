@@ -1,7 +1,7 @@
 import type { SafetyLimits, SyncEnding } from '@app/jobs';
 import type { Conflict } from '../conflicts/conflicts.util.js';
 import type { BookingFailure, EventsApplied, EventsRun } from './events-decision.js';
-import type { EventChange, EventsPlanCounts } from './events-plan.util.js';
+import type { EventChange, EventsPlanCounts, RecreatedBecause } from './events-plan.util.js';
 import type { SkippedEvent } from '../timetable/events.types.js';
 
 /** Entries of each list a run's summary shows; the counts are always whole. */
@@ -15,7 +15,7 @@ export interface PlannedBookingLine {
   activityCodes: string[];
   start?: string;
   end?: string;
-  recreates?: { bookingId: number; status: 'cancelled' | 'missing' };
+  recreates?: { bookingId: number; status: RecreatedBecause };
   why?: 'gone' | 'stray';
 }
 

@@ -1,8 +1,12 @@
 import type { BookerBookingLike, DesiredBooking, LinkRead } from './events.types.js';
 import { isActive, isOurs } from './ownership.util.js';
 
-/** Where a link's booking stands in Booker's bookings read so far. */
-export const LINKED_BOOKING = { notListed: 0, active: 1, cancelled: 2 } as const;
+/**
+ * Where a link's booking stands in Booker's bookings read so far. `notOurs`: active, but its
+ * ExternalReference is no longer ours (someone in Booker changed it): someone else's booking now,
+ * which is never touched.
+ */
+export const LINKED_BOOKING = { notListed: 0, active: 1, cancelled: 2, notOurs: 3 } as const;
 
 /**
  * What a run reads, joined as it comes in (pure): the link table, the bookings the timetable calls
@@ -57,7 +61,7 @@ export interface ReadJoins {
   desiredOfLink: Int32Array;
   /** Per booking called for with a link: whether the link's hash is the booking's. */
   sameHash: Uint8Array;
-  /** Per link: LINKED_BOOKING (its booking not listed, active, cancelled). */
+  /** Per link: LINKED_BOOKING (its booking not listed, active, cancelled, active but not ours). */
   bookingState: Uint8Array;
   /** Per link: its booking, when read. */
   bookingOfLink: (BookerBookingLike | undefined)[];
@@ -136,7 +140,11 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     if (first !== undefined) {
       // Two bookings with one id: which one a link means is the whole read's question.
       if (bookingOfLink[first] !== undefined) unusual = true;
-      bookingState[first] = active ? LINKED_BOOKING.active : LINKED_BOOKING.cancelled;
+      bookingState[first] = !active
+        ? LINKED_BOOKING.cancelled
+        : isOurs(booking)
+          ? LINKED_BOOKING.active
+          : LINKED_BOOKING.notOurs;
       bookingOfLink[first] = booking;
     }
     if (!active) return;
