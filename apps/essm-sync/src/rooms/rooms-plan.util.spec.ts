@@ -182,6 +182,57 @@ describe('planRooms', () => {
     ]);
   });
 
+  it("keeps a room's name to the 100 characters TermTime holds: created so, then unchanged", () => {
+    const long = `Sir William Hardy Building ${'Lecture Theatre '.repeat(8)}One`;
+    const kept = long.slice(0, 100);
+    const created = plan({ bookerRooms: [bRoom({ name: long })], termtimeRooms: [] }).changes;
+    expect(created.map((change) => (change.kind === 'create_room' ? change.input.name : ''))).toEqual([kept]);
+    expect(
+      plan({ bookerRooms: [bRoom({ name: long })], termtimeRooms: [tRoom({ name: kept })] }).changes,
+    ).toEqual([]);
+    // A name of 46 to 100 characters is created whole (the client sends it in two calls).
+    const longish = 'Sir William Hardy Building Lecture Theatre One';
+    const plain = plan({ bookerRooms: [bRoom({ name: longish })], termtimeRooms: [] }).changes;
+    expect(plain.map((change) => (change.kind === 'create_room' ? change.input.name : ''))).toEqual([
+      longish,
+    ]);
+  });
+
+  it('leaves out a room TermTime would refuse for its building or floor name (over 45 characters), saying why', () => {
+    const grand: BookerBuilding = {
+      id: 3,
+      code: 'GRD',
+      name: 'The Very Grand and Unreasonably Long Building Name',
+      siteName: null,
+    };
+    const result = plan({
+      bookerBuildings: [sci, grand],
+      termtimeBuildings: [tBuilding(), tBuilding({ code: 'GRD', name: grand.name, floorNames: [] })],
+      bookerRooms: [bRoom(), bRoom({ id: 301, code: 'GRD-1', buildingId: 3 })],
+    });
+    expect(result.changes.map(roomChangeKey)).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        code: 'GRD-1',
+        reason: `not created: its building's name ('${grand.name}', 50 characters) is longer than the 45 characters TermTime takes for a room's building`,
+      },
+    ]);
+  });
+
+  it('updates a room whose move TermTime would refuse in all but the move, saying why', () => {
+    const result = plan({
+      bookerRooms: [bRoom({ name: 'LT1', floorName: 'The Mezzanine Floor Between The First And Second' })],
+    });
+    expect(result.changes).toEqual([
+      { kind: 'update_room', code: 'SCI-101', input: { name: 'LT1' }, changed: ['name'] },
+    ]);
+    expect(result.skipped.map((skip) => skip.reason)).toEqual([
+      expect.stringMatching(
+        /^not moved: its floor's name \('The Mezzanine.*', 48 characters\) is longer than/,
+      ),
+    ]);
+  });
+
   it('remembers only the bookable rooms it read', () => {
     const seen = plan({
       bookerRooms: [bRoom(), bRoom({ id: 102, code: 'SCI-102', bookable: false })],

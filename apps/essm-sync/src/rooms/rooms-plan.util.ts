@@ -9,6 +9,7 @@ import type {
   UpdateBuildingInput,
   UpdateRoomInput,
 } from '../termtime/termtime.types.js';
+import { cutTo, TERMTIME_LIMITS } from '../termtime/termtime.types.js';
 
 /** A call the rooms plan makes to TermTime, applied in this order of kinds. */
 export type RoomChange =
@@ -86,6 +87,21 @@ export function floorCode(buildingCode: string, floorName: string): string {
   return `${buildingCode}-${floorName.replace(/\s+/g, '-')}`.slice(0, 45);
 }
 
+/** Which of a room's place names TermTime would refuse as too long, said; or null. */
+function placesTooLong(floorName: string, buildingName: string, campusName: string): string | null {
+  const max = TERMTIME_LIMITS.roomPlaceName;
+  const long = (
+    [
+      ['floor', floorName],
+      ['building', buildingName],
+      ['campus', campusName],
+    ] as const
+  ).filter(([, value]) => value.length > max);
+  if (long.length === 0) return null;
+  const what = long.map(([kind, value]) => `its ${kind}'s name ('${value}', ${value.length} characters)`);
+  return `${what.join(' and ')} is longer than the ${max} characters TermTime takes for a room's ${long.length === 1 ? long[0][0] : 'places'}`;
+}
+
 /**
  * Booker's buildings and bookable rooms as TermTime should have them: buildings by code under the
  * configured campus (created or renamed/moved), floors created when missing, rooms by code
@@ -154,8 +170,24 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
       continue;
     }
     const floorName = room.floorName ?? input.defaultFloor;
+    // A room's floor, building and campus are named on its create and update, where TermTime takes
+    // names of at most 45 characters: a room that would need a longer one there is left out, said why.
+    const tooLong = placesTooLong(floorName, building.name, campus.name);
+    const placeChange =
+      existing === undefined ||
+      existing.buildingCode !== building.code ||
+      existing.floorName === null ||
+      floorKey(existing.floorName) !== floorKey(floorName);
+    if (tooLong !== null && placeChange) {
+      skipped.push({
+        code: room.code,
+        reason: `${existing === undefined ? 'not created' : 'not moved'}: ${tooLong}`,
+      });
+      if (existing === undefined) continue;
+    }
+    const movable = tooLong === null;
     const floors = floorsOf.get(building.code) ?? new Set<string>();
-    if (!floors.has(floorKey(floorName))) {
+    if (movable && !floors.has(floorKey(floorName))) {
       const code = floorCode(building.code, floorName);
       floors.add(floorKey(floorName));
       floorsOf.set(building.code, floors);
@@ -167,13 +199,15 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
     }
     const capacities =
       room.capacity === null ? [] : [{ typeCode: input.capacityType, capacity: room.capacity }];
+    // TermTime keeps a room's name to 100 characters: a longer one is sent (and compared) cut.
+    const name = cutTo(room.name, TERMTIME_LIMITS.roomName);
     if (existing === undefined) {
       changes.push({
         kind: 'create_room',
         code: room.code,
         input: {
           code: room.code,
-          name: room.name,
+          name,
           floorName,
           buildingName: building.name,
           campusName: campus.name,
@@ -185,16 +219,20 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
     }
     const update: UpdateRoomInput = {};
     const changed: string[] = [];
-    if (existing.name !== room.name) {
-      update.name = room.name;
+    if (existing.name !== name) {
+      update.name = name;
       changed.push('name');
     }
-    if (existing.buildingCode !== building.code) {
+    // (A move TermTime would refuse is skipped, said above; the rest is updated.)
+    if (movable && existing.buildingCode !== building.code) {
       update.buildingName = building.name;
       update.campusName = campus.name;
       update.floorName = floorName;
       changed.push('building');
-    } else if (existing.floorName === null || floorKey(existing.floorName) !== floorKey(floorName)) {
+    } else if (
+      movable &&
+      (existing.floorName === null || floorKey(existing.floorName) !== floorKey(floorName))
+    ) {
       update.floorName = floorName;
       changed.push('floor');
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { UnexpectedResponseError } from '@app/http';
 import { generateTerm } from '../../../../simulators/termtime/generate-term.js';
 import { TermTimeSimulator } from '../../../../simulators/termtime/termtime.simulator.js';
-import { TermTimeClient, TermTimeError, TermTimeErrorCode } from './termtime.client.js';
+import { cutTo, TermTimeClient, TermTimeError, TermTimeErrorCode } from './termtime.client.js';
 
 const KEY = 'TestTermTimeKey00001';
 const READ_ONLY_KEY = 'TestTermTimeRead0001';
@@ -152,6 +152,25 @@ describe('TermTimeClient against the TermTime simulator', () => {
     await termtime.updateRoom('B99-001', { toDelete: false });
     expect((await termtime.listRooms()).find((r) => r.code === 'B99-001')?.toDelete).toBe(false);
     expect(termtime.calls).toBe(11);
+  });
+
+  it('creates a room whose name is over the 45 characters of a create: sent cut, then set whole', async () => {
+    const termtime = client();
+    // 51 UTF-16 units, a surrogate pair at the 45th and 46th: the create's name is cut before it.
+    const name = 'Sir William Hardy Building Lecture Theatre 1\u{1F3DB} Hall';
+    await termtime.createRoom({
+      code: 'B01-LONG',
+      name,
+      floorName: 'Ground Floor',
+      buildingName: 'Science Building',
+      campusName: 'Main Campus',
+      departmentCode: 'UNIV',
+      capacities: [],
+    });
+    expect((await termtime.listRooms()).find((room) => room.code === 'B01-LONG')?.name).toBe(name);
+    expect(termtime.calls).toBe(3); // the create, the update and the list
+    expect(cutTo('ab\u{1F3DB}', 3)).toBe('ab'); // never half a pair
+    expect(cutTo('abc', 3)).toBe('abc');
   });
 
   it("maps TermTime's error body to a TermTimeError with its code", async () => {

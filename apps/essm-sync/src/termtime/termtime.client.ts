@@ -26,6 +26,7 @@ import type {
   UpdateFloorInput,
   UpdateRoomInput,
 } from './termtime.types.js';
+import { cutTo, TERMTIME_LIMITS } from './termtime.types.js';
 import {
   activitiesSchema,
   activitySchema,
@@ -40,7 +41,7 @@ import {
 } from './termtime.wire.js';
 
 export type * from './termtime.types.js';
-export { TermTimeErrorCode } from './termtime.types.js';
+export { cutTo, TERMTIME_LIMITS, TermTimeErrorCode } from './termtime.types.js';
 export { TermTimeError, termTimeCodeMeaning } from './termtime.errors.js';
 
 export interface TermTimeClientOptions {
@@ -175,12 +176,18 @@ export class TermTimeClient {
     });
   }
 
+  /**
+   * Creates the room. TermTime takes a new room's name up to TERMTIME_LIMITS.newRoomName characters
+   * (a room's name up to TERMTIME_LIMITS.roomName when updating it): a longer name is sent cut, then
+   * set whole by an update (two calls).
+   */
   async createRoom(input: CreateRoomInput): Promise<void> {
+    const long = input.name.length > TERMTIME_LIMITS.newRoomName;
     await this.create(
       `creating room ${input.code}`,
       `room/${segment(input.code)}`,
       {
-        n: input.name,
+        n: long ? cutTo(input.name, TERMTIME_LIMITS.newRoomName) : input.name,
         f: input.floorName,
         b: input.buildingName,
         cam: input.campusName,
@@ -188,6 +195,7 @@ export class TermTimeClient {
       },
       capacitiesBody(input.capacities),
     );
+    if (long) await this.updateRoom(input.code, { name: input.name });
   }
 
   /** Updates the room with this code (only the fields given). */

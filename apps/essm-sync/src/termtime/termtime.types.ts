@@ -4,6 +4,19 @@
  * writes) to and from these types; nothing outside `termtime/` sees a TermTime path or wire name.
  */
 
+/**
+ * Lengths TermTime accepts (its API reference): a room's name 100 characters, but 45 when the room
+ * is created; the names of a room's floor, building and campus 45 (on a room's create and update).
+ */
+export const TERMTIME_LIMITS = { roomName: 100, newRoomName: 45, roomPlaceName: 45 } as const;
+
+/** `text` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
+export function cutTo(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /** One teaching event: one occurrence of an activity, in Europe/London wall-clock time. */
 export interface TermTimeEvent {
   /** TermTime's id of the event, unique across activities (`CHEM101-LEC-01-1`). */
