@@ -477,6 +477,25 @@ describe('sync-events end to end', () => {
     expect(await h.prisma.essmBookingLink.count()).toBe(0);
   });
 
+  it.each([
+    ["TermTime's activities", () => ({ path: '/v1/api/activities' })],
+    ["a later page of Booker's bookings", () => ({ path: '/api/booker/bookings', queryIncludes: 'page=3' })],
+  ])('after a sync, a failed read of %s changes nothing: no call, no link changed', async (_what, where) => {
+    await syncEvents();
+    const links = await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } });
+    const bookings = h.booker.bookings();
+    h.booker.control.reset();
+    h.termtime.control.reset();
+    const fault = { method: 'GET', status: 500, times: 10, ...where() };
+    (fault.path.startsWith('/v1/') ? h.termtime : h.booker).control.addFault(fault);
+    const run = await syncEvents();
+    expect(run.status).toBe(500);
+    expect(run.body.status).toBe('failed');
+    expect(bookerWrites()).toBe(0);
+    expect(h.booker.bookings()).toEqual(bookings);
+    expect(await h.prisma.essmBookingLink.findMany({ orderBy: { reference: 'asc' } })).toEqual(links);
+  });
+
   it('a run killed halfway leaves nothing the next run cannot finish, and no duplicate', async () => {
     const first = await syncEvents();
     const links = await h.prisma.essmBookingLink.findMany({ take: 3 });
