@@ -136,6 +136,10 @@ describe('buying storage', () => {
 
     const queue = await ada.get('/api/admin/orders?state=awaiting_approval&product=RFS');
     expect(queue.body.map((o: { id: string }) => o.id)).toContain(order.id);
+    // Approving has no dry run: asking for one is a 400 that approves nothing.
+    const dry = await ada.send('POST', `/api/admin/orders/${order.id}/approve?dry_run=1`, { reason: 'x' });
+    expect(dry.status).toBe(400);
+    expect((await rosa.get(`/api/orders/${order.id}`)).body.state).toBe('awaiting_approval');
     const approved = await ada.send('POST', `/api/admin/orders/${order.id}/approve`, {
       reason: 'paid by Physics',
     });

@@ -18,7 +18,7 @@ export function parseDryRun(value: unknown): boolean {
 }
 
 /** A query parameter that means dry_run in any spelling: `DRY_RUN`, `dry_run[]`, `dryRun`, `dry-run`... */
-function mentionsDryRun(key: string): boolean {
+export function mentionsDryRun(key: string): boolean {
   return key
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '')

@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ApprovalController } from './approval.controller.js';
 import { ApprovalService } from './approval.service.js';
 import { JobRegistry } from './job-registry.js';
@@ -9,6 +9,7 @@ import { JobsController, TasksController } from './jobs.controller.js';
 import { JOBS_OPTIONS, type JobsModuleOptions } from './jobs.options.js';
 import { PlannedChangeRepository } from './planned-change.repository.js';
 import { RunLock } from './run-lock.js';
+import { NoDryRunElsewhereInterceptor } from './run-endpoint.js';
 import { RunsController } from './runs.controller.js';
 import { SyncRunner } from './sync-runner.service.js';
 
@@ -16,7 +17,8 @@ import { SyncRunner } from './sync-runner.service.js';
  * The job contract for an app: `POST /jobs/<name>` (Cloud Scheduler) and `POST /tasks/<name>` (Cloud
  * Tasks) for every provider marked `@Job`, `GET /runs`, `GET /runs/:id`, `POST /runs/:id/approve`
  * for approvable jobs, SyncRunner for sync jobs, and JobRunner for job-like endpoints of the app's
- * own (e.g. one College's import).
+ * own (e.g. one College's import); and, for the whole app, a 400 for dry_run on any other request
+ * that changes something (`NoDryRunElsewhereInterceptor`).
  */
 @Global()
 @Module({})
@@ -39,6 +41,8 @@ export class JobsModule {
         PlannedChangeRepository,
         SyncRunner,
         ApprovalService,
+        // Everywhere in the app: dry_run on a request that changes something outside a run endpoint is a 400.
+        { provide: APP_INTERCEPTOR, useClass: NoDryRunElsewhereInterceptor },
       ],
       exports: [JobRunner, JobRunRepository, SyncRunner],
     };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Injectable, type INestApplication, Param, Post } from '@nestjs/common';
+import { Controller, Get, Injectable, type INestApplication, Param, Post } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -53,6 +53,25 @@ class ThingsController {
   }
 }
 
+/** An endpoint that changes something but has no dry run (as approving an order, starting a backup). */
+@Controller('orders')
+class OrdersController {
+  approved: string[] = [];
+
+  @Post(':id/approve')
+  @Roles('operator')
+  approve(@Param('id') id: string): { approved: string } {
+    this.approved.push(id);
+    return { approved: id };
+  }
+
+  @Get(':id')
+  @Roles('operator')
+  read(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+}
+
 const REAL = ['', '?dry_run=0', '?dry_run=false', '?DRY_RUN=0', '?other=1'];
 const DRY = [
   '?dry_run',
@@ -100,7 +119,7 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
         }),
         JobsModule.forRootAsync({ useFactory: () => ({ app: 'run-endpoint-spec', forceDryRun: false }) }),
       ],
-      controllers: [ThingsController],
+      controllers: [ThingsController, OrdersController],
       providers: [RecordingJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -154,6 +173,27 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
         .expect(403);
       expect(recorder.runs).toEqual([]);
     });
+  });
+
+  it.each([...DRY, ...REFUSED.map(([query]) => query), '?dry_run=0', '?dryrun', '?x=1&Dry-Run=yes'])(
+    'POST %s on an endpoint without a dry run is a 400, and nothing is done',
+    async (query) => {
+      const orders = app.get(OrdersController);
+      orders.approved = [];
+      const response = await server().post(`/orders/o1/approve${query}`).set(operator).expect(400);
+      expect(response.body.message).toMatch(/this endpoint has no dry run, and nothing was done/);
+      expect(orders.approved).toEqual([]);
+    },
+  );
+
+  it('an endpoint without a dry run works without one; a GET may mention it; credentials still come first', async () => {
+    const orders = app.get(OrdersController);
+    orders.approved = [];
+    await server().post('/orders/o1/approve?other=1').set(operator).expect(201);
+    expect(orders.approved).toEqual(['o1']);
+    await server().get('/orders/o1?dry_run=1').set(operator).expect(200);
+    await server().post('/orders/o1/approve?dry_run=1').expect(401);
+    expect(orders.approved).toEqual(['o1']);
   });
 
   it.each([

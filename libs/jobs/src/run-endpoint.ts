@@ -1,5 +1,6 @@
 import {
   applyDecorators,
+  BadRequestException,
   type CallHandler,
   createParamDecorator,
   type ExecutionContext,
@@ -12,7 +13,7 @@ import {
 import { ApiOperation, ApiQuery, ApiResponse } from '@app/openapi';
 import type { RequestWithPrincipal } from '@app/auth';
 import { map, type Observable } from 'rxjs';
-import { dryRunOf, httpStatusOf, triggerOf, type TriggerMode } from './http.util.js';
+import { dryRunOf, httpStatusOf, mentionsDryRun, triggerOf, type TriggerMode } from './http.util.js';
 import type { RunResult } from './job-runner.service.js';
 import type { JobRunRecord } from './job.types.js';
 
@@ -108,3 +109,35 @@ export const RunOptions = createParamDecorator((_data: unknown, context: Executi
     actor: principal.email ?? principal.subject,
   };
 });
+
+/**
+ * Every app's guard against a dry run that would be a real one: a request that changes something
+ * (any method but GET, HEAD and OPTIONS) on an endpoint that is not a `@RunEndpoint`, and whose query
+ * mentions dry_run in any spelling, is a 400 before its handler runs. Only run endpoints have a
+ * dry run; elsewhere (approving an order, starting a backup) the caller asking for one would
+ * otherwise get the real thing. Registered globally by JobsModule.
+ */
+@Injectable()
+export class NoDryRunElsewhereInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ method?: string; originalUrl?: string; url?: string }>();
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next.handle();
+    if (Reflect.getMetadata(RUN_ENDPOINT, context.getHandler()) !== undefined) return next.handle();
+    const url = request.originalUrl ?? request.url ?? '';
+    const start = url.indexOf('?');
+    if (start !== -1) {
+      for (const [key] of new URLSearchParams(url.slice(start + 1))) {
+        if (!mentionsDryRun(key)) continue;
+        throw new BadRequestException(
+          `${JSON.stringify(key.slice(0, 40))}: this endpoint has no dry run, and nothing was done; ` +
+            'call it without dry_run to do it for real',
+        );
+      }
+    }
+    return next.handle();
+  }
+}
