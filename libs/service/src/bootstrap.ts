@@ -90,7 +90,10 @@ function accessLog(logger: AppLogger) {
       const path = (req.url ?? '').split('?')[0] ?? '';
       if (path === '/healthz' && res.statusCode === 200) return;
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger[res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'](
+      // A 503 that says when to retry (a busy database) is the answer meant, logged where it
+      // happened as a warning once: not an error a second time here.
+      const told = res.statusCode === 503 && res.getHeader('retry-after') !== undefined;
+      logger[res.statusCode >= 500 && !told ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'](
         {
           httpRequest: {
             requestMethod: req.method,

@@ -108,7 +108,7 @@ export interface SheetValidation {
 }
 
 export interface ValidationOptions {
-  /** Most students a pool may have (the issue's default is 10). */
+  /** Most students a pool may have (`COVID_POOL_MAX_POOL_SIZE`, default 10). */
   maxPoolSize: number;
 }
 
