@@ -83,18 +83,21 @@ describe('POST /runs/:id/approve', () => {
     expect(h.gitlab.user(6010)?.state).toBe('blocked');
   });
 
-  it('a dry-run approval shows what would apply, changes nothing and leaves the run approvable', async () => {
-    await h.reset(users, refusedPeople);
-    const refusedId = await refusedRun();
-    const preview = await h.server().post(`/runs/${refusedId}/approve?dry_run=1`).set(operator).expect(200);
-    expect(preview.body).toMatchObject({ status: 'succeeded', dryRun: true, parentId: refusedId });
-    expect(preview.body.summary.counts).toMatchObject({ planned: 4, applied: 0 });
-    expect(h.gitlab.mutations).toEqual([]);
-    expect(await h.prisma.auditEvent.count()).toBe(0);
+  it.each(['?dry_run=1', '?dry_run', '?dry_run=', '?DRY_RUN=1'])(
+    'a dry-run approval (%s) shows what would apply, changes nothing and leaves the run approvable',
+    async (query) => {
+      await h.reset(users, refusedPeople);
+      const refusedId = await refusedRun();
+      const preview = await h.server().post(`/runs/${refusedId}/approve${query}`).set(operator).expect(200);
+      expect(preview.body).toMatchObject({ status: 'succeeded', dryRun: true, parentId: refusedId });
+      expect(preview.body.summary.counts).toMatchObject({ planned: 4, applied: 0 });
+      expect(h.gitlab.mutations).toEqual([]);
+      expect(await h.prisma.auditEvent.count()).toBe(0);
 
-    const approved = await h.server().post(`/runs/${refusedId}/approve`).set(operator).expect(200);
-    expect(approved.body.summary.counts).toMatchObject({ applied: 4 });
-  });
+      const approved = await h.server().post(`/runs/${refusedId}/approve`).set(operator).expect(200);
+      expect(approved.body.summary.counts).toMatchObject({ applied: 4 });
+    },
+  );
 
   it('is refused with 409 for a run that was not refused, a refused dry run, or another job', async () => {
     await h.reset(users, people);
