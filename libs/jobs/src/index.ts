@@ -4,6 +4,8 @@ export { JobRunRepository, toJson, type ApprovingRun } from './job-run.repositor
 export { Job, type JobMetadata } from './job.decorator.js';
 export { JobAlreadyRunningException } from './job-errors.js';
 export { LockLostError } from './run-lock.js';
+export { documentJobs } from './jobs.openapi.js';
+export { JobRegistry, type RegisteredJob } from './job-registry.js';
 export type { TriggerMode } from './http.util.js';
 export {
   RunEndpoint,

@@ -32,6 +32,11 @@ export class JobRegistry implements OnModuleInit {
     return this.jobs.get(name);
   }
 
+  /** Every job, by name. */
+  all(): RegisteredJob[] {
+    return [...this.jobs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   names(): string[] {
     return [...this.jobs.keys()].sort();
   }

@@ -3,6 +3,7 @@ import { Controller, Get, Injectable, type INestApplication, Param, Post } from 
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { z } from 'zod';
 import { AuthModule, Roles } from '@app/auth';
 import { createTestDatabase, DbModule, type TestDatabase } from '@app/db';
 import { AllExceptionsFilter, configureService } from '@app/service';
@@ -50,6 +51,19 @@ class ThingsController {
     return this.runner.run({ job: 'recorder', scope: id.slice(0, 20), ...options }, (ctx) =>
       this.recorder.run(ctx),
     );
+  }
+}
+
+/** A job that takes a body: the OpenAPI document shows it on the job endpoints. */
+@Injectable()
+@Job({
+  name: 'ordered',
+  description: 'works on one order',
+  input: z.strictObject({ orderId: z.string().min(1) }),
+})
+class OrderedJob implements JobHandler {
+  run(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'succeeded', summary: {} });
   }
 }
 
@@ -120,7 +134,7 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
         JobsModule.forRootAsync({ useFactory: () => ({ app: 'run-endpoint-spec', forceDryRun: false }) }),
       ],
       controllers: [ThingsController, OrdersController],
-      providers: [RecordingJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [RecordingJob, OrderedJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     configureService(app, { app: 'run-endpoint-spec', description: 'test' });
@@ -244,7 +258,33 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
   it('an unknown job is a 404 on both endpoints', async () => {
     for (const path of ['/jobs/nope', '/tasks/nope']) {
       const response = await server().post(path).set(job).expect(404);
-      expect(response.body.message).toMatch(/No job named 'nope'; jobs: recorder/);
+      expect(response.body.message).toMatch(/No job named 'nope'; jobs: ordered, recorder/);
+    }
+  });
+
+  it("documents the job endpoints with the app's jobs: their names, and the body of those that take one", async () => {
+    const document = (await server().get('/api/openapi.json').expect(200)).body;
+    for (const path of ['/jobs/{name}', '/tasks/{name}']) {
+      const operation = document.paths[path].post;
+      const name = (operation.parameters as { name: string; in: string; schema: unknown }[]).find(
+        (p) => p.in === 'path' && p.name === 'name',
+      );
+      expect(name?.schema).toEqual({ type: 'string', enum: ['ordered', 'recorder'] });
+      expect(operation.description).toMatch(/`ordered`: works on one order \(takes a body\)/);
+      expect(operation.description).toMatch(/`recorder`: records its runs$/m);
+      expect(operation.requestBody).toMatchObject({
+        required: false,
+        content: {
+          'application/json': {
+            schema: {
+              title: 'ordered',
+              type: 'object',
+              properties: { orderId: { type: 'string', minLength: 1 } },
+              required: ['orderId'],
+            },
+          },
+        },
+      });
     }
   });
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@app/config';
 import { MigrationError } from '@app/db';
 import { openApiDocs } from '@app/openapi';
+import { documentJobs, JobRegistry } from '@app/jobs';
 import helmet from 'helmet';
 import { createLogger, NestJsonLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -63,8 +64,8 @@ export function configureService(
     openApiDocs({
       docsPath: 'api/docs',
       jsonDocumentUrl: 'api/openapi.json',
-      document: ({ DocumentBuilder, SwaggerModule }) =>
-        SwaggerModule.createDocument(
+      document: ({ DocumentBuilder, SwaggerModule }) => {
+        const document = SwaggerModule.createDocument(
           app,
           new DocumentBuilder()
             .setTitle(options.app)
@@ -76,7 +77,12 @@ export function configureService(
             })
             .addSecurityRequirements('bearer')
             .build(),
-        ),
+        );
+        // The job endpoints' names and bodies are the app's jobs: known once the app is built.
+        const registry = jobRegistryOf(app);
+        if (registry !== undefined) documentJobs(document, registry.all());
+        return document;
+      },
       // The validator badge would load an image from validator.swagger.io, which the CSP refuses.
       swaggerOptions: { validatorUrl: null },
     }),
@@ -160,4 +166,13 @@ export function runService<
     );
     process.exit(1);
   });
+}
+
+/** The app's job registry, or undefined for an app (a test's) without the job contract. */
+function jobRegistryOf(app: INestApplication): JobRegistry | undefined {
+  try {
+    return app.get(JobRegistry, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
