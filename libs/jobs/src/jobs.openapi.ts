@@ -43,10 +43,16 @@ export function documentJobs(document: OpenApiDocumentLike, jobs: readonly Regis
       delete operation.requestBody;
       continue;
     }
-    const schemas = withInput.map((job) => ({
-      title: job.name,
-      description: `The body of \`${job.name}\``,
-      ...openApiSchemaOf(job.input as NonNullable<RegisteredJob['input']>),
+    // One branch per distinct schema (jobs may share one), naming its jobs; a body fits any branch.
+    const bySchema = new Map<NonNullable<RegisteredJob['input']>, string[]>();
+    for (const job of withInput) {
+      const schema = job.input as NonNullable<RegisteredJob['input']>;
+      bySchema.set(schema, [...(bySchema.get(schema) ?? []), job.name]);
+    }
+    const schemas = [...bySchema].map(([schema, names]) => ({
+      title: names.join(', '),
+      description: `The body of ${names.map((name) => `\`${name}\``).join(' and ')}`,
+      ...openApiSchemaOf(schema),
     }));
     operation.requestBody = {
       required: false,
@@ -54,7 +60,7 @@ export function documentJobs(document: OpenApiDocumentLike, jobs: readonly Regis
         `The body of the jobs that take one (${withInput.map((job) => job.name).join(', ')}), checked ` +
         'before the run starts (a body that does not fit is a 400 naming each field); other jobs ignore it',
       content: {
-        'application/json': { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } },
+        'application/json': { schema: schemas.length === 1 ? schemas[0] : { anyOf: schemas } },
       },
     };
   }

@@ -54,14 +54,28 @@ class ThingsController {
   }
 }
 
-/** A job that takes a body: the OpenAPI document shows it on the job endpoints. */
+/** Jobs that take a body: the OpenAPI document shows them on the job endpoints. */
+const orderTask = z.strictObject({ orderId: z.string().min(1) });
+
 @Injectable()
-@Job({
-  name: 'ordered',
-  description: 'works on one order',
-  input: z.strictObject({ orderId: z.string().min(1) }),
-})
+@Job({ name: 'ordered', description: 'works on one order', input: orderTask })
 class OrderedJob implements JobHandler {
+  run(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'succeeded', summary: {} });
+  }
+}
+
+@Injectable()
+@Job({ name: 'shipped', description: 'ships one order', input: orderTask })
+class ShippedJob implements JobHandler {
+  run(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'succeeded', summary: {} });
+  }
+}
+
+@Injectable()
+@Job({ name: 'sized', description: 'sizes one thing', input: z.strictObject({ size: z.number().int() }) })
+class SizedJob implements JobHandler {
   run(): Promise<JobOutcome> {
     return Promise.resolve({ status: 'succeeded', summary: {} });
   }
@@ -134,7 +148,13 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
         JobsModule.forRootAsync({ useFactory: () => ({ app: 'run-endpoint-spec', forceDryRun: false }) }),
       ],
       controllers: [ThingsController, OrdersController],
-      providers: [RecordingJob, OrderedJob, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        RecordingJob,
+        OrderedJob,
+        ShippedJob,
+        SizedJob,
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     configureService(app, { app: 'run-endpoint-spec', description: 'test' });
@@ -258,7 +278,7 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
   it('an unknown job is a 404 on both endpoints', async () => {
     for (const path of ['/jobs/nope', '/tasks/nope']) {
       const response = await server().post(path).set(job).expect(404);
-      expect(response.body.message).toMatch(/No job named 'nope'; jobs: ordered, recorder/);
+      expect(response.body.message).toMatch(/No job named 'nope'; jobs: ordered, recorder, shipped, sized/);
     }
   });
 
@@ -269,18 +289,24 @@ describe('run endpoints (@RunEndpoint, @RunOptions) through a real app', () => {
       const name = (operation.parameters as { name: string; in: string; schema: unknown }[]).find(
         (p) => p.in === 'path' && p.name === 'name',
       );
-      expect(name?.schema).toEqual({ type: 'string', enum: ['ordered', 'recorder'] });
+      expect(name?.schema).toEqual({ type: 'string', enum: ['ordered', 'recorder', 'shipped', 'sized'] });
       expect(operation.description).toMatch(/`ordered`: works on one order \(takes a body\)/);
       expect(operation.description).toMatch(/`recorder`: records its runs$/m);
+      // One branch per distinct schema, naming the jobs that share it; a body may fit any (anyOf).
       expect(operation.requestBody).toMatchObject({
         required: false,
         content: {
           'application/json': {
             schema: {
-              title: 'ordered',
-              type: 'object',
-              properties: { orderId: { type: 'string', minLength: 1 } },
-              required: ['orderId'],
+              anyOf: [
+                {
+                  title: 'ordered, shipped',
+                  type: 'object',
+                  properties: { orderId: { type: 'string', minLength: 1 } },
+                  required: ['orderId'],
+                },
+                { title: 'sized', type: 'object', required: ['size'] },
+              ],
             },
           },
         },

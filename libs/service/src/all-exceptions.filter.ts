@@ -12,6 +12,19 @@ import { DatabaseBusyException, mapPrismaError } from '@app/db';
 import { requestContext } from '@app/logging';
 import type { Request, Response } from 'express';
 
+const LOGGED_AS_WARNING = Symbol('usp.loggedAsWarning');
+
+/**
+ * Marks a response whose cause was logged once as a warning where it happened (a busy database): the
+ * access log then writes its 5xx at warning too, not a second line at error.
+ */
+export function markLoggedAsWarning(response: object): void {
+  (response as Record<symbol, unknown>)[LOGGED_AS_WARNING] = true;
+}
+
+export function loggedAsWarning(response: object): boolean {
+  return (response as Record<symbol, unknown>)[LOGGED_AS_WARNING] === true;
+}
 /**
  * An app with pages gives this (a global provider) to answer a browser's GET of an address that
  * matches no route with its own 404 page; without it, or for anything else, the answer is JSON.
@@ -54,6 +67,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         'Database busy: answered 503 with Retry-After',
       );
       response.setHeader('Retry-After', String(mapped.retryAfterSeconds));
+      markLoggedAsWarning(response);
     }
     if (mapped instanceof HttpException) {
       const body = mapped.getResponse();

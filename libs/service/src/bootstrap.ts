@@ -7,6 +7,7 @@ import { documentJobs, JobRegistry } from '@app/jobs';
 import helmet from 'helmet';
 import { createLogger, NestJsonLogger, requestContextMiddleware, type AppLogger } from '@app/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { loggedAsWarning } from './all-exceptions.filter.js';
 
 export interface ServiceOptions {
   app: string;
@@ -96,10 +97,9 @@ function accessLog(logger: AppLogger) {
       const path = (req.url ?? '').split('?')[0] ?? '';
       if (path === '/healthz' && res.statusCode === 200) return;
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      // A 503 that says when to retry (a busy database) is the answer meant, logged where it
-      // happened as a warning once: not an error a second time here.
-      const told = res.statusCode === 503 && res.getHeader('retry-after') !== undefined;
-      logger[res.statusCode >= 500 && !told ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'](
+      // A busy database's 503 was logged where it happened, once, as a warning: not an error here.
+      const warned = loggedAsWarning(res);
+      logger[res.statusCode >= 500 && !warned ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'](
         {
           httpRequest: {
             requestMethod: req.method,

@@ -346,7 +346,8 @@ resource "google_monitoring_alert_policy" "service_errors" {
       More than ${var.thresholds.error_percent}% of **${each.key}**'s responses were 5xx for 5 minutes
       (with at least ${var.thresholds.min_requests} requests in 5 minutes).
 
-      First steps: the service's logs (severity ERROR); a new revision? roll back
+      First steps: the service's logs (severity ERROR; a busy database's 503s are WARNING, event
+      database_busy); a new revision? roll back
       (`rollback-production` in CI, or `gcloud run services update-traffic ${each.key} --to-revisions <previous>=100`);
       503 with `Retry-After` means a dependency (database, upstream system) is down. ${local.runbook} ("5xx").
     EOT

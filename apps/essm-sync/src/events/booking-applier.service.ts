@@ -62,6 +62,13 @@ function briefly(error: unknown): string {
   );
 }
 
+/** What happened in Booker to a booking made anew, in an audit's reason. */
+const RECREATED_REASON: Record<RecreatedBecause, string> = {
+  missing: 'was deleted',
+  cancelled: 'was cancelled',
+  not_ours: 'was given an ExternalReference not ours (left as it is)',
+};
+
 /**
  * Applies the events plan to Booker: cancellations, then updates, then creations within each batch
  * (the plan is in that order), at most EVENTS_APPLY_CONCURRENCY calls in flight. A 409 or another
@@ -70,13 +77,6 @@ function briefly(error: unknown): string {
  * in a row, stops the run. Links and audit rows are written after each batch in one transaction;
  * a booking made but not yet linked is found by its reference next time, never made twice.
  */
-/** What happened in Booker to a booking made anew, in an audit's reason. */
-const RECREATED_REASON: Record<RecreatedBecause, string> = {
-  missing: 'was deleted',
-  cancelled: 'was cancelled',
-  not_ours: 'was given an ExternalReference not ours (left as it is)',
-};
-
 @Injectable()
 export class BookingApplier implements SyncApplier<EventsDecision, EventChange, BookingApplyState> {
   readonly batchSize = BOOKING_BATCH;

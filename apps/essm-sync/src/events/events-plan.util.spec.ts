@@ -340,9 +340,11 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
           const changed = random() < 0.2 ? desired(d.reference, { title: 'changed' }).hash : d.hash;
           links.push(link(d, id, changed));
           const state = random();
-          if (state < 0.6) bookings.push(booking(d, id, { start: pick(starts) }));
+          if (state < 0.55) bookings.push(booking(d, id, { start: pick(starts) }));
+          // Its ExternalReference changed by someone: not ours any more.
+          else if (state < 0.6) bookings.push(booking(d, id, { externalReference: pick(['DEPT-1', null]) }));
           else if (state < 0.8) bookings.push(booking(d, id, { status: 'Cancelled' }));
-          activeLinked = state < 0.6;
+          activeLinked = state < 0.55;
         }
         // Ours with no link (adopted, or stray), or a second live booking of one reference.
         if (random() < (activeLinked ? 0.01 : 0.4)) {

@@ -2,13 +2,13 @@ import { isActive, isOurs } from '../timetable/ownership.util.js';
 import { LINKED_BOOKING, type ReadIndex } from '../timetable/read-index.util.js';
 import type { BookerBookingLike, DesiredBooking, LinkRead, SkippedEvent } from '../timetable/events.types.js';
 
-/** A call the plan makes to Booker. */
 /**
  * Why an event's linked booking is made anew: cancelled or deleted in Booker, or given an
  * ExternalReference that is not ours (someone else's booking now, left as it is).
  */
 export type RecreatedBecause = 'cancelled' | 'missing' | 'not_ours';
 
+/** A call the plan makes to Booker. */
 export type EventChange =
   | {
       kind: 'cancel';
@@ -24,7 +24,10 @@ export type EventChange =
       kind: 'create';
       reference: string;
       booking: DesiredBooking;
-      /** Set when our booking was cancelled or deleted in Booker by someone: re-created. */
+      /**
+       * Set when our linked booking was cancelled or deleted in Booker by someone, or given an
+       * ExternalReference not ours: the event's booking made anew.
+       */
       recreates?: { bookingId: number; status: RecreatedBecause };
     };
 

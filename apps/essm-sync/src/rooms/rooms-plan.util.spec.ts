@@ -219,6 +219,24 @@ describe('planRooms', () => {
     ]);
   });
 
+  it('moves a room to another floor of a building whose name is over 45 characters (the move names the floor only)', () => {
+    const grand: BookerBuilding = {
+      id: 3,
+      code: 'GRD',
+      name: 'The Very Grand and Unreasonably Long Building Name',
+      siteName: null,
+    };
+    const result = plan({
+      bookerBuildings: [grand],
+      termtimeBuildings: [tBuilding({ code: 'GRD', name: grand.name, floorNames: ['Ground Floor'] })],
+      bookerRooms: [bRoom({ code: 'GRD-1', buildingId: 3, floorName: 'First Floor' })],
+      termtimeRooms: [tRoom({ code: 'GRD-1', buildingCode: 'GRD', buildingName: grand.name })],
+      knownRoomCodes: new Set(['GRD-1']),
+    });
+    expect(result.changes.map(roomChangeKey)).toEqual(['create_floor:GRD-First-Floor', 'update_room:GRD-1']);
+    expect(result.skipped).toEqual([]);
+  });
+
   it('updates a room whose move TermTime would refuse in all but the move, saying why', () => {
     const result = plan({
       bookerRooms: [bRoom({ name: 'LT1', floorName: 'The Mezzanine Floor Between The First And Second' })],

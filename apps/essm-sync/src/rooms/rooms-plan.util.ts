@@ -87,16 +87,10 @@ export function floorCode(buildingCode: string, floorName: string): string {
   return `${buildingCode}-${floorName.replace(/\s+/g, '-')}`.slice(0, 45);
 }
 
-/** Which of a room's place names TermTime would refuse as too long, said; or null. */
-function placesTooLong(floorName: string, buildingName: string, campusName: string): string | null {
+/** Which of the place names a room's create or update sends TermTime would refuse as too long, said; or null. */
+function placesTooLong(places: readonly [kind: string, name: string][]): string | null {
   const max = TERMTIME_LIMITS.roomPlaceName;
-  const long = (
-    [
-      ['floor', floorName],
-      ['building', buildingName],
-      ['campus', campusName],
-    ] as const
-  ).filter(([, value]) => value.length > max);
+  const long = places.filter(([, value]) => value.length > max);
   if (long.length === 0) return null;
   const what = long.map(([kind, value]) => `its ${kind}'s name ('${value}', ${value.length} characters)`);
   return `${what.join(' and ')} is longer than the ${max} characters TermTime takes for a room's ${long.length === 1 ? long[0][0] : 'places'}`;
@@ -170,15 +164,26 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
       continue;
     }
     const floorName = room.floorName ?? input.defaultFloor;
-    // A room's floor, building and campus are named on its create and update, where TermTime takes
-    // names of at most 45 characters: a room that would need a longer one there is left out, said why.
-    const tooLong = placesTooLong(floorName, building.name, campus.name);
-    const placeChange =
-      existing === undefined ||
-      existing.buildingCode !== building.code ||
-      existing.floorName === null ||
-      floorKey(existing.floorName) !== floorKey(floorName);
-    if (tooLong !== null && placeChange) {
+    // A room's create, and a move to another building, name its floor, building and campus; a move
+    // to another floor names the floor. TermTime takes such names of at most 45 characters: a room
+    // that would need a longer one there is not created, or not moved, said why.
+    const buildingMove = existing !== undefined && existing.buildingCode !== building.code;
+    const floorMove =
+      existing !== undefined &&
+      !buildingMove &&
+      (existing.floorName === null || floorKey(existing.floorName) !== floorKey(floorName));
+    const places: [string, string][] =
+      existing === undefined || buildingMove
+        ? [
+            ['floor', floorName],
+            ['building', building.name],
+            ['campus', campus.name],
+          ]
+        : floorMove
+          ? [['floor', floorName]]
+          : [];
+    const tooLong = placesTooLong(places);
+    if (tooLong !== null) {
       skipped.push({
         code: room.code,
         reason: `${existing === undefined ? 'not created' : 'not moved'}: ${tooLong}`,
