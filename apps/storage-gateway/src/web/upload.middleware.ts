@@ -1,6 +1,19 @@
+import { createRequire } from 'node:module';
 import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
+import type Multer from 'multer';
 import { crossSiteProblem, csrfProblem, type WebSessions } from '@app/auth';
+
+let loadedMulter: typeof Multer | undefined;
+
+/**
+ * multer, loaded by the first form that sends a file (a purchase order), not at boot: about 10 ms
+ * of every cold start (it and busboy compiled), for a request few instances ever see. Required
+ * rather than imported, as the bundle requires CommonJS packages (one compilation, one instance).
+ */
+function multerOf(): typeof Multer {
+  loadedMulter ??= createRequire(import.meta.url)('multer') as typeof Multer;
+  return loadedMulter;
+}
 
 /** The file a form sent (the purchase order), read into memory, or why it was not read. */
 export interface FormUpload {
@@ -90,6 +103,7 @@ export function formUpload(field: string, maxBytes: number, sessions: WebSession
       continued = true;
       res.status(413).type('text').send('The form is larger than allowed');
     };
+    const multer = multerOf();
     const parse = multer({
       storage: multer.memoryStorage(),
       limits: {
