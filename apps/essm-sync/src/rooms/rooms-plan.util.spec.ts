@@ -5,6 +5,13 @@ import { planRooms, roomChangeKey, type RoomsPlanInput, roomsRefusal } from './r
 
 const sci: BookerBuilding = { id: 1, code: 'SCI', name: 'Science Building', siteName: null };
 const arts: BookerBuilding = { id: 2, code: 'ART', name: 'Arts Building', siteName: null };
+/** A building whose name (50 characters) is longer than a room's create or move may name. */
+const grand: BookerBuilding = {
+  id: 3,
+  code: 'GRD',
+  name: 'The Very Grand and Unreasonably Long Building Name',
+  siteName: null,
+};
 
 function bRoom(overrides: Partial<BookerRoom> = {}): BookerRoom {
   return {
@@ -199,12 +206,6 @@ describe('planRooms', () => {
   });
 
   it('leaves out a room TermTime would refuse for its building or floor name (over 45 characters), saying why', () => {
-    const grand: BookerBuilding = {
-      id: 3,
-      code: 'GRD',
-      name: 'The Very Grand and Unreasonably Long Building Name',
-      siteName: null,
-    };
     const result = plan({
       bookerBuildings: [sci, grand],
       termtimeBuildings: [tBuilding(), tBuilding({ code: 'GRD', name: grand.name, floorNames: [] })],
@@ -220,12 +221,6 @@ describe('planRooms', () => {
   });
 
   it('moves a room to another floor of a building whose name is over 45 characters (the move names the floor only)', () => {
-    const grand: BookerBuilding = {
-      id: 3,
-      code: 'GRD',
-      name: 'The Very Grand and Unreasonably Long Building Name',
-      siteName: null,
-    };
     const result = plan({
       bookerBuildings: [grand],
       termtimeBuildings: [tBuilding({ code: 'GRD', name: grand.name, floorNames: ['Ground Floor'] })],
