@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   JOB_TOKEN,
+  type Json,
   type Person,
   PO_MAX_BYTES,
   startStorageGateway,
@@ -85,6 +86,23 @@ describe('who may call what', () => {
       headers: { authorization: `Bearer ${JOB_TOKEN}` },
     });
     expect(run.status).toBe(200);
+  });
+
+  it('documents the task bodies in the OpenAPI document, one branch per shared schema', async () => {
+    const document = (await (await fetch(`${h.baseUrl}/api/openapi.json`)).json()) as Json;
+    const operation = document.paths['/tasks/{name}'].post;
+    const name = operation.parameters.find((p: Json) => p.in === 'path' && p.name === 'name');
+    expect(name.schema.enum).toEqual(
+      expect.arrayContaining(['apply-access', 'check-payment', 'provision', 'renewals', 'sync-members']),
+    );
+    const branches = operation.requestBody.content['application/json'].schema.anyOf as Json[];
+    // The tasks of an order share one schema, those of an account another: one branch each.
+    expect(branches.map((branch) => branch.title).sort()).toEqual([
+      'apply-access, sync-members',
+      'check-payment, provision',
+    ]);
+    const orderBranch = branches.find((branch) => branch.title === 'check-payment, provision');
+    expect(orderBranch.required).toEqual(['orderId']);
   });
 });
 
