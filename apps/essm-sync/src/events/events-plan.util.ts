@@ -1,5 +1,10 @@
 import { isActive, isOurs } from '../timetable/ownership.util.js';
-import { LINKED_BOOKING, type ReadIndex } from '../timetable/read-index.util.js';
+import {
+  LINKED_BOOKING,
+  type LinkedBookingState,
+  linkedBookingState,
+  type ReadIndex,
+} from '../timetable/read-index.util.js';
 import type { BookerBookingLike, DesiredBooking, LinkRead, SkippedEvent } from '../timetable/events.types.js';
 
 /**
@@ -137,11 +142,11 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
     const { reference } = desired;
     const link = links.get(reference);
     if (link !== undefined) {
-      const booking = byId.get(link.bookingId);
-      if (booking !== undefined && isActive(booking) && isOurs(booking)) {
-        accounted.add(booking.id);
+      const state = linkedBookingState(byId.get(link.bookingId));
+      if (state === LINKED_BOOKING.active) {
+        accounted.add(link.bookingId);
         if (link.hash === desired.hash) unchanged += 1;
-        else updates.push({ kind: 'update', reference, bookingId: booking.id, booking: desired });
+        else updates.push({ kind: 'update', reference, bookingId: link.bookingId, booking: desired });
         continue;
       }
       const found = activeOursByReference.get(reference);
@@ -156,10 +161,7 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
         kind: 'create',
         reference,
         booking: desired,
-        recreates: {
-          bookingId: link.bookingId,
-          status: booking === undefined ? 'missing' : isActive(booking) ? 'not_ours' : 'cancelled',
-        },
+        recreates: { bookingId: link.bookingId, status: RECREATED_BECAUSE[state] },
       });
       continue;
     }
@@ -176,15 +178,8 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
   for (const desired of input.desired) desiredReferences.add(desired.reference);
   for (const link of input.links) {
     if (desiredReferences.has(link.reference)) continue;
-    const booking = byId.get(link.bookingId);
-    // (A linked booking given a reference not ours is someone else's now: never cancelled.)
-    const state =
-      booking === undefined || !isActive(booking)
-        ? 'cancelled_or_gone'
-        : isOurs(booking)
-          ? 'ours'
-          : 'not_ours';
-    if (state === 'ours') accounted.add(link.bookingId);
+    const state = linkedBookingState(byId.get(link.bookingId));
+    if (state === LINKED_BOOKING.active) accounted.add(link.bookingId);
     goneFromTermTime(link, state, cancels, linkFixes);
   }
   for (const [reference, booking] of activeOursByReference) {
@@ -200,7 +195,10 @@ export function planEvents(input: EventsPlanInput): EventsPlan {
 }
 
 /** The LINKED_BOOKING states other than active, as a re-created booking's reason. */
-const RECREATED_BECAUSE: Record<number, RecreatedBecause> = {
+const RECREATED_BECAUSE: Record<
+  Exclude<LinkedBookingState, typeof LINKED_BOOKING.active>,
+  RecreatedBecause
+> = {
   [LINKED_BOOKING.notListed]: 'missing',
   [LINKED_BOOKING.cancelled]: 'cancelled',
   [LINKED_BOOKING.notOurs]: 'not_ours',
@@ -255,23 +253,15 @@ export function planEventsFromIndex(
       booking,
       recreates: {
         bookingId: links[link].bookingId,
-        status: RECREATED_BECAUSE[bookingState[link]],
+        // (Not active: those were handled above.)
+        status:
+          RECREATED_BECAUSE[bookingState[link] as Exclude<LinkedBookingState, typeof LINKED_BOOKING.active>],
       },
     });
   }
   for (let i = 0; i < links.length; i += 1) {
     if (desiredOfLink[i] >= 0) continue;
-    const state = bookingState[i];
-    goneFromTermTime(
-      links[i],
-      state === LINKED_BOOKING.active
-        ? 'ours'
-        : state === LINKED_BOOKING.notOurs
-          ? 'not_ours'
-          : 'cancelled_or_gone',
-      cancels,
-      linkFixes,
-    );
+    goneFromTermTime(links[i], bookingState[i] as LinkedBookingState, cancels, linkFixes);
   }
   for (const booking of joins.unaccounted) {
     cancelIfStray(booking.externalReference as string, booking, input, cancels);
@@ -285,15 +275,15 @@ export function planEventsFromIndex(
 
 /**
  * A link whose event is gone from TermTime: its booking cancelled if active and ours, else the link
- * dropped.
+ * dropped (a booking given a reference not ours is someone else's now: never cancelled).
  */
 function goneFromTermTime(
   link: LinkRead,
-  booking: 'ours' | 'not_ours' | 'cancelled_or_gone',
+  booking: LinkedBookingState,
   cancels: EventChange[],
   linkFixes: LinkFix[],
 ): void {
-  if (booking === 'ours') {
+  if (booking === LINKED_BOOKING.active) {
     cancels.push({
       kind: 'cancel',
       reference: link.reference,
@@ -308,7 +298,7 @@ function goneFromTermTime(
       kind: 'drop',
       reference: link.reference,
       bookingId: link.bookingId,
-      ...(booking === 'not_ours' ? { why: booking } : {}),
+      ...(booking === LINKED_BOOKING.notOurs ? { why: 'not_ours' as const } : {}),
     });
   }
 }

@@ -229,15 +229,12 @@ export function planRooms(input: RoomsPlanInput): RoomsPlan {
       changed.push('name');
     }
     // (A move TermTime would refuse is skipped, said above; the rest is updated.)
-    if (movable && existing.buildingCode !== building.code) {
+    if (movable && buildingMove) {
       update.buildingName = building.name;
       update.campusName = campus.name;
       update.floorName = floorName;
       changed.push('building');
-    } else if (
-      movable &&
-      (existing.floorName === null || floorKey(existing.floorName) !== floorKey(floorName))
-    ) {
+    } else if (movable && floorMove) {
       update.floorName = floorName;
       changed.push('floor');
     }

@@ -7,6 +7,14 @@ import { isActive, isOurs } from './ownership.util.js';
  * which is never touched.
  */
 export const LINKED_BOOKING = { notListed: 0, active: 1, cancelled: 2, notOurs: 3 } as const;
+export type LinkedBookingState = (typeof LINKED_BOOKING)[keyof typeof LINKED_BOOKING];
+
+/** Where a link's booking stands, from the booking read with its id (undefined: not listed). */
+export function linkedBookingState(booking: BookerBookingLike | undefined): LinkedBookingState {
+  if (booking === undefined) return LINKED_BOOKING.notListed;
+  if (!isActive(booking)) return LINKED_BOOKING.cancelled;
+  return isOurs(booking) ? LINKED_BOOKING.active : LINKED_BOOKING.notOurs;
+}
 
 /**
  * What a run reads, joined as it comes in (pure): the link table, the bookings the timetable calls
@@ -140,11 +148,7 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     if (first !== undefined) {
       // Two bookings with one id: which one a link means is the whole read's question.
       if (bookingOfLink[first] !== undefined) unusual = true;
-      bookingState[first] = !active
-        ? LINKED_BOOKING.cancelled
-        : isOurs(booking)
-          ? LINKED_BOOKING.active
-          : LINKED_BOOKING.notOurs;
+      bookingState[first] = linkedBookingState(booking);
       bookingOfLink[first] = booking;
     }
     if (!active) return;
