@@ -34,7 +34,7 @@ export class JobRegistry implements OnModuleInit {
 
   /** Every job, by name. */
   all(): RegisteredJob[] {
-    return [...this.jobs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.names().map((name) => this.jobs.get(name) as RegisteredJob);
   }
 
   names(): string[] {

@@ -16,16 +16,16 @@ interface OperationLike {
 const JOB_PATHS = ['/jobs/{name}', '/tasks/{name}'];
 
 /**
- * Documents `POST /jobs/{name}` and `POST /tasks/{name}` with the app's own jobs: the name's values,
+ * Documents `POST /jobs/{name}` and `POST /tasks/{name}` with the app's own jobs (in the order given:
+ * `JobRegistry.all()`'s, by name): the name's values,
  * what each job does, and the body of each job that takes one (its `input` schema, as the run checks
  * it: a body that does not fit is a 400). The controllers take the body as it comes and the job's
  * schema checks it once the job is known, so the document is completed here, from the registry.
  */
 export function documentJobs(document: OpenApiDocumentLike, jobs: readonly RegisteredJob[]): void {
   if (jobs.length === 0) return;
-  const sorted = [...jobs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const withInput = sorted.filter((job) => job.input !== undefined);
-  const list = sorted
+  const withInput = jobs.filter((job) => job.input !== undefined);
+  const list = jobs
     .map((job) => `- \`${job.name}\`: ${job.description}${job.input === undefined ? '' : ' (takes a body)'}`)
     .join('\n');
   for (const path of JOB_PATHS) {
@@ -35,7 +35,7 @@ export function documentJobs(document: OpenApiDocumentLike, jobs: readonly Regis
       (parameter) => parameter.in === 'path' && parameter.name === 'name',
     );
     if (name !== undefined) {
-      name.schema = { type: 'string', enum: sorted.map((job) => job.name) };
+      name.schema = { type: 'string', enum: jobs.map((job) => job.name) };
       name.description = 'The job';
     }
     operation.description = `${operation.description ?? ''}${operation.description ? '\n\n' : ''}The jobs:\n${list}`;
