@@ -25,6 +25,7 @@
 // sooner when looking for costs; the figures are then not comparable, the no-change runs' included:
 // after a first run of 0 ms they were seen ~15% faster than after one of 50 ms).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -220,50 +221,45 @@ function startReadsAlone(
     env: { ...process.env, ...env, READS_ROUNDS: String(rounds) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  termtime.control.calls = [];
-  booker.control.calls = [];
   let done = 0;
-  const waiting: {
-    resolve: (round: { ms: number; calls: number }) => void;
-    reject: (error: Error) => void;
-  }[] = [];
-  const arrived: { ms: number; calls: number }[] = [];
-  let failed: Error | undefined;
-  child.on('message', (message: { ms: number }) => {
-    const round = { ms: message.ms, calls: termtime.control.calls.length + booker.control.calls.length };
-    done += 1;
-    const next = waiting.shift();
-    if (next === undefined) arrived.push(round);
-    else next.resolve(round);
-  });
   const exited = new Promise<void>((resolve, reject) => {
-    const fail = (error: Error) => {
-      failed = error;
-      for (const next of waiting.splice(0)) next.reject(error);
-      reject(error);
-    };
-    child.on('error', fail);
+    child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 && done === rounds + 1
         ? resolve()
-        : fail(new Error(`the reads alone exited with ${code} after ${done} round(s)`)),
+        : reject(new Error(`the reads alone exited with ${code} after ${done} round(s)`)),
     );
   });
   exited.catch(() => undefined); // (seen by the round waiting, or by finish)
-  let started = false;
+  /** The next round's message (rounds run one at a time), or the process's end before it. */
+  const nextRound = (): Promise<{ ms: number; calls: number }> =>
+    Promise.race([
+      once(child, 'message').then(([message]) => {
+        done += 1;
+        return {
+          ms: (message as { ms: number }).ms,
+          calls: termtime.control.calls.length + booker.control.calls.length,
+        };
+      }),
+      exited.then(() => Promise.reject(new Error('the reads alone ended before its next round'))),
+    ]);
+  termtime.control.calls = [];
+  booker.control.calls = [];
+  // The first round (the warm-up) runs at once; each later one when round() asks for it.
+  let pending: Promise<{ ms: number; calls: number }> | undefined = nextRound();
   return {
     round() {
-      if (failed !== undefined) return Promise.reject(failed);
-      // Each round but the first is started here, with its calls counted from now.
-      if (started) {
-        termtime.control.calls = [];
-        booker.control.calls = [];
-        child.send('next');
+      if (pending !== undefined) {
+        const first = pending;
+        pending = undefined;
+        return first;
       }
-      started = true;
-      const ready = arrived.shift();
-      if (ready !== undefined) return Promise.resolve(ready);
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      // Its calls counted from now.
+      termtime.control.calls = [];
+      booker.control.calls = [];
+      const round = nextRound();
+      child.send('next');
+      return round;
     },
     finish() {
       child.send('next');
