@@ -7,10 +7,11 @@
 // through the app's own clients, in a process of their own started as the app is (with its memory
 // settings; bench/essm-sync-reads.ts), warmed up once as the app is by its first run. The no-change
 // run and the reads alone are each timed ROUNDS times (5), in turn (a round of each, their order
-// alternating), as a loaded machine spreads single figures widely and drifts: each time is listed
+// rotating), as a loaded machine spreads single figures widely and drifts: each time is listed
 // and their medians compared. Reports calls against the minimum
 // the data needs (reads + one write per change), the no-change run's wall time against the reads
-// alone, and the app's peak resident memory (VmHWM). Prints one JSON line.
+// alone (with each run's own read time, `readMsEach`: the run's read, from its summary, plan and
+// writes excluded), and the app's peak resident memory (VmHWM). Prints one JSON line.
 // The app starts as production starts it: with the memory settings Terraform gives essm-sync
 // (NODE_OPTIONS: the heap flags; MALLOC_ARENA_MAX), read from terraform/modules/platform/main.tf
 // (the bench fails if it cannot find them).
@@ -23,7 +24,13 @@
 // profile's timestamps) so the profile can be cut to those runs), BENCH_FIRST_RUN_LATENCY_MS (the
 // latency of the first run only, default BENCH_LATENCY_MS: lower it to get to the no-change runs
 // sooner when looking for costs; the figures are then not comparable, the no-change runs' included:
-// after a first run of 0 ms they were seen ~15% faster than after one of 50 ms).
+// after a first run of 0 ms they were seen ~15% faster than after one of 50 ms), BENCH_ROUNDS (5),
+// BENCH_COMPARE_BUILDS (copies of dist/ in the repository root, comma-separated, e.g.
+// `dist-before`: an app from each is started after the first run, on the same database and
+// simulators, warmed up by one untimed no-change run, and its no-change runs are timed in turn with
+// the others (each round runs every app and the reads alone once, in an order that rotates): builds
+// compared on equal terms, as a change of the machine's speed falls on all alike. The JSON line
+// then also has `compareRuns`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -56,7 +63,8 @@ const ADMIN_URL =
   'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Timed no-change runs, and timed rounds of the reads alone (after one to warm up). */
-const ROUNDS = 5;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const COMPARE_BUILDS = (process.env['BENCH_COMPARE_BUILDS'] ?? '').split(',').filter((b) => b !== '');
 const BOOKINGS_READ = { start: '2025-09-30', end: '2026-01-01' };
 
 /** essm-sync's memory settings in production: its `NAME = "..."` lines in the platform's Terraform. */
@@ -92,13 +100,20 @@ async function freshDatabase(): Promise<{ url: string; kind: string; drop(): Pro
   };
 }
 
-async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startApp(
+  env: Record<string, string>,
+  build = 'dist',
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...APP_NODE_ARGS, path.join(root, 'dist/apps/essm-sync/main.js')], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...APP_NODE_ARGS, path.join(root, build, 'apps/essm-sync/main.js')],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -137,6 +152,7 @@ interface RunSummary {
   error: string | null;
   summary: {
     plan: { desired: number; creates: number; updates: number; cancellations: number; recreates: number };
+    read: { readMs: number };
     applied?: { created: number; updated: number; cancelled: number; failed: number };
   };
 }
@@ -166,17 +182,23 @@ function post(url: string): Promise<unknown> {
   });
 }
 
-/** Each timed run's window on the monotonic clock, in µs (a CPU profile's clock). */
+/** Each timed no-change run's window on the monotonic clock, in µs (a CPU profile's clock). */
 const runWindows: [number, number][] = [];
 
-async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: BookerSimulator) {
+/** A sync-events run; its window on the monotonic clock is added to `windows` if given. */
+async function timedRun(
+  appUrl: string,
+  termtime: TermTimeSimulator,
+  booker: BookerSimulator,
+  windows?: [number, number][],
+) {
   termtime.control.calls = [];
   booker.control.calls = [];
   const startedUs = process.hrtime.bigint() / 1000n;
   const started = performance.now();
   const body = (await post(`${appUrl}/jobs/sync-events`)) as RunSummary;
   const wallMs = Math.round(performance.now() - started);
-  runWindows.push([Number(startedUs), Number(process.hrtime.bigint() / 1000n)]);
+  windows?.push([Number(startedUs), Number(process.hrtime.bigint() / 1000n)]);
   if (body.status !== 'succeeded') throw new Error(`the sync-events run ${body.status}: ${body.error ?? ''}`);
   const { plan, applied } = body.summary;
   const calls = {
@@ -186,6 +208,7 @@ async function timedRun(appUrl: string, termtime: TermTimeSimulator, booker: Boo
   };
   return {
     wallMs,
+    readMs: body.summary.read.readMs,
     changes: plan.creates + plan.updates + plan.cancellations + plan.recreates,
     plan: { creates: plan.creates, updates: plan.updates, cancellations: plan.cancellations },
     failed: applied?.failed ?? 0,
@@ -292,8 +315,9 @@ async function main(): Promise<void> {
   const termtimeUrl = `${termtime.url}${TERMTIME_API_PATH}`;
   const db = await freshDatabase();
   let child: ChildProcess | undefined;
+  const compareChildren: ChildProcess[] = [];
   try {
-    const app = await startApp({
+    const appEnv = {
       ...memoryEnv,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -316,7 +340,8 @@ async function main(): Promise<void> {
       EVENTS_APPLY_CONCURRENCY: String(CONCURRENCY),
       OPS_EMAIL: 'essm-ops@bench.invalid',
       JOBS_FORCE_DRY_RUN: 'false',
-    });
+    };
+    const app = await startApp(appEnv);
     child = app.child;
     const peakAfterBootMb = await peakRssMb(child.pid);
 
@@ -326,7 +351,7 @@ async function main(): Promise<void> {
     const peakAfterFirstMb = await peakRssMb(child.pid);
     // The reads alone, through the app's own clients (one sign-in, rooms, every page of bookings,
     // activities), as a run does them, with nothing planned or written; in turn with the no-change
-    // runs (one of each per round, their order alternating), so that both see the machine as it is
+    // runs (one of each per round, their order rotating), so that both see the machine as it is
     // then: measured one after the other, a slower spell (the database's autovacuum after the first
     // run's 48,000 inserts, say) fell on one side only.
     const reads = startReadsAlone(
@@ -346,13 +371,26 @@ async function main(): Promise<void> {
       booker,
     );
     const readsWarmUp = await reads.round();
-    const noChangeRuns = [];
-    const readRounds = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      if (i % 2 === 1) readRounds.push(await reads.round());
-      noChangeRuns.push(await timedRun(app.url, termtime, booker));
-      if (i % 2 === 0) readRounds.push(await reads.round());
+    const compares: { build: string; url: string; child: ChildProcess }[] = [];
+    for (const build of COMPARE_BUILDS) {
+      const started = await startApp(appEnv, build);
+      compareChildren.push(started.child);
+      compares.push({ build, ...started });
+      await timedRun(started.url, termtime, booker); // its warm-up, untimed
     }
+    const noChangeRuns: Awaited<ReturnType<typeof timedRun>>[] = [];
+    const compareRuns = compares.map(() => [] as Awaited<ReturnType<typeof timedRun>>[]);
+    const readRounds: { ms: number; calls: number }[] = [];
+    const steps: (() => Promise<void>)[] = [
+      async () => void noChangeRuns.push(await timedRun(app.url, termtime, booker, runWindows)),
+      async () => void readRounds.push(await reads.round()),
+      ...compares.map(
+        (compare, k) => async () => void compareRuns[k].push(await timedRun(compare.url, termtime, booker)),
+      ),
+    ];
+    // Each round runs every step once, in an order that rotates from round to round.
+    for (let i = 0; i < ROUNDS; i++)
+      for (let j = 0; j < steps.length; j++) await steps[(i + j) % steps.length]();
     await reads.finish();
     const noChange = noChangeRuns[0];
     const noChangeMs = median(noChangeRuns.map((run) => run.wallMs));
@@ -389,7 +427,8 @@ async function main(): Promise<void> {
         ...noChange,
         wallMs: noChangeMs,
         wallMsEach: noChangeRuns.map((run) => run.wallMs),
-        ...(APP_NODE_ARGS.length > 0 ? { monotonicUs: runWindows.slice(1, 1 + ROUNDS) } : {}),
+        readMsEach: noChangeRuns.map((run) => run.readMs),
+        ...(APP_NODE_ARGS.length > 0 ? { monotonicUs: runWindows } : {}),
         callsEach: noChangeRuns.map((run) => run.calls.total),
         minimumCalls: minimumReads(events, false),
         callsVsMinimum: ratio(noChange.calls.total, minimumReads(events, false)),
@@ -399,6 +438,24 @@ async function main(): Promise<void> {
         minimumCalls: minimumReads(events, false) + changedEvents,
         callsVsMinimum: ratio(twoPercent.calls.total, minimumReads(events, false) + changedEvents),
       },
+      ...(compares.length === 0
+        ? {}
+        : {
+            compareRuns: await Promise.all(
+              compares.map(async (compare, k) => {
+                const runs = compareRuns[k];
+                return {
+                  build: compare.build,
+                  wallMs: median(runs.map((run) => run.wallMs)),
+                  wallMsEach: runs.map((run) => run.wallMs),
+                  readMsEach: runs.map((run) => run.readMs),
+                  callsEach: runs.map((run) => run.calls.total),
+                  vsReadsAlone: ratio(median(runs.map((run) => run.wallMs)), readsMs),
+                  peakRssMb: await peakRssMb(compare.child.pid),
+                };
+              }),
+            ),
+          }),
       readsAlone: {
         wallMs: readsMs,
         wallMsEach: readRounds.map((round) => round.ms),
@@ -423,6 +480,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } finally {
     if (child !== undefined) await stopApp(child);
+    for (const compareChild of compareChildren) await stopApp(compareChild);
     await termtime.close();
     await booker.close();
     await db.drop();
