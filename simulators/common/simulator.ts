@@ -17,6 +17,16 @@ export interface FaultRule {
   queryIncludes?: string;
 }
 
+/** Requests answered later than the rest (their latency on top of `latencyMs`), as usual otherwise. */
+export interface SlowdownRule {
+  method?: string;
+  /** Matched against the request path; a string matches as a prefix. */
+  path: string | RegExp;
+  /** Only requests whose query string contains this text match (for example `page=2&`). */
+  queryIncludes?: string;
+  ms: number;
+}
+
 export interface RecordedCall {
   method: string;
   path: string;
@@ -33,6 +43,7 @@ export const MAX_LATENCY_MS = 120_000;
 export class SimulatorControl {
   latencyMs = 0;
   faults: FaultRule[] = [];
+  slowdowns: SlowdownRule[] = [];
   calls: RecordedCall[] = [];
 
   addFault(rule: FaultRule): void {
@@ -42,7 +53,16 @@ export class SimulatorControl {
   reset(): void {
     this.latencyMs = 0;
     this.faults = [];
+    this.slowdowns = [];
     this.calls = [];
+  }
+
+  /** The latency of this request: `latencyMs` and the slowdowns it matches. */
+  latencyOf(method: string, path: string, query: string): number {
+    let ms = this.latencyMs;
+    for (const rule of this.slowdowns)
+      if (matches(method, path, query, rule.method, rule.path, rule.queryIncludes)) ms += rule.ms;
+    return ms;
   }
 
   callCount(filter?: { method?: string; path?: string | RegExp }): number {
@@ -225,7 +245,8 @@ export function createSimulatorApp(
         .status(fault.status)
         .json(fault.body ?? { error: { code: fault.status, message: 'injected fault' } });
     };
-    if (control.latencyMs > 0) setTimeout(respond, control.latencyMs);
+    const latencyMs = control.latencyOf(req.method, req.path, query);
+    if (latencyMs > 0) setTimeout(respond, latencyMs);
     else respond();
   });
   return app;

@@ -431,4 +431,56 @@ describe('BookerClient against the Booker simulator', () => {
       /the pages hold 0 bookings where Booker counted 3/,
     );
   });
+
+  describe('onPage: each page handed over as the listing goes on', () => {
+    const WINDOW = { start: '2025-10-01', end: '2025-12-31' };
+    const PAGE = 2;
+    const slow = (page: number, ms: number) =>
+      simulator.control.slowdowns.push({ path: '/api/booker/bookings', queryIncludes: `page=${page}&`, ms });
+    beforeEach(async () => {
+      // 12 more bookings in the window: 8 pages or more.
+      const setup = client();
+      for (let day = 10; day < 22; day++) {
+        const start = `2025-11-${day}T10:00:00Z`;
+        const end = `2025-11-${day}T11:00:00Z`;
+        await setup.createBooking(input({ start, end, externalReference: `page-test-${day}` }));
+      }
+    });
+
+    it('hands each page over once, in page order, all before the listing is done, whatever order they come in', async () => {
+      const booker = client({ pageSize: PAGE });
+      const expected = await booker.listBookings(WINDOW);
+      expect(expected.length).toBeGreaterThanOrEqual(8 * PAGE);
+      // Pages 2 to 5 are asked for at once: 2 and 3 answer last, 3 before 2.
+      slow(2, 120);
+      slow(3, 60);
+      const handed: number[][] = [];
+      const bookings = await booker.listBookings(WINDOW, (items) => handed.push(items.map((b) => b.id)));
+      expect(bookings).toEqual(expected);
+      expect(handed.flat()).toEqual(expected.map((b) => b.id));
+      expect(handed.map((page) => page.length)).toEqual(
+        Array.from({ length: Math.ceil(expected.length / PAGE) }, (_, i) =>
+          Math.min(PAGE, expected.length - i * PAGE),
+        ),
+      );
+      const pages = handed.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(handed).toHaveLength(pages);
+    });
+
+    it('hands over no page after a page fails, nor one that came after a gap', async () => {
+      const booker = client({ pageSize: PAGE });
+      const expected = await booker.listBookings(WINDOW);
+      slow(2, 150);
+      simulator.control.addFault({ path: '/api/booker/bookings', queryIncludes: 'page=3&', status: 400 });
+      const handed: number[][] = [];
+      const failure = await booker
+        .listBookings(WINDOW, (items) => handed.push(items.map((b) => b.id)))
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(BookerError);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Page 1 only: page 2 came in after page 3 failed, and pages 4 and 5 wait for 2 and 3.
+      expect(handed).toEqual([expected.slice(0, PAGE).map((b) => b.id)]);
+    });
+  });
 });

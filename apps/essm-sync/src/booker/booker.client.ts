@@ -165,28 +165,48 @@ export class BookerClient {
         throw new RangeError(`Booker: window.${name} must be a YYYY-MM-DD date`);
     if (window.end < window.start) throw new RangeError('Booker: window.end is before window.start');
     const page = (n: number) => this.bookingsPage({ start: window.start, end: window.end }, n);
-    const first = await page(1);
-    onPage?.(first.Items);
-    const pages = Math.ceil(first.TotalCount / this.pageSize);
-    // Pages in, by number, and the next one onPage has not seen.
+    // Pages are handed to onPage in order, each on a later turn of the event loop than its arrival:
+    // by then the next page has been asked for, so onPage's work overlaps that page's wait instead
+    // of delaying the request.
     const arrived = new Map<number, readonly BookerBooking[]>();
-    let nextToSee = 2;
-    const rest = await mapWithConcurrency(
-      Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2),
-      this.pageConcurrency,
-      async (n) => {
-        const answer = await page(n);
-        if (onPage !== undefined) {
-          arrived.set(n, answer.Items);
-          for (let items = arrived.get(nextToSee); items !== undefined; items = arrived.get(nextToSee)) {
-            arrived.delete(nextToSee);
-            nextToSee += 1;
-            onPage(items);
-          }
-        }
-        return answer;
-      },
-    );
+    let nextToSee = 1;
+    let scheduled = false;
+    let listed = false;
+    const deliver = (): void => {
+      scheduled = false;
+      if (listed || onPage === undefined) return;
+      for (let items = arrived.get(nextToSee); items !== undefined; items = arrived.get(nextToSee)) {
+        arrived.delete(nextToSee);
+        nextToSee += 1;
+        onPage(items);
+      }
+    };
+    const arrive = (n: number, items: readonly BookerBooking[]): void => {
+      if (onPage === undefined) return;
+      arrived.set(n, items);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(deliver);
+      }
+    };
+    const first = await page(1);
+    arrive(1, first.Items);
+    const pages = Math.ceil(first.TotalCount / this.pageSize);
+    let rest: z.output<typeof bookingsPageSchema>[];
+    try {
+      rest = await mapWithConcurrency(
+        Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2),
+        this.pageConcurrency,
+        async (n) => {
+          const answer = await page(n);
+          arrive(n, answer.Items);
+          return answer;
+        },
+      );
+      deliver(); // what is still waiting, now
+    } finally {
+      listed = true;
+    }
     const bookings = [first, ...rest].flatMap((answer) => answer.Items);
     const seen = new Set<number>();
     for (const booking of bookings) {

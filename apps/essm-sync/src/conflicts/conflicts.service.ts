@@ -5,6 +5,7 @@ import { EmailOutbox } from '@app/notifications';
 import { ESSM_CONFIG, type EssmSyncConfig } from '../config.js';
 import type { DesiredBookings } from '../timetable/desired-bookings.util.js';
 import type { EventsSnapshot } from '../timetable/events-reader.service.js';
+import { runInSlices } from '../timetable/slices.util.js';
 import { ConflictReportRepository } from './conflict-report.repository.js';
 import {
   bookerOverlaps,
@@ -13,7 +14,7 @@ import {
   conflictsReport,
   type ConflictsReport,
   findConflicts,
-  termtimeOverlaps,
+  termtimeOverlapsSteps,
 } from './conflicts.util.js';
 import { conflictsEmail } from './conflicts-email.util.js';
 
@@ -44,9 +45,12 @@ export class ConflictsService {
     return conflictsReport(termtime, bookerOverlaps(desired.bookings, notOurs));
   }
 
-  /** The overlaps within TermTime's bookings (the report's first part). Pure. */
-  termtimeOverlaps(desired: DesiredBookings): Conflict[] {
-    return termtimeOverlaps(desired.bookings);
+  /**
+   * The overlaps within TermTime's bookings (the report's first part), worked out in slices
+   * (slices.util) while a run's pages are still coming. Pure.
+   */
+  termtimeOverlapsInSlices(desired: DesiredBookings): Promise<Conflict[]> {
+    return runInSlices((due) => termtimeOverlapsSteps(desired.bookings, due));
   }
 
   /**

@@ -2,6 +2,7 @@ import { formatLondon } from '../time/london-time.util.js';
 import { roomIdOf } from '../timetable/desired-bookings.util.js';
 import type { BookerBookingLike, DesiredBooking, EventInRoom } from '../timetable/events.types.js';
 import { isActive, isOurs } from '../timetable/ownership.util.js';
+import { CHECK_EVERY, type Due, runWhole, type Steps } from '../timetable/slices.util.js';
 
 /** One side of a conflict from TermTime: the events of one booking of ours-to-be. */
 export interface TermTimeSide {
@@ -94,21 +95,33 @@ export function conflictsReport(termtime: Conflict[], booker: Conflict[]): Confl
 }
 
 function byRoomOf(desired: readonly DesiredBooking[]): Map<number, DesiredBooking[]> {
+  return runWhole((due) => byRoomSteps(desired, due));
+}
+
+function* byRoomSteps(desired: readonly DesiredBooking[], due: Due): Steps<Map<number, DesiredBooking[]>> {
   const byRoom = new Map<number, DesiredBooking[]>();
-  for (const booking of desired) {
+  for (let i = 0; i < desired.length; i += 1) {
+    const booking = desired[i];
     // Not the request's: the run makes requests only for what it writes.
     const roomId = roomIdOf(booking);
     const list = byRoom.get(roomId);
     if (list === undefined) byRoom.set(roomId, [booking]);
     else list.push(booking);
+    if (i % CHECK_EVERY === 0 && due()) yield;
   }
   return byRoom;
 }
 
 /** Bookings the timetable calls for that overlap in one room: TermTime alone decides (a run works them out while Booker is read). */
 export function termtimeOverlaps(desired: readonly DesiredBooking[]): Conflict[] {
+  return runWhole((due) => termtimeOverlapsSteps(desired, due));
+}
+
+/** `termtimeOverlaps` in steps (slices.util): yields when due, between rooms. */
+export function* termtimeOverlapsSteps(desired: readonly DesiredBooking[], due: Due): Steps<Conflict[]> {
   const conflicts: Conflict[] = [];
-  for (const list of byRoomOf(desired).values()) {
+  const byRoom = yield* byRoomSteps(desired, due);
+  for (const list of byRoom.values()) {
     // The bookings themselves are the intervals (their instants): no interval made per booking.
     for (const [first, second] of overlaps(list)) {
       conflicts.push({
@@ -118,6 +131,7 @@ export function termtimeOverlaps(desired: readonly DesiredBooking[]): Conflict[]
         second: sideOf(second),
       });
     }
+    if (due()) yield;
   }
   return conflicts;
 }

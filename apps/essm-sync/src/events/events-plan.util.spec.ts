@@ -304,8 +304,24 @@ function indexed(
   return index;
 }
 
+/**
+ * The read joined as a run joins it, in slices: the links and the bookings called for added in
+ * slices (yielding at every look at the clock) while the pages come in, a page per turn of the
+ * event loop.
+ */
+async function indexedInSlices(c: Pick<Case, 'desired' | 'links' | 'bookings'>, pageSize: number) {
+  const index = createReadIndex(WINDOW, { sliceMs: 0 });
+  const adds = Promise.all([index.addLinksInSlices(c.links), index.addDesiredInSlices(c.desired)]);
+  for (let i = 0; i < c.bookings.length; i += pageSize) {
+    index.addBookings(c.bookings.slice(i, i + pageSize));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await adds;
+  return index;
+}
+
 describe('planEventsFromIndex: the plan of planEvents, joined as the read comes in', () => {
-  it.each(cases)('$name', (c) => {
+  it.each(cases)('$name', async (c) => {
     const input = {
       skipped: [],
       window: WINDOW,
@@ -315,9 +331,34 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
     for (const order of ['links-first', 'desired-first', 'bookings-first'] as const) {
       expect(planEventsFromIndex(indexed(c, order, 1), input)).toEqual(expected);
     }
+    expect(planEventsFromIndex(await indexedInSlices(c, 1), input)).toEqual(expected);
   });
 
-  it('gives the plan of planEvents on generated reads, duplicates included (seeded)', () => {
+  it('is not ready while an add runs in slices, and joins the pages that came in meanwhile', async () => {
+    const wanted = Array.from({ length: 1500 }, (_, i) => desired(`E${String(i).padStart(4, '0')}`));
+    const links = wanted.map((d, i) => link(d, i + 1));
+    const bookings = wanted.map((d, i) => booking(d, i + 1));
+    const index = createReadIndex(WINDOW, { sliceMs: 0 });
+    index.addBookings(bookings.slice(0, 500));
+    const adds = Promise.all([index.addLinksInSlices(links), index.addDesiredInSlices(wanted)]);
+    // The adds are asked for, not done: the index is not ready, and takes no add in one go.
+    expect(() => index.joined()).toThrow('no links or no desired bookings yet');
+    expect(() => index.addDesired(wanted)).toThrow('still adding');
+    index.addBookings(bookings.slice(500, 1000));
+    await new Promise((resolve) => setImmediate(resolve));
+    index.addBookings(bookings.slice(1000));
+    await adds;
+    const joins = index.joined();
+    expect(joins.unusual).toBe(false);
+    expect(joins.ourBookings).toBe(1500);
+    expect([...joins.sameHash].every((same) => same === 1)).toBe(true);
+    expect(joins.bookingOfLink.map((b) => b?.id)).toEqual(bookings.map((b) => b.id));
+    const plan = planEventsFromIndex(index, { skipped: [], window: WINDOW });
+    expect(plan.counts.unchanged).toBe(1500);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('gives the plan of planEvents on generated reads, duplicates included (seeded)', async () => {
     let seed = 20_261_126;
     const random = () => {
       seed = (seed * 48_271) % 2_147_483_647;
@@ -380,6 +421,12 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
       if (!index.joined().unusual) usual += 1;
       expect(planEventsFromIndex(index, input)).toEqual(expected);
       expect(index.strayCandidates()).toEqual(strayCandidates(bookings, links, WINDOW));
+      const sliced = await indexedInSlices(
+        { desired: wanted, links, bookings },
+        1 + Math.floor(random() * 4),
+      );
+      expect(planEventsFromIndex(sliced, input)).toEqual(expected);
+      expect(sliced.strayCandidates()).toEqual(strayCandidates(bookings, links, WINDOW));
     }
     // Both ways of planning were taken.
     expect(usual).toBeGreaterThan(200);

@@ -69,8 +69,8 @@ export class EventsSyncService {
     this.definition = {
       read: async () => {
         let termtimeConflicts: Conflict[] | undefined;
-        const snapshot = await reader.read((desired) => {
-          termtimeConflicts = conflicts.termtimeOverlaps(desired);
+        const snapshot = await reader.read(async (desired) => {
+          termtimeConflicts = await conflicts.termtimeOverlapsInSlices(desired);
         });
         return { ...snapshot, termtimeConflicts };
       },

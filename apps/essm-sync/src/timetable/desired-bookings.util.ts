@@ -13,6 +13,7 @@ import type {
   SkippedEvent,
   TermTimeActivityLike,
 } from './events.types.js';
+import { CHECK_EVERY, type Due, runWhole, sortSteps, type Steps } from './slices.util.js';
 
 /** Every booking of ours carries a reference starting so: what tells our bookings from anyone else's. */
 export const REFERENCE_PREFIX = 'termtime:';
@@ -143,7 +144,12 @@ export interface DesiredBookingsBuilder {
   add(activity: TermTimeActivityLike): void;
   /** The bookings (sorted by reference) and the skips of every activity added. */
   finish(): DesiredBookings;
+  /** `finish` in steps (slices.util): the merging and the sort yield when due. */
+  finishSteps(due: Due): Steps<DesiredBookings>;
 }
+
+const byReference = (a: DesiredBooking, b: DesiredBooking): number =>
+  a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0;
 
 export function desiredBookingsBuilder(
   rooms: readonly BookerRoomLike[],
@@ -259,26 +265,29 @@ export function desiredBookingsBuilder(
       }
     }
   };
-  const finish = (): DesiredBookings => {
+  function* finishSteps(due: Due): Steps<DesiredBookings> {
     if (options.mergeSharedRooms) {
       const groups = new Map<string, Candidate[]>();
-      for (const candidate of candidates) {
+      for (let i = 0; i < candidates.length; i += 1) {
+        const candidate = candidates[i];
         const key = `${candidate.member.roomCode}|${candidate.startMs}|${candidate.endMs}`;
         const group = groups.get(key);
         if (group === undefined) groups.set(key, [candidate]);
         else group.push(candidate);
+        if (i % CHECK_EVERY === 0 && due()) yield;
       }
       for (const group of groups.values()) {
         group.sort((a, b) =>
           a.member.eventId < b.member.eventId ? -1 : a.member.eventId > b.member.eventId ? 1 : 0,
         );
         bookings.push(bookingOf(group, format));
+        if (bookings.length % CHECK_EVERY === 0 && due()) yield;
       }
     }
-    bookings.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+    yield* sortSteps(bookings, byReference, due);
     return { bookings, skipped, eventsInRooms };
-  };
-  return { add, finish };
+  }
+  return { add, finish: () => runWhole(finishSteps), finishSteps };
 }
 
 function bookingOf(group: Candidate[], format: (instantMs: number) => string): DesiredBooking {

@@ -10,15 +10,12 @@ import { londonToInstant } from '../time/london-time.util.js';
 import { type DesiredBookings, desiredBookingsBuilder } from './desired-bookings.util.js';
 import type { LinkRead } from './events.types.js';
 import { createReadIndex, type ReadIndex } from './read-index.util.js';
+import { type Due, runInSlices, type Steps } from './slices.util.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
 /** Linked bookings missing from the listing asked for at once. */
 const LOOKUP_CONCURRENCY = 4;
-/** Activities turned into bookings before the event loop gets a turn (a few ms of work). */
-const ACTIVITIES_PER_SLICE = 100;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The events window as dates (`YYYY-MM-DD`, both included). */
 export interface EventsWindow {
@@ -79,16 +76,18 @@ export class EventsReader {
 
   /**
    * `whileReading` is given the bookings the timetable calls for as soon as they are worked out,
-   * while Booker's pages are still coming (for work that needs nothing else).
+   * while Booker's pages are still coming (for work that needs nothing else: best done in slices,
+   * slices.util); the read waits for it.
    */
-  async read(whileReading?: (desired: DesiredBookings) => void): Promise<EventsSnapshot> {
+  async read(whileReading?: (desired: DesiredBookings) => void | Promise<void>): Promise<EventsSnapshot> {
     const started = Date.now();
     const before = { termtime: this.termtime.calls, booker: this.booker.calls };
     const window = await this.resolveWindow();
     const { from, to } = windowInstants(window);
     const index = createReadIndex({ fromMs: from.getTime(), toMs: to.getTime() });
     // Everything is joined as it comes in (ReadIndex), while Booker's pages, which wait on the
-    // network, are still coming: the bookings the timetable calls for are worked out (the activities
+    // network, are still coming, in slices (slices.util: a page that comes in meanwhile waits for a
+    // slice at most, not for a whole sort or join of tens of thousands of bookings): the bookings the timetable calls for are worked out (the activities
     // let go of once they are), the link table read, and each page joined with both.
     // The link table is read once Booker's first page is in: the other pages are asked for only
     // when it is parsed (its count says how many), so until then the CPU is best left to it (and to
@@ -105,9 +104,9 @@ export class EventsReader {
     const [desired, bookings, links] = await Promise.all([
       Promise.all([this.termtime.listActivities(), this.booker.listRooms()])
         .then(([activities, rooms]) => this.desiredOf(activities, rooms, window))
-        .then((result) => {
-          index.addDesired(result.desired.bookings);
-          whileReading?.(result.desired);
+        .then(async (result) => {
+          await index.addDesiredInSlices(result.desired.bookings);
+          await whileReading?.(result.desired);
           return result;
         }),
       // (A listing answered without a page handed over still starts the link read; a failed one
@@ -118,8 +117,8 @@ export class EventsReader {
       }),
       afterFirstPage
         .then(() => this.repository.findLinksStartingBetween(from, to))
-        .then((rows) => {
-          index.addLinks(rows);
+        .then(async (rows) => {
+          await index.addLinksInSlices(rows);
           return rows;
         }),
     ]);
@@ -159,14 +158,18 @@ export class EventsReader {
       window,
     });
     // Each activity is let go of once added (its events, dates and times: what no booking keeps),
-    // so that the whole answer is not held while the bookings are worked out.
+    // so that the whole answer is not held while the bookings are worked out. In slices, as Booker's
+    // pages come in meanwhile (slices.util).
     const pending: (TermTimeActivity | undefined)[] = activities;
-    for (let i = 0; i < pending.length; i += 1) {
-      builder.add(pending[i] as TermTimeActivity);
-      pending[i] = undefined;
-      if ((i + 1) % ACTIVITIES_PER_SLICE === 0) await nextTurn();
+    function* steps(due: Due): Steps<DesiredBookings> {
+      for (let i = 0; i < pending.length; i += 1) {
+        builder.add(pending[i] as TermTimeActivity);
+        pending[i] = undefined;
+        if (due()) yield;
+      }
+      return yield* builder.finishSteps(due);
     }
-    return { activities: pending.length, desired: builder.finish() };
+    return { activities: pending.length, desired: await runInSlices(steps) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { BookerBookingLike, DesiredBooking, LinkRead } from './events.types.js';
 import { isActive, isOurs } from './ownership.util.js';
+import { CHECK_EVERY, type Due, runInSlices, runWhole, type Steps } from './slices.util.js';
 
 /**
  * Where a link's booking stands in Booker's bookings read so far. `notOurs`: active, but its
@@ -32,6 +33,14 @@ export interface ReadIndex {
    */
   addLinks(links: readonly LinkRead[]): void;
   addDesired(desired: readonly DesiredBooking[]): void;
+  /**
+   * `addLinks` and `addDesired` in slices (slices.util), for a run whose pages are still coming:
+   * the joins they make (tens of thousands of entries) yield to the event loop when due. Until one
+   * is done the index is not ready; the pages added meanwhile are joined when it is. One runs at a
+   * time (each waits for those added before it).
+   */
+  addLinksInSlices(links: readonly LinkRead[]): Promise<void>;
+  addDesiredInSlices(desired: readonly DesiredBooking[]): Promise<void>;
   /** Booker's bookings in the order of the listing (then those looked up by id). */
   addBookings(bookings: readonly BookerBookingLike[]): void;
   /** Every booking added, in order. */
@@ -82,7 +91,11 @@ export interface ReadJoins {
   notOurs: number;
 }
 
-export function createReadIndex(window: { fromMs: number; toMs: number }): ReadIndex {
+export function createReadIndex(
+  window: { fromMs: number; toMs: number },
+  /** The adds in slices: CPU time per slice (slices.util's SLICE_MS; tests give 0 to yield at every look). */
+  options: { sliceMs?: number } = {},
+): ReadIndex {
   const bookings: BookerBookingLike[] = [];
   let unusual = false;
   let ourBookings = 0;
@@ -136,7 +149,11 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
   /** Ids of the bookings added, built when first asked (only a run that looked bookings up asks). */
   let ids: Set<number> | undefined;
 
-  const ready = (): boolean => links !== undefined && desired !== undefined;
+  /** Adds asked for and not done (their steps not all run): not ready, and the pages wait for them. */
+  let adding = 0;
+  /** The adds in slices, one after the other. */
+  let addsInSlices: Promise<void> = Promise.resolve();
+  const ready = (): boolean => links !== undefined && desired !== undefined && adding === 0;
   const assertReady = (): void => {
     if (!ready()) throw new Error('the read index has no links or no desired bookings yet');
   };
@@ -183,12 +200,19 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
     }
   };
 
+  /** Joins the bookings added and not yet joined (those added meanwhile too), once both are in. */
+  function* catchUpSteps(due: Due): Steps<void> {
+    if (links === undefined || desired === undefined) return;
+    for (; joinedUpTo < bookings.length; joinedUpTo += 1) {
+      join(bookings[joinedUpTo]);
+      if (joinedUpTo % CHECK_EVERY === 0 && due()) yield;
+    }
+  }
   const catchUp = (): void => {
-    if (!ready()) return;
-    for (; joinedUpTo < bookings.length; joinedUpTo += 1) join(bookings[joinedUpTo]);
+    if (ready()) runWhole(catchUpSteps);
   };
 
-  const joinLinksAndDesired = (): void => {
+  function* joinLinksAndDesired(due: Due): Steps<void> {
     const theLinks = links as readonly LinkRead[];
     const theDesired = desired as readonly DesiredBooking[];
     linkOfDesired = new Int32Array(theDesired.length).fill(-1);
@@ -205,6 +229,7 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
       const reference = theDesired[i].reference;
       if (previous === reference) unusual = true;
       else if (previous > reference) sorted = false;
+      if (i % CHECK_EVERY === 0 && due()) yield;
     }
     if (!sorted) {
       desiredIndexOf('');
@@ -233,44 +258,83 @@ export function createReadIndex(window: { fromMs: number; toMs: number }): ReadI
         const reference = theDesired[desiredAt].reference;
         while (linkAt < theLinks.length && theLinks[linkAt].reference < reference) linkAt += 1;
         if (linkAt < theLinks.length && theLinks[linkAt].reference === reference) pair(desiredAt, linkAt);
+        if (desiredAt % CHECK_EVERY === 0 && due()) yield;
       }
       return;
     }
     for (let i = 0; i < theDesired.length; i += 1) {
       const link = linkIndexOf(theDesired[i].reference);
       if (link !== undefined) pair(i, link);
+      if (i % CHECK_EVERY === 0 && due()) yield;
     }
+  }
+
+  function* addLinksSteps(added: readonly LinkRead[], due: Due): Steps<void> {
+    links = added;
+    firstLinkOf = new Int32Array(added.length);
+    linksSorted = true;
+    for (let i = 0; i < added.length; i += 1) {
+      const link = added[i];
+      if (i > 0) {
+        const previous = added[i - 1].reference;
+        if (previous === link.reference) unusual = true;
+        else if (previous > link.reference) linksSorted = false;
+      }
+      let first = linkByBookingId.get(link.bookingId);
+      if (first === undefined) linkByBookingId.set(link.bookingId, (first = i));
+      else linksShareBookings = true;
+      firstLinkOf[i] = first;
+      if (i % CHECK_EVERY === 0 && due()) yield;
+    }
+    if (!linksSorted) {
+      linkIndexOf('');
+      if ((linkByReference as Map<string, number>).size !== added.length) unusual = true;
+    }
+    if (desired !== undefined) yield* joinLinksAndDesired(due);
+    yield* catchUpSteps(due);
+  }
+
+  function* addDesiredSteps(added: readonly DesiredBooking[], due: Due): Steps<void> {
+    desired = added;
+    if (links !== undefined) yield* joinLinksAndDesired(due);
+    yield* catchUpSteps(due);
+  }
+
+  /** Runs an add's steps, whole or in slices, with the index not ready until they are done. */
+  const whole = (steps: (due: Due) => Steps<void>): void => {
+    if (adding > 0) throw new Error('the read index is still adding links or desired bookings in slices');
+    adding += 1;
+    try {
+      runWhole(steps);
+    } finally {
+      adding -= 1;
+    }
+  };
+  const inSlices = (steps: (due: Due) => Steps<void>): Promise<void> => {
+    adding += 1;
+    const done = addsInSlices
+      .then(() => runInSlices(steps, options.sliceMs))
+      .finally(() => {
+        adding -= 1;
+        catchUp();
+      });
+    addsInSlices = done.catch(() => undefined);
+    return done;
   };
 
   return {
     bookings,
     addLinks(added) {
-      links = added;
-      firstLinkOf = new Int32Array(added.length);
-      linksSorted = true;
-      for (let i = 0; i < added.length; i += 1) {
-        const link = added[i];
-        if (i > 0) {
-          const previous = added[i - 1].reference;
-          if (previous === link.reference) unusual = true;
-          else if (previous > link.reference) linksSorted = false;
-        }
-        let first = linkByBookingId.get(link.bookingId);
-        if (first === undefined) linkByBookingId.set(link.bookingId, (first = i));
-        else linksShareBookings = true;
-        firstLinkOf[i] = first;
-      }
-      if (!linksSorted) {
-        linkIndexOf('');
-        if ((linkByReference as Map<string, number>).size !== added.length) unusual = true;
-      }
-      if (desired !== undefined) joinLinksAndDesired();
-      catchUp();
+      whole((due) => addLinksSteps(added, due));
     },
     addDesired(added) {
-      desired = added;
-      if (links !== undefined) joinLinksAndDesired();
-      catchUp();
+      whole((due) => addDesiredSteps(added, due));
+    },
+    addLinksInSlices(added) {
+      return inSlices((due) => addLinksSteps(added, due));
+    },
+    addDesiredInSlices(added) {
+      return inSlices((due) => addDesiredSteps(added, due));
     },
     addBookings(added) {
       for (const booking of added) {
