@@ -249,10 +249,29 @@ async function main(): Promise<void> {
     const builds = stringArgument('builds')?.split(',').filter(Boolean);
     if (builds !== undefined) appList.splice(0, appList.length, ...buildVariants(appList, builds));
     const apps = appList.map((t) => t.name);
-    const targets: Target[] = [
-      { name: BARE, args: [...NODE_ARGS, ...EXTRA_NODE_ARGS, BARE_MAIN], env: { NODE_ENV: 'production' } },
-      ...appList,
-    ];
+    const bareTarget: Target = {
+      name: BARE,
+      args: [...NODE_ARGS, ...EXTRA_NODE_ARGS, BARE_MAIN],
+      env: { NODE_ENV: 'production' },
+    };
+    // With --builds, each build's own bare app too (`bare-nest@<folder>`), when it was built there: a
+    // change to what every start does (the launcher) moves the bare app as well, and each build's apps
+    // are compared with the bare app of the same build.
+    const bareOfBuild = new Map<string, string>();
+    const bares = [bareTarget];
+    for (const build of builds ?? []) {
+      if (build === 'dist') {
+        bareOfBuild.set(build, BARE);
+        continue;
+      }
+      if (!existsSync(new URL(`../../${BARE_MAIN.replace(/^dist\//, `${build}/`)}`, import.meta.url)))
+        continue;
+      const [variant] = buildVariants([bareTarget], [build]);
+      if (variant === undefined) continue;
+      bares.push(variant);
+      bareOfBuild.set(build, variant.name);
+    }
+    const targets: Target[] = [...bares, ...appList];
     const samples = new Map<string, BootSample[]>(targets.map((t) => [t.name, []]));
     const failures = new Map<string, string>();
     // One unmeasured warm-up start each (file cache), then the targets in turn, so that a slow spell
@@ -284,11 +303,18 @@ async function main(): Promise<void> {
       };
     };
     const bare = figures(BARE);
+    /** The bare app an app is compared with: its own build's (--builds), else dist's. */
+    const bareFor = (app: string) => {
+      const build = app.includes('@') ? app.slice(app.lastIndexOf('@') + 1) : undefined;
+      const name = build === undefined ? undefined : bareOfBuild.get(build);
+      return name === undefined || failures.has(name) ? bare : figures(name);
+    };
     const ratios = Object.fromEntries(
       apps
         .filter((app) => !failures.has(app))
         .map((app) => {
           const own = figures(app);
+          const bare = bareFor(app);
           const time = round(own.medianMs / bare.medianMs, 2);
           const memory = round(own.rssMb / bare.rssMb, 2);
           // Not part of the goal (which is wall time): the same comparison in CPU time, steadier on a busy machine.
@@ -302,6 +328,18 @@ async function main(): Promise<void> {
       nodeArgs: [...NODE_ARGS, ...EXTRA_NODE_ARGS],
       pollIntervalMs: POLL_INTERVAL_MS,
       bareNest: failures.has(BARE) ? { error: failures.get(BARE) } : bare,
+      ...(bareOfBuild.size > 0
+        ? {
+            bareNestOfBuild: Object.fromEntries(
+              [...bareOfBuild]
+                .filter(([, name]) => name !== BARE)
+                .map(([build, name]) => [
+                  build,
+                  failures.has(name) ? { error: failures.get(name) } : figures(name),
+                ]),
+            ),
+          }
+        : {}),
       apps: Object.fromEntries(
         apps.map((app) => [app, failures.has(app) ? { error: failures.get(app) } : figures(app)]),
       ),
