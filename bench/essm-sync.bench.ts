@@ -426,6 +426,7 @@ async function main(): Promise<void> {
       noChangeRun: {
         ...noChange,
         wallMs: noChangeMs,
+        readMs: median(noChangeRuns.map((run) => run.readMs)),
         wallMsEach: noChangeRuns.map((run) => run.wallMs),
         readMsEach: noChangeRuns.map((run) => run.readMs),
         ...(APP_NODE_ARGS.length > 0 ? { monotonicUs: runWindows } : {}),
