@@ -27,7 +27,7 @@
 // after a first run of 0 ms they were seen ~15% faster than after one of 50 ms), BENCH_ROUNDS (5),
 // BENCH_COMPARE_BUILDS (copies of dist/ in the repository root, comma-separated, e.g.
 // `dist-before`: an app from each is started after the first run, on the same database and
-// simulators, warmed up by one untimed no-change run, and its no-change runs are timed in turn with
+// simulators, warmed up by one untimed no-change run (as the first app then is too), and its no-change runs are timed in turn with
 // the others (each round runs every app and the reads alone once, in an order that rotates): builds
 // compared on equal terms, as a change of the machine's speed falls on all alike. The JSON line
 // then also has `compareRuns`).
@@ -64,6 +64,7 @@ const ADMIN_URL =
 
 /** Timed no-change runs, and timed rounds of the reads alone (after one to warm up). */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('BENCH_ROUNDS: a whole number, at least 1');
 const COMPARE_BUILDS = (process.env['BENCH_COMPARE_BUILDS'] ?? '').split(',').filter((b) => b !== '');
 const BOOKINGS_READ = { start: '2025-09-30', end: '2026-01-01' };
 
@@ -372,6 +373,8 @@ async function main(): Promise<void> {
     );
     const readsWarmUp = await reads.round();
     const compares: { build: string; url: string; child: ChildProcess }[] = [];
+    // Compared on equal terms: every app's first timed run follows an untimed no-change run.
+    if (COMPARE_BUILDS.length > 0) await timedRun(app.url, termtime, booker);
     for (const build of COMPARE_BUILDS) {
       const started = await startApp(appEnv, build);
       compareChildren.push(started.child);
@@ -449,6 +452,7 @@ async function main(): Promise<void> {
                   build: compare.build,
                   wallMs: median(runs.map((run) => run.wallMs)),
                   wallMsEach: runs.map((run) => run.wallMs),
+                  readMs: median(runs.map((run) => run.readMs)),
                   readMsEach: runs.map((run) => run.readMs),
                   callsEach: runs.map((run) => run.calls.total),
                   vsReadsAlone: ratio(median(runs.map((run) => run.wallMs)), readsMs),

@@ -471,16 +471,46 @@ describe('BookerClient against the Booker simulator', () => {
     it('hands over no page after a page fails, nor one that came after a gap', async () => {
       const booker = client({ pageSize: PAGE });
       const expected = await booker.listBookings(WINDOW);
-      slow(2, 150);
+      // Page 3 fails at once; page 2 comes in 100 ms later, while page 5 is still awaited.
+      slow(2, 100);
+      slow(5, 300);
       simulator.control.addFault({ path: '/api/booker/bookings', queryIncludes: 'page=3&', status: 400 });
       const handed: number[][] = [];
       const failure = await booker
         .listBookings(WINDOW, (items) => handed.push(items.map((b) => b.id)))
         .catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(BookerError);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      // Page 1 only: page 2 came in after page 3 failed, and pages 4 and 5 wait for 2 and 3.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Page 1 only: page 2 came in after page 3 failed, and page 4 waits for 2 and 3.
       expect(handed).toEqual([expected.slice(0, PAGE).map((b) => b.id)]);
+    });
+
+    it('fails the listing with what onPage threw, hands over nothing after it and asks for no more pages', async () => {
+      const booker = client({ pageSize: PAGE });
+      const expected = await booker.listBookings(WINDOW);
+      const before = simulator.control.calls.length;
+      // Pages 3 to 5 answer well after page 2 is handed over (and onPage throws).
+      for (const n of [3, 4, 5]) slow(n, 200);
+      const handed: number[][] = [];
+      const failure = await booker
+        .listBookings(WINDOW, (items) => {
+          handed.push(items.map((b) => b.id));
+          if (handed.length === 2) throw new Error('the caller failed on page 2');
+        })
+        .catch((error: unknown) => error);
+      expect((failure as Error).message).toBe('the caller failed on page 2');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(handed).toEqual([
+        expected.slice(0, PAGE).map((b) => b.id),
+        expected.slice(PAGE, 2 * PAGE).map((b) => b.id),
+      ]);
+      // Pages 1 to 5 (the first, then four at once) and page 6 (asked for as page 2 came in, before
+      // it was handed over); none after onPage threw.
+      const pagesRead = simulator.control.calls
+        .slice(before)
+        .filter((c) => c.path === '/api/booker/bookings');
+      expect(pagesRead).toHaveLength(6);
+      expect(Math.ceil(expected.length / PAGE)).toBeGreaterThan(6);
     });
   });
 });

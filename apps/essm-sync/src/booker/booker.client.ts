@@ -152,9 +152,11 @@ export class BookerClient {
    * the rest a few at a time). Throws when the pages do not add up to the total Booker gave, or a
    * booking appears twice: a read that cannot be trusted is no read.
    *
-   * `onPage` sees each page's bookings as soon as it and the pages before it are in, in page order
-   * (a caller's work on them goes on while later pages are still coming); until the listing
-   * resolves, they are not known to add up.
+   * `onPage` sees each page's bookings once it and the pages before it are in, in page order, a
+   * turn of the event loop after the page arrived (by then the next page has been asked for, so the
+   * caller's work on it overlaps that page's wait instead of delaying the request); until the
+   * listing resolves, they are not known to add up. No page is handed over once a page has failed,
+   * or once `onPage` has thrown: the listing then fails with that error.
    */
   async listBookings(
     window: BookingWindow,
@@ -165,20 +167,27 @@ export class BookerClient {
         throw new RangeError(`Booker: window.${name} must be a YYYY-MM-DD date`);
     if (window.end < window.start) throw new RangeError('Booker: window.end is before window.start');
     const page = (n: number) => this.bookingsPage({ start: window.start, end: window.end }, n);
-    // Pages are handed to onPage in order, each on a later turn of the event loop than its arrival:
-    // by then the next page has been asked for, so onPage's work overlaps that page's wait instead
-    // of delaying the request.
+    // Pages handed to onPage in order, each a turn after its arrival (see above).
     const arrived = new Map<number, readonly BookerBooking[]>();
     let nextToSee = 1;
     let scheduled = false;
-    let listed = false;
+    /** The listing is over, or a page failed: nothing more is handed over. */
+    let stopped = false;
+    /** What onPage threw (the listing fails with it). */
+    let onPageFailed: { error: unknown } | undefined;
     const deliver = (): void => {
       scheduled = false;
-      if (listed || onPage === undefined) return;
+      if (stopped || onPage === undefined) return;
       for (let items = arrived.get(nextToSee); items !== undefined; items = arrived.get(nextToSee)) {
         arrived.delete(nextToSee);
         nextToSee += 1;
-        onPage(items);
+        try {
+          onPage(items);
+        } catch (error) {
+          onPageFailed = { error };
+          stopped = true;
+          return;
+        }
       }
     };
     const arrive = (n: number, items: readonly BookerBooking[]): void => {
@@ -198,15 +207,22 @@ export class BookerClient {
         Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2),
         this.pageConcurrency,
         async (n) => {
-          const answer = await page(n);
+          // (A failed page stops the handing over at once: the pages still in flight are waited
+          // for, and the listing then fails.)
+          if (onPageFailed !== undefined) throw onPageFailed.error; // no more pages asked for
+          const answer = await page(n).catch((error: unknown) => {
+            stopped = true;
+            throw error;
+          });
           arrive(n, answer.Items);
           return answer;
         },
       );
       deliver(); // what is still waiting, now
     } finally {
-      listed = true;
+      stopped = true;
     }
+    if (onPageFailed !== undefined) throw onPageFailed.error;
     const bookings = [first, ...rest].flatMap((answer) => answer.Items);
     const seen = new Set<number>();
     for (const booking of bookings) {

@@ -306,16 +306,28 @@ function indexed(
 
 /**
  * The read joined as a run joins it, in slices: the links and the bookings called for added in
- * slices (yielding at every look at the clock) while the pages come in, a page per turn of the
- * event loop.
+ * slices (yielding at every look at the clock), in either order, asked for after `addsAfter` pages,
+ * while the pages come in, a page per turn of the event loop.
  */
-async function indexedInSlices(c: Pick<Case, 'desired' | 'links' | 'bookings'>, pageSize: number) {
+async function indexedInSlices(
+  c: Pick<Case, 'desired' | 'links' | 'bookings'>,
+  pageSize: number,
+  order: 'links-first' | 'desired-first' = 'links-first',
+  addsAfter = 0,
+) {
   const index = createReadIndex(WINDOW, { sliceMs: 0 });
-  const adds = Promise.all([index.addLinksInSlices(c.links), index.addDesiredInSlices(c.desired)]);
-  for (let i = 0; i < c.bookings.length; i += pageSize) {
+  let adds: Promise<unknown> | undefined;
+  const startAdds = () => {
+    const links = () => index.addLinksInSlices(c.links);
+    const wanted = () => index.addDesiredInSlices(c.desired);
+    adds = order === 'links-first' ? Promise.all([links(), wanted()]) : Promise.all([wanted(), links()]);
+  };
+  for (let i = 0, page = 0; i < c.bookings.length; i += pageSize, page += 1) {
+    if (page === addsAfter) startAdds();
     index.addBookings(c.bookings.slice(i, i + pageSize));
     await new Promise((resolve) => setImmediate(resolve));
   }
+  if (adds === undefined) startAdds();
   await adds;
   return index;
 }
@@ -331,7 +343,11 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
     for (const order of ['links-first', 'desired-first', 'bookings-first'] as const) {
       expect(planEventsFromIndex(indexed(c, order, 1), input)).toEqual(expected);
     }
-    expect(planEventsFromIndex(await indexedInSlices(c, 1), input)).toEqual(expected);
+    for (const order of ['links-first', 'desired-first'] as const) {
+      for (const addsAfter of [0, 1, 3]) {
+        expect(planEventsFromIndex(await indexedInSlices(c, 1, order, addsAfter), input)).toEqual(expected);
+      }
+    }
   });
 
   it('is not ready while an add runs in slices, and joins the pages that came in meanwhile', async () => {
@@ -342,7 +358,7 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
     index.addBookings(bookings.slice(0, 500));
     const adds = Promise.all([index.addLinksInSlices(links), index.addDesiredInSlices(wanted)]);
     // The adds are asked for, not done: the index is not ready, and takes no add in one go.
-    expect(() => index.joined()).toThrow('no links or no desired bookings yet');
+    expect(() => index.joined()).toThrow('still adding links or desired bookings in slices');
     expect(() => index.addDesired(wanted)).toThrow('still adding');
     index.addBookings(bookings.slice(500, 1000));
     await new Promise((resolve) => setImmediate(resolve));
@@ -421,9 +437,12 @@ describe('planEventsFromIndex: the plan of planEvents, joined as the read comes 
       if (!index.joined().unusual) usual += 1;
       expect(planEventsFromIndex(index, input)).toEqual(expected);
       expect(index.strayCandidates()).toEqual(strayCandidates(bookings, links, WINDOW));
+      // (Its page size, add order and start from the round: the seeded reads stay as they were.)
       const sliced = await indexedInSlices(
         { desired: wanted, links, bookings },
-        1 + Math.floor(random() * 4),
+        1 + (round % 4),
+        round % 2 === 0 ? 'links-first' : 'desired-first',
+        round % 5,
       );
       expect(planEventsFromIndex(sliced, input)).toEqual(expected);
       expect(sliced.strayCandidates()).toEqual(strayCandidates(bookings, links, WINDOW));

@@ -87,8 +87,9 @@ export class EventsReader {
     const index = createReadIndex({ fromMs: from.getTime(), toMs: to.getTime() });
     // Everything is joined as it comes in (ReadIndex), while Booker's pages, which wait on the
     // network, are still coming, in slices (slices.util: a page that comes in meanwhile waits for a
-    // slice at most, not for a whole sort or join of tens of thousands of bookings): the bookings the timetable calls for are worked out (the activities
-    // let go of once they are), the link table read, and each page joined with both.
+    // slice at most, not for a whole sort or join of tens of thousands of bookings): the bookings
+    // the timetable calls for are worked out (the activities let go of once they are), the link
+    // table read, and each page joined with both.
     // The link table is read once Booker's first page is in: the other pages are asked for only
     // when it is parsed (its count says how many), so until then the CPU is best left to it (and to
     // TermTime's answer); after it, the pages wait on the network and the link read fits between.
@@ -144,8 +145,8 @@ export class EventsReader {
   }
 
   /**
-   * The bookings the activities call for (the rule: desired-bookings.util), a slice of activities at
-   * a time, letting the event loop go on with the other reads in between.
+   * The bookings the activities call for (the rule: desired-bookings.util), worked out and sorted in
+   * slices of CPU time (slices.util), letting the event loop go on with the other reads in between.
    */
   private async desiredOf(
     activities: TermTimeActivity[],

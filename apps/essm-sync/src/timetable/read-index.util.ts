@@ -32,6 +32,7 @@ export interface ReadIndex {
    * reference and (when equal) hash strings in place of its own copies; values never change.
    */
   addLinks(links: readonly LinkRead[]): void;
+  /** Both throw while an add in slices is under way. */
   addDesired(desired: readonly DesiredBooking[]): void;
   /**
    * `addLinks` and `addDesired` in slices (slices.util), for a run whose pages are still coming:
@@ -155,7 +156,13 @@ export function createReadIndex(
   let addsInSlices: Promise<void> = Promise.resolve();
   const ready = (): boolean => links !== undefined && desired !== undefined && adding === 0;
   const assertReady = (): void => {
-    if (!ready()) throw new Error('the read index has no links or no desired bookings yet');
+    if (!ready()) {
+      throw new Error(
+        adding > 0
+          ? 'the read index is still adding links or desired bookings in slices'
+          : 'the read index has no links or no desired bookings yet',
+      );
+    }
   };
 
   const join = (booking: BookerBookingLike): void => {

@@ -4,10 +4,13 @@
  * step (a sort, a join, the overlaps) holds up every page that arrives meanwhile, and each page held
  * up delays the request for the next. In slices, a page that arrives waits for one slice at most.
  *
- * The work is written once, as a generator that yields when its slice is `due()` (checked every so
- * many items, never per item), and run either whole (`runWhole`: `due` is never true, nothing
- * yields, the same code runs straight through, synchronously) or in slices (`runInSlices`: the
- * event loop gets a turn at each yield, so that I/O that has come in is handled first).
+ * The work is written once, as a generator that yields when its slice is `due()` (looked at every
+ * CHECK_EVERY items in the long loops; per activity or per room where each is itself some work),
+ * and run either whole (`runWhole`: `due` is never true, nothing yields, the same code runs
+ * straight through, synchronously) or in slices (`runInSlices`: the event loop gets a turn at each
+ * yield, so that I/O that has come in is handled first). Not sliced: the maps the read index builds
+ * only for unusual reads (links or bookings called for out of reference order, a booking of ours
+ * found by reference rather than through its link), and the sweep of one room's bookings.
  */
 
 /** The work's steps: it yields (nothing) when its slice is due, and returns its result. */
