@@ -249,7 +249,13 @@ suite(title, () => {
           where: { id: backup.id },
           data: { status: 'failed', finishedAt: new Date(), error: 'pg_dump: error: connection refused' },
         });
-        await page.clock.runFor(11_000);
+        // The page fetches itself every 10 s, and sets its next timer when the fetch has come back
+        // (real time): the clock moved a second at a time until the page is loaded anew, so that a
+        // fetch still on its way when the clock moves on is not left with a timer never reached.
+        for (let second = 0; second < 60; second += 1) {
+          if ((await page.locator('li#step-3.step-failed').count()) > 0) break;
+          await page.clock.runFor(1_000);
+        }
         await page.waitForSelector('li#step-3.step-failed');
         expect(await page.locator('#release-refresh').count()).toBe(0);
         expect(await page.textContent('li#step-3')).toContain('pg_dump: error: connection refused');
