@@ -307,15 +307,13 @@ export function createReadIndex(
     yield* catchUpSteps(due);
   }
 
-  /** Runs an add's steps, whole or in slices, with the index not ready until they are done. */
+  /**
+   * Runs an add's steps whole (synchronously: nothing else runs meanwhile), or in slices, the index
+   * not ready until they are done.
+   */
   const whole = (steps: (due: Due) => Steps<void>): void => {
     if (adding > 0) throw new Error('the read index is still adding links or desired bookings in slices');
-    adding += 1;
-    try {
-      runWhole(steps);
-    } finally {
-      adding -= 1;
-    }
+    runWhole(steps);
   };
   const inSlices = (steps: (due: Due) => Steps<void>): Promise<void> => {
     adding += 1;

@@ -13,6 +13,8 @@
  * found by reference rather than through its link), and the sweep of one room's bookings.
  */
 
+import { setImmediate } from 'node:timers/promises';
+
 /** The work's steps: it yields (nothing) when its slice is due, and returns its result. */
 export type Steps<R> = Generator<void, R, void>;
 
@@ -24,9 +26,6 @@ export const SLICE_MS = 2;
 
 /** Items (sorted, joined, compared) between two looks at the clock. */
 export const CHECK_EVERY = 512;
-
-/** Gives the event loop a turn (setImmediate): I/O that has come in is handled first. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const never: Due = () => false;
 
@@ -45,7 +44,8 @@ export async function runInSlices<R>(steps: (due: Due) => Steps<R>, sliceMs = SL
   const running = steps(due);
   let step = running.next();
   while (step.done !== true) {
-    await nextTurn();
+    // A turn of the event loop: I/O that has come in is handled first.
+    await setImmediate();
     sliceStarted = performance.now();
     step = running.next();
   }
